@@ -1,0 +1,46 @@
+// The one interface every workload implements (fio's engines: one file per
+// workload, found by name in registry.cc).
+#ifndef IPCLAB_WORKLOADS_WORKLOAD_H_
+#define IPCLAB_WORKLOADS_WORKLOAD_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "ipclab/v1/ipclab.pb.h"
+#include "workloads/params.h"
+
+namespace ipclab::workloads {
+
+// What a repetition needs besides its parameters.
+struct RunContext {
+  bool verify = false;          // checksum the data end to end
+  std::string scratch_tmpfs;    // directories for file-backed workloads
+  std::string scratch_disk;
+  // Called by the coordinator as each phase starts (for progress lines).
+  // Never called inside a timed region.
+  std::function<void(const std::string& phase)> on_phase;
+};
+
+class Workload {
+ public:
+  virtual ~Workload() = default;
+
+  // Name, summary, parameters (with defaults and ranges), roles and phases.
+  virtual const v1::WorkloadSpec& Spec() const = 0;
+
+  // Cross-parameter checks, after every value passed its own spec
+  // (e.g. message_size <= total_bytes). INVALID_ARGUMENT names the values.
+  virtual absl::Status Validate(const CaseParams& params) const = 0;
+
+  // Runs one repetition. Called in `ipclab-worker`, a single-threaded process,
+  // so implementations may fork their roles. Returns the phases with their
+  // per-role measurements and the placement; case_index/repetition/warmup are
+  // filled in by the caller.
+  virtual absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
+                                                             const RunContext& context) const = 0;
+};
+
+}  // namespace ipclab::workloads
+
+#endif  // IPCLAB_WORKLOADS_WORKLOAD_H_
