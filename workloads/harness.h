@@ -1,0 +1,146 @@
+// The role harness: runs the processes of one repetition in lockstep phases.
+//
+// Each role (producer, consumer, ...) is a forked process that runs its
+// phases in order. For every phase, each role reads its memory probe,
+// reports ready, and waits until the coordinator has seen every role ready;
+// then it reads its counters, times the phase body with CLOCK_MONOTONIC,
+// and reads its counters and memory again. Nothing else happens between the
+// two clock reads. The coordinator (the worker process) only waits; it never
+// measures itself. Results cross a pipe as plain structs and are assembled
+// into a RepetitionResult: a phase's wall time runs from the first role's
+// start to the last role's end.
+#ifndef IPCLAB_WORKLOADS_HARNESS_H_
+#define IPCLAB_WORKLOADS_HARNESS_H_
+
+#include <time.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "ipclab/v1/ipclab.pb.h"
+#include "workloads/probes.h"
+#include "workloads/sys/mapping.h"
+
+namespace ipclab::workloads {
+
+inline constexpr int kMaxPhases = 8;
+
+struct LatencyStats {
+  uint64_t count = 0;
+  double min_ns = 0, mean_ns = 0, p50_ns = 0, p90_ns = 0, p99_ns = 0, p999_ns = 0, max_ns = 0;
+};
+
+// Per-message samples in memory reserved and touched before any timed region.
+class LatencyRecorder final {
+ public:
+  absl::Status Reserve(size_t max_samples);
+  void Record(int64_t ns) {
+    if (count_ < capacity_) samples_[count_++] = ns;
+  }
+  size_t count() const { return count_; }
+  // Sorts the samples, computes the statistics and forgets the samples.
+  LatencyStats TakeStats();
+
+ private:
+  sys::Mapping storage_;
+  int64_t* samples_ = nullptr;
+  size_t capacity_ = 0;
+  size_t count_ = 0;
+};
+
+// What a phase body did.
+struct PhaseWork {
+  uint64_t bytes = 0;
+  uint64_t messages = 0;
+};
+
+// What one role measured in one phase. Plain data: it crosses a pipe whole.
+struct PhaseRecord {
+  int64_t start_ns = 0;
+  int64_t end_ns = 0;
+  CounterSample counters_before, counters_after;
+  MemorySample memory_before, memory_after;
+  int32_t cpu_before = -1;
+  int32_t cpu_after = -1;
+  uint64_t bytes = 0;
+  uint64_t messages = 0;
+  LatencyStats latency;
+};
+
+// Everything a role sends back when it ends.
+struct RoleReport {
+  int32_t status_code = 0;  // absl::StatusCode
+  char error[480] = {};
+  int32_t phases_done = 0;
+  PhaseRecord phases[kMaxPhases];
+  uint64_t checksum = 0;
+};
+
+// The role's side of the harness, valid inside the role process only.
+class RoleContext final {
+ public:
+  RoleContext(int ready_fd, int go_fd, RoleReport* report) : ready_fd_(ready_fd), go_fd_(go_fd), report_(report) {}
+
+  // Runs the next phase: memory probe, barrier with every role, counters,
+  // timed body, counters, memory probe. The body must not allocate or log.
+  absl::Status RunPhase(absl::FunctionRef<absl::StatusOr<PhaseWork>()> body);
+
+  LatencyRecorder& latency() { return latency_; }
+  // In verify mode: a checksum of the data this role sent or received.
+  void set_checksum(uint64_t checksum) { report_->checksum = checksum; }
+
+ private:
+  int ready_fd_;
+  int go_fd_;
+  RoleReport* report_;
+  LatencyRecorder latency_;
+};
+
+struct RoleSpec {
+  std::string name;     // "producer"
+  int pinned_cpu = -1;  // -1: wherever the scheduler puts it
+  // File descriptors the role uses; every other inherited fd above 2 is closed
+  // in the role process so that end-of-file and cleanup work.
+  std::vector<int> keep_fds;
+  // Runs every phase through context.RunPhase, in order.
+  std::function<absl::Status(RoleContext& context)> body;
+};
+
+struct RoleHooks {
+  // Coordinator side, while every role waits at the barrier of phase `index`.
+  std::function<void(int index)> before_phase;
+  // Coordinator side, once every role has finished phase `index`.
+  std::function<absl::Status(int index)> after_phase;
+};
+
+struct RolesOutcome {
+  v1::RepetitionResult result;      // phases and placement
+  std::vector<uint64_t> checksums;  // per role, in RoleSpec order
+};
+
+// Forks one process per role, runs the phases in lockstep and assembles the
+// result. If a role fails or dies, the others are killed and the error names
+// the role and what happened to it.
+absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
+                                      const std::string& placement, std::vector<RoleSpec> roles,
+                                      const RoleHooks& hooks);
+
+// The CPU of each of `role_count` roles for placement none|same|cross:
+// none -> all -1; same -> all on the first allowed CPU; cross -> distinct
+// allowed CPUs (FAILED_PRECONDITION if there are fewer than `role_count`).
+absl::StatusOr<std::vector<int>> PlacementCpus(const std::string& placement, int role_count);
+
+// CLOCK_MONOTONIC in nanoseconds (vDSO; inline for timed loops).
+inline int64_t MonotonicNowNs() {
+  timespec now;
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+}  // namespace ipclab::workloads
+
+#endif  // IPCLAB_WORKLOADS_HARNESS_H_

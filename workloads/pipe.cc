@@ -1,0 +1,142 @@
+#include "workloads/pipe.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "workloads/status_macros.h"
+#include "workloads/sys/errno_status.h"
+#include "workloads/sys/fd.h"
+#include "workloads/transfer.h"
+
+namespace ipclab::workloads {
+namespace {
+
+// One role's ends: it sends on `out` and receives on `in` (pingpong uses
+// both; in stream mode the producer only sends, the consumer only receives).
+class PipeEndpoint final {
+ public:
+  PipeEndpoint(int in, int out) : in_(in), out_(out) {}
+
+  absl::Status Setup() { return absl::OkStatus(); }  // the pipes exist before the fork
+
+  absl::Status Send(const char* data, size_t size) {
+    while (size > 0) {
+      const ssize_t written = ::write(out_, data, size);
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        return sys::ErrnoStatus("write(pipe)", errno);
+      }
+      data += written;
+      size -= static_cast<size_t>(written);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<size_t> Receive(char* data, size_t max) {
+    for (;;) {
+      const ssize_t got = ::read(in_, data, max);
+      if (got > 0) return static_cast<size_t>(got);
+      if (got == 0) return absl::AbortedError("read(pipe): the peer closed the pipe");
+      if (errno != EINTR) return sys::ErrnoStatus("read(pipe)", errno);
+    }
+  }
+
+  void Teardown() {
+    if (in_ >= 0) ::close(in_);
+    if (out_ >= 0) ::close(out_);
+    in_ = out_ = -1;
+  }
+
+ private:
+  int in_;
+  int out_;
+};
+
+absl::StatusOr<int> SetCapacity(const sys::Pipe& pipe, uint64_t capacity) {
+  if (capacity > 0 && ::fcntl(pipe.write_end.get(), F_SETPIPE_SZ, static_cast<int>(capacity)) < 0) {
+    const int error = errno;
+    if (error == EPERM) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "fcntl(F_SETPIPE_SZ, ", capacity,
+          "): Operation not permitted (above /proc/sys/fs/pipe-max-size for an unprivileged user)"));
+    }
+    return sys::ErrnoStatus(absl::StrCat("fcntl(F_SETPIPE_SZ, ", capacity, ")"), error);
+  }
+  const int actual = ::fcntl(pipe.write_end.get(), F_GETPIPE_SZ);
+  if (actual < 0) return sys::ErrnoStatus("fcntl(F_GETPIPE_SZ)", errno);
+  return actual;
+}
+
+}  // namespace
+
+PipeWorkload::PipeWorkload() {
+  spec_.set_name("pipe");
+  spec_.set_summary(
+      "anonymous pipe between two processes: write() by the producer, read() by the consumer");
+  for (v1::ParamSpec& param : TransferParamSpecs()) *spec_.add_params() = std::move(param);
+  *spec_.add_params() = SizeParam("pipe_capacity", 0, 0, uint64_t{1} << 30,
+                                  "pipe buffer size set with F_SETPIPE_SZ (the kernel rounds up to "
+                                  "a power of two pages); 0 keeps the kernel default (64KiB)");
+  spec_.add_roles("producer");
+  spec_.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+}
+
+absl::Status PipeWorkload::Validate(const CaseParams& params) const {
+  IPCLAB_RETURN_IF_ERROR(ValidateTransfer(params));
+  const uint64_t capacity = params.Size("pipe_capacity");
+  if (capacity != 0 && capacity < 4096) {
+    return absl::InvalidArgumentError(absl::StrCat("parameter pipe_capacity=",
+                                                   params.Text("pipe_capacity"),
+                                                   " is too small; allowed: 0 or 4KiB to 1GiB"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::RepetitionResult> PipeWorkload::RunRepetition(const CaseParams& params,
+                                                                 const RunContext& context) const {
+  const std::string& placement = params.Text("placement");
+  IPCLAB_ASSIGN_OR_RETURN(std::vector<int> cpus, PlacementCpus(placement, 2));
+  // Producer -> consumer always; consumer -> producer for the echo in pingpong.
+  IPCLAB_ASSIGN_OR_RETURN(sys::Pipe forward, sys::MakePipe());
+  IPCLAB_ASSIGN_OR_RETURN(int capacity, SetCapacity(forward, params.Size("pipe_capacity")));
+  sys::Pipe backward;
+  const bool pingpong = params.Text("mode") == "pingpong";
+  if (pingpong) {
+    IPCLAB_ASSIGN_OR_RETURN(backward, sys::MakePipe());
+    IPCLAB_RETURN_IF_ERROR(SetCapacity(backward, params.Size("pipe_capacity")).status());
+  }
+  const TransferPlan plan = MakeTransferPlan(params, static_cast<uint64_t>(capacity), context.verify);
+
+  const int producer_in = pingpong ? backward.read_end.get() : -1;
+  const int consumer_out = pingpong ? backward.write_end.get() : -1;
+  std::vector<RoleSpec> roles(2);
+  roles[0].name = "producer";
+  roles[0].pinned_cpu = cpus[0];
+  roles[0].keep_fds = {forward.write_end.get(), producer_in};
+  roles[0].body = [&](RoleContext& role) {
+    PipeEndpoint endpoint(producer_in, forward.write_end.get());
+    return RunTransferRole(role, plan, /*producer=*/true, endpoint);
+  };
+  roles[1].name = "consumer";
+  roles[1].pinned_cpu = cpus[1];
+  roles[1].keep_fds = {forward.read_end.get(), consumer_out};
+  roles[1].body = [&](RoleContext& role) {
+    PipeEndpoint endpoint(forward.read_end.get(), consumer_out);
+    return RunTransferRole(role, plan, /*producer=*/false, endpoint);
+  };
+  RoleHooks hooks;
+  if (context.on_phase) {
+    hooks.before_phase = [&](int index) { context.on_phase(TransferPhases()[index]); };
+  }
+  IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome, RunRoles(TransferPhases(), placement, std::move(roles), hooks));
+  v1::RepetitionResult result = std::move(outcome.result);
+  (*result.mutable_notes())["pipe_capacity_actual"] = FormatSize(static_cast<uint64_t>(capacity));
+  if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome, &result));
+  return result;
+}
+
+}  // namespace ipclab::workloads

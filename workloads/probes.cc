@@ -1,0 +1,150 @@
+#include "workloads/probes.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "workloads/sys/errno_status.h"
+
+namespace ipclab::workloads {
+namespace {
+
+// Big enough for /proc/PID/status (~1.5 KiB) and smaps_rollup (~1 KiB).
+constexpr size_t kProcBufferSize = 8192;
+
+// Reads a whole /proc file into `buffer` (NUL-terminated) with no allocation.
+absl::Status ReadProcFile(pid_t pid, const char* file, char* buffer, size_t size) {
+  char path[64];
+  if (pid == 0) {
+    std::snprintf(path, sizeof(path), "/proc/self/%s", file);
+  } else {
+    std::snprintf(path, sizeof(path), "/proc/%d/%s", static_cast<int>(pid), file);
+  }
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return sys::ErrnoStatus(absl::StrCat("open(", path, ")"), errno);
+  size_t used = 0;
+  while (used + 1 < size) {
+    const ssize_t got = ::read(fd, buffer + used, size - 1 - used);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      const int error = errno;
+      ::close(fd);
+      return sys::ErrnoStatus(absl::StrCat("read(", path, ")"), error);
+    }
+    if (got == 0) break;
+    used += static_cast<size_t>(got);
+  }
+  ::close(fd);
+  buffer[used] = '\0';
+  return absl::OkStatus();
+}
+
+// The number after "Key:" at the start of a line; 0 if absent.
+uint64_t FieldValue(const char* text, const char* key) {
+  const size_t key_length = std::strlen(key);
+  for (const char* line = text; line != nullptr && *line != '\0';) {
+    if (std::strncmp(line, key, key_length) == 0 && line[key_length] == ':') {
+      return std::strtoull(line + key_length + 1, nullptr, 10);
+    }
+    line = std::strchr(line, '\n');
+    if (line != nullptr) ++line;
+  }
+  return 0;
+}
+
+int64_t TimevalNs(const timeval& tv) {
+  return static_cast<int64_t>(tv.tv_sec) * 1000000000 + static_cast<int64_t>(tv.tv_usec) * 1000;
+}
+
+}  // namespace
+
+CounterSample ReadCountersSelf() {
+  rusage usage;
+  ::getrusage(RUSAGE_SELF, &usage);  // cannot fail with valid arguments
+  CounterSample sample;
+  sample.minor_faults = static_cast<uint64_t>(usage.ru_minflt);
+  sample.major_faults = static_cast<uint64_t>(usage.ru_majflt);
+  sample.voluntary_context_switches = static_cast<uint64_t>(usage.ru_nvcsw);
+  sample.involuntary_context_switches = static_cast<uint64_t>(usage.ru_nivcsw);
+  sample.user_cpu_ns = TimevalNs(usage.ru_utime);
+  sample.system_cpu_ns = TimevalNs(usage.ru_stime);
+  return sample;
+}
+
+absl::Status ReadCounters(pid_t pid, CounterSample* out) {
+  static thread_local char buffer[kProcBufferSize];
+  absl::Status status = ReadProcFile(pid, "stat", buffer, sizeof(buffer));
+  if (!status.ok()) return status;
+  // Fields after the command name, which ends at the last ')': state is
+  // field 3; minflt 10, majflt 12, utime 14, stime 15.
+  const char* cursor = std::strrchr(buffer, ')');
+  if (cursor == nullptr) return absl::DataLossError("malformed /proc/PID/stat");
+  unsigned long long fields[16] = {};
+  int field = 2;
+  for (const char* p = cursor + 1; *p != '\0' && field < 16;) {
+    while (*p == ' ') ++p;
+    ++field;
+    if (field >= 3 && field < 16) fields[field] = std::strtoull(p, nullptr, 10);
+    while (*p != ' ' && *p != '\0') ++p;
+  }
+  const int64_t ns_per_tick = 1000000000 / ::sysconf(_SC_CLK_TCK);
+  out->minor_faults = fields[10];
+  out->major_faults = fields[12];
+  out->user_cpu_ns = static_cast<int64_t>(fields[14]) * ns_per_tick;
+  out->system_cpu_ns = static_cast<int64_t>(fields[15]) * ns_per_tick;
+  status = ReadProcFile(pid, "status", buffer, sizeof(buffer));
+  if (!status.ok()) return status;
+  out->voluntary_context_switches = FieldValue(buffer, "voluntary_ctxt_switches");
+  out->involuntary_context_switches = FieldValue(buffer, "nonvoluntary_ctxt_switches");
+  return absl::OkStatus();
+}
+
+absl::Status ReadMemory(pid_t pid, MemorySample* out) {
+  static thread_local char buffer[kProcBufferSize];
+  absl::Status status = ReadProcFile(pid, "status", buffer, sizeof(buffer));
+  if (!status.ok()) return status;
+  out->vm_rss = FieldValue(buffer, "VmRSS") * 1024;
+  out->rss_anon = FieldValue(buffer, "RssAnon") * 1024;
+  out->rss_file = FieldValue(buffer, "RssFile") * 1024;
+  out->rss_shmem = FieldValue(buffer, "RssShmem") * 1024;
+  out->vm_hwm = FieldValue(buffer, "VmHWM") * 1024;
+  out->hugetlb = FieldValue(buffer, "HugetlbPages") * 1024;
+  status = ReadProcFile(pid, "smaps_rollup", buffer, sizeof(buffer));
+  if (!status.ok()) return status;
+  out->pss = FieldValue(buffer, "Pss") * 1024;
+  out->anon_huge_pages = FieldValue(buffer, "AnonHugePages") * 1024;
+  return absl::OkStatus();
+}
+
+v1::ProcessCounters CounterDelta(const CounterSample& before, const CounterSample& after) {
+  v1::ProcessCounters delta;
+  delta.set_minor_faults(after.minor_faults - before.minor_faults);
+  delta.set_major_faults(after.major_faults - before.major_faults);
+  delta.set_voluntary_context_switches(after.voluntary_context_switches -
+                                       before.voluntary_context_switches);
+  delta.set_involuntary_context_switches(after.involuntary_context_switches -
+                                         before.involuntary_context_switches);
+  delta.set_user_cpu_ns(after.user_cpu_ns - before.user_cpu_ns);
+  delta.set_system_cpu_ns(after.system_cpu_ns - before.system_cpu_ns);
+  return delta;
+}
+
+v1::MemorySnapshot ToProto(const MemorySample& sample) {
+  v1::MemorySnapshot snapshot;
+  snapshot.set_vm_rss_bytes(sample.vm_rss);
+  snapshot.set_rss_anon_bytes(sample.rss_anon);
+  snapshot.set_rss_file_bytes(sample.rss_file);
+  snapshot.set_rss_shmem_bytes(sample.rss_shmem);
+  snapshot.set_anon_huge_pages_bytes(sample.anon_huge_pages);
+  snapshot.set_hugetlb_bytes(sample.hugetlb);
+  snapshot.set_pss_bytes(sample.pss);
+  snapshot.set_vm_hwm_bytes(sample.vm_hwm);
+  return snapshot;
+}
+
+}  // namespace ipclab::workloads

@@ -1,0 +1,25 @@
+#include "workloads/sys/errno_status.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace ipclab::sys {
+
+absl::Status ErrnoStatus(absl::string_view call, int error_number) {
+  absl::StatusCode code = absl::ErrnoToStatusCode(error_number);
+  switch (error_number) {
+    case ENOMEM:
+    case EMFILE:
+    case ENFILE:
+    case ENOSPC:
+      code = absl::StatusCode::kResourceExhausted;
+      break;
+    default:
+      break;
+  }
+  return absl::Status(code, absl::StrCat(call, ": ", std::strerror(error_number)));
+}
+
+}  // namespace ipclab::sys

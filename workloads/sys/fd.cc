@@ -1,0 +1,61 @@
+#include "workloads/sys/fd.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "workloads/sys/errno_status.h"
+
+namespace ipclab::sys {
+
+Fd& Fd::operator=(Fd&& other) noexcept {
+  if (this != &other) {
+    Reset();
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+void Fd::Reset() {
+  if (fd_ >= 0) ::close(fd_);  // close() is not retried: the fd is gone either way
+  fd_ = -1;
+}
+
+absl::StatusOr<Pipe> MakePipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return ErrnoStatus("pipe2", errno);
+  return Pipe{Fd(fds[0]), Fd(fds[1])};
+}
+
+absl::Status WriteFull(int fd, const void* data, size_t size) {
+  const char* cursor = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t written = ::write(fd, cursor, size);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoStatus(absl::StrCat("write(fd ", fd, ")"), errno);
+    }
+    cursor += written;
+    size -= static_cast<size_t>(written);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<size_t> ReadFull(int fd, void* data, size_t size) {
+  char* cursor = static_cast<char*>(data);
+  size_t total = 0;
+  while (total < size) {
+    const ssize_t got = ::read(fd, cursor + total, size - total);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoStatus(absl::StrCat("read(fd ", fd, ")"), errno);
+    }
+    if (got == 0) break;
+    total += static_cast<size_t>(got);
+  }
+  return total;
+}
+
+}  // namespace ipclab::sys

@@ -1,0 +1,50 @@
+// An owned file descriptor, and EINTR-safe full reads and writes.
+#ifndef IPCLAB_WORKLOADS_SYS_FD_H_
+#define IPCLAB_WORKLOADS_SYS_FD_H_
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <utility>
+
+#include "absl/status/statusor.h"
+
+namespace ipclab::sys {
+
+// Move-only owner of one fd; closes it on destruction.
+class Fd final {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept;
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { Reset(); }
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int Release() { return std::exchange(fd_, -1); }
+  void Reset();
+
+ private:
+  int fd_ = -1;
+};
+
+struct Pipe {
+  Fd read_end;
+  Fd write_end;
+};
+
+// pipe2(O_CLOEXEC).
+absl::StatusOr<Pipe> MakePipe();
+
+// Writes all `size` bytes, retrying on EINTR and short writes.
+absl::Status WriteFull(int fd, const void* data, size_t size);
+
+// Reads until `size` bytes or end of file; returns how many were read.
+absl::StatusOr<size_t> ReadFull(int fd, void* data, size_t size);
+
+}  // namespace ipclab::sys
+
+#endif  // IPCLAB_WORKLOADS_SYS_FD_H_

@@ -1,0 +1,56 @@
+#include "workloads/sys/shm_object.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "workloads/sys/errno_status.h"
+
+namespace ipclab::sys {
+
+ShmObject::ShmObject(ShmObject&& other) noexcept
+    : name_(std::move(other.name_)),
+      fd_(std::move(other.fd_)),
+      owner_(std::exchange(other.owner_, false)) {}
+
+ShmObject& ShmObject::operator=(ShmObject&& other) noexcept {
+  if (this != &other) {
+    (void)Unlink();
+    name_ = std::move(other.name_);
+    fd_ = std::move(other.fd_);
+    owner_ = std::exchange(other.owner_, false);
+  }
+  return *this;
+}
+
+ShmObject::~ShmObject() { (void)Unlink(); }
+
+absl::StatusOr<ShmObject> ShmObject::Create(const std::string& name, size_t size) {
+  const int fd = ::shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoStatus(absl::StrCat("shm_open(\"", name, "\", O_CREAT)"), errno);
+  ShmObject object(name, Fd(fd), /*owner=*/true);
+  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
+    return ErrnoStatus(absl::StrCat("ftruncate(\"", name, "\", ", size, ")"), errno);
+  }
+  return object;  // on error above, `object` unlinks the name
+}
+
+absl::StatusOr<ShmObject> ShmObject::Open(const std::string& name) {
+  const int fd = ::shm_open(name.c_str(), O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoStatus(absl::StrCat("shm_open(\"", name, "\")"), errno);
+  return ShmObject(name, Fd(fd), /*owner=*/false);
+}
+
+absl::Status ShmObject::Unlink() {
+  if (!owner_) return absl::OkStatus();
+  owner_ = false;
+  if (::shm_unlink(name_.c_str()) != 0) {
+    return ErrnoStatus(absl::StrCat("shm_unlink(\"", name_, "\")"), errno);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ipclab::sys

@@ -1,0 +1,73 @@
+#include "workloads/transfer.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace ipclab::workloads {
+
+std::vector<v1::ParamSpec> TransferParamSpecs() {
+  return {
+      SizeParam("message_size", 64 << 10, 1, uint64_t{64} << 20,
+                "bytes per write (stream) or per message each way (pingpong)"),
+      SizeParam("total_bytes", 256 << 20, 1, uint64_t{1} << 40,
+                "bytes the producer sends in the steady phase; in pingpong, "
+                "total_bytes / message_size round trips"),
+      EnumParam("mode", "stream", {"stream", "pingpong"},
+                "stream: one-way bulk transfer; pingpong: round trips, latency per round trip"),
+      EnumParam("placement", "none", {"none", "same", "cross"},
+                "none: the scheduler decides; same: both roles pinned to one CPU; "
+                "cross: pinned to two different CPUs"),
+  };
+}
+
+absl::Status ValidateTransfer(const CaseParams& params) {
+  const uint64_t message_size = params.Size("message_size");
+  const uint64_t total_bytes = params.Size("total_bytes");
+  if (message_size > total_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "parameter message_size=", params.Text("message_size"),
+        " is larger than total_bytes=", params.Text("total_bytes"),
+        "; allowed: message_size <= total_bytes"));
+  }
+  if (params.Text("mode") == "pingpong" && total_bytes / message_size > kMaxRoundTrips) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "parameters total_bytes=", params.Text("total_bytes"), " and message_size=",
+        params.Text("message_size"), " make ", total_bytes / message_size,
+        " round trips; allowed: at most ", kMaxRoundTrips, " (total_bytes / message_size)"));
+  }
+  return absl::OkStatus();
+}
+
+TransferPlan MakeTransferPlan(const CaseParams& params, uint64_t window, bool verify) {
+  TransferPlan plan;
+  plan.message_size = params.Size("message_size");
+  plan.total_bytes = params.Size("total_bytes");
+  plan.pingpong = params.Text("mode") == "pingpong";
+  plan.verify = verify;
+  if (plan.pingpong) {
+    const uint64_t round_trips = std::min(plan.total_bytes / plan.message_size, kWarmRoundTrips);
+    plan.warm_bytes = round_trips * plan.message_size;
+  } else {
+    plan.warm_bytes = std::min(plan.total_bytes, std::max(window, plan.message_size));
+  }
+  return plan;
+}
+
+void FillPattern(char* data, size_t size, uint64_t position) {
+  for (size_t i = 0; i < size; ++i) {
+    const uint64_t at = position + i;
+    data[i] = static_cast<char>((at * 131) ^ (at >> 9));
+  }
+}
+
+absl::Status CheckChecksums(const RolesOutcome& outcome, v1::RepetitionResult* result) {
+  if (outcome.checksums.size() != 2 || outcome.checksums[0] != outcome.checksums[1]) {
+    return absl::DataLossError(absl::StrCat(
+        "data verification failed: the producer's checksum ",
+        outcome.checksums.empty() ? 0 : outcome.checksums[0],
+        " differs from the consumer's ", outcome.checksums.size() < 2 ? 0 : outcome.checksums[1]));
+  }
+  result->set_verified(true);
+  return absl::OkStatus();
+}
+
+}  // namespace ipclab::workloads

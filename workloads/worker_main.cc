@@ -1,0 +1,22 @@
+// ipclab-worker: runs one case of one workload; see workloads/worker.h for the
+// protocol. Not meant to be run by hand, but it can be:
+//   ipclab-worker 3>events.bin < request.bin
+#include <fcntl.h>
+#include <signal.h>
+
+#include <cstdio>
+
+#include "workloads/worker.h"
+
+int main() {
+  if (::fcntl(ipclab::workloads::kWorkerEventFd, F_GETFD) < 0) {
+    std::fprintf(stderr,
+                 "ipclab-worker: fd 3 (the event pipe) is not open; this program is started by "
+                 "ipclabd or ipclab, not by hand\n");
+    return 2;
+  }
+  // A server that goes away must not leave a worker blocked: writes to a
+  // closed event pipe fail with EPIPE instead of killing silently.
+  ::signal(SIGPIPE, SIG_IGN);
+  return ipclab::workloads::WorkerMain(0, ipclab::workloads::kWorkerEventFd);
+}

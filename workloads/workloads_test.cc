@@ -1,0 +1,173 @@
+// Behaviour of the real workloads: real processes, real pipes and shared
+// memory, data verified end to end.
+#include <dirent.h>
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+#include "workloads/registry.h"
+#include "workloads/sys/cpu.h"
+
+namespace ipclab::workloads {
+namespace {
+
+v1::RepetitionResult RunOnce(const std::string& workload_name,
+                             std::map<std::string, std::string> overrides, bool verify = true) {
+  v1::RunRequest request;
+  request.set_workload(workload_name);
+  request.mutable_params()->insert(overrides.begin(), overrides.end());
+  absl::StatusOr<std::vector<v1::Case>> cases = ResolveCases(request);
+  EXPECT_TRUE(cases.ok()) << cases.status();
+  const Workload* workload = FindWorkload(workload_name).value();
+  RunContext context;
+  context.verify = verify;
+  absl::StatusOr<v1::RepetitionResult> result =
+      workload->RunRepetition(CaseParams::FromCase(cases->at(0)), context);
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.ok() ? *result : v1::RepetitionResult();
+}
+
+const v1::PhaseResult& Phase(const v1::RepetitionResult& result, const std::string& name) {
+  for (const v1::PhaseResult& phase : result.phases()) {
+    if (phase.name() == name) return phase;
+  }
+  ADD_FAILURE() << "no phase " << name;
+  static const v1::PhaseResult kEmpty;
+  return kEmpty;
+}
+
+int ShmEntries() {
+  int count = 0;
+  DIR* dir = ::opendir("/dev/shm");
+  while (const dirent* entry = dir ? ::readdir(dir) : nullptr) {
+    if (absl::StartsWith(entry->d_name, "ipclab-")) ++count;
+  }
+  if (dir) ::closedir(dir);
+  return count;
+}
+
+struct TransferCase {
+  std::string workload;
+  std::map<std::string, std::string> params;
+};
+
+class TransferTest : public testing::TestWithParam<TransferCase> {};
+
+// Every transport moves exactly total_bytes, and the consumer's checksum of
+// the byte stream equals the producer's.
+TEST_P(TransferTest, MovesExactlyTotalBytesVerified) {
+  const int shm_before = ShmEntries();
+  const v1::RepetitionResult result = RunOnce(GetParam().workload, GetParam().params);
+  EXPECT_TRUE(result.verified());
+  ASSERT_EQ(result.phases_size(), 4);
+  const v1::PhaseResult& steady = Phase(result, "steady");
+  const uint64_t total = ParseSize(GetParam().params.at("total_bytes")).value();
+  const uint64_t message = ParseSize(GetParam().params.at("message_size")).value();
+  if (GetParam().params.count("mode") && GetParam().params.at("mode") == "pingpong") {
+    EXPECT_EQ(steady.messages(), total / message);
+    EXPECT_EQ(steady.bytes(), total / message * message);
+    EXPECT_EQ(steady.latency().count(), total / message);
+    EXPECT_GT(steady.latency().p50_ns(), 0);
+    EXPECT_LE(steady.latency().p50_ns(), steady.latency().p99_ns());
+    EXPECT_LE(steady.latency().p99_ns(), steady.latency().max_ns());
+  } else {
+    EXPECT_EQ(steady.bytes(), total);
+    for (const v1::RoleMeasurement& role : steady.roles()) EXPECT_EQ(role.bytes(), total) << role.role();
+    EXPECT_EQ(steady.latency().count(), 0u);
+  }
+  EXPECT_GT(steady.wall_ns(), 0);
+  EXPECT_GT(steady.throughput_bytes_per_sec(), 0);
+  ASSERT_EQ(steady.roles_size(), 2);
+  EXPECT_EQ(steady.roles(0).role(), "producer");
+  EXPECT_EQ(steady.roles(1).role(), "consumer");
+  EXPECT_EQ(ShmEntries(), shm_before) << "a /dev/shm entry was left behind";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Transports, TransferTest,
+    testing::Values(
+        TransferCase{"pipe", {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}}},
+        TransferCase{"pipe", {{"message_size", "1000"}, {"total_bytes", "1000007"}}},
+        TransferCase{"pipe",
+                     {{"message_size", "64KiB"}, {"total_bytes", "4MiB"}, {"pipe_capacity", "1MiB"}}},
+        TransferCase{"pipe", {{"message_size", "1"}, {"total_bytes", "2000"}, {"mode", "pingpong"}}},
+        TransferCase{"pipe", {{"message_size", "4KiB"}, {"total_bytes", "4MiB"}, {"mode", "pingpong"}}},
+        TransferCase{"shm_posix", {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}}},
+        TransferCase{"shm_posix",
+                     {{"message_size", "3000"}, {"total_bytes", "1000007"}, {"ring_bytes", "8KiB"}}},
+        TransferCase{"shm_posix",
+                     {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}, {"sync", "spin"}}},
+        TransferCase{"shm_posix", {{"message_size", "64"}, {"total_bytes", "64000"}, {"mode", "pingpong"}}},
+        TransferCase{"shm_posix",
+                     {{"message_size", "64"}, {"total_bytes", "64000"}, {"mode", "pingpong"},
+                      {"sync", "spin"}, {"placement", "same"}}}));
+
+TEST(Placement, SamePinsBothRolesToOneCpu) {
+  const v1::RepetitionResult result =
+      RunOnce("pipe", {{"total_bytes", "1MiB"}, {"placement", "same"}}, false);
+  ASSERT_EQ(result.placement().roles_size(), 2);
+  EXPECT_EQ(result.placement().requested(), "same");
+  const v1::RolePlacement& producer = result.placement().roles(0);
+  const v1::RolePlacement& consumer = result.placement().roles(1);
+  EXPECT_GE(producer.pinned_cpu(), 0);
+  EXPECT_EQ(producer.pinned_cpu(), consumer.pinned_cpu());
+  ASSERT_EQ(producer.observed_cpus_size(), 1);
+  EXPECT_EQ(producer.observed_cpus(0), producer.pinned_cpu());
+  ASSERT_EQ(consumer.observed_cpus_size(), 1);
+  EXPECT_EQ(consumer.observed_cpus(0), consumer.pinned_cpu());
+}
+
+TEST(Placement, CrossPinsRolesToDifferentCpus) {
+  if (sys::AllowedCpus().value().size() < 2) GTEST_SKIP() << "needs 2 allowed CPUs";
+  const v1::RepetitionResult result =
+      RunOnce("shm_posix", {{"total_bytes", "1MiB"}, {"placement", "cross"}}, false);
+  ASSERT_EQ(result.placement().roles_size(), 2);
+  const v1::RolePlacement& producer = result.placement().roles(0);
+  const v1::RolePlacement& consumer = result.placement().roles(1);
+  EXPECT_NE(producer.pinned_cpu(), consumer.pinned_cpu());
+  ASSERT_EQ(producer.observed_cpus_size(), 1);
+  EXPECT_EQ(producer.observed_cpus(0), producer.pinned_cpu());
+  ASSERT_EQ(consumer.observed_cpus_size(), 1);
+  EXPECT_EQ(consumer.observed_cpus(0), consumer.pinned_cpu());
+}
+
+TEST(Placement, NoneRecordsWhereRolesRan) {
+  const v1::RepetitionResult result = RunOnce("pipe", {{"total_bytes", "1MiB"}}, false);
+  for (const v1::RolePlacement& role : result.placement().roles()) {
+    EXPECT_EQ(role.pinned_cpu(), -1);
+    EXPECT_GE(role.observed_cpus_size(), 1) << role.role();
+  }
+}
+
+TEST(Pipe, ReportsTheCapacityTheKernelGranted) {
+  const v1::RepetitionResult result =
+      RunOnce("pipe", {{"total_bytes", "1MiB"}, {"pipe_capacity", "100000"}}, false);
+  // F_SETPIPE_SZ rounds up to a power of two pages: 100000 -> 128 KiB.
+  EXPECT_EQ(result.notes().at("pipe_capacity_actual"), "128KiB");
+}
+
+// The shared ring's pages are faulted in the warm phase (the first pass), so
+// the steady phase of a stream takes (almost) no faults in either role.
+TEST(ShmPosix, WarmPhaseTakesTheRingFaults) {
+  const v1::RepetitionResult result = RunOnce(
+      "shm_posix", {{"total_bytes", "16MiB"}, {"ring_bytes", "1MiB"}, {"message_size", "64KiB"}},
+      false);
+  const v1::PhaseResult& warm = Phase(result, "warm");
+  const v1::PhaseResult& steady = Phase(result, "steady");
+  // Producer writes 256 fresh shmem pages: one fault each (write faults get no
+  // fault-around). Allow a few for stack/TLS noise.
+  EXPECT_GE(warm.roles(0).counters().minor_faults(), 256u);
+  EXPECT_LE(warm.roles(0).counters().minor_faults(), 256u + 8);
+  EXPECT_LE(steady.roles(0).counters().minor_faults(), 8u);
+  EXPECT_LE(steady.roles(1).counters().minor_faults(), 8u);
+  // The ring shows up as shared memory in the producer's RSS: 1 MiB.
+  const int64_t shmem_growth =
+      static_cast<int64_t>(warm.roles(0).memory_after().rss_shmem_bytes()) -
+      static_cast<int64_t>(warm.roles(0).memory_before().rss_shmem_bytes());
+  EXPECT_GE(shmem_growth, 1 << 20);
+  EXPECT_LE(shmem_growth, (1 << 20) + (64 << 10));
+}
+
+}  // namespace
+}  // namespace ipclab::workloads
