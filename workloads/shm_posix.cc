@@ -76,7 +76,7 @@ ShmPosixWorkload::ShmPosixWorkload() {
   *spec_.add_params() = EnumParam(
       "sync", "futex", {"futex", "spin"},
       "how a side waits for data or space: futex (sleep, woken only when it announced itself) or "
-      "spin (busy-poll, yielding every 2048 polls)");
+      "spin (busy-poll, yielding the CPU every 64 polls)");
   spec_.add_roles("producer");
   spec_.add_roles("consumer");
   for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);

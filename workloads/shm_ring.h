@@ -9,7 +9,7 @@
 // Waiting when the ring is empty (consumer) or full (producer):
 //   futex: sleep in futex_wait at once; the other side calls futex_wake only
 //          when the waiter announced itself, so a busy stream makes no syscalls.
-//   spin:  busy-poll with a pause instruction; every kSpinsBeforeYield polls it
+//   spin:  busy-poll with a pause instruction; every 64 polls (a few microseconds) it
 //          calls sched_yield(), so two roles on one CPU still make progress.
 #ifndef IPCLAB_WORKLOADS_SHM_RING_H_
 #define IPCLAB_WORKLOADS_SHM_RING_H_
