@@ -62,6 +62,8 @@ int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int r
 
   absl::Status status = absl::OkStatus();
   if (spec.pinned_cpu >= 0) status = sys::PinToCpu(spec.pinned_cpu);
+  // Where the host forbids perf events, getrusage alone is reported.
+  (void)EnablePerfFaultCounter();
   if (status.ok()) {
     // The first clock_gettime faults in the vvar pages; the first probe reads
     // fault in their buffers. Both happen here, outside every phase.

@@ -1,7 +1,9 @@
 #include "workloads/probes.h"
 
 #include <fcntl.h>
+#include <linux/perf_event.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -61,7 +63,27 @@ int64_t TimevalNs(const timeval& tv) {
   return static_cast<int64_t>(tv.tv_sec) * 1000000000 + static_cast<int64_t>(tv.tv_usec) * 1000;
 }
 
+int perf_fault_fd = -1;  // per process; a forked role opens its own
+
 }  // namespace
+
+absl::Status EnablePerfFaultCounter() {
+  if (perf_fault_fd >= 0) ::close(perf_fault_fd);
+  perf_fault_fd = -1;
+  perf_event_attr attr;
+  std::memset(&attr, 0, sizeof(attr));
+  attr.size = sizeof(attr);
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.config = PERF_COUNT_SW_PAGE_FAULTS;
+  attr.inherit = 0;
+  const long fd = ::syscall(SYS_perf_event_open, &attr, 0 /*self*/, -1 /*any cpu*/, -1,
+                            PERF_FLAG_FD_CLOEXEC);
+  if (fd < 0) {
+    return sys::ErrnoStatus("perf_event_open(PERF_COUNT_SW_PAGE_FAULTS)", errno);
+  }
+  perf_fault_fd = static_cast<int>(fd);
+  return absl::OkStatus();
+}
 
 CounterSample ReadCountersSelf() {
   rusage usage;
@@ -73,6 +95,12 @@ CounterSample ReadCountersSelf() {
   sample.involuntary_context_switches = static_cast<uint64_t>(usage.ru_nivcsw);
   sample.user_cpu_ns = TimevalNs(usage.ru_utime);
   sample.system_cpu_ns = TimevalNs(usage.ru_stime);
+  uint64_t perf_count = 0;
+  if (perf_fault_fd >= 0 && ::read(perf_fault_fd, &perf_count, sizeof(perf_count)) ==
+                                static_cast<ssize_t>(sizeof(perf_count))) {
+    sample.perf_page_faults = perf_count;
+    sample.perf_available = true;
+  }
   return sample;
 }
 
@@ -131,6 +159,10 @@ v1::ProcessCounters CounterDelta(const CounterSample& before, const CounterSampl
                                          before.involuntary_context_switches);
   delta.set_user_cpu_ns(after.user_cpu_ns - before.user_cpu_ns);
   delta.set_system_cpu_ns(after.system_cpu_ns - before.system_cpu_ns);
+  if (before.perf_available && after.perf_available) {
+    delta.set_perf_available(true);
+    delta.set_perf_page_faults(after.perf_page_faults - before.perf_page_faults);
+  }
   return delta;
 }
 

@@ -26,6 +26,8 @@ struct CounterSample {
   uint64_t involuntary_context_switches = 0;
   int64_t user_cpu_ns = 0;
   int64_t system_cpu_ns = 0;
+  uint64_t perf_page_faults = 0;  // valid when perf_available
+  bool perf_available = false;
 };
 
 struct MemorySample {  // bytes
@@ -39,7 +41,14 @@ struct MemorySample {  // bytes
   uint64_t vm_hwm = 0;
 };
 
-// getrusage(RUSAGE_SELF) of the calling process.
+// Opens the perf_event_open software counter PERF_COUNT_SW_PAGE_FAULTS for
+// the calling process (user and kernel, all CPUs), so that ReadCountersSelf
+// also reports it. Fails with PERMISSION_DENIED where perf_event_paranoid or
+// seccomp forbid it; the counter is then simply absent.
+absl::Status EnablePerfFaultCounter();
+
+// getrusage(RUSAGE_SELF) of the calling process, plus the perf counter when
+// enabled.
 CounterSample ReadCountersSelf();
 
 // /proc/PID/stat (faults; CPU time in clock ticks) and /proc/PID/status

@@ -26,6 +26,7 @@ TEST(Probes, FreshAnonymousWritesFaultOncePerPage) {
         ::mmap(nullptr, kPages * kPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
     if (region == MAP_FAILED) return 1;
     ::madvise(region, kPages * kPage, MADV_NOHUGEPAGE);
+    (void)EnablePerfFaultCounter();
     MemorySample before, after;
     (void)ReadMemory(0, &before);  // warm the reader
     (void)ReadMemory(0, &before);
@@ -33,20 +34,26 @@ TEST(Probes, FreshAnonymousWritesFaultOncePerPage) {
     for (size_t i = 0; i < kPages; ++i) region[i * kPage] = 1;
     const CounterSample counters_after = ReadCountersSelf();
     (void)ReadMemory(0, &after);
-    const uint64_t report[3] = {counters_after.minor_faults - counters_before.minor_faults,
-                                after.rss_anon - before.rss_anon, counters_after.major_faults -
-                                                                      counters_before.major_faults};
+    const uint64_t report[4] = {
+        counters_after.minor_faults - counters_before.minor_faults,
+        after.rss_anon - before.rss_anon,
+        counters_after.major_faults - counters_before.major_faults,
+        counters_after.perf_available ? counters_after.perf_page_faults - counters_before.perf_page_faults
+                                      : ~uint64_t{0}};
     (void)sys::WriteFull(pipe.write_end.get(), report, sizeof(report));
     char byte;
     (void)sys::ReadFull(go.read_end.get(), &byte, 1);  // stay alive for the parent's look
     return 0;
   });
   ASSERT_TRUE(child.ok()) << child.status();
-  uint64_t report[3] = {};
+  uint64_t report[4] = {};
   ASSERT_EQ(sys::ReadFull(pipe.read_end.get(), report, sizeof(report)).value(), sizeof(report));
   EXPECT_NEAR(static_cast<double>(report[0]), kPages, kPages * 0.01) << "minor faults";
   EXPECT_NEAR(static_cast<double>(report[1]), kPages * kPage, kPages * kPage * 0.01) << "RssAnon growth";
   EXPECT_EQ(report[2], 0u) << "major faults";
+  if (report[3] != ~uint64_t{0}) {
+    EXPECT_NEAR(static_cast<double>(report[3]), kPages, kPages * 0.01) << "perf page-fault event";
+  }
 
   // The same process seen from outside.
   MemorySample outside;

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "ipclab/v1/ipclab.pb.h"
@@ -32,6 +33,16 @@ class Workload {
   // Cross-parameter checks, after every value passed its own spec
   // (e.g. message_size <= total_bytes). INVALID_ARGUMENT names the values.
   virtual absl::Status Validate(const CaseParams& params) const = 0;
+
+  // What the kernel should do for this case on this host (faults, RSS growth,
+  // huge pages ...), as bands over named case metrics; results::Judge fills in
+  // the measurements and verdicts. Empty when nothing can be predicted.
+  virtual std::vector<v1::Expectation> Expect(const CaseParams& params,
+                                              const v1::HostInfo& host) const {
+    (void)params;
+    (void)host;
+    return {};
+  }
 
   // Runs one repetition. Called in `ipclab-worker`, a single-threaded process,
   // so implementations may fork their roles. Returns the phases with their
