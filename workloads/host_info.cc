@@ -65,7 +65,8 @@ uint64_t ReadUint(const std::string& path) {
 // (/proc/cpuinfo, /proc/meminfo), trimmed; "" if absent.
 std::string KeyedValue(absl::string_view text, absl::string_view key) {
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(line, absl::MaxSplits(':', 1));
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(line, absl::MaxSplits(':', 1));
     if (absl::StripAsciiWhitespace(kv.first) == key) {
       return std::string(absl::StripAsciiWhitespace(kv.second));
     }

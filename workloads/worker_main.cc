@@ -3,6 +3,7 @@
 //   ipclab-worker 3>events.bin < request.bin
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 
@@ -18,5 +19,9 @@ int main() {
   // A server that goes away must not leave a worker blocked: writes to a
   // closed event pipe fail with EPIPE instead of killing silently.
   ::signal(SIGPIPE, SIG_IGN);
+  // A crashing workload is reported by the server (signal name in the
+  // result); it must not also leave core files on a lab machine.
+  const rlimit no_core = {0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);
   return ipclab::workloads::WorkerMain(0, ipclab::workloads::kWorkerEventFd);
 }

@@ -1,0 +1,186 @@
+#include "server/run_executor.h"
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "google/protobuf/util/time_util.h"
+#include "results/summary.h"
+#include "workloads/host_info.h"
+#include "workloads/registry.h"
+
+namespace ipclab::server {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+v1::WorkerRequest MakeWorkerRequest(const ExecutorOptions& options, const v1::RunRequest& request,
+                                    const v1::Case& c) {
+  v1::WorkerRequest worker_request;
+  worker_request.set_workload(request.workload());
+  *worker_request.mutable_case_() = c;
+  worker_request.set_repetitions(EffectiveRepetitions(request));
+  worker_request.set_warmup(EffectiveWarmup(request));
+  worker_request.set_verify(request.verify());
+  worker_request.set_scratch_tmpfs(options.scratch_tmpfs);
+  worker_request.set_scratch_disk(options.scratch_disk);
+  return worker_request;
+}
+
+// Relays the worker's events until it is done; returns the case outcome.
+absl::Status RelayWorker(WorkerProcess* worker, const v1::Case& c, uint32_t case_count,
+                         const RunEventCallback& emit, v1::CaseResult* result) {
+  absl::Status stream_status;
+  for (;;) {
+    absl::StatusOr<std::optional<v1::WorkerEvent>> next = worker->NextEvent();
+    if (!next.ok()) {
+      stream_status = next.status();
+      break;
+    }
+    if (!next->has_value()) break;
+    v1::WorkerEvent& worker_event = **next;
+    if (worker_event.has_progress()) {
+      v1::RunEvent event = NewRunEvent();
+      v1::Progress* progress = event.mutable_progress();
+      *progress = std::move(*worker_event.mutable_progress());
+      progress->set_case_index(c.index());
+      progress->set_case_count(case_count);
+      emit(std::move(event));
+    } else if (worker_event.has_repetition()) {
+      v1::RepetitionResult& repetition = *worker_event.mutable_repetition();
+      repetition.set_case_index(c.index());
+      if (!repetition.warmup()) *result->add_repetitions() = repetition;
+      v1::RunEvent event = NewRunEvent();
+      *event.mutable_repetition() = std::move(repetition);
+      emit(std::move(event));
+    }
+    // `error` and `done` only decide the exit status, which Wait reports.
+  }
+  absl::Status exit_status = worker->Wait();
+  return stream_status.ok() ? exit_status : stream_status;
+}
+
+v1::CaseResult RunCase(const ExecutorOptions& options, const v1::RunRequest& request,
+                       const v1::Case& c, uint32_t case_count, RunCancellation* cancellation,
+                       const RunEventCallback& emit) {
+  v1::CaseResult result;
+  *result.mutable_case_() = c;
+  absl::Status status;
+  absl::StatusOr<std::unique_ptr<WorkerProcess>> worker =
+      WorkerProcess::Spawn(options.worker_path, MakeWorkerRequest(options, request, c));
+  if (!worker.ok()) {
+    status = worker.status();
+  } else {
+    if (!cancellation->Attach(worker->get())) (*worker)->Kill();
+    status = RelayWorker(worker->get(), c, case_count, emit, &result);
+    cancellation->Detach();
+  }
+  if (cancellation->cancelled()) status = absl::CancelledError("run cancelled");
+
+  std::vector<v1::RepetitionResult> measured(result.repetitions().begin(),
+                                             result.repetitions().end());
+  if (!measured.empty()) {
+    for (v1::MetricSummary& summary : results::SummarizeCase(measured)) {
+      *result.add_summaries() = std::move(summary);
+    }
+  }
+  if (status.ok()) {
+    result.set_status(v1::SUCCEEDED);
+  } else {
+    result.set_status(absl::IsCancelled(status) ? v1::CANCELLED : v1::FAILED);
+    result.set_error(status.message().empty() ? status.ToString() : std::string(status.message()));
+  }
+  return result;
+}
+
+}  // namespace
+
+void RunCancellation::Cancel() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  cancelled_ = true;
+  if (worker_ != nullptr) worker_->Kill();
+}
+
+bool RunCancellation::cancelled() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return cancelled_;
+}
+
+bool RunCancellation::Attach(WorkerProcess* worker) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (cancelled_) return false;
+  worker_ = worker;
+  return true;
+}
+
+void RunCancellation::Detach() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  worker_ = nullptr;
+}
+
+v1::RunEvent NewRunEvent() {
+  v1::RunEvent event;
+  *event.mutable_time() = TimeUtil::GetCurrentTime();
+  return event;
+}
+
+uint32_t EffectiveRepetitions(const v1::RunRequest& request) {
+  return request.repetitions() == 0 ? workloads::kDefaultRepetitions : request.repetitions();
+}
+
+uint32_t EffectiveWarmup(const v1::RunRequest& request) {
+  if (request.warmup_set() || request.warmup() != 0) return request.warmup();
+  return workloads::kDefaultWarmup;
+}
+
+v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_id,
+                         const v1::RunRequest& request, const std::vector<v1::Case>& cases,
+                         RunCancellation* cancellation, const RunEventCallback& emit) {
+  v1::RunResult run;
+  run.set_run_id(run_id);
+  run.set_workload(request.workload());
+  *run.mutable_request() = request;
+  *run.mutable_host() = workloads::ReadHostInfo();
+  *run.mutable_started_at() = TimeUtil::GetCurrentTime();
+  {
+    v1::RunEvent event = NewRunEvent();
+    v1::Started* started = event.mutable_started();
+    started->set_run_id(run_id);
+    for (const v1::Case& c : cases) *started->add_cases() = c;
+    *started->mutable_host() = run.host();
+    emit(std::move(event));
+  }
+
+  const auto case_count = static_cast<uint32_t>(cases.size());
+  bool any_failed = false;
+  for (const v1::Case& c : cases) {
+    if (cancellation->cancelled()) break;
+    v1::CaseResult result = RunCase(options, request, c, case_count, cancellation, emit);
+    if (result.status() == v1::FAILED && !any_failed) {
+      any_failed = true;
+      run.set_error(result.error());
+    }
+    v1::RunEvent event = NewRunEvent();
+    event.mutable_case_summary()->set_case_index(c.index());
+    *event.mutable_case_summary()->mutable_result() = result;
+    *run.add_cases() = std::move(result);
+    emit(std::move(event));
+  }
+
+  if (cancellation->cancelled()) {
+    run.set_status(v1::CANCELLED);
+    run.set_error("run cancelled");
+  } else {
+    run.set_status(any_failed ? v1::FAILED : v1::SUCCEEDED);
+  }
+  *run.mutable_finished_at() = TimeUtil::GetCurrentTime();
+  v1::RunEvent event = NewRunEvent();
+  v1::Finished* finished = event.mutable_finished();
+  finished->set_status(run.status());
+  finished->set_error(run.error());
+  *finished->mutable_result() = run;
+  emit(std::move(event));
+  return run;
+}
+
+}  // namespace ipclab::server

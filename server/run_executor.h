@@ -1,0 +1,66 @@
+// Running one accepted run: one `ipclab-worker` per case, its events relayed
+// as RunEvents, the measured repetitions summarized into CaseResults.
+#ifndef IPCLAB_SERVER_RUN_EXECUTOR_H_
+#define IPCLAB_SERVER_RUN_EXECUTOR_H_
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "ipclab/v1/ipclab.pb.h"
+#include "server/worker_launcher.h"
+
+namespace ipclab::server {
+
+struct ExecutorOptions {
+  std::string worker_path;
+  std::string scratch_tmpfs;
+  std::string scratch_disk;
+};
+
+// The cancel switch of one run, shared by the thread executing it and any
+// thread that cancels it. Thread-safe.
+class RunCancellation final {
+ public:
+  // Marks the run cancelled and kills the worker of the current case, if any.
+  void Cancel();
+  bool cancelled() const;
+
+  // Registers the current case's worker so Cancel can kill it; returns false
+  // (registering nothing) if the run is already cancelled. `worker` must stay
+  // alive until Detach.
+  bool Attach(WorkerProcess* worker);
+  void Detach();
+
+ private:
+  mutable std::mutex mutex_;
+  bool cancelled_ ABSL_GUARDED_BY(mutex_) = false;
+  WorkerProcess* worker_ ABSL_GUARDED_BY(mutex_) = nullptr;
+};
+
+// Receives the events of a run, in order, on the executing thread.
+using RunEventCallback = std::function<void(v1::RunEvent event)>;
+
+// An empty RunEvent stamped with the current time.
+v1::RunEvent NewRunEvent();
+
+// Executes the validated `cases` of `request`, one worker per case (warm-up
+// and measured repetitions in the same worker), and emits Started, the
+// relayed Progress and RepetitionResult events, one CaseSummary per case and
+// finally Finished. A failed case is recorded FAILED and the next case still
+// runs; the run is FAILED if any case failed (error: the first case error)
+// and CANCELLED if `cancellation` fired (remaining cases are not run).
+// Blocks until done; returns the RunResult that Finished carries.
+v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_id,
+                         const v1::RunRequest& request, const std::vector<v1::Case>& cases,
+                         RunCancellation* cancellation, const RunEventCallback& emit);
+
+// Repetitions and warm-ups with the request's defaults applied.
+uint32_t EffectiveRepetitions(const v1::RunRequest& request);
+uint32_t EffectiveWarmup(const v1::RunRequest& request);
+
+}  // namespace ipclab::server
+
+#endif  // IPCLAB_SERVER_RUN_EXECUTOR_H_

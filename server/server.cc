@@ -1,0 +1,141 @@
+#include "server/server.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "server/scheduler.h"
+#include "server/service.h"
+
+namespace ipclab::server {
+namespace {
+
+// The pieces both server flavours are made of, in destruction-safe order.
+struct ServiceStack {
+  std::unique_ptr<Scheduler> scheduler;
+  std::unique_ptr<IpcLabService> service;
+  std::unique_ptr<grpc::Server> grpc_server;
+  int port = 0;
+};
+
+void FillDefaults(ServerOptions* options) {
+  if (options->worker_path.empty()) options->worker_path = DefaultWorkerPath();
+  if (options->scratch_disk.empty()) {
+    const char* tmpdir = std::getenv("TMPDIR");
+    options->scratch_disk = (tmpdir != nullptr && *tmpdir != '\0') ? tmpdir : "/tmp";
+  }
+}
+
+// Builds and starts the service; listens on `options.listen` if `listen`.
+absl::StatusOr<ServiceStack> BuildStack(ServerOptions options, bool listen) {
+  FillDefaults(&options);
+  static std::once_flag plugins_once;
+  std::call_once(plugins_once, [] {
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  });
+
+  ServiceStack stack;
+  SchedulerOptions scheduler_options;
+  scheduler_options.executor.worker_path = options.worker_path;
+  scheduler_options.executor.scratch_tmpfs = options.scratch_tmpfs;
+  scheduler_options.executor.scratch_disk = options.scratch_disk;
+  scheduler_options.max_queued_runs = options.max_queued_runs;
+  stack.scheduler = std::make_unique<Scheduler>(std::move(scheduler_options));
+  stack.service = std::make_unique<IpcLabService>(stack.scheduler.get(), options.worker_path);
+
+  grpc::ServerBuilder builder;
+  // Without this a second ipclabd could bind the same port and share it.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  if (listen) {
+    builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &stack.port);
+  }
+  builder.RegisterService(stack.service.get());
+  stack.grpc_server = builder.BuildAndStart();
+  if (stack.grpc_server == nullptr || (listen && stack.port == 0)) {
+    if (stack.grpc_server != nullptr) stack.grpc_server->Shutdown();
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
+  }
+  return stack;
+}
+
+// "127.0.0.1:0" with port 41234 -> "127.0.0.1:41234".
+std::string BoundAddress(const std::string& listen, int port) {
+  const size_t colon = listen.rfind(':');
+  int requested = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &requested)) {
+    return listen;
+  }
+  return absl::StrCat(listen.substr(0, colon + 1), port);
+}
+
+void ShutdownStack(Scheduler* scheduler, IpcLabService* service, grpc::Server* grpc_server,
+                   absl::Duration deadline) {
+  const absl::Time give_up = absl::Now() + deadline;
+  // Streams first: the running worker is killed and every open Run stream
+  // gets its last events and a status. Once those reached the clients
+  // (bounded by the deadline), nothing is left to drain: the gRPC shutdown
+  // cancels what remains at once and drops idle connections.
+  if (scheduler != nullptr) scheduler->Shutdown();
+  if (service != nullptr) service->AwaitIdle(give_up);
+  if (grpc_server != nullptr) grpc_server->Shutdown(std::chrono::system_clock::now());
+}
+
+}  // namespace
+
+std::string DefaultWorkerPath() {
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (n <= 0) return "ipclab-worker";
+  std::string path(exe, static_cast<size_t>(n));
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "ipclab-worker" : path.substr(0, slash) + "/ipclab-worker";
+}
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
+  const std::string listen = options.listen;
+  absl::StatusOr<ServiceStack> stack = BuildStack(std::move(options), /*listen=*/true);
+  if (!stack.ok()) return stack.status();
+  std::unique_ptr<Server> server(new Server());
+  server->scheduler_ = std::move(stack->scheduler);
+  server->service_ = std::move(stack->service);
+  server->grpc_server_ = std::move(stack->grpc_server);
+  server->port_ = stack->port;
+  server->address_ = BoundAddress(listen, stack->port);
+  return server;
+}
+
+Server::~Server() { Shutdown(); }
+
+void Server::Shutdown(absl::Duration deadline) {
+  std::call_once(shutdown_once_, [&] {
+    ShutdownStack(scheduler_.get(), service_.get(), grpc_server_.get(), deadline);
+  });
+}
+
+void Server::Wait() { grpc_server_->Wait(); }
+
+absl::StatusOr<std::unique_ptr<EmbeddedServer>> EmbeddedServer::Start(ServerOptions options) {
+  absl::StatusOr<ServiceStack> stack = BuildStack(std::move(options), /*listen=*/false);
+  if (!stack.ok()) return stack.status();
+  std::unique_ptr<EmbeddedServer> server(new EmbeddedServer());
+  server->scheduler_ = std::move(stack->scheduler);
+  server->service_ = std::move(stack->service);
+  server->grpc_server_ = std::move(stack->grpc_server);
+  server->channel_ = server->grpc_server_->InProcessChannel(grpc::ChannelArguments());
+  return server;
+}
+
+EmbeddedServer::~EmbeddedServer() {
+  channel_.reset();
+  ShutdownStack(scheduler_.get(), service_.get(), grpc_server_.get(), absl::Seconds(5));
+}
+
+}  // namespace ipclab::server

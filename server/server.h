@@ -1,0 +1,110 @@
+// ipclabd's gRPC server, and the same service embedded in a client process.
+//
+//   ipclab::server::ServerOptions options;
+//   options.listen = "127.0.0.1:0";
+//   auto server = ipclab::server::Server::Start(options);   // StatusOr
+//   int port = (*server)->port();
+//   ...
+//   (*server)->Shutdown(absl::Seconds(5));
+//
+//   auto embedded = ipclab::server::EmbeddedServer::Start(options);
+//   auto stub = ipclab::v1::IpcLab::NewStub((*embedded)->channel());
+#ifndef IPCLAB_SERVER_SERVER_H_
+#define IPCLAB_SERVER_SERVER_H_
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+
+namespace grpc {
+class Server;
+}  // namespace grpc
+
+namespace ipclab::server {
+
+class IpcLabService;
+class Scheduler;
+
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free port (see Server::port()).
+  // Ignored by EmbeddedServer.
+  std::string listen = "127.0.0.1:7557";
+  // The `ipclab-worker` executable; empty: DefaultWorkerPath().
+  std::string worker_path;
+  // Scratch directories handed to workers for file-backed workloads.
+  std::string scratch_tmpfs = "/dev/shm";
+  std::string scratch_disk;  // empty: $TMPDIR, else /tmp
+  // Runs waiting behind the running one; more are refused (RESOURCE_EXHAUSTED).
+  size_t max_queued_runs = 16;
+};
+
+// A listening gRPC server running the IpcLab service, health checking and
+// reflection. Thread-safe; the destructor shuts down if Shutdown was not called.
+class Server final {
+ public:
+  // Binds `options.listen` and starts serving; UNAVAILABLE if the address
+  // cannot be bound. A missing worker executable does not stop the server
+  // (ListWorkloads and GetHostInfo work); Run refuses with FAILED_PRECONDITION.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(ServerOptions options);
+
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The bound TCP port (the real one when `listen` asked for port 0).
+  int port() const { return port_; }
+  // "host:port" with the real port.
+  const std::string& address() const { return address_; }
+
+  // Cancels the running worker, fails queued runs (UNAVAILABLE) and finishes
+  // open streams with a status; waits up to `deadline` for open RPCs to
+  // complete, then cancels the rest and closes every connection. Idempotent.
+  void Shutdown(absl::Duration deadline = absl::Seconds(5));
+
+  // Blocks until another thread has called Shutdown.
+  void Wait();
+
+ private:
+  Server() = default;
+
+  std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<IpcLabService> service_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  int port_ = 0;
+  std::string address_;
+  std::once_flag shutdown_once_;
+};
+
+// The service in-process with no listening port, reached through channel().
+// Used by the CLI when no --server is given. The destructor shuts down cleanly.
+class EmbeddedServer final {
+ public:
+  static absl::StatusOr<std::unique_ptr<EmbeddedServer>> Start(ServerOptions options);
+
+  ~EmbeddedServer();
+  EmbeddedServer(const EmbeddedServer&) = delete;
+  EmbeddedServer& operator=(const EmbeddedServer&) = delete;
+
+  // An in-process channel to the service; valid while this object lives.
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+
+ private:
+  EmbeddedServer() = default;
+
+  std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<IpcLabService> service_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// The directory of /proc/self/exe + "/ipclab-worker".
+std::string DefaultWorkerPath();
+
+}  // namespace ipclab::server
+
+#endif  // IPCLAB_SERVER_SERVER_H_

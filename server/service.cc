@@ -1,0 +1,217 @@
+#include "server/service.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "workloads/host_info.h"
+#include "workloads/registry.h"
+
+namespace ipclab::server {
+namespace {
+
+using RunWriter = grpc::ServerWriteReactor<v1::RunEvent>;
+
+// The event queue of one Run stream: one write in flight, later events wait,
+// and a waiting Progress is replaced by a newer one. Shared between the
+// reactor and the scheduler, which may outlive the reactor: once the stream
+// is finished, everything the scheduler sends is dropped.
+class StreamSink final : public RunEventSink {
+ public:
+  explicit StreamSink(RunWriter* reactor) : reactor_(reactor) {}
+
+  void Enqueue(v1::RunEvent event) override {
+    if (!event.has_time()) {
+      *event.mutable_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closing_ || broken_) return;
+    if (event.has_progress() && !pending_.empty() && pending_.back().has_progress()) {
+      pending_.back() = std::move(event);
+      return;
+    }
+    pending_.push_back(std::move(event));
+  }
+
+  void Flush() override { Advance(); }
+
+  void Close(const absl::Status& status) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (closing_) return;
+      closing_ = true;
+      final_status_ = ToGrpcStatus(status);
+    }
+    Advance();
+  }
+
+  void OnWriteDone(bool ok) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      writing_ = false;
+      if (!ok) {  // the client is gone; OnCancel cancels the run
+        broken_ = true;
+        pending_.clear();
+      }
+    }
+    Advance();
+  }
+
+ private:
+  // Starts the next write, or finishes the stream once closed and drained.
+  // gRPC may run reactions inline, so it is called without holding mutex_.
+  void Advance() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (writing_ || finished_) return;
+    if (!pending_.empty()) {
+      in_flight_ = std::move(pending_.front());
+      pending_.pop_front();
+      writing_ = true;
+      lock.unlock();
+      reactor_->StartWrite(&in_flight_);
+    } else if (closing_) {
+      finished_ = true;
+      const grpc::Status status = final_status_;
+      lock.unlock();
+      reactor_->Finish(status);
+    }
+  }
+
+  RunWriter* const reactor_;  // valid until finished_ (OnDone follows Finish)
+  std::mutex mutex_;
+  std::deque<v1::RunEvent> pending_;
+  v1::RunEvent in_flight_;  // owned by gRPC while writing_
+  bool writing_ = false;
+  bool broken_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+  grpc::Status final_status_;
+};
+
+// A unary reactor that finishes at once and counts itself while active.
+class UnaryReactor final : public grpc::ServerUnaryReactor {
+ public:
+  explicit UnaryReactor(ActiveRpcs* active) : active_(active) {
+    active_->Add();
+    Finish(grpc::Status::OK);
+  }
+  void OnDone() override {
+    active_->Remove();
+    delete this;
+  }
+
+ private:
+  ActiveRpcs* const active_;
+};
+
+class RunReactor final : public RunWriter {
+ public:
+  RunReactor(Scheduler* scheduler, ActiveRpcs* active, const std::string& worker_path,
+             const v1::RunRequest& request)
+      : scheduler_(scheduler), active_(active), sink_(std::make_shared<StreamSink>(this)) {
+    active_->Add();
+    absl::StatusOr<std::string> run_id = Accept(worker_path, request);
+    if (!run_id.ok()) {
+      sink_->Close(run_id.status());
+      return;
+    }
+    bool cancelled;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      run_id_ = *run_id;
+      cancelled = cancelled_;
+    }
+    // The client may have gone while the run was being queued.
+    if (cancelled) scheduler_->Cancel(*run_id);
+  }
+
+  void OnWriteDone(bool ok) override { sink_->OnWriteDone(ok); }
+
+  void OnCancel() override {
+    std::string run_id;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      cancelled_ = true;
+      run_id = run_id_;
+    }
+    if (!run_id.empty()) scheduler_->Cancel(run_id);
+  }
+
+  void OnDone() override {
+    active_->Remove();
+    delete this;
+  }
+
+ private:
+  absl::StatusOr<std::string> Accept(const std::string& worker_path,
+                                     const v1::RunRequest& request) {
+    absl::StatusOr<std::vector<v1::Case>> cases = workloads::ResolveCases(request);
+    if (!cases.ok()) return cases.status();
+    if (access(worker_path.c_str(), X_OK) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "worker executable ", worker_path, " is not usable (", std::strerror(errno), ")"));
+    }
+    return scheduler_->Submit(request, *std::move(cases), sink_);
+  }
+
+  Scheduler* const scheduler_;
+  ActiveRpcs* const active_;
+  const std::shared_ptr<StreamSink> sink_;
+  std::mutex mutex_;
+  std::string run_id_;
+  bool cancelled_ = false;
+};
+
+}  // namespace
+
+void ActiveRpcs::Add() {
+  absl::MutexLock lock(&mutex_);
+  ++count_;
+}
+
+void ActiveRpcs::Remove() {
+  absl::MutexLock lock(&mutex_);
+  --count_;
+}
+
+bool ActiveRpcs::AwaitNone(absl::Time deadline) {
+  absl::MutexLock lock(&mutex_);
+  auto none = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return count_ == 0; };
+  return mutex_.AwaitWithDeadline(absl::Condition(&none), deadline);
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+}
+
+IpcLabService::IpcLabService(Scheduler* scheduler, std::string worker_path)
+    : scheduler_(scheduler), worker_path_(std::move(worker_path)) {}
+
+grpc::ServerUnaryReactor* IpcLabService::ListWorkloads(grpc::CallbackServerContext* /*context*/,
+                                                       const v1::ListWorkloadsRequest* /*request*/,
+                                                       v1::ListWorkloadsResponse* response) {
+  *response = workloads::Catalog();
+  return new UnaryReactor(&active_);
+}
+
+grpc::ServerUnaryReactor* IpcLabService::GetHostInfo(grpc::CallbackServerContext* /*context*/,
+                                                     const v1::GetHostInfoRequest* /*request*/,
+                                                     v1::HostInfo* response) {
+  *response = workloads::ReadHostInfo();
+  return new UnaryReactor(&active_);
+}
+
+grpc::ServerWriteReactor<v1::RunEvent>* IpcLabService::Run(grpc::CallbackServerContext* /*context*/,
+                                                           const v1::RunRequest* request) {
+  return new RunReactor(scheduler_, &active_, worker_path_, *request);
+}
+
+}  // namespace ipclab::server

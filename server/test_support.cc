@@ -1,0 +1,92 @@
+#include "server/test_support.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace ipclab::server::testing {
+
+std::string BinaryPath(const std::string& name) {
+  const char* dir = std::getenv("IPCLAB_BIN_DIR");
+  if (dir == nullptr || *dir == '\0') return "";
+  return std::string(dir) + "/" + name;
+}
+
+std::string RealWorkerPath() {
+  std::string path = BinaryPath("ipclab-worker");
+  if (path.empty() || access(path.c_str(), X_OK) != 0) return "";
+  return path;
+}
+
+std::string WriteFakeWorker(const std::string& body) {
+  char dir[] = "/tmp/ipclab-server-test-XXXXXX";
+  if (mkdtemp(dir) == nullptr) return "";
+  const std::string path = std::string(dir) + "/fake-worker";
+  {
+    std::ofstream script(path);
+    script << "#!/bin/sh\n" << body;
+  }
+  chmod(path.c_str(), 0755);
+  return path;
+}
+
+void RemoveFakeWorker(const std::string& path) {
+  unlink(path.c_str());
+  const size_t slash = path.rfind('/');
+  if (slash != std::string::npos) rmdir(path.substr(0, slash).c_str());
+}
+
+std::vector<pid_t> ChildPidsOf(pid_t pid) {
+  std::vector<pid_t> pids;
+  const std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
+  DIR* tasks = opendir(task_dir.c_str());
+  if (tasks == nullptr) return pids;
+  while (dirent* entry = readdir(tasks)) {
+    if (entry->d_name[0] == '.') continue;
+    std::ifstream children(task_dir + "/" + entry->d_name + "/children");
+    pid_t child;
+    while (children >> child) pids.push_back(child);
+  }
+  closedir(tasks);
+  return pids;
+}
+
+std::vector<pid_t> ChildPids() { return ChildPidsOf(getpid()); }
+
+std::vector<std::string> IpclabShmEntries() {
+  std::vector<std::string> names;
+  DIR* shm = opendir("/dev/shm");
+  if (shm == nullptr) return names;
+  while (dirent* entry = readdir(shm)) {
+    if (std::string(entry->d_name).rfind("ipclab-", 0) == 0) names.push_back(entry->d_name);
+  }
+  closedir(shm);
+  return names;
+}
+
+bool ProcessGone(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return true;
+  std::string line;
+  std::getline(stat, line);
+  const size_t paren = line.rfind(')');
+  return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] == 'Z' ||
+         line[paren + 2] == 'X';
+}
+
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+}  // namespace ipclab::server::testing

@@ -1,0 +1,49 @@
+// Helpers shared by the server tests: finding the built binaries, fake
+// workers written as shell scripts, and checks that nothing was left behind.
+#ifndef IPCLAB_SERVER_TEST_SUPPORT_H_
+#define IPCLAB_SERVER_TEST_SUPPORT_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ipclab::server::testing {
+
+// $IPCLAB_BIN_DIR/<name>, or "" if IPCLAB_BIN_DIR is unset.
+std::string BinaryPath(const std::string& name);
+
+// The real worker; "" if it has not been built.
+std::string RealWorkerPath();
+
+// Writes an executable /bin/sh script with `body` into a fresh temporary
+// directory and returns its path; the directory is removed by
+// RemoveFakeWorker. Handy bodies: kFakeWorkerDone, kFakeWorkerSleeps.
+std::string WriteFakeWorker(const std::string& body);
+void RemoveFakeWorker(const std::string& path);
+
+// Writes the length-delimited WorkerEvent{done: true} to fd 3 and exits 0.
+inline constexpr char kFakeWorkerDone[] = "cat >/dev/null; printf '\\002\\040\\001' >&3; exit 0\n";
+// Runs for a long time, with a child in its process group.
+inline constexpr char kFakeWorkerSleeps[] = "sleep 1000 & wait\n";
+
+// Children of `pid` (all its threads), from /proc/PID/task/*/children.
+std::vector<pid_t> ChildPidsOf(pid_t pid);
+// Children of this process.
+std::vector<pid_t> ChildPids();
+
+// Names in /dev/shm starting with "ipclab-".
+std::vector<std::string> IpclabShmEntries();
+
+// Whether `pid` is gone or a zombie (a killed orphan whose reaper is slow).
+bool ProcessGone(pid_t pid);
+
+// Polls `condition` every 10 ms until it holds or `timeout` passes.
+bool WaitFor(const std::function<bool()>& condition,
+             std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+}  // namespace ipclab::server::testing
+
+#endif  // IPCLAB_SERVER_TEST_SUPPORT_H_

@@ -1,0 +1,381 @@
+#include "server/worker_launcher.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/delimited_message_util.h"
+#include "workloads/worker.h"
+
+extern char** environ;
+
+namespace ipclab::server {
+namespace {
+
+// Events are small; anything bigger than this is a corrupt stream.
+constexpr uint32_t kMaxEventBytes = 64 << 20;
+// Pipe fds are kept above the standard ones and fd 3, so the spawn's dup2
+// calls can never overwrite a source fd.
+constexpr int kMinPipeFd = workloads::kWorkerEventFd + 1;
+
+absl::Status ErrnoStatus(absl::string_view what, int error) {
+  return absl::InternalError(absl::StrCat(what, ": ", std::strerror(error)));
+}
+
+// An owned fd, closed on destruction.
+class OwnedFd final {
+ public:
+  OwnedFd() = default;
+  explicit OwnedFd(int fd) : fd_(fd) {}
+  OwnedFd(OwnedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  OwnedFd& operator=(OwnedFd&& other) noexcept {
+    Reset(std::exchange(other.fd_, -1));
+    return *this;
+  }
+  ~OwnedFd() { Reset(-1); }
+  int get() const { return fd_; }
+  int Release() { return std::exchange(fd_, -1); }
+  void Reset(int fd) {
+    if (fd_ >= 0) close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+struct Pipe {
+  OwnedFd read_end;
+  OwnedFd write_end;
+};
+
+// Moves `fd` to a close-on-exec descriptor >= kMinPipeFd.
+absl::StatusOr<OwnedFd> RaiseFd(int fd) {
+  OwnedFd owned(fd);
+  if (fd >= kMinPipeFd) return owned;
+  int raised = fcntl(fd, F_DUPFD_CLOEXEC, kMinPipeFd);
+  if (raised < 0) return ErrnoStatus("fcntl(F_DUPFD_CLOEXEC)", errno);
+  return OwnedFd(raised);
+}
+
+absl::StatusOr<Pipe> MakePipe() {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return ErrnoStatus("pipe2", errno);
+  Pipe pipe;
+  absl::StatusOr<OwnedFd> read_end = RaiseFd(fds[0]);
+  absl::StatusOr<OwnedFd> write_end = RaiseFd(fds[1]);
+  if (!read_end.ok()) return read_end.status();
+  if (!write_end.ok()) return write_end.status();
+  pipe.read_end = std::move(*read_end);
+  pipe.write_end = std::move(*write_end);
+  return pipe;
+}
+
+absl::Status WriteAll(int fd, const std::string& bytes) {
+  size_t written = 0;
+  while (written < bytes.size()) {
+    ssize_t n = write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus("write(worker stdin)", errno);
+    written += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+// posix_spawn attributes: own process group, default signal handling and an
+// empty signal mask (the server blocks SIGTERM/SIGINT for its signalfd, and
+// masks and ignored dispositions survive exec).
+class SpawnAttributes final {
+ public:
+  SpawnAttributes() {
+    posix_spawnattr_init(&attr_);
+    posix_spawn_file_actions_init(&actions_);
+  }
+  ~SpawnAttributes() {
+    posix_spawnattr_destroy(&attr_);
+    posix_spawn_file_actions_destroy(&actions_);
+  }
+  SpawnAttributes(const SpawnAttributes&) = delete;
+  SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+
+  absl::Status Configure(int stdin_fd, int event_fd, int stderr_fd) {
+    sigset_t empty;
+    sigemptyset(&empty);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    for (int sig :
+         {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2, SIGXFSZ}) {
+      sigaddset(&defaults, sig);
+    }
+    int error = posix_spawnattr_setflags(
+        &attr_, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    if (error == 0) error = posix_spawnattr_setpgroup(&attr_, 0);
+    if (error == 0) error = posix_spawnattr_setsigmask(&attr_, &empty);
+    if (error == 0) error = posix_spawnattr_setsigdefault(&attr_, &defaults);
+    if (error == 0) error = posix_spawn_file_actions_adddup2(&actions_, stdin_fd, STDIN_FILENO);
+    if (error == 0) {
+      error = posix_spawn_file_actions_addopen(&actions_, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    }
+    if (error == 0) error = posix_spawn_file_actions_adddup2(&actions_, stderr_fd, STDERR_FILENO);
+    if (error == 0) {
+      error = posix_spawn_file_actions_adddup2(&actions_, event_fd, workloads::kWorkerEventFd);
+    }
+    if (error != 0) return ErrnoStatus("posix_spawn attributes", error);
+    return absl::OkStatus();
+  }
+
+  const posix_spawnattr_t* attr() const { return &attr_; }
+  const posix_spawn_file_actions_t* actions() const { return &actions_; }
+
+ private:
+  posix_spawnattr_t attr_;
+  posix_spawn_file_actions_t actions_;
+};
+
+}  // namespace
+
+std::string DescribeSignal(int signal_number) {
+  const char* abbrev = sigabbrev_np(signal_number);
+  const char* description = strsignal(signal_number);
+  return absl::StrCat("signal ", signal_number, " (", abbrev ? "SIG" : "", abbrev ? abbrev : "?",
+                      ": ", description ? description : "unknown signal", ")");
+}
+
+absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(
+    const std::string& worker_path, const v1::WorkerRequest& request) {
+  if (access(worker_path.c_str(), X_OK) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("worker executable ", worker_path, " is not usable (", std::strerror(errno),
+                     "); install ipclab-worker beside the server or pass --worker"));
+  }
+  std::string request_bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&request_bytes);
+    if (!google::protobuf::util::SerializeDelimitedToZeroCopyStream(request, &out)) {
+      return absl::InternalError("cannot serialize the worker request");
+    }
+  }
+
+  absl::StatusOr<Pipe> stdin_pipe = MakePipe();
+  if (!stdin_pipe.ok()) return stdin_pipe.status();
+  absl::StatusOr<Pipe> event_pipe = MakePipe();
+  if (!event_pipe.ok()) return event_pipe.status();
+  absl::StatusOr<Pipe> stderr_pipe = MakePipe();
+  if (!stderr_pipe.ok()) return stderr_pipe.status();
+
+  // The whole request goes into the pipe before the worker exists, so a
+  // worker that dies early cannot raise SIGPIPE here.
+  if (request_bytes.size() > 65536 && fcntl(stdin_pipe->write_end.get(), F_SETPIPE_SZ,
+                                            static_cast<int>(request_bytes.size())) < 0) {
+    return ErrnoStatus("fcntl(F_SETPIPE_SZ) for the worker request", errno);
+  }
+  absl::Status written = WriteAll(stdin_pipe->write_end.get(), request_bytes);
+  if (!written.ok()) return written;
+  stdin_pipe->write_end.Reset(-1);
+
+  SpawnAttributes spawn;
+  absl::Status configured = spawn.Configure(stdin_pipe->read_end.get(), event_pipe->write_end.get(),
+                                            stderr_pipe->write_end.get());
+  if (!configured.ok()) return configured;
+  char* argv[] = {const_cast<char*>(worker_path.c_str()), nullptr};
+  pid_t pid = -1;
+  int error = posix_spawn(&pid, worker_path.c_str(), spawn.actions(), spawn.attr(), argv, environ);
+  if (error != 0) return ErrnoStatus(absl::StrCat("posix_spawn(", worker_path, ")"), error);
+
+  // pidfd lets the reader notice the worker's death even while roles it
+  // forked still hold fd 3 open. Kernels before 5.3 fall back to EOF.
+  int pid_fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  return std::unique_ptr<WorkerProcess>(new WorkerProcess(pid, event_pipe->read_end.Release(),
+                                                          stderr_pipe->read_end.Release(), pid_fd));
+}
+
+WorkerProcess::WorkerProcess(pid_t pid, int event_fd, int stderr_fd, int pid_fd)
+    : pid_(pid), event_fd_(event_fd), stderr_fd_(stderr_fd), pid_fd_(pid_fd < 0 ? -1 : pid_fd) {}
+
+WorkerProcess::~WorkerProcess() {
+  bool reaped;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    reaped = reaped_;
+  }
+  if (!reaped) {
+    Kill();
+    Wait().IgnoreError();
+  }
+  for (int fd : {event_fd_, stderr_fd_, pid_fd_}) {
+    if (fd >= 0) close(fd);
+  }
+}
+
+void WorkerProcess::Kill() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (reaped_) return;
+  killed_ = true;
+  kill(-pid_, SIGKILL);
+}
+
+void WorkerProcess::KillGroup() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Until the leader is reaped its pid cannot be reused, so -pid_ is ours.
+  if (!reaped_) kill(-pid_, SIGKILL);
+}
+
+absl::StatusOr<std::optional<v1::WorkerEvent>> WorkerProcess::NextEvent() {
+  for (;;) {
+    absl::StatusOr<std::optional<v1::WorkerEvent>> event = TakeBufferedEvent();
+    if (!event.ok()) {
+      KillGroup();  // not Kill(): the failure is the worker's, not a cancellation
+      return event.status();
+    }
+    if (event->has_value()) {
+      const v1::WorkerEvent& worker_event = **event;
+      if (worker_event.has_done()) saw_done_ = true;
+      if (worker_event.has_error() && !reported_error_.has_value()) {
+        reported_error_ = absl::Status(static_cast<absl::StatusCode>(worker_event.error().code()),
+                                       worker_event.error().message());
+        if (reported_error_->ok()) *reported_error_ = absl::UnknownError("worker error");
+      }
+      return event;
+    }
+    if (event_fd_ < 0) {
+      if (!event_buffer_.empty()) {
+        event_buffer_.clear();
+        return absl::InternalError("worker event stream ended inside an event");
+      }
+      return std::nullopt;
+    }
+    PollOnce();
+  }
+}
+
+absl::StatusOr<std::optional<v1::WorkerEvent>> WorkerProcess::TakeBufferedEvent() {
+  if (event_buffer_.empty()) return std::nullopt;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(event_buffer_.data()),
+                                            static_cast<int>(event_buffer_.size()));
+  uint32_t size = 0;
+  if (!in.ReadVarint32(&size)) {
+    // A varint32 takes at most 5 bytes; fewer may just be incomplete.
+    if (event_buffer_.size() < 5) return std::nullopt;
+    return absl::InternalError("malformed event size from worker");
+  }
+  if (size > kMaxEventBytes) return absl::InternalError("oversized event from worker");
+  const size_t header = static_cast<size_t>(in.CurrentPosition());
+  if (event_buffer_.size() < header + size) return std::nullopt;
+  v1::WorkerEvent event;
+  if (!event.ParseFromArray(event_buffer_.data() + header, static_cast<int>(size))) {
+    return absl::InternalError("malformed event from worker");
+  }
+  event_buffer_.erase(0, header + size);
+  return event;
+}
+
+bool WorkerProcess::PollOnce() {
+  pollfd fds[3];
+  int count = 0;
+  for (int fd : {event_fd_, stderr_fd_, pid_fd_}) {
+    if (fd >= 0) fds[count++] = pollfd{fd, POLLIN, 0};
+  }
+  if (count == 0) return false;
+  if (poll(fds, static_cast<nfds_t>(count), -1) < 0) return true;  // EINTR: try again
+  for (int i = 0; i < count; ++i) {
+    if (fds[i].revents == 0) continue;
+    if (fds[i].fd == pid_fd_) {
+      // The worker exited: kill roles it may have left running so that
+      // every write end of our pipes closes.
+      KillGroup();
+      close(pid_fd_);
+      pid_fd_ = -1;
+    } else if (fds[i].fd == stderr_fd_) {
+      ReadStderr();
+    } else if (fds[i].fd == event_fd_) {
+      char chunk[65536];
+      ssize_t n = read(event_fd_, chunk, sizeof(chunk));
+      if (n > 0) {
+        event_buffer_.append(chunk, static_cast<size_t>(n));
+      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        close(event_fd_);
+        event_fd_ = -1;
+      }
+    }
+  }
+  return true;
+}
+
+void WorkerProcess::ReadStderr() {
+  char chunk[kStderrTailBytes];
+  ssize_t n = read(stderr_fd_, chunk, sizeof(chunk));
+  if (n > 0) {
+    stderr_tail_.append(chunk, static_cast<size_t>(n));
+    if (stderr_tail_.size() > kStderrTailBytes) {
+      stderr_tail_.erase(0, stderr_tail_.size() - kStderrTailBytes);
+    }
+  } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+    close(stderr_fd_);
+    stderr_fd_ = -1;
+  }
+}
+
+void WorkerProcess::AwaitExit() {
+  // Drain both pipes so the worker never blocks writing to them; unread
+  // events are dropped.
+  while (PollOnce()) event_buffer_.clear();
+  siginfo_t info;
+  while (waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
+  }
+}
+
+absl::Status WorkerProcess::Wait() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (reaped_) return absl::FailedPreconditionError("worker already waited for");
+  }
+  AwaitExit();
+  int wait_status = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    kill(-pid_, SIGKILL);  // stragglers of the group; the zombie keeps the pgid ours
+    while (waitpid(pid_, &wait_status, 0) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+  }
+  workloads::RemoveLeftoverShm(pid_);
+  return ExitStatus(wait_status);
+}
+
+absl::Status WorkerProcess::ExitStatus(int wait_status) const {
+  bool killed;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    killed = killed_;
+  }
+  const absl::string_view tail = absl::StripAsciiWhitespace(stderr_tail_);
+  const std::string stderr_note = tail.empty() ? "" : absl::StrCat("; stderr: ", tail);
+  if (WIFSIGNALED(wait_status)) {
+    if (killed) return absl::CancelledError("worker cancelled");
+    return absl::InternalError(
+        absl::StrCat("worker killed by ", DescribeSignal(WTERMSIG(wait_status)), stderr_note));
+  }
+  const int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+  if (code == 0 && saw_done_) return absl::OkStatus();
+  if (reported_error_.has_value()) return *reported_error_;
+  if (killed) return absl::CancelledError("worker cancelled");
+  if (code == 0) {
+    return absl::InternalError("worker exited without reporting a result" + stderr_note);
+  }
+  return absl::InternalError(absl::StrCat("worker exited with status ", code, stderr_note));
+}
+
+}  // namespace ipclab::server
