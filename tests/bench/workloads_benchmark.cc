@@ -7,9 +7,12 @@
 //   ipclab_benchmark --benchmark_filter='memcpy|shm_posix/stream'
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "benchmark/benchmark.h"
 #include "workloads/registry.h"
@@ -87,6 +90,55 @@ void Register(const std::string& label, const std::string& workload, const Param
       ->Unit(benchmark::kMillisecond);
 }
 
+// Memory workloads (page_fault, cow_private): one timed touch phase per
+// iteration; ns_per_page is comparable with shared/reference/c-programs/
+// pagefault's figure for the same mode, faults are the getrusage minor faults
+// of the role that touched (the most faulting role of the phase).
+void RunTouchPhase(benchmark::State& state, const std::string& name, const Params& params,
+                   const std::string& timed_phase) {
+  v1::RunRequest request;
+  request.set_workload(name);
+  request.mutable_params()->insert(params.begin(), params.end());
+  absl::StatusOr<std::vector<v1::Case>> cases = ResolveCases(request);
+  if (!cases.ok()) {
+    state.SkipWithError(std::string(cases.status().message()).c_str());
+    return;
+  }
+  const Workload* workload = FindWorkload(name).value();
+  const CaseParams case_params = CaseParams::FromCase(cases->front());
+  double wall_ns = 0, pages = 0, faults = 0;
+  for (auto _ : state) {
+    absl::StatusOr<v1::RepetitionResult> result = workload->RunRepetition(case_params, RunContext());
+    if (!result.ok()) {
+      state.SkipWithError(std::string(result.status().message()).c_str());
+      return;
+    }
+    for (const v1::PhaseResult& phase : result->phases()) {
+      if (phase.name() != timed_phase) continue;
+      state.SetIterationTime(static_cast<double>(phase.wall_ns()) / 1e9);
+      wall_ns += static_cast<double>(phase.wall_ns());
+      pages += static_cast<double>(phase.messages());
+      uint64_t most = 0;
+      for (const v1::RoleMeasurement& role : phase.roles()) {
+        most = std::max<uint64_t>(most, role.counters().minor_faults());
+      }
+      faults += static_cast<double>(most);
+    }
+  }
+  if (pages > 0) state.counters["ns_per_page"] = wall_ns / pages;
+  state.counters["faults"] = benchmark::Counter(faults, benchmark::Counter::kAvgIterations);
+}
+
+void RegisterTouch(const std::string& label, const std::string& workload, const Params& params,
+                   const std::string& timed_phase, int repetitions) {
+  benchmark::RegisterBenchmark(label.c_str(), [workload, params, timed_phase](benchmark::State& state) {
+    RunTouchPhase(state, workload, params, timed_phase);
+  })
+      ->UseManualTime()
+      ->Iterations(repetitions)
+      ->Unit(benchmark::kMillisecond);
+}
+
 void RegisterAll() {
   for (const char* placement : {"same", "cross"}) {
     const std::string at = std::string("/placement:") + placement;
@@ -113,6 +165,65 @@ void RegisterAll() {
               {"sync", "spin"}, {"placement", placement}},
              5);
   }
+  // Every transport streaming 1 GiB in 64 KiB and 1 MiB messages (rings of
+  // 1 MiB), and the shared-memory rings' spin pingpong at 64 B, at each
+  // placement: compare with lmbench bw_pipe / bw_unix, c-programs/pipe_bw and
+  // membw, and ipc-bench shm, measured at the same placement.
+  const std::vector<std::pair<std::string, Params>> transports = {
+      {"pipe", {}},
+      {"pipe/capacity:1MiB", {{"pipe_capacity", "1MiB"}}},
+      {"pipe/vmsplice", {{"splice", "vmsplice"}}},
+      {"pipe/vmsplice/capacity:1MiB", {{"splice", "vmsplice"}, {"pipe_capacity", "1MiB"}}},
+      {"unix_socket", {}},
+      {"shm_posix", {}},
+      {"shm_posix/spin", {{"sync", "spin"}}},
+      {"shm_posix/eventfd", {{"sync", "eventfd"}}},
+      {"shm_sysv", {}},
+      {"mmap_file/tmpfs", {}},
+      {"mmap_file/disk", {{"location", "disk"}}},
+  };
+  for (const char* placement : {"none", "same", "cross"}) {
+    const std::string at = std::string("/placement:") + placement;
+    for (const char* size : {"64KiB", "1MiB"}) {
+      for (const auto& [label, options] : transports) {
+        Params params = options;
+        params.insert({{"message_size", size}, {"total_bytes", "1GiB"}, {"placement", placement}});
+        const std::string workload = label.substr(0, label.find('/'));
+        Register("transport/" + label + "/stream/" + size + at, workload, params, 5);
+      }
+    }
+    for (const char* workload : {"shm_posix", "shm_sysv", "mmap_file"}) {
+      Register(std::string("transport/") + workload + "/spin/pingpong/64B" + at, workload,
+               {{"message_size", "64"}, {"total_bytes", "12800000"}, {"mode", "pingpong"},
+                {"sync", "spin"}, {"placement", placement}},
+               5);
+    }
+  }
+  // The modes of shared/reference/c-programs/pagefault, at its 1 GiB; the
+  // hugetlb ones need 512 free 2 MiB pages (they skip otherwise).
+  const Params gib = {{"region_bytes", "1GiB"}};
+  auto with = [&gib](Params extra) {
+    extra.insert(gib.begin(), gib.end());
+    return extra;
+  };
+  RegisterTouch("page_fault/a_write/1GiB", "page_fault", gib, "write", 5);
+  RegisterTouch("page_fault/b_read_write:read/1GiB", "page_fault",
+                with({{"access", "read_then_write"}}), "read", 5);
+  RegisterTouch("page_fault/b_read_write:write/1GiB", "page_fault",
+                with({{"access", "read_then_write"}}), "write", 5);
+  RegisterTouch("page_fault/c_populate:setup/1GiB", "page_fault", with({{"populate", "true"}}),
+                "setup", 5);
+  RegisterTouch("page_fault/c_populate:write/1GiB", "page_fault", with({{"populate", "true"}}),
+                "write", 5);
+  RegisterTouch("page_fault/d_thp/1GiB", "page_fault", with({{"huge_pages", "thp"}}), "write", 5);
+  RegisterTouch("page_fault/e_hugetlb/1GiB", "page_fault", with({{"huge_pages", "hugetlb"}}),
+                "write", 5);
+  RegisterTouch("page_fault/shared/1GiB", "page_fault", with({{"shared", "true"}}), "write", 5);
+  RegisterTouch("cow_private/f_cow_write:child_write/256MiB", "cow_private",
+                {{"region_bytes", "256MiB"}}, "child_write", 5);
+  RegisterTouch("cow_private/file:child_write/256MiB", "cow_private",
+                {{"region_bytes", "256MiB"}, {"backing", "file"}, {"parent_writes", "false"}},
+                "child_write", 5);
 }
 
 }  // namespace

@@ -1,0 +1,161 @@
+#include "client/cli.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "client/exit_codes.h"
+#include "client/info_commands.h"
+#include "client/matrix.h"
+#include "client/run_command.h"
+
+#ifndef IPCLAB_VERSION
+#define IPCLAB_VERSION "unknown"
+#endif
+
+namespace ipclab::client {
+namespace {
+
+constexpr char kExitCodesHelp[] =
+    "Exit codes:\n"
+    "  0    success\n"
+    "  2    usage or input error: bad command line, unknown workload or parameter,\n"
+    "       value out of range (the server's INVALID_ARGUMENT, NOT_FOUND,\n"
+    "       FAILED_PRECONDITION, OUT_OF_RANGE)\n"
+    "  4    server or transport error: server unreachable (UNAVAILABLE), deadline\n"
+    "       exceeded, internal error, queue full; or a run that failed on the\n"
+    "       server (e.g. a worker crashed; its result is still printed)\n"
+    "  130  interrupted (Ctrl-C cancels the run on the server)\n"
+    "  (1 and 3 are reserved for gate: regression, inconclusive)\n";
+
+constexpr char kMainFooter[] =
+    "\nWith no --server, commands start an embedded server in this process\n"
+    "(workers are found beside the ipclab binary), so nothing else is needed.\n"
+    "\nExamples:\n"
+    "  ipclab list\n"
+    "  ipclab run pipe -p message_size=64KiB --sweep mode=stream,pingpong\n"
+    "  ipclab run --matrix default\n"
+    "  ipclab run shm_posix --server lab1:7557 --server lab2:7557 --format json\n";
+
+constexpr char kRunFooter[] =
+    "\nParameters (see `ipclab list`): sizes accept 4096, 4KiB, 64KiB, 1MiB, 1GiB.\n"
+    "--sweep runs the cartesian product of the swept values, one case each.\n"
+    "With several --server options the same run goes to every server at once.\n"
+    "--matrix default compares pipe and shm_posix (stream 64KiB, pingpong 64 B;\n"
+    "placement same,cross when the server may use 2 CPUs) in one table.\n"
+    "--out stores the RunResult JSON (an array for --matrix or several servers);\n"
+    "the file is written whole or not at all.\n"
+    "\nExamples:\n"
+    "  ipclab run pipe\n"
+    "  ipclab run pipe -p mode=pingpong -p message_size=64 --repetitions 10\n"
+    "  ipclab run shm_posix --sweep message_size=4KiB,64KiB,1MiB --format csv\n"
+    "  ipclab run pipe --server 127.0.0.1:7557 --format json --out pipe.json\n"
+    "  ipclab run --matrix default --quiet\n";
+
+void AddFormatOption(CLI::App* command, std::string* format,
+                     const std::vector<std::string>& choices) {
+  command->add_option("--format", *format, "Output format")
+      ->check(CLI::IsMember(choices))
+      ->capture_default_str();
+}
+
+}  // namespace
+
+int Main(int argc, const char* const* argv, CommandIo io) {
+  CLI::App app("ipclab: measure how processes move bytes and map memory on a Linux host.",
+               "ipclab");
+  app.set_version_flag("--version", std::string("ipclab ") + IPCLAB_VERSION);
+  app.require_subcommand(1);
+  app.footer(std::string(kMainFooter) + "\n" + kExitCodesHelp);
+
+  // list
+  InfoOptions list_options;
+  std::string list_format = "table";
+  CLI::App* list = app.add_subcommand("list", "List the workloads and their parameters");
+  list->add_option("--server", list_options.server,
+                   "ipclabd address host:port (default: embedded)");
+  AddFormatOption(list, &list_format, {"table", "json"});
+  list->footer("\nExamples:\n  ipclab list\n  ipclab list --server lab1:7557 --format json\n");
+
+  // host
+  InfoOptions host_options;
+  std::string host_format = "table";
+  CLI::App* host = app.add_subcommand("host", "Show the facts about the server's host");
+  host->add_option("--server", host_options.server,
+                   "ipclabd address host:port (default: embedded)");
+  AddFormatOption(host, &host_format, {"table", "json"});
+  host->footer("\nExamples:\n  ipclab host\n  ipclab host --server lab1:7557 --format json\n");
+
+  // run
+  RunOptions run_options;
+  std::string run_format = "table";
+  uint32_t repetitions = 0;
+  uint32_t warmup = 0;
+  bool quiet = false;
+  CLI::App* run =
+      app.add_subcommand("run", "Run a workload (or a matrix of runs) and print the results");
+  run->add_option("WORKLOAD", run_options.workload, "Workload name (see `ipclab list`)");
+  run->add_option("--matrix", run_options.matrix, "Run a predefined matrix instead of one workload")
+      ->check(CLI::IsMember(MatrixNames()));
+  run->add_option("-p,--param", run_options.flags.params, "Fixed parameter NAME=VALUE (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("NAME=VALUE");
+  run->add_option("--sweep", run_options.flags.sweeps,
+                  "Sweep a parameter over NAME=V1,V2,... (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("NAME=V1,V2,...");
+  CLI::Option* repetitions_option =
+      run->add_option("--repetitions", repetitions,
+                      "Measured repetitions per case (server default 5)")
+          ->check(CLI::PositiveNumber);
+  CLI::Option* warmup_option =
+      run->add_option("--warmup", warmup,
+                      "Unmeasured warm-up repetitions per case (server default 1)")
+          ->check(CLI::NonNegativeNumber);
+  run->add_flag("--verify", run_options.flags.verify, "Checksum the data end to end (slower)");
+  run->add_option("--label", run_options.flags.label, "Free text stored with the result");
+  run->add_option("--server", run_options.servers,
+                  "ipclabd address host:port (repeatable; default: embedded)")
+      ->allow_extra_args(false);
+  AddFormatOption(run, &run_format, {"table", "json", "csv"});
+  run->add_option("--out", run_options.out_file, "Also store the result as JSON in FILE")
+      ->type_name("FILE");
+  run->add_flag("-q,--quiet", quiet, "No progress line on stderr");
+  run->footer(std::string(kRunFooter) + "\n" + kExitCodesHelp);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      return app.exit(e, *io.out, *io.err);  // --help, --version
+    }
+    *io.err << "ipclab: " << e.what() << "\nRun with --help for more information.\n";
+    return kExitUsage;
+  }
+
+  if (list->parsed()) {
+    list_options.format = ParseOutputFormat(list_format);
+    return ListCommand(list_options, io);
+  }
+  if (host->parsed()) {
+    host_options.format = ParseOutputFormat(host_format);
+    return HostCommand(host_options, io);
+  }
+  // run
+  if (!run_options.matrix.empty() && !run_options.workload.empty()) {
+    *io.err << "ipclab: give a WORKLOAD or --matrix, not both\n";
+    return kExitUsage;
+  }
+  if (run_options.matrix.empty() && run_options.workload.empty()) {
+    *io.err << "ipclab: run needs a WORKLOAD (see `ipclab list`) or --matrix NAME\n";
+    return kExitUsage;
+  }
+  if (repetitions_option->count() > 0) run_options.flags.repetitions = repetitions;
+  if (warmup_option->count() > 0) run_options.flags.warmup = warmup;
+  run_options.format = ParseOutputFormat(run_format);
+  io.progress = io.progress && !quiet;
+  return RunCommand(run_options, io);
+}
+
+}  // namespace ipclab::client

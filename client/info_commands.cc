@@ -1,0 +1,54 @@
+#include "client/info_commands.h"
+
+#include <chrono>
+#include <memory>
+
+#include "client/connection.h"
+#include "grpcpp/client_context.h"
+#include "results/reporters.h"
+
+namespace ipclab::client {
+namespace {
+
+// Unary calls answer from memory; anything slower is a stuck server.
+constexpr std::chrono::seconds kInfoDeadline(30);
+
+}  // namespace
+
+ExitCode ListCommand(const InfoOptions& options, const CommandIo& io) {
+  absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(options.server);
+  if (!connection.ok()) return ReportError(connection.status(), io.err);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + kInfoDeadline);
+  v1::ListWorkloadsResponse catalog;
+  const grpc::Status status =
+      (*connection)->stub().ListWorkloads(&context, v1::ListWorkloadsRequest(), &catalog);
+  if (!status.ok()) return ReportError(FromGrpcStatus(status), io.err);
+  if (options.format == OutputFormat::kJson) {
+    *io.out << results::ToJson(catalog);
+  } else {
+    results::PrintCatalog(catalog, io.out);
+  }
+  io.out->flush();
+  return kExitSuccess;
+}
+
+ExitCode HostCommand(const InfoOptions& options, const CommandIo& io) {
+  absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(options.server);
+  if (!connection.ok()) return ReportError(connection.status(), io.err);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + kInfoDeadline);
+  v1::HostInfo host;
+  const grpc::Status status =
+      (*connection)->stub().GetHostInfo(&context, v1::GetHostInfoRequest(), &host);
+  if (!status.ok()) return ReportError(FromGrpcStatus(status), io.err);
+  if (options.format == OutputFormat::kJson) {
+    *io.out << results::ToJson(host);
+  } else {
+    results::PrintHost(host, io.out);
+  }
+  io.out->flush();
+  return kExitSuccess;
+}
+
+}  // namespace ipclab::client

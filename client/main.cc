@@ -1,0 +1,15 @@
+// ipclab: the command-line client. Everything but the process streams lives
+// in the ipclab_client library (client/cli.h).
+#include <iostream>
+
+#include "client/cli.h"
+#include "client/progress.h"
+
+int main(int argc, char** argv) {
+  ipclab::client::CommandIo io;
+  io.out = &std::cout;
+  io.err = &std::cerr;
+  io.progress = ipclab::client::ProgressWanted(/*quiet=*/false);
+  io.terminal_width = ipclab::client::TerminalWidth();
+  return ipclab::client::Main(argc, argv, io);
+}

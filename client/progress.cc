@@ -1,0 +1,119 @@
+#include "client/progress.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace ipclab::client {
+namespace {
+
+// Case names list every parameter that varies (or every one, when nothing
+// does); on an 80-column terminal the repetition and phase must stay visible.
+constexpr size_t kMaxCaseNameChars = 36;
+
+std::string AbbreviatedCaseName(const std::string& name) {
+  if (name.size() <= kMaxCaseNameChars) return name;
+  return name.substr(0, kMaxCaseNameChars - 3) + "...";
+}
+
+}  // namespace
+
+RunProgress::RunProgress(const v1::RunRequest& request)
+    : repetitions_(request.repetitions() != 0 ? request.repetitions() : kServerDefaultRepetitions),
+      warmup_(request.warmup_set() ? request.warmup() : kServerDefaultWarmup) {}
+
+void RunProgress::Apply(const v1::RunEvent& event) {
+  switch (event.event_case()) {
+    case v1::RunEvent::kAccepted:
+      queue_position_ = event.accepted().queue_position();
+      break;
+    case v1::RunEvent::kStarted:
+      started_ = true;
+      queue_position_ = 0;
+      case_names_.clear();
+      for (const v1::Case& c : event.started().cases()) case_names_.push_back(c.name());
+      break;
+    case v1::RunEvent::kProgress:
+      have_progress_ = true;
+      progress_ = event.progress();
+      queue_position_ = progress_.queue_position();
+      break;
+    default:
+      break;
+  }
+}
+
+std::string RunProgress::Text() const {
+  if (!started_ && !have_progress_) {
+    return queue_position_ > 0 ? absl::StrCat("queued: position ", queue_position_)
+                               : std::string("submitted");
+  }
+  if (!have_progress_) return "started";
+  const uint32_t case_count = progress_.case_count() != 0
+                                  ? progress_.case_count()
+                                  : static_cast<uint32_t>(case_names_.size());
+  std::string text = absl::StrCat("[case ", progress_.case_index() + 1, "/", case_count);
+  if (progress_.case_index() < case_names_.size() && !case_names_[progress_.case_index()].empty()) {
+    absl::StrAppend(&text, " ", AbbreviatedCaseName(case_names_[progress_.case_index()]));
+  }
+  absl::StrAppend(&text, "] ");
+  if (progress_.warmup()) {
+    absl::StrAppend(&text, "warmup ", progress_.repetition() + 1, "/", warmup_);
+  } else {
+    absl::StrAppend(&text, "rep ", progress_.repetition() + 1, "/", repetitions_);
+  }
+  if (!progress_.phase().empty()) absl::StrAppend(&text, " ", progress_.phase());
+  if (queue_position_ > 0) absl::StrAppend(&text, "   queued: position ", queue_position_);
+  return text;
+}
+
+ProgressLine::ProgressLine(std::ostream* out, bool enabled, size_t width,
+                           std::vector<std::string> slot_labels)
+    : out_(out),
+      enabled_(enabled),
+      width_(width),
+      labels_(std::move(slot_labels)),
+      texts_(labels_.size()) {}
+
+void ProgressLine::Update(size_t slot, std::string text) {
+  if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (slot >= texts_.size()) return;
+  texts_[slot] = std::move(text);
+  DrawLocked();
+}
+
+void ProgressLine::Clear() {
+  if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!drawn_) return;
+  *out_ << "\r\x1b[K" << std::flush;
+  drawn_ = false;
+}
+
+void ProgressLine::DrawLocked() {
+  std::string line;
+  for (size_t i = 0; i < texts_.size(); ++i) {
+    if (texts_[i].empty()) continue;
+    if (!line.empty()) line += " | ";
+    if (labels_.size() > 1) absl::StrAppend(&line, labels_[i], ": ");
+    line += texts_[i];
+  }
+  if (width_ > 1 && line.size() > width_ - 1) line.resize(width_ - 1);
+  // "\r" returns to column 0, ESC[K erases what a longer previous line left.
+  *out_ << "\r" << line << "\x1b[K" << std::flush;
+  drawn_ = true;
+}
+
+bool ProgressWanted(bool quiet) { return !quiet && isatty(STDERR_FILENO) == 1; }
+
+size_t TerminalWidth() {
+  struct winsize size {};
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
+}
+
+}  // namespace ipclab::client

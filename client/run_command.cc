@@ -1,0 +1,192 @@
+#include "client/run_command.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "client/connection.h"
+#include "client/interrupt.h"
+#include "client/matrix.h"
+#include "client/progress.h"
+#include "client/run_stream.h"
+#include "grpcpp/client_context.h"
+#include "workloads/status_macros.h"
+
+namespace ipclab::client {
+namespace {
+
+constexpr std::chrono::seconds kHostInfoDeadline(30);
+
+// What one server produced: the results of the requests that ran, and the
+// error that stopped the sequence (OK if none did).
+struct TargetOutcome {
+  std::vector<v1::RunResult> results;
+  absl::Status error;
+};
+
+absl::StatusOr<v1::HostInfo> FetchHostInfo(Connection& connection, InterruptCanceller* canceller) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + kHostInfoDeadline);
+  ScopedCancellation cancellation(canceller, &context);
+  v1::HostInfo host;
+  const grpc::Status status =
+      connection.stub().GetHostInfo(&context, v1::GetHostInfoRequest(), &host);
+  if (canceller->interrupted()) return absl::CancelledError("cancelled");
+  if (!status.ok()) return FromGrpcStatus(status);
+  return host;
+}
+
+// The requests to send to this server: the one built from the command line,
+// or the matrix for this server's host with the user's flags applied.
+absl::StatusOr<std::vector<v1::RunRequest>> RequestsFor(const RunOptions& options,
+                                                        Connection& connection,
+                                                        InterruptCanceller* canceller) {
+  if (options.matrix.empty()) {
+    IPCLAB_ASSIGN_OR_RETURN(v1::RunRequest request,
+                            BuildRunRequest(options.workload, options.flags));
+    return std::vector<v1::RunRequest>{std::move(request)};
+  }
+  IPCLAB_ASSIGN_OR_RETURN(v1::HostInfo host, FetchHostInfo(connection, canceller));
+  IPCLAB_ASSIGN_OR_RETURN(std::vector<v1::RunRequest> requests,
+                          MatrixRequests(options.matrix, host));
+  for (v1::RunRequest& request : requests) {
+    IPCLAB_RETURN_IF_ERROR(ApplyRunFlags(options.flags, &request));
+  }
+  return requests;
+}
+
+// Connects to one server (empty address: embedded) and runs the requests
+// one after another, stopping at the first error or on SIGINT.
+TargetOutcome RunOnTarget(const RunOptions& options, const std::string& address, size_t slot,
+                          InterruptCanceller* canceller, ProgressLine* progress) {
+  TargetOutcome outcome;
+  progress->Update(slot, address.empty() ? "starting the embedded server" : "connecting");
+  absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(address);
+  if (!connection.ok()) {
+    outcome.error = connection.status();
+    return outcome;
+  }
+  absl::StatusOr<std::vector<v1::RunRequest>> requests =
+      RequestsFor(options, **connection, canceller);
+  if (!requests.ok()) {
+    outcome.error = requests.status();
+    return outcome;
+  }
+  for (size_t i = 0; i < requests->size(); ++i) {
+    if (canceller->interrupted()) {
+      outcome.error = absl::CancelledError("cancelled");
+      break;
+    }
+    const v1::RunRequest& request = (*requests)[i];
+    // In a matrix, say which run of how many and which workload.
+    const std::string prefix =
+        requests->size() > 1
+            ? absl::StrCat("run ", i + 1, "/", requests->size(), " ", request.workload(), " ")
+            : std::string();
+    absl::StatusOr<v1::RunResult> result =
+        StreamRun((*connection)->stub(), request, (*connection)->label(), canceller,
+                  [&](const std::string& text) { progress->Update(slot, prefix + text); });
+    if (!result.ok()) {
+      outcome.error = result.status();
+      break;
+    }
+    outcome.results.push_back(*std::move(result));
+  }
+  return outcome;
+}
+
+}  // namespace
+
+ExitCode RunCommand(const RunOptions& options, const CommandIo& io) {
+  // Usage errors first, before connecting or starting anything.
+  if (options.matrix.empty()) {
+    absl::StatusOr<v1::RunRequest> request = BuildRunRequest(options.workload, options.flags);
+    if (!request.ok()) return ReportError(request.status(), io.err);
+  } else {
+    absl::StatusOr<std::vector<v1::RunRequest>> known =
+        MatrixRequests(options.matrix, v1::HostInfo());
+    if (!known.ok()) return ReportError(known.status(), io.err);
+    v1::RunRequest probe;
+    absl::Status flags = ApplyRunFlags(options.flags, &probe);
+    if (!flags.ok()) return ReportError(flags, io.err);
+  }
+  if (!options.out_file.empty()) {
+    absl::Status writable = CheckOutputPath(options.out_file);
+    if (!writable.ok()) return ReportError(writable, io.err);
+  }
+
+  absl::StatusOr<std::unique_ptr<InterruptCanceller>> canceller = InterruptCanceller::Install();
+  if (!canceller.ok()) return ReportError(canceller.status(), io.err);
+
+  std::vector<std::string> addresses = options.servers;
+  if (addresses.empty()) addresses.push_back("");  // the embedded server
+  std::vector<std::string> labels;
+  for (const std::string& address : addresses) {
+    labels.push_back(address.empty() ? kEmbeddedLabel : address);
+  }
+
+  std::vector<TargetOutcome> outcomes(addresses.size());
+  {
+    ProgressLine progress(io.err, io.progress, io.terminal_width, labels);
+    if (addresses.size() == 1) {
+      outcomes[0] = RunOnTarget(options, addresses[0], 0, canceller->get(), &progress);
+    } else {
+      std::vector<std::thread> threads;
+      for (size_t i = 0; i < addresses.size(); ++i) {
+        threads.emplace_back([&, i] {
+          outcomes[i] = RunOnTarget(options, addresses[i], i, canceller->get(), &progress);
+        });
+      }
+      for (std::thread& thread : threads) thread.join();
+    }
+  }  // the progress line is cleared here, before anything else is printed
+  const int signal_number = (*canceller)->signal_number();
+  canceller->reset();
+
+  if (signal_number != 0) {
+    // Nothing on stdout: a partial matrix is not a result to compare.
+    *io.err << "ipclab: cancelled"
+            << (signal_number == SIGINT ? "" : absl::StrCat(" (", strsignal(signal_number), ")"))
+            << "\n";
+    return static_cast<ExitCode>(128 + signal_number);  // 130 for SIGINT
+  }
+
+  ExitCode exit_code = kExitSuccess;
+  std::vector<v1::RunResult> all_results;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    for (v1::RunResult& result : outcomes[i].results) all_results.push_back(std::move(result));
+  }
+  const bool several = !options.matrix.empty() || addresses.size() > 1;
+  if (!all_results.empty()) {
+    PrintRunResults(all_results, options.format, /*comparison=*/!options.matrix.empty(),
+                    /*as_array=*/several, io.out);
+  }
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].error.ok()) continue;
+    const std::string where = addresses.size() > 1 ? absl::StrCat(labels[i], ": ") : "";
+    *io.err << "ipclab: " << where << outcomes[i].error.message() << "\n";
+    exit_code = WorseExitCode(exit_code, ExitCodeFor(outcomes[i].error));
+  }
+  for (const v1::RunResult& result : all_results) {
+    if (result.status() == v1::SUCCEEDED) continue;
+    *io.err << "ipclab: run " << result.run_id() << " (" << result.workload() << " on "
+            << result.server() << ") "
+            << (result.status() == v1::CANCELLED ? "was cancelled by the server"
+                                                 : "failed on the server")
+            << (result.error().empty() ? "" : ": ") << result.error() << "\n";
+    exit_code = WorseExitCode(exit_code, kExitServerError);
+  }
+  if (!options.out_file.empty() && !all_results.empty()) {
+    absl::Status written =
+        WriteFileAtomically(options.out_file, RunResultsJson(all_results, several));
+    if (!written.ok()) exit_code = WorseExitCode(exit_code, ReportError(written, io.err));
+  }
+  return exit_code;
+}
+
+}  // namespace ipclab::client

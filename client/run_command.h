@@ -1,0 +1,39 @@
+// `ipclab run`: one workload (or a named matrix of runs) on the embedded
+// server or on one or more remote servers at once, with a progress line on a
+// terminal and the results on stdout (and in --out).
+#ifndef IPCLAB_CLIENT_RUN_COMMAND_H_
+#define IPCLAB_CLIENT_RUN_COMMAND_H_
+
+#include <string>
+#include <vector>
+
+#include "client/command_io.h"
+#include "client/exit_codes.h"
+#include "client/output.h"
+#include "client/run_request.h"
+
+namespace ipclab::client {
+
+struct RunOptions {
+  std::string workload;  // exactly one of workload and matrix is set
+  std::string matrix;
+  RunFlags flags;
+  // Remote servers ("host:port"), each running the same requests at once;
+  // empty: the embedded server.
+  std::vector<std::string> servers;
+  OutputFormat format = OutputFormat::kTable;
+  std::string out_file;  // also store the JSON here; empty: don't
+};
+
+// Runs the command and returns its exit code (see exit_codes.h):
+// 0 when every run SUCCEEDED; 2 for a malformed flag, an unknown matrix or a
+// request the server refuses; 4 when a server is unreachable or fails, or a
+// run finished FAILED/CANCELLED on the server (its result is still printed);
+// 130 after SIGINT ("ipclab: cancelled", nothing printed on stdout; 143 and
+// 129 for SIGTERM and SIGHUP). Installs the handlers of interrupt.h for the
+// duration of the runs.
+ExitCode RunCommand(const RunOptions& options, const CommandIo& io);
+
+}  // namespace ipclab::client
+
+#endif  // IPCLAB_CLIENT_RUN_COMMAND_H_

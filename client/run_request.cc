@@ -1,0 +1,104 @@
+#include "client/run_request.h"
+
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "workloads/status_macros.h"
+
+namespace ipclab::client {
+namespace {
+
+// Splits "NAME=REST" at the first '='.
+absl::StatusOr<std::pair<std::string, std::string>> SplitAssignment(absl::string_view flag,
+                                                                    absl::string_view text,
+                                                                    absl::string_view expected) {
+  const size_t equals = text.find('=');
+  if (equals == absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed ", flag, " \"", text, "\": expected ", expected));
+  }
+  absl::string_view name = absl::StripAsciiWhitespace(text.substr(0, equals));
+  if (name.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed ", flag, " \"", text, "\": the parameter name is empty"));
+  }
+  return std::make_pair(std::string(name), std::string(text.substr(equals + 1)));
+}
+
+void RemoveSweep(absl::string_view name, v1::RunRequest* request) {
+  auto* sweeps = request->mutable_sweeps();
+  for (int i = 0; i < sweeps->size(); ++i) {
+    if (sweeps->Get(i).name() == name) {
+      sweeps->DeleteSubrange(i, 1);
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<ParamAssignment> ParseParamFlag(absl::string_view text) {
+  IPCLAB_ASSIGN_OR_RETURN(auto parts,
+                          SplitAssignment("-p", text, "NAME=VALUE, e.g. -p message_size=64KiB"));
+  return ParamAssignment{std::move(parts.first), std::move(parts.second)};
+}
+
+absl::StatusOr<v1::Sweep> ParseSweepFlag(absl::string_view text) {
+  IPCLAB_ASSIGN_OR_RETURN(
+      auto parts,
+      SplitAssignment("--sweep", text, "NAME=V1,V2,..., e.g. --sweep message_size=4KiB,64KiB"));
+  v1::Sweep sweep;
+  sweep.set_name(parts.first);
+  for (absl::string_view value : absl::StrSplit(parts.second, ',')) {
+    value = absl::StripAsciiWhitespace(value);
+    if (value.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("malformed --sweep \"", text, "\": empty value in the list"));
+    }
+    sweep.add_values(std::string(value));
+  }
+  return sweep;
+}
+
+absl::Status ApplyRunFlags(const RunFlags& flags, v1::RunRequest* request) {
+  std::set<std::string> given;  // names the user set, to refuse duplicates
+  for (const std::string& text : flags.params) {
+    IPCLAB_ASSIGN_OR_RETURN(ParamAssignment param, ParseParamFlag(text));
+    if (!given.insert(param.name).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("parameter ", param.name, " is given more than once"));
+    }
+    RemoveSweep(param.name, request);
+    (*request->mutable_params())[param.name] = param.value;
+  }
+  for (const std::string& text : flags.sweeps) {
+    IPCLAB_ASSIGN_OR_RETURN(v1::Sweep sweep, ParseSweepFlag(text));
+    if (!given.insert(sweep.name()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("parameter ", sweep.name(), " is given more than once (-p or --sweep)"));
+    }
+    request->mutable_params()->erase(sweep.name());
+    RemoveSweep(sweep.name(), request);
+    *request->add_sweeps() = std::move(sweep);
+  }
+  if (flags.repetitions.has_value()) request->set_repetitions(*flags.repetitions);
+  if (flags.warmup.has_value()) {
+    request->set_warmup(*flags.warmup);
+    request->set_warmup_set(true);
+  }
+  if (flags.verify) request->set_verify(true);
+  if (!flags.label.empty()) request->set_label(flags.label);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::RunRequest> BuildRunRequest(absl::string_view workload, const RunFlags& flags) {
+  v1::RunRequest request;
+  request.set_workload(std::string(workload));
+  IPCLAB_RETURN_IF_ERROR(ApplyRunFlags(flags, &request));
+  return request;
+}
+
+}  // namespace ipclab::client

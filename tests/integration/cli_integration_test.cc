@@ -1,0 +1,270 @@
+// The real `ipclab` against the real `ipclabd` (and its real workers) on a
+// loopback port, and in embedded mode: what a user and a CI job see — exit
+// codes, stderr messages, and JSON that parses back into the proto.
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "ipclab/v1/ipclab.pb.h"
+#include "tests/integration/subprocess.h"
+
+namespace ipclab::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+constexpr uint64_t kMiB = uint64_t{1} << 20;
+
+// Strict parsing: an unknown field would mean server and proto disagree.
+template <typename Message>
+::testing::AssertionResult ParseJson(const std::string& json, Message* message) {
+  const auto status = google::protobuf::util::JsonStringToMessage(json, message);
+  if (status.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << status.ToString() << "\nin:\n" << json;
+}
+
+std::string KernelRelease() {
+  utsname names{};
+  uname(&names);
+  return names.release;
+}
+
+const v1::PhaseResult* FindPhase(const v1::RepetitionResult& repetition, const std::string& name) {
+  for (const v1::PhaseResult& phase : repetition.phases()) {
+    if (phase.name() == name) return &phase;
+  }
+  return nullptr;
+}
+
+// Every test gets its own temporary directory (TMPDIR for the children, so
+// their scratch files land there too) and, when it asks, its own ipclabd.
+class CliIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(BinDir().empty()) << "IPCLAB_BIN_DIR is not set (run through ctest)";
+    ASSERT_FALSE(temp_.path().empty());
+    environment_ = EnvironmentWith({{"TMPDIR", temp_.path()}});
+  }
+
+  void TearDown() override {
+    if (daemon_ == nullptr) return;
+    // SIGTERM is the orderly shutdown: ipclabd must exit 0.
+    daemon_->Signal(SIGTERM);
+    ProcessResult stopped = daemon_->Wait(std::chrono::seconds(20));
+    EXPECT_FALSE(stopped.timed_out) << "ipclabd ignored SIGTERM";
+    EXPECT_EQ(stopped.exit_code, 0) << "ipclabd exit after SIGTERM";
+    daemon_.reset();
+  }
+
+  // Starts `ipclabd --listen 127.0.0.1:0` and returns "127.0.0.1:PORT".
+  std::string StartDaemon() {
+    daemon_ = std::make_unique<Subprocess>(
+        std::vector<std::string>{BinDir() + "/ipclabd", "--listen", "127.0.0.1:0"}, environment_,
+        /*capture_stderr=*/false);
+    EXPECT_GT(daemon_->pid(), 0) << daemon_->error();
+    const std::string line = daemon_->ReadLineContaining("listening on", std::chrono::seconds(20));
+    std::smatch match;
+    static const std::regex kListening("ipclabd listening on (127\\.0\\.0\\.1:[0-9]+)");
+    EXPECT_TRUE(std::regex_search(line, match, kListening)) << "ipclabd said: \"" << line << "\"";
+    return match.size() > 1 ? match[1].str() : "127.0.0.1:1";
+  }
+
+  ProcessResult Ipclab(std::vector<std::string> args) {
+    args.insert(args.begin(), BinDir() + "/ipclab");
+    return RunProcess(args, environment_, std::chrono::seconds(180));
+  }
+
+  TempDir temp_;
+  std::vector<std::string> environment_;
+  std::unique_ptr<Subprocess> daemon_;
+};
+
+TEST_F(CliIntegrationTest, RunPipeOnARemoteServerPrintsOneRunResult) {
+  const std::string server = StartDaemon();
+  ProcessResult run = Ipclab({"run", "pipe", "-p", "total_bytes=4MiB", "--repetitions", "2",
+                              "--warmup", "0", "--format", "json", "--server", server});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  // stderr is a pipe here, not a terminal: no progress line, nothing at all.
+  EXPECT_THAT(run.err, IsEmpty());
+
+  v1::RunResult result;
+  ASSERT_TRUE(ParseJson(run.out, &result));
+  EXPECT_EQ(result.status(), v1::SUCCEEDED) << result.error();
+  EXPECT_EQ(result.workload(), "pipe");
+  EXPECT_EQ(result.server(), server);
+  EXPECT_EQ(result.host().kernel_release(), KernelRelease());
+  ASSERT_EQ(result.cases_size(), 1);
+  const v1::CaseResult& case_result = result.cases(0);
+  EXPECT_EQ(case_result.status(), v1::SUCCEEDED) << case_result.error();
+  ASSERT_EQ(case_result.repetitions_size(), 2);
+  for (const v1::RepetitionResult& repetition : case_result.repetitions()) {
+    EXPECT_FALSE(repetition.warmup());
+    const v1::PhaseResult* steady = FindPhase(repetition, "steady");
+    ASSERT_NE(steady, nullptr) << "no steady phase in repetition " << repetition.repetition();
+    EXPECT_EQ(steady->bytes(), 4 * kMiB);
+    EXPECT_GT(steady->throughput_bytes_per_sec(), 0.0);
+    EXPECT_GT(steady->wall_ns(), 0);
+    std::set<std::string> roles;
+    for (const v1::RoleMeasurement& role : steady->roles()) roles.insert(role.role());
+    EXPECT_EQ(roles.count("producer"), 1u);
+    EXPECT_EQ(roles.count("consumer"), 1u);
+  }
+}
+
+TEST_F(CliIntegrationTest, ListAndHostAsJson) {
+  const std::string server = StartDaemon();
+  ProcessResult list = Ipclab({"list", "--format", "json", "--server", server});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  v1::ListWorkloadsResponse catalog;
+  ASSERT_TRUE(ParseJson(list.out, &catalog));
+  std::set<std::string> names;
+  for (const v1::WorkloadSpec& workload : catalog.workloads()) names.insert(workload.name());
+  EXPECT_EQ(names.count("pipe"), 1u);
+  EXPECT_EQ(names.count("shm_posix"), 1u);
+
+  ProcessResult host = Ipclab({"host", "--format", "json", "--server", server});
+  ASSERT_EQ(host.exit_code, 0) << host.err;
+  v1::HostInfo info;
+  ASSERT_TRUE(ParseJson(host.out, &info));
+  EXPECT_EQ(info.kernel_release(), KernelRelease());
+}
+
+TEST_F(CliIntegrationTest, UnknownWorkloadIsAUsageErrorListingKnownNames) {
+  const std::string server = StartDaemon();
+  ProcessResult run = Ipclab({"run", "no_such_workload", "--server", server});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("ipclab: "));
+  EXPECT_THAT(run.err, HasSubstr("unknown workload"));
+  EXPECT_THAT(run.err, HasSubstr("pipe"));
+  EXPECT_THAT(run.err, HasSubstr("shm_posix"));
+  EXPECT_THAT(run.out, IsEmpty());
+}
+
+TEST_F(CliIntegrationTest, MalformedSizeIsAUsageErrorNamingTheParameter) {
+  const std::string server = StartDaemon();
+  ProcessResult run = Ipclab({"run", "pipe", "-p", "message_size=12XB", "--server", server});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("message_size"));
+  EXPECT_THAT(run.err, HasSubstr("12XB"));
+  EXPECT_THAT(run.out, IsEmpty());
+}
+
+TEST_F(CliIntegrationTest, MalformedParamFlagIsAUsageError) {
+  ProcessResult run = Ipclab({"run", "pipe", "-p", "message_size"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("NAME=VALUE"));
+}
+
+TEST_F(CliIntegrationTest, UnreachableServerIsAServerError) {
+  const int port = ClosedLoopbackPort();
+  ASSERT_GT(port, 0);
+  const std::string address = "127.0.0.1:" + std::to_string(port);
+  ProcessResult run = Ipclab({"run", "pipe", "--server", address});
+  EXPECT_EQ(run.exit_code, 4);
+  EXPECT_THAT(run.err, HasSubstr(address));
+  ProcessResult list = Ipclab({"list", "--server", address});
+  EXPECT_EQ(list.exit_code, 4);
+}
+
+TEST_F(CliIntegrationTest, EmbeddedModeNeedsNoServer) {
+  ProcessResult run = Ipclab({"run", "shm_posix", "-p", "total_bytes=4MiB", "--repetitions", "1",
+                              "--warmup", "0", "--format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  v1::RunResult result;
+  ASSERT_TRUE(ParseJson(run.out, &result));
+  EXPECT_EQ(result.status(), v1::SUCCEEDED) << result.error();
+  EXPECT_EQ(result.server(), "embedded");
+  ASSERT_EQ(result.cases_size(), 1);
+  ASSERT_EQ(result.cases(0).repetitions_size(), 1);
+  const v1::PhaseResult* steady = FindPhase(result.cases(0).repetitions(0), "steady");
+  ASSERT_NE(steady, nullptr);
+  EXPECT_EQ(steady->bytes(), 4 * kMiB);
+}
+
+TEST_F(CliIntegrationTest, OutFileHoldsTheRunResultJson) {
+  const std::string server = StartDaemon();
+  const std::string out_file = temp_.path() + "/pipe.json";
+  ProcessResult run = Ipclab({"run", "pipe", "-p", "total_bytes=1MiB", "--repetitions", "1",
+                              "--warmup", "0", "--server", server, "--out", out_file});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("pipe"));  // the table still goes to stdout
+  std::ifstream file(out_file);
+  ASSERT_TRUE(file.good()) << out_file << " was not written";
+  std::stringstream json;
+  json << file.rdbuf();
+  v1::RunResult result;
+  ASSERT_TRUE(ParseJson(json.str(), &result));
+  EXPECT_EQ(result.status(), v1::SUCCEEDED);
+  EXPECT_EQ(result.server(), server);
+  struct stat st;
+  EXPECT_NE(stat((out_file + ".tmp").c_str(), &st), 0) << "temporary file left behind";
+}
+
+TEST_F(CliIntegrationTest, DefaultMatrixRunsOnTheRealWorkloads) {
+  // The matrix's parameter names and values must be ones the real workloads
+  // accept; a small total_bytes keeps this quick.
+  const std::string server = StartDaemon();
+  ProcessResult run =
+      Ipclab({"run", "--matrix", "default", "-p", "total_bytes=256KiB", "--repetitions", "1",
+              "--warmup", "0", "--format", "json", "--server", server});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  google::protobuf::ListValue array;
+  ASSERT_TRUE(ParseJson(run.out, &array));
+  ASSERT_EQ(array.values_size(), 4);
+  std::multiset<std::string> workloads;
+  for (const google::protobuf::Value& element : array.values()) {
+    std::string json;
+    ASSERT_TRUE(google::protobuf::util::MessageToJsonString(element, &json).ok());
+    v1::RunResult result;
+    ASSERT_TRUE(ParseJson(json, &result));
+    EXPECT_EQ(result.status(), v1::SUCCEEDED) << result.error();
+    workloads.insert(result.workload());
+    // placement same,cross where the server may use two CPUs, else same.
+    const int expected_cases = result.host().allowed_cpus_size() >= 2 ? 2 : 1;
+    EXPECT_EQ(result.cases_size(), expected_cases);
+  }
+  EXPECT_EQ(workloads.count("pipe"), 2u);
+  EXPECT_EQ(workloads.count("shm_posix"), 2u);
+}
+
+TEST_F(CliIntegrationTest, SigintCancelsTheRunAndTheServerStaysUsable) {
+  const std::string server = StartDaemon();
+  // A run far too long to finish: 1000 repetitions of 1 GiB.
+  Subprocess run({BinDir() + "/ipclab", "run", "pipe", "-p", "total_bytes=1GiB", "--repetitions",
+                  "1000", "--server", server},
+                 environment_);
+  ASSERT_GT(run.pid(), 0) << run.error();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  run.Signal(SIGINT);
+  ProcessResult cancelled = run.Wait(std::chrono::seconds(30));
+  EXPECT_FALSE(cancelled.timed_out);
+  EXPECT_EQ(cancelled.exit_code, 130);
+  EXPECT_THAT(cancelled.err, HasSubstr("ipclab: cancelled"));
+  EXPECT_THAT(cancelled.out, IsEmpty());
+
+  // The worker was stopped: the next run is not stuck behind it.
+  ProcessResult next = Ipclab({"run", "pipe", "-p", "total_bytes=1MiB", "--repetitions", "1",
+                               "--warmup", "0", "--format", "json", "--server", server});
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  v1::RunResult result;
+  ASSERT_TRUE(ParseJson(next.out, &result));
+  EXPECT_EQ(result.status(), v1::SUCCEEDED);
+}
+
+}  // namespace
+}  // namespace ipclab::testing
