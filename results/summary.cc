@@ -216,6 +216,20 @@ std::vector<v1::MetricSummary> SummarizeCase(const std::vector<v1::RepetitionRes
         summaries.push_back(
             Summarize(MetricName(layout.name, role, metric.name), metric.unit, std::move(values)));
       }
+      // The perf software counter, only from repetitions where it was read.
+      std::vector<double> perf_faults;
+      for (const v1::RepetitionResult* repetition : repetitions) {
+        const v1::PhaseResult* phase = FindPhase(*repetition, layout.name);
+        const v1::RoleMeasurement* measurement =
+            phase != nullptr ? FindRole(*phase, role) : nullptr;
+        if (measurement != nullptr && measurement->counters().perf_available()) {
+          perf_faults.push_back(static_cast<double>(measurement->counters().perf_page_faults()));
+        }
+      }
+      if (!perf_faults.empty()) {
+        summaries.push_back(Summarize(MetricName(layout.name, role, "perf_page_faults"), "count",
+                                      std::move(perf_faults)));
+      }
     }
   }
   return summaries;

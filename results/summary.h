@@ -26,7 +26,9 @@ namespace ipclab::results {
 //   involuntary_context_switches (count), user_cpu_ns, system_cpu_ns (ns),
 //   rss_anon_delta_bytes, vm_rss_delta_bytes, rss_shmem_delta_bytes,
 //   anon_huge_pages_delta_bytes, hugetlb_delta_bytes, pss_delta_bytes
-//   (bytes; after - before, negative when the phase released memory).
+//   (bytes; after - before, negative when the phase released memory);
+//   perf_page_faults (count; the perf_event_open software counter, only over
+//   repetitions where it was available, and absent if it never was).
 //
 // Each metric's n counts the repetitions that contributed (a phase or role
 // missing from a repetition contributes nothing). Throughput is the phase's

@@ -5,7 +5,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${IPCLAB_BUILD_DIR:-$root/build}
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-if [[ ! -f "$build/CMakeCache.txt" ]]; then
-  cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >/dev/null
-fi
+[[ -f "$build/CMakeCache.txt" ]] && generator=()  # keep the generator it was made with
+cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" --parallel "$(nproc)" "$@"

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "google/protobuf/util/time_util.h"
+#include "results/expectations.h"
 #include "results/summary.h"
 #include "workloads/host_info.h"
 #include "workloads/registry.h"
@@ -61,8 +62,8 @@ absl::Status RelayWorker(WorkerProcess* worker, const v1::Case& c, uint32_t case
 }
 
 v1::CaseResult RunCase(const ExecutorOptions& options, const v1::RunRequest& request,
-                       const v1::Case& c, uint32_t case_count, RunCancellation* cancellation,
-                       const RunEventCallback& emit) {
+                       const v1::Case& c, const v1::HostInfo& host, uint32_t case_count,
+                       RunCancellation* cancellation, const RunEventCallback& emit) {
   v1::CaseResult result;
   *result.mutable_case_() = c;
   absl::Status status;
@@ -80,9 +81,16 @@ v1::CaseResult RunCase(const ExecutorOptions& options, const v1::RunRequest& req
   std::vector<v1::RepetitionResult> measured(result.repetitions().begin(),
                                              result.repetitions().end());
   if (!measured.empty()) {
-    for (v1::MetricSummary& summary : results::SummarizeCase(measured)) {
-      *result.add_summaries() = std::move(summary);
+    std::vector<v1::MetricSummary> summaries = results::SummarizeCase(measured);
+    // What the kernel should have done, beside what it did.
+    absl::StatusOr<const workloads::Workload*> workload = workloads::FindWorkload(request.workload());
+    if (workload.ok()) {
+      std::vector<v1::Expectation> judged = results::Judge(
+          (*workload)->Expect(workloads::CaseParams::FromCase(c), host), summaries);
+      result.set_verdict(results::OverallVerdict(judged));
+      for (v1::Expectation& expectation : judged) *result.add_expectations() = std::move(expectation);
     }
+    for (v1::MetricSummary& summary : summaries) *result.add_summaries() = std::move(summary);
   }
   if (status.ok()) {
     result.set_status(v1::SUCCEEDED);
@@ -155,7 +163,7 @@ v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_
   bool any_failed = false;
   for (const v1::Case& c : cases) {
     if (cancellation->cancelled()) break;
-    v1::CaseResult result = RunCase(options, request, c, case_count, cancellation, emit);
+    v1::CaseResult result = RunCase(options, request, c, run.host(), case_count, cancellation, emit);
     if (result.status() == v1::FAILED && !any_failed) {
       any_failed = true;
       run.set_error(result.error());

@@ -9,6 +9,15 @@
 // measures itself. Results cross a pipe as plain structs and are assembled
 // into a RepetitionResult: a phase's wall time runs from the first role's
 // start to the last role's end.
+//
+// Sub-roles: a role may also be forked by another role instead of by the
+// coordinator (RoleSpec::forked_by), so that it starts as a copy-on-write copy
+// of that role's memory at a moment the role chooses (cow_private: the parent
+// writes its region, then forks the child). The forking role calls
+// RoleContext::StartSubRoles() inside or between phases; the sub-role joins
+// the lockstep at its RoleSpec::first_phase and has no measurement for the
+// phases before. The forking role reaps it; a sub-role that dies is reported
+// with how it died, like any other role.
 #ifndef IPCLAB_WORKLOADS_HARNESS_H_
 #define IPCLAB_WORKLOADS_HARNESS_H_
 
@@ -23,6 +32,7 @@
 #include "absl/status/statusor.h"
 #include "ipclab/v1/ipclab.pb.h"
 #include "workloads/probes.h"
+#include "workloads/sys/child_process.h"
 #include "workloads/sys/mapping.h"
 
 namespace ipclab::workloads {
@@ -78,7 +88,26 @@ struct RoleReport {
   int32_t phases_done = 0;
   PhaseRecord phases[kMaxPhases];
   uint64_t checksum = 0;
+  // How a sub-role this role started ended, if it ended badly (the
+  // coordinator cannot wait for a grandchild): "child killed by signal 9
+  // (SIGKILL: Killed)".
+  char sub_role_exit[160] = {};
 };
+
+struct RoleSpec;
+
+namespace harness_internal {
+// A sub-role as its forking role sees it: the pipe ends it inherited for it
+// from the coordinator, and the process once started.
+struct SubRole {
+  const RoleSpec* spec = nullptr;
+  int ready_fd = -1;
+  int go_fd = -1;
+  sys::ChildProcess process;
+};
+int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int ready_fd, int go_fd,
+             std::vector<SubRole> sub_roles);
+}  // namespace harness_internal
 
 // The role's side of the harness, valid inside the role process only.
 class RoleContext final {
@@ -89,15 +118,31 @@ class RoleContext final {
   // timed body, counters, memory probe. The body must not allocate or log.
   absl::Status RunPhase(absl::FunctionRef<absl::StatusOr<PhaseWork>()> body);
 
+  // Forks every sub-role of this role (RoleSpec::forked_by == this role's
+  // name). Each is a fork of this process at this instant, so it shares this
+  // role's memory copy-on-write; it joins the lockstep at its first_phase.
+  // Call once, before that phase begins - inside a phase body to time the
+  // fork itself. RunPhase refuses to begin a sub-role's first phase before it
+  // was started. A no-op for roles without sub-roles.
+  absl::Status StartSubRoles();
+
   LatencyRecorder& latency() { return latency_; }
   // In verify mode: a checksum of the data this role sent or received.
   void set_checksum(uint64_t checksum) { report_->checksum = checksum; }
 
  private:
+  friend int harness_internal::RoleMain(const RoleSpec& spec,
+                                        const std::vector<std::string>& phases, int ready_fd,
+                                        int go_fd,
+                                        std::vector<harness_internal::SubRole> sub_roles);
+
   int ready_fd_;
   int go_fd_;
   RoleReport* report_;
   LatencyRecorder latency_;
+  // Set by the harness for roles that start sub-roles.
+  const std::vector<std::string>* phases_ = nullptr;
+  std::vector<harness_internal::SubRole> sub_roles_;
 };
 
 struct RoleSpec {
@@ -106,8 +151,13 @@ struct RoleSpec {
   // File descriptors the role uses; every other inherited fd above 2 is closed
   // in the role process so that end-of-file and cleanup work.
   std::vector<int> keep_fds;
-  // Runs every phase through context.RunPhase, in order.
+  // Runs every phase through context.RunPhase, in order (from first_phase).
   std::function<absl::Status(RoleContext& context)> body;
+  // "": the coordinator forks this role before the first phase. Otherwise the
+  // name of the (coordinator-forked) role that forks it with StartSubRoles.
+  std::string forked_by;
+  // The first phase this role takes part in; only sub-roles may start late.
+  int first_phase = 0;
 };
 
 struct RoleHooks {
@@ -122,9 +172,10 @@ struct RolesOutcome {
   std::vector<uint64_t> checksums;  // per role, in RoleSpec order
 };
 
-// Forks one process per role, runs the phases in lockstep and assembles the
-// result. If a role fails or dies, the others are killed and the error names
-// the role and what happened to it.
+// Forks one process per role (sub-roles are forked by their role), runs the
+// phases in lockstep and assembles the result; a sub-role appears in the
+// phases from its first_phase on. If a role fails or dies, the others are
+// killed and the error names the role and what happened to it.
 absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
                                       const std::string& placement, std::vector<RoleSpec> roles,
                                       const RoleHooks& hooks);

@@ -1,14 +1,17 @@
 #include "workloads/pipe.h"
 
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "workloads/status_macros.h"
 #include "workloads/sys/errno_status.h"
 #include "workloads/sys/fd.h"
+#include "workloads/sys/mapping.h"
 #include "workloads/transfer.h"
 
 namespace ipclab::workloads {
@@ -16,18 +19,52 @@ namespace {
 
 // One role's ends: it sends on `out` and receives on `in` (pingpong uses
 // both; in stream mode the producer only sends, the consumer only receives).
+//
+// splice=vmsplice: Send maps the sender's pages into the pipe instead of
+// copying them (the receiver's read() is then the only copy). Those pages
+// stay referenced by the pipe until the receiver has read them, so the
+// sender must not write them before that. SPLICE_F_GIFT would not help (the
+// kernel ignores it for vmsplice into a pipe), so the stream producer writes
+// each message into the next of `rotation_slots` message-sized slots
+// (SendBuffer), where rotation_slots = ceil(capacity / message) + 2: when
+// vmsplice of message n-1 has returned, the pipe holds at most `capacity`
+// bytes (capacity / 4 KiB slots of at most 4 KiB each), all of them from the
+// newest messages, so message n - rotation_slots, whose slot message n
+// reuses, was followed by more than `capacity` bytes and has been read. In
+// pingpong each side reuses its buffer only after the other side has read
+// the message it sent and answered, so no rotation is needed.
 class PipeEndpoint final {
  public:
-  PipeEndpoint(int in, int out) : in_(in), out_(out) {}
+  PipeEndpoint(int in, int out, bool vmsplice, size_t rotation_slots, size_t slot_bytes)
+      : in_(in), out_(out), vmsplice_(vmsplice), rotation_slots_(rotation_slots), slot_bytes_(slot_bytes) {}
 
-  absl::Status Setup() { return absl::OkStatus(); }  // the pipes exist before the fork
+  absl::Status Setup() {  // the pipes exist before the fork
+    if (rotation_slots_ == 0) return absl::OkStatus();
+    IPCLAB_ASSIGN_OR_RETURN(rotation_, sys::Mapping::Anonymous(rotation_slots_ * slot_bytes_));
+    std::memset(rotation_.data(), 0x5a, rotation_.size());  // touched now, like the message buffers
+    return absl::OkStatus();
+  }
+
+  char* SendBuffer(char* buffer, size_t size) {
+    (void)size;  // at most slot_bytes_
+    if (rotation_slots_ == 0) return buffer;
+    char* slot = rotation_.data() + next_slot_ * slot_bytes_;
+    if (++next_slot_ == rotation_slots_) next_slot_ = 0;
+    return slot;
+  }
 
   absl::Status Send(const char* data, size_t size) {
     while (size > 0) {
-      const ssize_t written = ::write(out_, data, size);
+      ssize_t written;
+      if (vmsplice_) {
+        iovec pages{const_cast<char*>(data), size};
+        written = ::vmsplice(out_, &pages, 1, 0);
+      } else {
+        written = ::write(out_, data, size);
+      }
       if (written < 0) {
         if (errno == EINTR) continue;
-        return sys::ErrnoStatus("write(pipe)", errno);
+        return sys::ErrnoStatus(vmsplice_ ? "vmsplice(pipe)" : "write(pipe)", errno);
       }
       data += written;
       size -= static_cast<size_t>(written);
@@ -48,11 +85,17 @@ class PipeEndpoint final {
     if (in_ >= 0) ::close(in_);
     if (out_ >= 0) ::close(out_);
     in_ = out_ = -1;
+    rotation_.Reset();
   }
 
  private:
   int in_;
   int out_;
+  bool vmsplice_;
+  size_t rotation_slots_;
+  size_t slot_bytes_;
+  sys::Mapping rotation_;
+  size_t next_slot_ = 0;
 };
 
 absl::StatusOr<int> SetCapacity(const sys::Pipe& pipe, uint64_t capacity) {
@@ -80,6 +123,11 @@ PipeWorkload::PipeWorkload() {
   *spec_.add_params() = SizeParam("pipe_capacity", 0, 0, uint64_t{1} << 30,
                                   "pipe buffer size set with F_SETPIPE_SZ (the kernel rounds up to "
                                   "a power of two pages); 0 keeps the kernel default (64KiB)");
+  *spec_.add_params() = EnumParam(
+      "splice", "none", {"none", "vmsplice"},
+      "none: write() copies the producer's buffer into the pipe; vmsplice: the producer's pages "
+      "are mapped into the pipe (one copy fewer), each message in a fresh slot of a buffer larger "
+      "than the pipe so no page is rewritten before the consumer has read it");
   spec_.add_roles("producer");
   spec_.add_roles("consumer");
   for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
@@ -94,6 +142,24 @@ absl::Status PipeWorkload::Validate(const CaseParams& params) const {
                                                    " is too small; allowed: 0 or 4KiB to 1GiB"));
   }
   return absl::OkStatus();
+}
+
+std::vector<v1::Expectation> PipeWorkload::Expect(const CaseParams& params,
+                                                  const v1::HostInfo& host) const {
+  (void)host;
+  if (params.Text("splice") == "none") return CopyTransportExpectations("pipe");
+  std::vector<v1::Expectation> expectations;
+  for (const char* phase : {"warm", "steady"}) {
+    for (const char* role : {"producer", "consumer"}) {
+      expectations.push_back(NoFaultsExpectation(
+          phase, role,
+          absl::StrCat("vmsplice hands the producer's pages (touched in setup) to the pipe and the "
+                       "consumer's read copies them into its buffer: no page faults in ", phase),
+          "a role faulted while moving data: its buffers were not resident, or a vmspliced page "
+          "was written while the pipe still referenced it (the kernel does not copy it on write)"));
+    }
+  }
+  return expectations;
 }
 
 absl::StatusOr<v1::RepetitionResult> PipeWorkload::RunRepetition(const CaseParams& params,
@@ -111,6 +177,12 @@ absl::StatusOr<v1::RepetitionResult> PipeWorkload::RunRepetition(const CaseParam
   }
   const TransferPlan plan = MakeTransferPlan(params, static_cast<uint64_t>(capacity), context.verify);
 
+  const bool vmsplice = params.Text("splice") == "vmsplice";
+  // See PipeEndpoint: slots for the stream producer's messages under vmsplice.
+  const size_t slot_bytes = plan.message_size;
+  const size_t rotation_slots =
+      vmsplice && !pingpong ? (static_cast<size_t>(capacity) + slot_bytes - 1) / slot_bytes + 2 : 0;
+
   const int producer_in = pingpong ? backward.read_end.get() : -1;
   const int consumer_out = pingpong ? backward.write_end.get() : -1;
   std::vector<RoleSpec> roles(2);
@@ -118,14 +190,14 @@ absl::StatusOr<v1::RepetitionResult> PipeWorkload::RunRepetition(const CaseParam
   roles[0].pinned_cpu = cpus[0];
   roles[0].keep_fds = {forward.write_end.get(), producer_in};
   roles[0].body = [&](RoleContext& role) {
-    PipeEndpoint endpoint(producer_in, forward.write_end.get());
+    PipeEndpoint endpoint(producer_in, forward.write_end.get(), vmsplice, rotation_slots, slot_bytes);
     return RunTransferRole(role, plan, /*producer=*/true, endpoint);
   };
   roles[1].name = "consumer";
   roles[1].pinned_cpu = cpus[1];
   roles[1].keep_fds = {forward.read_end.get(), consumer_out};
   roles[1].body = [&](RoleContext& role) {
-    PipeEndpoint endpoint(forward.read_end.get(), consumer_out);
+    PipeEndpoint endpoint(forward.read_end.get(), consumer_out, vmsplice, 0, 0);
     return RunTransferRole(role, plan, /*producer=*/false, endpoint);
   };
   RoleHooks hooks;
@@ -135,6 +207,10 @@ absl::StatusOr<v1::RepetitionResult> PipeWorkload::RunRepetition(const CaseParam
   IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome, RunRoles(TransferPhases(), placement, std::move(roles), hooks));
   v1::RepetitionResult result = std::move(outcome.result);
   (*result.mutable_notes())["pipe_capacity_actual"] = FormatSize(static_cast<uint64_t>(capacity));
+  if (rotation_slots > 0) {
+    (*result.mutable_notes())["vmsplice_buffer"] =
+        absl::StrCat(rotation_slots, " slots of ", FormatSize(slot_bytes));
+  }
   if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome, &result));
   return result;
 }

@@ -6,9 +6,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "workloads/cow_private.h"
+#include "workloads/mmap_file.h"
+#include "workloads/page_fault.h"
 #include "workloads/pipe.h"
 #include "workloads/shm_posix.h"
+#include "workloads/shm_sysv.h"
 #include "workloads/status_macros.h"
+#include "workloads/unix_socket.h"
 
 namespace ipclab::workloads {
 
@@ -16,7 +21,12 @@ const std::vector<const Workload*>& AllWorkloads() {
   // The explicit table: adding a workload means adding a line here.
   static const auto* const kWorkloads = new std::vector<const Workload*>{
       new PipeWorkload(),
+      new UnixSocketWorkload(),
       new ShmPosixWorkload(),
+      new ShmSysvWorkload(),
+      new MmapFileWorkload(),
+      new CowPrivateWorkload(),
+      new PageFaultWorkload(),
   };
   return *kWorkloads;
 }

@@ -1,5 +1,8 @@
 #include "workloads/registry.h"
 
+#include <set>
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace ipclab::workloads {
@@ -18,26 +21,39 @@ void AddSweep(v1::RunRequest* request, const std::string& name, std::vector<std:
   for (const std::string& value : values) sweep->add_values(value);
 }
 
-TEST(Registry, CatalogListsBothWorkloadsWithSpecs) {
+TEST(Registry, CatalogHasEveryWorkloadWithCompleteSpecs) {
   const v1::ListWorkloadsResponse catalog = Catalog();
-  ASSERT_GE(catalog.workloads_size(), 2);
-  EXPECT_EQ(catalog.workloads(0).name(), "pipe");
-  EXPECT_EQ(catalog.workloads(1).name(), "shm_posix");
+  std::set<std::string> names;
   for (const v1::WorkloadSpec& spec : catalog.workloads()) {
-    EXPECT_FALSE(spec.summary().empty());
-    EXPECT_EQ(spec.roles_size(), 2);
+    EXPECT_TRUE(names.insert(spec.name()).second) << "duplicate " << spec.name();
+    EXPECT_EQ(FindWorkload(spec.name()).value()->Spec().name(), spec.name());
+    EXPECT_FALSE(spec.summary().empty()) << spec.name();
+    EXPECT_GE(spec.roles_size(), 1) << spec.name();
+    EXPECT_GE(spec.phases_size(), 2) << spec.name();
     for (const v1::ParamSpec& param : spec.params()) {
-      EXPECT_FALSE(param.doc().empty()) << param.name();
-      EXPECT_TRUE(CanonicalValue(param, param.default_value()).ok()) << param.name();
+      EXPECT_FALSE(param.doc().empty()) << spec.name() << "." << param.name();
+      EXPECT_TRUE(CanonicalValue(param, param.default_value()).ok())
+          << spec.name() << "." << param.name();
     }
+    // The defaults make a valid case.
+    v1::RunRequest request;
+    request.set_workload(spec.name());
+    EXPECT_TRUE(ResolveCases(request).ok()) << spec.name();
   }
+  EXPECT_EQ(catalog.workloads(0).name(), "pipe");
+  EXPECT_TRUE(names.count("shm_posix"));
 }
 
 TEST(Registry, UnknownWorkloadIsNotFoundAndListsKnownOnes) {
   const absl::Status status = ResolveCases(Request("carrier_pigeon")).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(status.message(),
-            "unknown workload \"carrier_pigeon\"; known workloads: pipe, shm_posix");
+  std::string known;
+  for (const Workload* workload : AllWorkloads()) {
+    known += (known.empty() ? "" : ", ") + workload->Spec().name();
+  }
+  EXPECT_EQ(status.message(), "unknown workload \"carrier_pigeon\"; known workloads: " + known);
+  EXPECT_NE(known.find("pipe, "), std::string::npos);
+  EXPECT_NE(known.find("shm_posix"), std::string::npos);
 }
 
 TEST(Registry, DefaultsFillEveryParameter) {

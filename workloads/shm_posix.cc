@@ -1,14 +1,20 @@
 #include "workloads/shm_posix.h"
 
+#include <linux/memfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "workloads/shm_ring.h"
+#include "workloads/hugepages.h"
+#include "workloads/ring_workload.h"
 #include "workloads/status_macros.h"
-#include "workloads/sys/mapping.h"
+#include "workloads/sys/errno_status.h"
+#include "workloads/sys/fd.h"
+#include "workloads/sys/filesystem.h"
 #include "workloads/sys/shm_object.h"
 #include "workloads/transfer.h"
 #include "workloads/worker.h"
@@ -16,50 +22,33 @@
 namespace ipclab::workloads {
 namespace {
 
-// Two rings in one segment: [forward ring][backward ring]; the backward one
-// carries echoes in pingpong and stays untouched (no faults) in stream mode.
-class ShmEndpoint final {
- public:
-  ShmEndpoint(std::string name, size_t ring_bytes, RingSync sync, bool producer)
-      : name_(std::move(name)), ring_bytes_(ring_bytes), sync_(sync), producer_(producer) {}
-
-  absl::Status Setup() {
-    IPCLAB_ASSIGN_OR_RETURN(sys::ShmObject object, sys::ShmObject::Open(name_));
-    IPCLAB_ASSIGN_OR_RETURN(mapping_, sys::Mapping::Map(2 * RingFootprint(ring_bytes_),
-                                                        PROT_READ | PROT_WRITE, MAP_SHARED,
-                                                        object.fd(), 0, name_.c_str()));
-    ShmRing forward(mapping_.data(), ring_bytes_, sync_);
-    ShmRing backward(mapping_.data() + RingFootprint(ring_bytes_), ring_bytes_, sync_);
-    out_ = producer_ ? forward : backward;
-    in_ = producer_ ? backward : forward;
-    return absl::OkStatus();  // the fd closes here; the mapping keeps the memory
-  }
-
-  absl::Status Send(const char* data, size_t size) {
-    out_.Write(data, size);
-    return absl::OkStatus();
-  }
-
-  absl::StatusOr<size_t> Receive(char* data, size_t max) {
-    in_.Read(data, max);
-    return max;
-  }
-
-  void Teardown() { mapping_.Reset(); }
-
- private:
-  std::string name_;
-  size_t ring_bytes_;
-  RingSync sync_;
-  bool producer_;
-  sys::Mapping mapping_;
-  ShmRing out_{nullptr, 0, RingSync::kFutex};
-  ShmRing in_{nullptr, 0, RingSync::kFutex};
-};
-
 std::string NextShmName() {
   static std::atomic<uint64_t> counter{0};
   return absl::StrCat(ShmNamePrefix(::getpid()), counter.fetch_add(1));
+}
+
+// /dev/shm is tmpfs, which cannot hold hugetlb pages, and glibc's shm_open
+// only ever opens files there. For huge_pages=hugetlb the segment is a
+// memfd_create(MFD_HUGETLB) file instead: the roles inherit its fd (there
+// is no name to open, nor to leave behind).
+absl::StatusOr<sys::Fd> CreateHugetlbMemfd(const std::string& name, size_t size) {
+  const int fd = ::memfd_create(name.c_str(), MFD_CLOEXEC | MFD_HUGETLB | MFD_HUGE_2MB);
+  if (fd < 0) {
+    return sys::ErrnoStatus(absl::StrCat("memfd_create(\"", name, "\", MFD_HUGETLB)"), errno);
+  }
+  sys::Fd owned(fd);
+  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
+    return sys::ErrnoStatus(absl::StrCat("ftruncate(memfd \"", name, "\", ", size, ")"), errno);
+  }
+  return owned;
+}
+
+std::string DevShmThpNote() {
+  absl::StatusOr<sys::FilesystemInfo> fs = sys::FilesystemOf("/dev/shm");
+  const std::string huge = fs.ok() ? fs->Option("huge") : "";
+  return absl::StrCat("/dev/shm: ", fs.ok() ? fs->type : "?", " huge=",
+                      huge.empty() ? "never (default)" : huge, "; ", ShmemThpSettingNote(),
+                      " (force/deny override the mount)");
 }
 
 }  // namespace
@@ -69,67 +58,62 @@ ShmPosixWorkload::ShmPosixWorkload() {
   spec_.set_summary(
       "POSIX shared memory ring (shm_open + mmap MAP_SHARED) between two processes; the producer "
       "copies each message into the ring, the consumer copies it out");
-  for (v1::ParamSpec& param : TransferParamSpecs()) *spec_.add_params() = std::move(param);
-  *spec_.add_params() = SizeParam("ring_bytes", 1 << 20, 4096, uint64_t{1} << 30,
-                                  "data bytes of the ring in each direction; a multiple of the "
-                                  "page size");
-  *spec_.add_params() = EnumParam(
-      "sync", "futex", {"futex", "spin"},
-      "how a side waits for data or space: futex (sleep, woken only when it announced itself) or "
-      "spin (busy-poll, yielding the CPU every 64 polls)");
+  for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/true)) *spec_.add_params() = std::move(param);
   spec_.add_roles("producer");
   spec_.add_roles("consumer");
   for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
 }
 
 absl::Status ShmPosixWorkload::Validate(const CaseParams& params) const {
-  IPCLAB_RETURN_IF_ERROR(ValidateTransfer(params));
-  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  if (params.Size("ring_bytes") % page != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("parameter ring_bytes=",
-                                                   params.Text("ring_bytes"),
-                                                   " is not a multiple of the page size; allowed: "
-                                                   "multiples of ",
-                                                   page, " from 4KiB to 1GiB"));
-  }
-  return absl::OkStatus();
+  return ValidateRing(params);
+}
+
+std::vector<v1::Expectation> ShmPosixWorkload::Expect(const CaseParams& params,
+                                                      const v1::HostInfo& host) const {
+  RingFaultModel model;
+  model.read_fault_around = true;  // a tmpfs file: shmem's map_pages
+  model.thp_rule =
+      "files in /dev/shm get THP only if /dev/shm is mounted with huge=always|within_size|advise "
+      "(or shmem_enabled=force); the default huge=never ignores MADV_HUGEPAGE";
+  return RingExpectations(params, host, model);
 }
 
 absl::StatusOr<v1::RepetitionResult> ShmPosixWorkload::RunRepetition(
     const CaseParams& params, const RunContext& context) const {
-  const std::string& placement = params.Text("placement");
-  IPCLAB_ASSIGN_OR_RETURN(std::vector<int> cpus, PlacementCpus(placement, 2));
-  IPCLAB_ASSIGN_OR_RETURN(RingSync sync, ParseRingSync(params.Text("sync")));
-  const size_t ring_bytes = params.Size("ring_bytes");
-  const TransferPlan plan = MakeTransferPlan(params, ring_bytes, context.verify);
+  IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
+  const size_t region = options.layout.bytes();
+  const std::string name = NextShmName();
+  RingBacking backing;
 
-  // The coordinator creates the object; each role opens and maps it by name in
-  // its setup phase; the name is unlinked as soon as both have mapped it, so a
+  // The coordinator creates the object; each role opens and maps it in its
+  // setup phase; the name is unlinked as soon as both have mapped it, so a
   // crash later leaves nothing in /dev/shm.
-  IPCLAB_ASSIGN_OR_RETURN(sys::ShmObject object,
-                          sys::ShmObject::Create(NextShmName(), 2 * RingFootprint(ring_bytes)));
-  std::vector<RoleSpec> roles(2);
-  for (int r = 0; r < 2; ++r) {
-    const bool producer = r == 0;
-    roles[r].name = producer ? "producer" : "consumer";
-    roles[r].pinned_cpu = cpus[r];
-    roles[r].body = [&, producer](RoleContext& role) {
-      ShmEndpoint endpoint(object.name(), ring_bytes, sync, producer);
-      return RunTransferRole(role, plan, producer, endpoint);
+  std::optional<sys::ShmObject> object;
+  sys::Fd memfd;
+  if (options.huge_pages == HugePages::kHugetlb) {
+    IPCLAB_RETURN_IF_ERROR(CheckHugetlbPool(
+        options.huge_pages, region,
+        absl::StrCat("shm_posix huge_pages=hugetlb with ring_bytes=", params.Text("ring_bytes"),
+                     " (a ", FormatSize(region), " region)")));
+    IPCLAB_ASSIGN_OR_RETURN(memfd, CreateHugetlbMemfd(name, region));
+    backing.keep_fds = {memfd.get()};
+    backing.map = [&]() { return MapRingFile(memfd.get(), options, name); };
+    backing.after_setup = [&]() {
+      memfd.Reset();  // the mappings keep the memory
+      return absl::OkStatus();
     };
+    backing.notes["shm_backing"] = "memfd_create(MFD_HUGETLB): /dev/shm cannot hold hugetlb pages";
+  } else {
+    IPCLAB_ASSIGN_OR_RETURN(object, sys::ShmObject::Create(name, region));
+    backing.map = [&]() -> absl::StatusOr<RingMemory> {
+      IPCLAB_ASSIGN_OR_RETURN(sys::ShmObject opened, sys::ShmObject::Open(name));
+      return MapRingFile(opened.fd(), options, name);  // the fd closes; the mapping stays
+    };
+    backing.after_setup = [&]() { return object->Unlink(); };
+    backing.notes["shm_name"] = name;
+    if (options.huge_pages == HugePages::kThp) backing.notes["thp_setting"] = DevShmThpNote();
   }
-  RoleHooks hooks;
-  hooks.after_phase = [&](int index) {
-    return index == 0 ? object.Unlink() : absl::OkStatus();
-  };
-  if (context.on_phase) {
-    hooks.before_phase = [&](int index) { context.on_phase(TransferPhases()[index]); };
-  }
-  IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome, RunRoles(TransferPhases(), placement, std::move(roles), hooks));
-  v1::RepetitionResult result = std::move(outcome.result);
-  (*result.mutable_notes())["shm_name"] = object.name();
-  if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome, &result));
-  return result;
+  return RunRingTransfer(params, context, options, backing);
 }
 
 }  // namespace ipclab::workloads

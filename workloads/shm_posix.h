@@ -1,4 +1,6 @@
-// `shm_posix`: a ring in shm_open + mmap(MAP_SHARED) between two processes.
+// `shm_posix`: a ring in shm_open + mmap(MAP_SHARED) between two processes
+// (options: ring_workload.h; huge_pages=hugetlb uses memfd_create(MFD_HUGETLB),
+// because /dev/shm is tmpfs).
 #ifndef IPCLAB_WORKLOADS_SHM_POSIX_H_
 #define IPCLAB_WORKLOADS_SHM_POSIX_H_
 
@@ -11,6 +13,8 @@ class ShmPosixWorkload final : public Workload {
   ShmPosixWorkload();
   const v1::WorkloadSpec& Spec() const override { return spec_; }
   absl::Status Validate(const CaseParams& params) const override;
+  std::vector<v1::Expectation> Expect(const CaseParams& params,
+                                      const v1::HostInfo& host) const override;
   absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
                                                      const RunContext& context) const override;
 

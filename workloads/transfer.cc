@@ -1,6 +1,7 @@
 #include "workloads/transfer.h"
 
 #include "absl/strings/str_cat.h"
+#include "workloads/expectation_bands.h"
 
 namespace ipclab::workloads {
 
@@ -43,11 +44,16 @@ TransferPlan MakeTransferPlan(const CaseParams& params, uint64_t window, bool ve
   plan.total_bytes = params.Size("total_bytes");
   plan.pingpong = params.Text("mode") == "pingpong";
   plan.verify = verify;
+  // The warm phase is the first pass through the whole window, so the steady
+  // phase (which continues at the ring position warm left) touches no page
+  // for the first time. Its size does not depend on total_bytes.
   if (plan.pingpong) {
-    const uint64_t round_trips = std::min(plan.total_bytes / plan.message_size, kWarmRoundTrips);
+    const uint64_t window_trips = (window + plan.message_size - 1) / plan.message_size;
+    const uint64_t round_trips =
+        std::min(std::max(kWarmRoundTrips, window_trips), kMaxWarmRoundTrips);
     plan.warm_bytes = round_trips * plan.message_size;
   } else {
-    plan.warm_bytes = std::min(plan.total_bytes, std::max(window, plan.message_size));
+    plan.warm_bytes = std::max(window, plan.message_size);
   }
   return plan;
 }
@@ -68,6 +74,30 @@ absl::Status CheckChecksums(const RolesOutcome& outcome, v1::RepetitionResult* r
   }
   result->set_verified(true);
   return absl::OkStatus();
+}
+
+v1::Expectation NoFaultsExpectation(const std::string& phase, const std::string& role,
+                                    const std::string& why, const std::string& if_deviated) {
+  return ExpectBand(RoleMetricName(phase, role, "minor_faults"), why, 0, 0, kFaultNoise,
+                    kCounterGetrusage, if_deviated);
+}
+
+std::vector<v1::Expectation> CopyTransportExpectations(const std::string& transport) {
+  std::vector<v1::Expectation> expectations;
+  for (const char* phase : {"warm", "steady"}) {
+    for (const char* role : {"producer", "consumer"}) {
+      expectations.push_back(NoFaultsExpectation(
+          phase, role,
+          absl::StrCat("the ", transport,
+                       " copies between the message buffers (touched in setup) and kernel "
+                       "memory: no page faults in ", phase),
+          absl::StrCat("the ", role,
+                       " faulted while moving data: its message buffer was not resident (reclaimed "
+                       "or swapped out under memory pressure?) or it ran code for the first time "
+                       "in this phase")));
+    }
+  }
+  return expectations;
 }
 
 }  // namespace ipclab::workloads

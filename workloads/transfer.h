@@ -1,5 +1,5 @@
-// The phases every two-process transfer workload shares (pipe, shm_posix, and
-// later unix_socket, shm_sysv, mmap_file): the producer sends `total_bytes`
+// The phases every two-process transfer workload shares (pipe, unix_socket,
+// shm_posix, shm_sysv, mmap_file): the producer sends `total_bytes`
 // in `message_size` messages to the consumer (mode=stream), or the two
 // exchange `total_bytes / message_size` round trips (mode=pingpong, the
 // producer starts each one and records its round-trip time).
@@ -13,7 +13,13 @@
 //   absl::Status Send(const char* data, size_t size);   // all of it
 //   absl::StatusOr<size_t> Receive(char* data, size_t max);  // >= 1 byte
 //   void Teardown();                            // inside the teardown phase
-// Send/Receive run inside timed regions: no allocation, no logging.
+// and optionally
+//   char* SendBuffer(char* buffer, size_t size);
+// which says where the producer should put its next message of `size` bytes
+// before sending it (default: `buffer`). A zero-copy sender whose sent
+// memory stays referenced after Send returns (vmsplice) hands out a buffer
+// the receiver has certainly finished with.
+// Send/Receive/SendBuffer run inside timed regions: no allocation, no logging.
 #ifndef IPCLAB_WORKLOADS_TRANSFER_H_
 #define IPCLAB_WORKLOADS_TRANSFER_H_
 
@@ -23,6 +29,8 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -41,6 +49,7 @@ inline const std::vector<std::string>& TransferPhases() {
 
 inline constexpr uint64_t kMaxRoundTrips = 10'000'000;
 inline constexpr uint64_t kWarmRoundTrips = 1000;
+inline constexpr uint64_t kMaxWarmRoundTrips = 65536;
 
 struct TransferPlan {
   uint64_t message_size = 0;
@@ -55,8 +64,10 @@ std::vector<v1::ParamSpec> TransferParamSpecs();
 // message_size <= total_bytes; the round-trip limit in pingpong.
 absl::Status ValidateTransfer(const CaseParams& params);
 // `window` is the transport's buffer (pipe capacity, ring bytes): the warm
-// phase moves one window (at least one message) in stream mode, or up to
-// kWarmRoundTrips round trips in pingpong.
+// phase moves one window (at least one message) in stream mode; in pingpong
+// at least kWarmRoundTrips round trips and enough to cover the window, but
+// at most kMaxWarmRoundTrips (so a 1-byte pingpong over a 1 GiB ring does
+// not take minutes; its steady phase then still meets fresh ring pages).
 TransferPlan MakeTransferPlan(const CaseParams& params, uint64_t window, bool verify);
 
 // Byte-stream checksum (FNV-1a), independent of how the stream is chunked.
@@ -79,7 +90,41 @@ void FillPattern(char* data, size_t size, uint64_t position);
 // Compares the two roles' checksums and fills `result->verified`.
 absl::Status CheckChecksums(const RolesOutcome& outcome, v1::RepetitionResult* result);
 
+// ---- expectations (Workload::Expect) shared by the transfer workloads
+
+// Page faults a phase may take besides the ones the transport explains: the
+// text pages of code run for the first time, stack and libc pages (measured
+// on Linux 6.18: 0-6 per role and phase).
+inline constexpr double kFaultNoise = 16;
+
+// "<phase>.<role>.minor_faults" is about 0 (band [0, kFaultNoise]), from
+// getrusage, with `why` as the description.
+v1::Expectation NoFaultsExpectation(const std::string& phase, const std::string& role,
+                                    const std::string& why, const std::string& if_deviated);
+
+// For a copying transport whose message buffers are touched in setup (pipe,
+// unix_socket): neither role takes page faults in the warm or steady phase,
+// because the kernel copies into memory of its own.
+std::vector<v1::Expectation> CopyTransportExpectations(const std::string& transport);
+
 namespace transfer_internal {
+
+template <typename Endpoint, typename = void>
+struct HasSendBuffer : std::false_type {};
+template <typename Endpoint>
+struct HasSendBuffer<Endpoint, std::void_t<decltype(std::declval<Endpoint&>().SendBuffer(
+                                   std::declval<char*>(), size_t{0}))>> : std::true_type {};
+
+template <typename Endpoint>
+char* SendBufferOf(Endpoint& endpoint, char* buffer, size_t size) {
+  if constexpr (HasSendBuffer<Endpoint>::value) {
+    return endpoint.SendBuffer(buffer, size);
+  } else {
+    (void)endpoint;
+    (void)size;
+    return buffer;
+  }
+}
 
 template <typename Endpoint>
 absl::Status ReceiveExact(Endpoint& endpoint, char* data, size_t size) {
@@ -103,11 +148,12 @@ absl::StatusOr<PhaseWork> Move(Endpoint& endpoint, const TransferPlan& plan, boo
     if (producer) {
       for (uint64_t left = bytes; left > 0;) {
         const size_t size = static_cast<size_t>(std::min<uint64_t>(left, message));
+        char* out = SendBufferOf(endpoint, buffer, size);
         if (plan.verify) {
-          FillPattern(buffer, size, *position);
-          checksum->Add(buffer, size);
+          FillPattern(out, size, *position);
+          checksum->Add(out, size);
         }
-        IPCLAB_RETURN_IF_ERROR(endpoint.Send(buffer, size));
+        IPCLAB_RETURN_IF_ERROR(endpoint.Send(out, size));
         left -= size;
         *position += size;
         ++work.messages;
@@ -127,17 +173,18 @@ absl::StatusOr<PhaseWork> Move(Endpoint& endpoint, const TransferPlan& plan, boo
   if (producer) {
     int64_t previous = MonotonicNowNs();
     for (uint64_t i = 0; i < round_trips; ++i) {
+      char* out = SendBufferOf(endpoint, buffer, message);
       if (plan.verify) {
-        FillPattern(buffer, message, *position);
-        checksum->Add(buffer, message);
+        FillPattern(out, message, *position);
+        checksum->Add(out, message);
         *position += message;
       }
-      IPCLAB_RETURN_IF_ERROR(endpoint.Send(buffer, message));
+      IPCLAB_RETURN_IF_ERROR(endpoint.Send(out, message));
       IPCLAB_RETURN_IF_ERROR(ReceiveExact(endpoint, echo, message));
       const int64_t now = MonotonicNowNs();
       if (latency != nullptr) latency->Record(now - previous);
       previous = now;
-      if (plan.verify && std::memcmp(buffer, echo, message) != 0) {
+      if (plan.verify && std::memcmp(out, echo, message) != 0) {
         return absl::DataLossError("the echoed message differs from the one sent");
       }
     }

@@ -1,0 +1,83 @@
+// Pure statistics for comparing two sets of repetitions: the Mann-Whitney U
+// test, a percentile bootstrap of the difference of medians, and the
+// deterministic random numbers the bootstrap draws. Like statistics.h, these
+// are functions over vectors: same input, same output, on every machine.
+//
+//   MannWhitneyResult test = MannWhitneyU(baseline, candidate);
+//   Interval ci = BootstrapMedianDifference(baseline, candidate, {});
+//   bool significant = test.p_value < 0.05 && (ci.lower > 0 || ci.upper < 0);
+#ifndef IPCLAB_RESULTS_SIGNIFICANCE_H_
+#define IPCLAB_RESULTS_SIGNIFICANCE_H_
+
+#include <cstdint>
+#include <vector>
+
+namespace ipclab::results {
+
+struct MannWhitneyResult {
+  // U of the first sample: the number of pairs (x, y) with x > y, ties
+  // counting 1/2. U of the second sample is m*n - u.
+  double u = 0.0;
+  // Two-sided p-value; 1 when either sample is empty.
+  double p_value = 1.0;
+  // True when p_value comes from the exact distribution of U (no ties and
+  // m + n <= kExactMannWhitneyLimit), false for the normal approximation.
+  bool exact = false;
+};
+
+// Samples up to this combined size, without ties, use the exact
+// distribution (its counts fit in 64 bits up to C(60, 30)).
+inline constexpr int kExactMannWhitneyLimit = 60;
+
+// The two-sided Mann-Whitney U test of "x and y come from one distribution".
+//   exact:  p = min(1, 2 min(P(U <= u), P(U >= u))) under the null, counting
+//           the C(m+n, m) equally likely orderings (scipy's method="exact");
+//   normal: z = (|u - mn/2| - 1/2) / sigma with
+//           sigma^2 = mn/12 ((N+1) - sum(t^3 - t) / (N(N-1))) over the tie
+//           groups t, p = erfc(z / sqrt 2) (scipy's asymptotic method with
+//           continuity and tie correction); p = 1 when every value is tied.
+MannWhitneyResult MannWhitneyU(const std::vector<double>& x, const std::vector<double>& y);
+
+// The smallest p-value the exact test can give for samples of m and n values
+// (complete separation): 2 / C(m+n, m), capped at 1.
+double SmallestPossiblePValue(int m, int n);
+
+// The smallest n such that two samples of n values each can reach
+// p < alpha at all: 4 for alpha = 0.05 (2/70), 5 for alpha = 0.01 (2/252).
+int MinimumRepetitionsPerSide(double alpha);
+
+// SplitMix64 (Steele, Lea & Flood 2014): a tiny generator whose output is
+// fixed by its seed on every platform, unlike std::uniform_int_distribution.
+class SplitMix64 final {
+ public:
+  explicit SplitMix64(uint64_t seed) : state_(seed) {}
+  uint64_t Next();
+  // Uniform in [0, bound) without modulo bias (rejection); bound > 0.
+  uint64_t Below(uint64_t bound);
+
+ private:
+  uint64_t state_;
+};
+
+struct Interval {
+  double lower = 0.0;
+  double upper = 0.0;
+};
+
+struct BootstrapOptions {
+  int resamples = 2000;
+  double confidence = 0.95;
+  uint64_t seed = 0x1bc1ab;  // any fixed value; results are reproducible
+};
+
+// Percentile bootstrap confidence interval of median(y) - median(x): each
+// resample draws |x| values from x and |y| values from y with replacement
+// (independently, from one SplitMix64 stream seeded with options.seed), and
+// the interval is the (1-c)/2 and (1+c)/2 quantiles (statistics.h
+// Percentile) of the resampled differences. An empty x or y gives {0, 0}.
+Interval BootstrapMedianDifference(const std::vector<double>& x, const std::vector<double>& y,
+                                   const BootstrapOptions& options);
+
+}  // namespace ipclab::results
+
+#endif  // IPCLAB_RESULTS_SIGNIFICANCE_H_

@@ -1,0 +1,40 @@
+#include "workloads/expectation_bands.h"
+
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "workloads/params.h"
+
+namespace ipclab::workloads {
+
+std::string RoleMetricName(absl::string_view phase, absl::string_view role,
+                           absl::string_view metric) {
+  return absl::StrCat(phase, ".", role, ".", metric);
+}
+
+v1::Expectation ExpectBand(std::string metric, std::string description, double expected,
+                           double lower, double upper, absl::string_view counter,
+                           std::string if_deviated) {
+  v1::Expectation expectation;
+  expectation.set_metric(std::move(metric));
+  expectation.set_description(std::move(description));
+  expectation.set_expected(expected);
+  expectation.set_lower(lower);
+  expectation.set_upper(upper);
+  expectation.set_counter(std::string(counter));
+  expectation.set_if_deviated(std::move(if_deviated));
+  return expectation;
+}
+
+v1::Expectation ExpectNear(std::string metric, std::string description, double expected,
+                           double relative, double absolute, absl::string_view counter,
+                           std::string if_deviated) {
+  const double slack = relative * std::fabs(expected) + absolute;
+  return ExpectBand(std::move(metric), std::move(description), expected, expected - slack,
+                    expected + slack, counter, std::move(if_deviated));
+}
+
+std::string SizeText(uint64_t bytes) { return FormatSize(bytes); }
+
+}  // namespace ipclab::workloads

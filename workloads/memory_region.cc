@@ -1,0 +1,193 @@
+#include "workloads/memory_region.h"
+
+#include <linux/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+
+#include "absl/strings/str_cat.h"
+#include "workloads/hugepages.h"
+#include "workloads/params.h"
+#include "workloads/status_macros.h"
+#include "workloads/sys/errno_status.h"
+
+namespace ipclab::workloads {
+namespace {
+
+constexpr uint64_t kThpSize = kHugePage2MiB;
+
+uint64_t BasePageSize() { return static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)); }
+
+// mmap at a 2 MiB boundary: reserve `size + 2 MiB` of address space with no
+// access, map the region over its aligned part (MAP_FIXED), give back the rest.
+absl::StatusOr<char*> MapAligned(size_t size, int prot, int flags, int fd, off_t offset,
+                                 absl::string_view what) {
+  const size_t span = size + kThpSize;
+  void* reserved =
+      ::mmap(nullptr, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (reserved == MAP_FAILED) {
+    return sys::ErrnoStatus(absl::StrCat("mmap(", what, " address space, ", span, " bytes)"),
+                            errno);
+  }
+  const uintptr_t start = reinterpret_cast<uintptr_t>(reserved);
+  const uintptr_t aligned = (start + kThpSize - 1) & ~(uintptr_t{kThpSize} - 1);
+  void* data = ::mmap(reinterpret_cast<void*>(aligned), size, prot, flags | MAP_FIXED, fd, offset);
+  if (data == MAP_FAILED) {
+    const int error = errno;
+    ::munmap(reserved, span);
+    return sys::ErrnoStatus(absl::StrCat("mmap(", what, ", ", size, " bytes, MAP_FIXED)"), error);
+  }
+  if (aligned > start) ::munmap(reserved, aligned - start);
+  const uintptr_t end = aligned + size;
+  if (start + span > end) ::munmap(reinterpret_cast<void*>(end), start + span - end);
+  return static_cast<char*>(data);
+}
+
+}  // namespace
+
+absl::StatusOr<HugePages> ParseHugePages(absl::string_view text) {
+  if (text == "none") return HugePages::kNone;
+  if (text == "thp") return HugePages::kThp;
+  if (text == "hugetlb") return HugePages::kHugetlb;
+  if (text == "hugetlb_1g") return HugePages::kHugetlb1G;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "parameter huge_pages=\"", text, "\": allowed: one of none, thp, hugetlb, hugetlb_1g"));
+}
+
+const char* HugePagesName(HugePages huge_pages) {
+  return kHugePagesValues[static_cast<int>(huge_pages)];
+}
+
+uint64_t HugetlbPageSize(HugePages huge_pages) {
+  switch (huge_pages) {
+    case HugePages::kHugetlb:
+      return kHugePage2MiB;
+    case HugePages::kHugetlb1G:
+      return kHugePage1GiB;
+    default:
+      return 0;
+  }
+}
+
+uint64_t RegionSizeMultiple(HugePages huge_pages) {
+  const uint64_t hugetlb = HugetlbPageSize(huge_pages);
+  return hugetlb != 0 ? hugetlb : BasePageSize();
+}
+
+absl::Status ValidateRegionSize(absl::string_view param_name, uint64_t bytes,
+                                HugePages huge_pages) {
+  const uint64_t multiple = RegionSizeMultiple(huge_pages);
+  if (bytes % multiple == 0) return absl::OkStatus();
+  if (HugetlbPageSize(huge_pages) == 0) {
+    return absl::InvalidArgumentError(absl::StrCat("parameter ", param_name, "=", FormatSize(bytes),
+                                                   " is not a multiple of the page size (",
+                                                   multiple, ")"));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("parameter ", param_name, "=", FormatSize(bytes), " is not a multiple of ",
+                   FormatSize(multiple), ", which huge_pages=", HugePagesName(huge_pages),
+                   " needs (the region is made of whole ", HugePageSizeName(multiple), " pages)"));
+}
+
+absl::Status CheckHugetlbPool(HugePages huge_pages, uint64_t bytes, absl::string_view what) {
+  const uint64_t page = HugetlbPageSize(huge_pages);
+  if (page == 0) return absl::OkStatus();
+  return CheckHugePagesAvailable(page, (bytes + page - 1) / page, what);
+}
+
+MemoryRegion& MemoryRegion::operator=(MemoryRegion&& other) noexcept {
+  if (this != &other) {
+    Reset();
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+void MemoryRegion::Reset() {
+  if (data_ != nullptr) ::munmap(data_, size_);
+  data_ = nullptr;
+  size_ = 0;
+}
+
+absl::StatusOr<MemoryRegion> MemoryRegion::Map(size_t size, const RegionOptions& options,
+                                               absl::string_view what) {
+  const bool anonymous = options.fd < 0;
+  int flags = (options.shared ? MAP_SHARED : MAP_PRIVATE) | (anonymous ? MAP_ANONYMOUS : 0);
+  const uint64_t hugetlb_page = HugetlbPageSize(options.huge_pages);
+  if (hugetlb_page != 0) {
+    // The kernel aligns hugetlb mappings itself; MAP_POPULATE is fine here
+    // because there is no advice to give first.
+    if (anonymous)
+      flags |= MAP_HUGETLB | (hugetlb_page == kHugePage1GiB ? MAP_HUGE_1GB : MAP_HUGE_2MB);
+    if (options.populate) flags |= MAP_POPULATE;
+    void* data = ::mmap(nullptr, size, options.prot, flags, options.fd, options.offset);
+    if (data == MAP_FAILED) {
+      const int error = errno;
+      if (error == ENOMEM && anonymous) {
+        absl::StatusOr<HugePagePoolState> pool = ReadHugePagePool(hugetlb_page);
+        if (pool.ok()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "mmap(", what, ", MAP_HUGETLB, ", size, " bytes): Cannot allocate memory: ",
+              HugePageShortageMessage(*pool, (size + hugetlb_page - 1) / hugetlb_page, what)));
+        }
+      }
+      return sys::ErrnoStatus(
+          absl::StrCat("mmap(", what, ", ", anonymous ? "MAP_HUGETLB, " : "", size, " bytes)"),
+          error);
+    }
+    return MemoryRegion(static_cast<char*>(data), size);
+  }
+
+  char* data = nullptr;
+  if (options.huge_pages == HugePages::kThp) {
+    IPCLAB_ASSIGN_OR_RETURN(
+        data, MapAligned(size, options.prot, flags, options.fd, options.offset, what));
+  } else {
+    void* mapped = ::mmap(nullptr, size, options.prot, flags, options.fd, options.offset);
+    if (mapped == MAP_FAILED) {
+      return sys::ErrnoStatus(absl::StrCat("mmap(", what, ", ", size, " bytes)"), errno);
+    }
+    data = static_cast<char*>(mapped);
+  }
+  MemoryRegion region(data, size);  // owns it from here: errors below unmap it
+
+  if (options.huge_pages == HugePages::kThp) {
+    if (::madvise(data, size, MADV_HUGEPAGE) != 0) {
+      const int error = errno;
+      if (error == EINVAL) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("madvise(", what,
+                         ", MADV_HUGEPAGE): Invalid argument: this kernel has no "
+                         "transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE)"));
+      }
+      return sys::ErrnoStatus(absl::StrCat("madvise(", what, ", MADV_HUGEPAGE)"), error);
+    }
+  } else {
+    // EINVAL means a kernel without THP: there is nothing to switch off.
+    if (::madvise(data, size, MADV_NOHUGEPAGE) != 0 && errno != EINVAL) {
+      return sys::ErrnoStatus(absl::StrCat("madvise(", what, ", MADV_NOHUGEPAGE)"), errno);
+    }
+  }
+
+  if (options.populate) {
+    // MAP_POPULATE's rule: write faults for private writable memory, read
+    // faults otherwise (shared memory is not dirtied for nothing).
+    const bool write = !options.shared && (options.prot & PROT_WRITE) != 0;
+    const int advice = write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
+    if (::madvise(data, size, advice) != 0) {
+      const int error = errno;
+      const char* name = write ? "MADV_POPULATE_WRITE" : "MADV_POPULATE_READ";
+      if (error == EINVAL) {
+        return absl::FailedPreconditionError(absl::StrCat("madvise(", what, ", ", name,
+                                                          "): Invalid argument: populate=true "
+                                                          "needs Linux 5.14 or later"));
+      }
+      return sys::ErrnoStatus(absl::StrCat("madvise(", what, ", ", name, ")"), error);
+    }
+  }
+  return region;
+}
+
+}  // namespace ipclab::workloads

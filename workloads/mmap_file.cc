@@ -1,0 +1,143 @@
+#include "workloads/mmap_file.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <optional>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "workloads/hugepages.h"
+#include "workloads/ring_workload.h"
+#include "workloads/status_macros.h"
+#include "workloads/sys/filesystem.h"
+#include "workloads/transfer.h"
+#include "workloads/worker.h"
+
+namespace ipclab::workloads {
+namespace {
+
+absl::StatusOr<sys::FilesystemInfo> CheckLocation(const std::string& dir, const std::string& location) {
+  IPCLAB_ASSIGN_OR_RETURN(sys::FilesystemInfo fs, sys::FilesystemOf(dir));
+  if (location == "tmpfs" && fs.type != "tmpfs") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "location=tmpfs: the scratch directory ", dir, " is on ", fs.type, " (", fs.mount_point,
+        "), not tmpfs; start ipclabd with --scratch-tmpfs=DIR on a tmpfs mount"));
+  }
+  if (location == "disk" && fs.in_memory()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "location=disk: the scratch directory ", dir, " is on ", fs.type, " (", fs.mount_point,
+        "), which lives in memory; start ipclabd with --scratch-disk=DIR on a disk file system"));
+  }
+  return fs;
+}
+
+std::string ThpSettingNote(const sys::FilesystemInfo& fs) {
+  if (fs.type == "tmpfs") {
+    const std::string huge = fs.Option("huge");
+    return absl::StrCat(fs.mount_point, ": tmpfs huge=", huge.empty() ? "never (default)" : huge,
+                        "; ", ShmemThpSettingNote(), " (force/deny override the mount)");
+  }
+  const std::string enabled = ReadThpSetting("enabled");
+  return absl::StrCat(fs.mount_point, ": ", fs.type,
+                      "; /sys/kernel/mm/transparent_hugepage/enabled=",
+                      enabled.empty() ? "(absent: no THP)" : enabled,
+                      " (page cache THP also needs a file system with large folios)");
+}
+
+}  // namespace
+
+std::string ScratchDirectory(const RunContext& context, const std::string& location) {
+  if (location == "tmpfs") return context.scratch_tmpfs.empty() ? "/dev/shm" : context.scratch_tmpfs;
+  if (!context.scratch_disk.empty()) return context.scratch_disk;
+  const char* tmpdir = std::getenv("TMPDIR");
+  return tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+}
+
+std::string ScratchFilePrefix(const std::string& dir, pid_t worker_pid) {
+  return absl::StrCat(dir, ShmNamePrefix(worker_pid), "file");
+}
+
+int RemoveLeftoverScratchFiles(const std::string& dir, pid_t worker_pid) {
+  const std::string prefix = ScratchFilePrefix("", worker_pid).substr(1);  // "ipclab-<pid>-file"
+  DIR* listing = ::opendir(dir.c_str());
+  if (listing == nullptr) return 0;
+  int removed = 0;
+  while (const dirent* entry = ::readdir(listing)) {
+    if (absl::StartsWith(entry->d_name, prefix) &&
+        ::unlink(absl::StrCat(dir, "/", entry->d_name).c_str()) == 0) {
+      ++removed;
+    }
+  }
+  ::closedir(listing);
+  return removed;
+}
+
+MmapFileWorkload::MmapFileWorkload() {
+  spec_.set_name("mmap_file");
+  spec_.set_summary(
+      "ring in a file mapped MAP_SHARED by two processes, in the server's tmpfs or disk scratch "
+      "directory; the producer copies each message into the ring, the consumer copies it out");
+  for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/false)) *spec_.add_params() = std::move(param);
+  *spec_.add_params() = EnumParam(
+      "location", "tmpfs", {"tmpfs", "disk"},
+      "tmpfs: the server's --scratch-tmpfs directory (default /dev/shm); disk: its --scratch-disk "
+      "directory (default $TMPDIR or /tmp), which must not be an in-memory file system");
+  spec_.add_roles("producer");
+  spec_.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+}
+
+absl::Status MmapFileWorkload::Validate(const CaseParams& params) const {
+  return ValidateRing(params);
+}
+
+std::vector<v1::Expectation> MmapFileWorkload::Expect(const CaseParams& params,
+                                                      const v1::HostInfo& host) const {
+  RingFaultModel model;
+  model.read_fault_around = true;  // filemap_map_pages / shmem: both fault around
+  if (params.Text("location") == "disk") {
+    model.memory_metric = "vm_rss_delta_bytes";
+    model.faults_may_retry = true;
+    model.thp_rule =
+        "page cache THP for a disk file needs /sys/kernel/mm/transparent_hugepage/enabled="
+        "always|madvise and a file system with large folios (ext4 since Linux 6.16, xfs), and "
+        "even then readahead decides the folio size: when the consumer's read fault on the "
+        "header comes first, the ring's pages are read ahead in folios smaller than 2 MiB "
+        "(measured on 6.18 ext4: 131 faults for 4 MiB instead of 3)";
+  } else {
+    model.thp_rule =
+        "a tmpfs file gets THP only if its mount has huge=always|within_size|advise (or "
+        "shmem_enabled=force); the default huge=never ignores MADV_HUGEPAGE";
+  }
+  return RingExpectations(params, host, model);
+}
+
+absl::StatusOr<v1::RepetitionResult> MmapFileWorkload::RunRepetition(
+    const CaseParams& params, const RunContext& context) const {
+  IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
+  const std::string& location = params.Text("location");
+  const std::string dir = ScratchDirectory(context, location);
+  IPCLAB_ASSIGN_OR_RETURN(sys::FilesystemInfo fs, CheckLocation(dir, location));
+
+  static std::atomic<uint64_t> counter{0};
+  const std::string path = absl::StrCat(ScratchFilePrefix(dir, ::getpid()), counter.fetch_add(1));
+  // The coordinator creates the file; each role opens and maps it in its
+  // setup phase; it is unlinked as soon as both have mapped it (and by
+  // `file` on every error path before that).
+  IPCLAB_ASSIGN_OR_RETURN(sys::ScratchFile file, sys::ScratchFile::Create(path, options.layout.bytes()));
+  RingBacking backing;
+  backing.map = [&]() -> absl::StatusOr<RingMemory> {
+    IPCLAB_ASSIGN_OR_RETURN(sys::Fd fd, sys::ScratchFile::Open(path));
+    return MapRingFile(fd.get(), options, path);  // the fd closes; the mapping stays
+  };
+  backing.after_setup = [&]() { return file.Unlink(); };
+  backing.notes["scratch_file"] = path;
+  backing.notes["scratch_filesystem"] = absl::StrCat(fs.type, " on ", fs.mount_point);
+  if (options.huge_pages == HugePages::kThp) backing.notes["thp_setting"] = ThpSettingNote(fs);
+  return RunRingTransfer(params, context, options, backing);
+}
+
+}  // namespace ipclab::workloads

@@ -1,0 +1,72 @@
+#include "workloads/shm_sysv.h"
+
+#include <sys/shm.h>
+
+#include "absl/strings/str_cat.h"
+#include "workloads/hugepages.h"
+#include "workloads/ring_workload.h"
+#include "workloads/status_macros.h"
+#include "workloads/sys/sysv_segment.h"
+#include "workloads/transfer.h"
+
+#ifndef SHM_HUGE_2MB
+#define SHM_HUGE_2MB (21 << 26)  // log2(2 MiB) << SHM_HUGE_SHIFT
+#endif
+
+namespace ipclab::workloads {
+
+ShmSysvWorkload::ShmSysvWorkload() {
+  spec_.set_name("shm_sysv");
+  spec_.set_summary(
+      "System V shared memory ring (shmget + shmat) between two processes; the producer copies "
+      "each message into the ring, the consumer copies it out");
+  for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/true)) *spec_.add_params() = std::move(param);
+  spec_.add_roles("producer");
+  spec_.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+}
+
+absl::Status ShmSysvWorkload::Validate(const CaseParams& params) const {
+  return ValidateRing(params);
+}
+
+std::vector<v1::Expectation> ShmSysvWorkload::Expect(const CaseParams& params,
+                                                     const v1::HostInfo& host) const {
+  RingFaultModel model;
+  // SysV segments are shmem files, but ipc/shm.c's vm_ops have no map_pages:
+  // every page the consumer reads is its own fault (measured: 1024 faults
+  // for 4 MiB, where a POSIX shm mapping takes 64).
+  model.read_fault_around = false;
+  model.thp_rule =
+      "SysV segments get THP only if /sys/kernel/mm/transparent_hugepage/shmem_enabled is "
+      "always|within_size|advise|force (the anonymous `enabled` knob does not apply)";
+  return RingExpectations(params, host, model);
+}
+
+absl::StatusOr<v1::RepetitionResult> ShmSysvWorkload::RunRepetition(
+    const CaseParams& params, const RunContext& context) const {
+  IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
+  const size_t region = options.layout.bytes();
+  int flags = 0;
+  if (options.huge_pages == HugePages::kHugetlb) {
+    IPCLAB_RETURN_IF_ERROR(CheckHugetlbPool(
+        options.huge_pages, region,
+        absl::StrCat("shm_sysv huge_pages=hugetlb with ring_bytes=", params.Text("ring_bytes"),
+                     " (a ", FormatSize(region), " segment)")));
+    flags = SHM_HUGETLB | SHM_HUGE_2MB;
+  }
+  // The coordinator creates the segment; each role attaches it by id in its
+  // setup phase; right after, the coordinator marks it for removal. Until
+  // then `segment` removes it on every error path.
+  IPCLAB_ASSIGN_OR_RETURN(sys::SysvSegment segment, sys::SysvSegment::Create(region, flags));
+  const int id = segment.id();
+  const std::string what = absl::StrCat("SysV segment ", id);
+  RingBacking backing;
+  backing.map = [&]() { return AttachRingSegment(id, options, what); };
+  backing.after_setup = [&]() { return segment.MarkForRemoval(); };
+  backing.notes["sysv_shmid"] = absl::StrCat(id);
+  if (options.huge_pages == HugePages::kThp) backing.notes["thp_setting"] = ShmemThpSettingNote();
+  return RunRingTransfer(params, context, options, backing);
+}
+
+}  // namespace ipclab::workloads

@@ -1,0 +1,134 @@
+#include "workloads/unix_socket.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "workloads/status_macros.h"
+#include "workloads/sys/errno_status.h"
+#include "workloads/sys/fd.h"
+#include "workloads/transfer.h"
+
+namespace ipclab::workloads {
+namespace {
+
+// One role's end of the pair: it sends and receives on the same socket.
+class SocketEndpoint final {
+ public:
+  explicit SocketEndpoint(int socket) : socket_(socket) {}
+
+  absl::Status Setup() { return absl::OkStatus(); }  // the pair exists before the fork
+
+  absl::Status Send(const char* data, size_t size) {
+    while (size > 0) {
+      // MSG_NOSIGNAL: a vanished peer is an error status, not a SIGPIPE death.
+      const ssize_t sent = ::send(socket_, data, size, MSG_NOSIGNAL);
+      if (sent < 0) {
+        if (errno == EINTR) continue;
+        return sys::ErrnoStatus("send(unix socket)", errno);
+      }
+      data += sent;
+      size -= static_cast<size_t>(sent);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<size_t> Receive(char* data, size_t max) {
+    for (;;) {
+      const ssize_t got = ::recv(socket_, data, max, 0);
+      if (got > 0) return static_cast<size_t>(got);
+      if (got == 0) return absl::AbortedError("recv(unix socket): the peer closed its end");
+      if (errno != EINTR) return sys::ErrnoStatus("recv(unix socket)", errno);
+    }
+  }
+
+  void Teardown() {
+    if (socket_ >= 0) ::close(socket_);
+    socket_ = -1;
+  }
+
+ private:
+  int socket_;
+};
+
+absl::StatusOr<int> SocketOption(int socket, int option, const char* name) {
+  int value = 0;
+  socklen_t length = sizeof(value);
+  if (::getsockopt(socket, SOL_SOCKET, option, &value, &length) != 0) {
+    return sys::ErrnoStatus(absl::StrCat("getsockopt(", name, ")"), errno);
+  }
+  return value;
+}
+
+}  // namespace
+
+UnixSocketWorkload::UnixSocketWorkload() {
+  spec_.set_name("unix_socket");
+  spec_.set_summary(
+      "AF_UNIX stream socket pair between two processes: send() by the producer, recv() by the "
+      "consumer (default socket buffers)");
+  for (v1::ParamSpec& param : TransferParamSpecs()) *spec_.add_params() = std::move(param);
+  spec_.add_roles("producer");
+  spec_.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+}
+
+absl::Status UnixSocketWorkload::Validate(const CaseParams& params) const {
+  return ValidateTransfer(params);
+}
+
+std::vector<v1::Expectation> UnixSocketWorkload::Expect(const CaseParams& params,
+                                                        const v1::HostInfo& host) const {
+  (void)params;
+  (void)host;
+  return CopyTransportExpectations("unix socket");
+}
+
+absl::StatusOr<v1::RepetitionResult> UnixSocketWorkload::RunRepetition(
+    const CaseParams& params, const RunContext& context) const {
+  const std::string& placement = params.Text("placement");
+  IPCLAB_ASSIGN_OR_RETURN(std::vector<int> cpus, PlacementCpus(placement, 2));
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+    return sys::ErrnoStatus("socketpair(AF_UNIX, SOCK_STREAM)", errno);
+  }
+  sys::Fd producer_end(pair[0]);
+  sys::Fd consumer_end(pair[1]);
+  // What the kernel granted decides how much one send can queue: the warm
+  // phase moves that much (one "window"), like one pipe capacity.
+  IPCLAB_ASSIGN_OR_RETURN(int send_buffer, SocketOption(producer_end.get(), SO_SNDBUF, "SO_SNDBUF"));
+  IPCLAB_ASSIGN_OR_RETURN(int receive_buffer,
+                          SocketOption(consumer_end.get(), SO_RCVBUF, "SO_RCVBUF"));
+  const TransferPlan plan = MakeTransferPlan(params, static_cast<uint64_t>(send_buffer), context.verify);
+
+  std::vector<RoleSpec> roles(2);
+  roles[0].name = "producer";
+  roles[0].pinned_cpu = cpus[0];
+  roles[0].keep_fds = {producer_end.get()};
+  roles[0].body = [&](RoleContext& role) {
+    SocketEndpoint endpoint(producer_end.get());
+    return RunTransferRole(role, plan, /*producer=*/true, endpoint);
+  };
+  roles[1].name = "consumer";
+  roles[1].pinned_cpu = cpus[1];
+  roles[1].keep_fds = {consumer_end.get()};
+  roles[1].body = [&](RoleContext& role) {
+    SocketEndpoint endpoint(consumer_end.get());
+    return RunTransferRole(role, plan, /*producer=*/false, endpoint);
+  };
+  RoleHooks hooks;
+  if (context.on_phase) {
+    hooks.before_phase = [&](int index) { context.on_phase(TransferPhases()[index]); };
+  }
+  IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
+                          RunRoles(TransferPhases(), placement, std::move(roles), hooks));
+  v1::RepetitionResult result = std::move(outcome.result);
+  (*result.mutable_notes())["socket_sndbuf_actual"] = FormatSize(static_cast<uint64_t>(send_buffer));
+  (*result.mutable_notes())["socket_rcvbuf_actual"] = FormatSize(static_cast<uint64_t>(receive_buffer));
+  if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome, &result));
+  return result;
+}
+
+}  // namespace ipclab::workloads
