@@ -250,6 +250,7 @@ v1::HostInfo ReadHostInfo() {
   for (v1::HugePagePool& pool : HugePagePools()) *host.add_huge_page_pools() = std::move(pool);
   host.set_thp_enabled(BracketedChoice(ReadTrimmed(std::string(kThpDir) + "/enabled")));
   host.set_thp_defrag(BracketedChoice(ReadTrimmed(std::string(kThpDir) + "/defrag")));
+  host.set_thp_shmem_enabled(BracketedChoice(ReadTrimmed(std::string(kThpDir) + "/shmem_enabled")));
 
   if (std::optional<std::string> meminfo = ReadWholeFile("/proc/meminfo")) {
     host.set_mem_total_bytes(MeminfoBytes(*meminfo, "MemTotal"));

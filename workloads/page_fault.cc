@@ -86,7 +86,7 @@ FaultModel ModelFor(const PageFaultPlan& plan, const v1::HostInfo& host) {
     // fact); shared anonymous memory is shmem and follows shmem_enabled,
     // which HostInfo does not carry yet, so it is read here (Expect runs on
     // the host that measures).
-    const std::string setting = plan.shared ? ReadThpSetting("shmem_enabled") : host.thp_enabled();
+    const std::string setting = plan.shared ? host.thp_shmem_enabled() : host.thp_enabled();
     model.thp = plan.shared ? ShmemThpHonorsMadvise(setting) : ThpHonorsMadvise(setting);
     if (!model.thp) {
       model.thp_caveat = absl::StrCat(

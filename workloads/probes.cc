@@ -146,6 +146,7 @@ absl::Status ReadMemory(pid_t pid, MemorySample* out) {
   if (!status.ok()) return status;
   out->pss = FieldValue(buffer, "Pss") * 1024;
   out->anon_huge_pages = FieldValue(buffer, "AnonHugePages") * 1024;
+  out->private_dirty = FieldValue(buffer, "Private_Dirty") * 1024;
   return absl::OkStatus();
 }
 
@@ -176,6 +177,7 @@ v1::MemorySnapshot ToProto(const MemorySample& sample) {
   snapshot.set_hugetlb_bytes(sample.hugetlb);
   snapshot.set_pss_bytes(sample.pss);
   snapshot.set_vm_hwm_bytes(sample.vm_hwm);
+  snapshot.set_private_dirty_bytes(sample.private_dirty);
   return snapshot;
 }
 

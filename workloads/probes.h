@@ -5,7 +5,7 @@
 // time in microseconds) for the calling process, or /proc/PID/{stat,status}
 // for another one. Memory comes from /proc/PID/status (VmRSS, RssAnon,
 // RssFile, RssShmem, VmHWM, HugetlbPages) and /proc/PID/smaps_rollup (Pss,
-// AnonHugePages). The readers use a fixed buffer and never allocate, so the
+// AnonHugePages, Private_Dirty). The readers use a fixed buffer and never allocate, so the
 // first call warms them and later calls add no page faults of their own.
 #ifndef IPCLAB_WORKLOADS_PROBES_H_
 #define IPCLAB_WORKLOADS_PROBES_H_
@@ -39,6 +39,7 @@ struct MemorySample {  // bytes
   uint64_t hugetlb = 0;
   uint64_t pss = 0;
   uint64_t vm_hwm = 0;
+  uint64_t private_dirty = 0;
 };
 
 // Opens the perf_event_open software counter PERF_COUNT_SW_PAGE_FAULTS for
