@@ -1,6 +1,7 @@
 #include "client/cli.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "client/exit_codes.h"
 #include "client/info_commands.h"
 #include "client/matrix.h"
+#include "client/results_cli.h"
 #include "client/run_command.h"
 
 #ifndef IPCLAB_VERSION
@@ -19,15 +21,16 @@ namespace {
 
 constexpr char kExitCodesHelp[] =
     "Exit codes:\n"
-    "  0    success\n"
+    "  0    success (gate: no regression)\n"
+    "  1    gate: a significant regression beyond --max-regression\n"
     "  2    usage or input error: bad command line, unknown workload or parameter,\n"
     "       value out of range (the server's INVALID_ARGUMENT, NOT_FOUND,\n"
     "       FAILED_PRECONDITION, OUT_OF_RANGE)\n"
     "  4    server or transport error: server unreachable (UNAVAILABLE), deadline\n"
     "       exceeded, internal error, queue full; or a run that failed on the\n"
     "       server (e.g. a worker crashed; its result is still printed)\n"
-    "  130  interrupted (Ctrl-C cancels the run on the server)\n"
-    "  (1 and 3 are reserved for gate: regression, inconclusive)\n";
+    "  3    gate: inconclusive (too few repetitions or too much variation)\n"
+    "  130  interrupted (Ctrl-C cancels the run on the server)\n";
 
 constexpr char kMainFooter[] =
     "\nWith no --server, commands start an embedded server in this process\n"
@@ -36,6 +39,8 @@ constexpr char kMainFooter[] =
     "  ipclab list\n"
     "  ipclab run pipe -p message_size=64KiB --sweep mode=stream,pingpong\n"
     "  ipclab run --matrix default\n"
+    "  ipclab results list\n"
+    "  ipclab compare tag:commit=abc123 tag:commit=def456\n"
     "  ipclab run shm_posix --server lab1:7557 --server lab2:7557 --format json\n";
 
 constexpr char kRunFooter[] =
@@ -46,8 +51,12 @@ constexpr char kRunFooter[] =
     "placement same,cross when the server may use 2 CPUs) in one table.\n"
     "--out stores the RunResult JSON (an array for --matrix or several servers);\n"
     "the file is written whole or not at all.\n"
+    "Every result is also stored in the results database (--db, default\n"
+    "~/.local/share/ipclab/results.db) with its --label and --tag KEY=VALUE pairs;\n"
+    "--no-store skips that. See `ipclab results --help`.\n"
     "\nExamples:\n"
     "  ipclab run pipe\n"
+    "  ipclab run pipe --tag commit=$(git rev-parse --short HEAD) --label nightly\n"
     "  ipclab run pipe -p mode=pingpong -p message_size=64 --repetitions 10\n"
     "  ipclab run shm_posix --sweep message_size=4KiB,64KiB,1MiB --format csv\n"
     "  ipclab run pipe --server 127.0.0.1:7557 --format json --out pipe.json\n"
@@ -122,7 +131,11 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   run->add_option("--out", run_options.out_file, "Also store the result as JSON in FILE")
       ->type_name("FILE");
   run->add_flag("-q,--quiet", quiet, "No progress line on stderr");
+  AddStoreFlags(run, &run_options.store);
   run->footer(std::string(kRunFooter) + "\n" + kExitCodesHelp);
+
+  // results list|show|export, compare, gate, report
+  ResultsCli results_cli(&app);
 
   try {
     app.parse(argc, argv);
@@ -134,6 +147,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
     return kExitUsage;
   }
 
+  if (std::optional<int> exit_code = results_cli.Run(io)) return *exit_code;
   if (list->parsed()) {
     list_options.format = ParseOutputFormat(list_format);
     return ListCommand(list_options, io);

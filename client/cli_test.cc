@@ -1,16 +1,28 @@
-// The command line end to end against a fake service on a loopback port:
-// parsing, exit codes, and what lands on stdout and stderr.
+// The command line end to end against the real service: ipclabd's Server on
+// a loopback port running the real ipclab-worker (from IPCLAB_BIN_DIR) on
+// small real workloads. Parsing, exit codes, and what lands on stdout and
+// stderr.
 #include "client/cli.h"
 
+#include <sched.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include "client/fake_ipclab_service.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "ipclab/v1/ipclab.pb.h"
+#include "server/server.h"
+#include "server/test_support.h"
 
 namespace ipclab::client {
 namespace {
@@ -19,6 +31,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
+namespace server_testing = ::ipclab::server::testing;
 
 struct Outcome {
   int exit_code;
@@ -26,7 +39,10 @@ struct Outcome {
   std::string err;
 };
 
+// Runs the command line in this process. Every `run` gets --no-store: a
+// test must not write to the user's results database.
 Outcome RunCli(std::vector<std::string> args) {
+  if (!args.empty() && args.front() == "run") args.push_back("--no-store");
   args.insert(args.begin(), "ipclab");
   std::vector<const char*> argv;
   for (const std::string& arg : args) argv.push_back(arg.c_str());
@@ -35,7 +51,8 @@ Outcome RunCli(std::vector<std::string> args) {
   CommandIo io;
   io.out = &out;
   io.err = &err;
-  io.progress = true;  // as on a terminal; --quiet must still silence it
+  io.progress = true;       // as on a terminal; --quiet must still silence it
+  io.terminal_width = 400;  // room for two servers' progress side by side
   const int exit_code = Main(static_cast<int>(argv.size()), argv.data(), io);
   return {exit_code, out.str(), err.str()};
 }
@@ -82,77 +99,234 @@ TEST(Cli, UnreachableServerExits4) {
   EXPECT_THAT(outcome.err, HasSubstr("cannot connect to ipclabd at 127.0.0.1:1"));
 }
 
+// "ipclab-<pid>-..." in /dev/shm, created since `before`, whose creator is
+// gone: what a worker of ours would leave behind. Entries of live processes
+// (other tests on this machine) are not ours to judge.
+std::vector<std::string> LeftoverShmSince(const std::vector<std::string>& before) {
+  std::vector<std::string> leftovers;
+  for (const std::string& name : server_testing::IpclabShmEntries()) {
+    if (std::find(before.begin(), before.end(), name) != before.end()) continue;
+    const size_t dash = name.find('-', 7);
+    pid_t pid = 0;
+    try {
+      pid = static_cast<pid_t>(std::stol(name.substr(7, dash - 7)));
+    } catch (const std::exception&) {
+      continue;  // not a per-worker name
+    }
+    if (server_testing::ProcessGone(pid)) leftovers.push_back(name);
+  }
+  return leftovers;
+}
+
+// The real server on 127.0.0.1:<free port> with the real worker. With
+// `one_cpu` it is started from a thread allowed on a single CPU, so its run
+// executor and every worker it spawns inherit that mask, as under
+// `taskset -c N ipclabd`.
+std::unique_ptr<server::Server> StartServer(bool one_cpu = false) {
+  server::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.worker_path = server_testing::RealWorkerPath();
+  if (options.worker_path.empty()) {
+    ADD_FAILURE() << "no ipclab-worker in IPCLAB_BIN_DIR (run through ctest after building it)";
+    return nullptr;
+  }
+  absl::StatusOr<std::unique_ptr<server::Server>> started;
+  std::thread starter([&] {
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    if (one_cpu && sched_getaffinity(0, sizeof(allowed), &allowed) == 0) {
+      int first = 0;
+      while (first < CPU_SETSIZE && !CPU_ISSET(first, &allowed)) ++first;
+      cpu_set_t single;
+      CPU_ZERO(&single);
+      CPU_SET(first, &single);
+      if (sched_setaffinity(0, sizeof(single), &single) != 0) {
+        started = absl::InternalError("sched_setaffinity failed");
+        return;
+      }
+    }
+    started = server::Server::Start(options);
+  });
+  starter.join();
+  if (!started.ok()) {
+    ADD_FAILURE() << started.status();
+    return nullptr;
+  }
+  return *std::move(started);
+}
+
+// `run pipe` moving 1 MiB once, without warm-up: a real run in milliseconds.
+std::vector<std::string> SmallPipeRun(std::vector<std::string> more) {
+  std::vector<std::string> args = {"run",           "pipe", "-p",       "total_bytes=1MiB",
+                                   "--repetitions", "1",    "--warmup", "0"};
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+// The results of a JSON array printed by `run`.
+std::vector<v1::RunResult> ParseResultArray(const std::string& json) {
+  google::protobuf::ListValue array;
+  const auto parsed = google::protobuf::util::JsonStringToMessage(json, &array);
+  EXPECT_TRUE(parsed.ok()) << parsed.ToString() << "\nin:\n" << json;
+  std::vector<v1::RunResult> results;
+  for (const google::protobuf::Value& value : array.values()) {
+    std::string element;
+    EXPECT_TRUE(google::protobuf::util::MessageToJsonString(value, &element).ok());
+    v1::RunResult result;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(element, &result).ok()) << element;
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
 class CliWithServer : public ::testing::Test {
  protected:
-  testing::FakeServer server_;
+  void SetUp() override {
+    shm_before_ = server_testing::IpclabShmEntries();
+    server_ = StartServer();
+    ASSERT_NE(server_, nullptr);
+  }
+
+  void TearDown() override {
+    server_.reset();  // cancels and reaps whatever still runs
+    EXPECT_THAT(server_testing::ChildPids(), IsEmpty()) << "a worker outlived the command";
+    EXPECT_THAT(LeftoverShmSince(shm_before_), IsEmpty());
+  }
+
+  std::string address() const { return server_->address(); }
+
+  std::vector<std::string> shm_before_;
+  std::unique_ptr<server::Server> server_;
 };
 
 TEST_F(CliWithServer, RunPrintsOneJsonDocumentNamingTheServer) {
-  Outcome outcome =
-      RunCli({"run", "ok", "--server", server_.address(), "--format", "json", "--quiet"});
+  Outcome outcome = RunCli(SmallPipeRun({"--server", address(), "--format", "json", "--quiet"}));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_THAT(outcome.err, IsEmpty());  // --quiet: no progress line
   v1::RunResult result;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(outcome.out, &result).ok())
       << outcome.out;
-  EXPECT_EQ(result.server(), server_.address());
-  EXPECT_EQ(result.status(), v1::SUCCEEDED);
+  EXPECT_EQ(result.server(), address());
+  EXPECT_EQ(result.status(), v1::SUCCEEDED) << result.error();
+  ASSERT_EQ(result.cases_size(), 1);
+  ASSERT_EQ(result.cases(0).repetitions_size(), 1);
+  bool saw_steady = false;
+  for (const v1::PhaseResult& phase : result.cases(0).repetitions(0).phases()) {
+    if (phase.name() != "steady") continue;
+    saw_steady = true;
+    EXPECT_EQ(phase.bytes(), uint64_t{1} << 20);  // what -p total_bytes asked for
+  }
+  EXPECT_TRUE(saw_steady);
 }
 
 TEST_F(CliWithServer, ProgressLineIsClearedBeforeTheEnd) {
-  Outcome outcome = RunCli({"run", "ok", "--server", server_.address(), "--format", "json"});
+  Outcome outcome = RunCli(SmallPipeRun({"--server", address(), "--format", "json"}));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
-  EXPECT_THAT(outcome.err, HasSubstr("\r"));
+  EXPECT_THAT(outcome.err, HasSubstr("\rconnecting"));
+  EXPECT_THAT(outcome.err, HasSubstr("\r[case 1/1 total_bytes=1MiB] rep 1/1 "));
+  ASSERT_GE(outcome.err.size(), 4u);
   EXPECT_EQ(outcome.err.substr(outcome.err.size() - 4), "\r\x1b[K");
 }
 
 TEST_F(CliWithServer, SeveralServersGiveOneJsonArray) {
-  testing::FakeServer second;
-  Outcome outcome = RunCli({"run", "ok", "--server", server_.address(), "--server",
-                            second.address(), "--format", "json", "-q"});
+  std::unique_ptr<server::Server> second = StartServer();
+  ASSERT_NE(second, nullptr);
+  Outcome outcome = RunCli(SmallPipeRun(
+      {"--server", address(), "--server", second->address(), "--format", "json", "-q"}));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
-  google::protobuf::ListValue array;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(outcome.out, &array).ok()) << outcome.out;
-  EXPECT_EQ(array.values_size(), 2);
-  EXPECT_EQ(server_.service().runs(), 1);
-  EXPECT_EQ(second.service().runs(), 1);
+  std::vector<v1::RunResult> results = ParseResultArray(outcome.out);
+  ASSERT_EQ(results.size(), 2u);
+  std::set<std::string> servers;
+  for (const v1::RunResult& result : results) {
+    EXPECT_EQ(result.status(), v1::SUCCEEDED) << result.error();
+    servers.insert(result.server());
+  }
+  EXPECT_EQ(servers, (std::set<std::string>{address(), second->address()}));
 }
 
 TEST_F(CliWithServer, ServerRefusalExits2WithItsMessage) {
-  Outcome outcome = RunCli({"run", "unknown", "--server", server_.address(), "-q"});
-  EXPECT_EQ(outcome.exit_code, 2);
-  EXPECT_EQ(outcome.err, "ipclab: unknown workload \"unknown\"; known: pipe, shm_posix\n");
-  EXPECT_THAT(outcome.out, IsEmpty());
+  Outcome unknown = RunCli({"run", "unknown", "--server", address(), "-q"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, StartsWith("ipclab: unknown workload \"unknown\"; known workloads: "));
+  EXPECT_THAT(unknown.err, HasSubstr("pipe"));
+  EXPECT_THAT(unknown.out, IsEmpty());
+
+  Outcome malformed =
+      RunCli({"run", "pipe", "-p", "message_size=12XB", "--server", address(), "-q"});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_THAT(malformed.err, StartsWith("ipclab: parameter message_size=\"12XB\""));
+  EXPECT_THAT(malformed.out, IsEmpty());
 }
 
 TEST_F(CliWithServer, FailedRunPrintsItsResultAndExits4) {
-  Outcome outcome = RunCli({"run", "failed", "--server", server_.address(), "-q"});
+  // A server confined to one CPU cannot pin the two roles of placement=cross
+  // to two CPUs: the worker fails the case, and the run comes back FAILED.
+  server_ = StartServer(/*one_cpu=*/true);
+  ASSERT_NE(server_, nullptr);
+  Outcome outcome = RunCli(SmallPipeRun({"-p", "placement=cross", "--server", address(), "-q"}));
   EXPECT_EQ(outcome.exit_code, 4);
-  EXPECT_THAT(outcome.out, Not(IsEmpty()));  // the table with the error
-  EXPECT_THAT(outcome.err, HasSubstr("failed on the server: worker killed by SIGSEGV"));
+  EXPECT_THAT(outcome.out, HasSubstr("FAILED"));  // the table, with the error
+  EXPECT_THAT(outcome.out, HasSubstr("placement=cross needs 2 CPUs but only 1 are allowed"));
+  EXPECT_THAT(outcome.err, HasSubstr("failed on the server: placement=cross needs 2 CPUs"));
 }
 
-TEST_F(CliWithServer, MatrixRunsEveryRequestAndPrintsOneComparison) {
-  // The fake host allows one CPU: four requests with placement=same.
-  Outcome outcome = RunCli(
-      {"run", "--matrix", "default", "--server", server_.address(), "--format", "json", "-q"});
-  // The fake service treats "pipe"/"shm_posix" like "ok".
+// The default matrix with its transfers cut to 128 KiB (-p overrides the
+// matrix's total_bytes), so all of it runs in about a second.
+std::vector<std::string> SmallMatrixRun(std::vector<std::string> more) {
+  std::vector<std::string> args = {"run", "--matrix",           "default",
+                                   "-p",  "total_bytes=128KiB", "--repetitions",
+                                   "1",   "--warmup",           "0"};
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+TEST_F(CliWithServer, MatrixRunsEveryRequestAsOneJsonArray) {
+  Outcome outcome = RunCli(SmallMatrixRun({"--server", address(), "--format", "json", "-q"}));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
-  google::protobuf::ListValue array;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(outcome.out, &array).ok());
-  EXPECT_EQ(array.values_size(), 4);
-  EXPECT_EQ(server_.service().runs(), 4);
+  std::vector<v1::RunResult> results = ParseResultArray(outcome.out);
+  ASSERT_EQ(results.size(), 4u);
+  const std::vector<std::string> workloads = {"pipe", "shm_posix", "pipe", "shm_posix"};
+  for (size_t i = 0; i < results.size(); ++i) {
+    const v1::RunResult& result = results[i];
+    EXPECT_EQ(result.workload(), workloads[i]);
+    EXPECT_EQ(result.status(), v1::SUCCEEDED) << result.error();
+    // placement same,cross on a host with two CPUs, else same only.
+    std::vector<std::string> placements;
+    for (const v1::CaseResult& c : result.cases())
+      placements.push_back(c.case_().params().at("placement"));
+    EXPECT_THAT(placements, ::testing::AnyOf(std::vector<std::string>{"same", "cross"},
+                                             std::vector<std::string>{"same"}));
+  }
+}
+
+TEST_F(CliWithServer, MatrixPrintsOneComparisonWithItsPhases) {
+  Outcome outcome = RunCli(SmallMatrixRun({"--server", address(), "-q"}));
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_THAT(outcome.out, HasSubstr("vs best"));
+  EXPECT_THAT(outcome.out, HasSubstr("measured repetition per case, no warm-up"));
+  // One block per (run, case) in the per-phase section.
+  EXPECT_THAT(outcome.out, HasSubstr("#4 shm_posix"));
+  EXPECT_THAT(outcome.out, HasSubstr("steady"));
 }
 
 TEST_F(CliWithServer, ListAndHostAsJson) {
-  Outcome list = RunCli({"list", "--server", server_.address(), "--format", "json"});
+  Outcome list = RunCli({"list", "--server", address(), "--format", "json"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   v1::ListWorkloadsResponse catalog;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(list.out, &catalog).ok());
-  EXPECT_EQ(catalog.workloads_size(), 2);
-  Outcome host = RunCli({"host", "--server", server_.address(), "--format", "json"});
+  std::set<std::string> names;
+  for (const v1::WorkloadSpec& workload : catalog.workloads()) names.insert(workload.name());
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"pipe", "shm_posix"}));
+
+  Outcome host = RunCli({"host", "--server", address(), "--format", "json"});
   ASSERT_EQ(host.exit_code, 0) << host.err;
-  EXPECT_THAT(host.out, HasSubstr("fakehost"));
+  v1::HostInfo info;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(host.out, &info).ok()) << host.out;
+  utsname names_of_this_host{};
+  ASSERT_EQ(uname(&names_of_this_host), 0);
+  EXPECT_EQ(info.hostname(), names_of_this_host.nodename);
+  EXPECT_EQ(info.kernel_release(), names_of_this_host.release);
+  EXPECT_GT(info.cpu_count(), 0u);
 }
 
 }  // namespace

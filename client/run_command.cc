@@ -120,6 +120,10 @@ ExitCode RunCommand(const RunOptions& options, const CommandIo& io) {
     if (!writable.ok()) return ReportError(writable, io.err);
   }
 
+  // The database is opened (and checked) before anything runs.
+  absl::StatusOr<std::unique_ptr<results::ResultStore>> store = OpenStoreForRun(options.store);
+  if (!store.ok()) return ReportError(store.status(), io.err);
+
   absl::StatusOr<std::unique_ptr<InterruptCanceller>> canceller = InterruptCanceller::Install();
   if (!canceller.ok()) return ReportError(canceller.status(), io.err);
 
@@ -185,6 +189,17 @@ ExitCode RunCommand(const RunOptions& options, const CommandIo& io) {
     absl::Status written =
         WriteFileAtomically(options.out_file, RunResultsJson(all_results, several));
     if (!written.ok()) exit_code = WorseExitCode(exit_code, ReportError(written, io.err));
+  }
+  if (*store != nullptr && !all_results.empty()) {
+    absl::Status saved = SaveRuns(store->get(), options.store, all_results);
+    if (!saved.ok()) {
+      *io.err << "ipclab: result not stored: " << saved.message() << "\n";
+      exit_code = WorseExitCode(exit_code, kExitUsage);
+    } else if (io.progress) {
+      for (const v1::RunResult& result : all_results) {
+        *io.err << "stored run " << result.run_id() << " in " << (*store)->path() << "\n";
+      }
+    }
   }
   return exit_code;
 }

@@ -10,6 +10,7 @@
 #include "client/command_io.h"
 #include "client/exit_codes.h"
 #include "client/output.h"
+#include "client/results_commands.h"
 #include "client/run_request.h"
 
 namespace ipclab::client {
@@ -23,12 +24,17 @@ struct RunOptions {
   std::vector<std::string> servers;
   OutputFormat format = OutputFormat::kTable;
   std::string out_file;  // also store the JSON here; empty: don't
+  StoreFlags store;      // where the results database keeps every run
 };
 
 // Runs the command and returns its exit code (see exit_codes.h):
 // 0 when every run SUCCEEDED; 2 for a malformed flag, an unknown matrix or a
 // request the server refuses; 4 when a server is unreachable or fails, or a
 // run finished FAILED/CANCELLED on the server (its result is still printed);
+// every result that arrived is stored in the results database (unless
+// --no-store): a database that cannot be opened is a usage error (2) before
+// anything runs, and a failed save prints "ipclab: result not stored: ..."
+// and exits 2 after the results are printed;
 // 130 after SIGINT ("ipclab: cancelled", nothing printed on stdout; 143 and
 // 129 for SIGTERM and SIGHUP). Installs the handlers of interrupt.h for the
 // duration of the runs.

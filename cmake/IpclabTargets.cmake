@@ -4,7 +4,9 @@ function(ipclab_warnings target)
 endfunction()
 
 # ipclab_add_test(NAME SOURCES... LIBS...): a GoogleTest binary whose cases
-# ctest discovers one by one, so `ctest -j` runs them in parallel.
+# ctest discovers one by one, so `ctest -j` runs them in parallel. Tests find
+# the binaries through IPCLAB_BIN_DIR, and a results database a test forgets
+# to redirect lands in the build tree, never in the user's home.
 function(ipclab_add_test name)
   cmake_parse_arguments(T "" "" "SOURCES;LIBS;PROPERTIES" ${ARGN})
   add_executable(${name} ${T_SOURCES})
@@ -13,5 +15,7 @@ function(ipclab_add_test name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   gtest_discover_tests(${name}
     DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT "IPCLAB_BIN_DIR=${CMAKE_BINARY_DIR}/bin" ${T_PROPERTIES})
+    PROPERTIES ENVIRONMENT
+      "IPCLAB_BIN_DIR=${CMAKE_BINARY_DIR}/bin;XDG_DATA_HOME=${CMAKE_BINARY_DIR}/test-xdg-data"
+      ${T_PROPERTIES})
 endfunction()

@@ -116,4 +116,17 @@ std::string CaseView::StatusText() const {
   }
 }
 
+std::string CaseView::VerdictText() const { return results::VerdictText(result_.verdict()); }
+
+std::string VerdictText(v1::Verdict verdict) {
+  switch (verdict) {
+    case v1::MATCHED:
+      return "MATCHED";
+    case v1::DEVIATED:
+      return "DEVIATED";
+    default:
+      return "-";
+  }
+}
+
 }  // namespace ipclab::results

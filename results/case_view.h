@@ -51,12 +51,18 @@ class CaseView final {
   // "ok", "FAILED", "CANCELLED" or "-".
   std::string StatusText() const;
 
+  // Whether the case's expectations held: VerdictText(result().verdict()).
+  std::string VerdictText() const;
+
  private:
   const v1::CaseResult& result_;
   std::vector<v1::MetricSummary> computed_summaries_;
   std::vector<std::pair<std::string, std::vector<std::string>>> phases_;
   std::string headline_phase_;
 };
+
+// "MATCHED", "DEVIATED", or "-" (nothing expected, or nothing measured).
+std::string VerdictText(v1::Verdict verdict);
 
 }  // namespace ipclab::results
 

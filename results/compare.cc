@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -36,23 +37,29 @@ std::string StatusText(const v1::CaseResult& result) {
   }
 }
 
-// Names of the parameters whose values differ between the cases of `run`,
-// plus the names it sweeps.
-void AddVaryingParams(const v1::RunResult& run, std::set<std::string>* names) {
-  for (const v1::Sweep& sweep : run.request().sweeps()) {
-    if (sweep.values_size() > 1) names->insert(sweep.name());
-  }
-  std::map<std::string, std::string> first;
-  for (const v1::CaseResult& result : run.cases()) {
-    for (const auto& [name, value] : result.case_().params()) {
-      auto [it, inserted] = first.emplace(name, value);
-      if (!inserted && it->second != value) names->insert(name);
+// Adds the names of the parameters whose values differ between cases of one
+// workload on one side (and the names a run sweeps): what tells cases apart.
+void AddVaryingParams(const std::vector<v1::RunResult>& runs, std::set<std::string>* names) {
+  std::map<std::string, std::vector<const v1::CaseResult*>> by_workload;
+  for (const v1::RunResult& run : runs) {
+    for (const v1::Sweep& sweep : run.request().sweeps()) {
+      if (sweep.values_size() > 1) names->insert(sweep.name());
     }
+    for (const v1::CaseResult& result : run.cases()) by_workload[run.workload()].push_back(&result);
   }
-  // A parameter some cases lack varies too.
-  for (const v1::CaseResult& result : run.cases()) {
-    for (const auto& [name, value] : first) {
-      if (result.case_().params().count(name) == 0) names->insert(name);
+  for (const auto& [workload, cases] : by_workload) {
+    std::map<std::string, std::string> first;
+    for (const v1::CaseResult* result : cases) {
+      for (const auto& [name, value] : result->case_().params()) {
+        auto [it, inserted] = first.emplace(name, value);
+        if (!inserted && it->second != value) names->insert(name);
+      }
+    }
+    // A parameter some cases lack varies too.
+    for (const v1::CaseResult* result : cases) {
+      for (const auto& [name, value] : first) {
+        if (result->case_().params().count(name) == 0) names->insert(name);
+      }
     }
   }
 }
@@ -68,9 +75,13 @@ std::string CaseKey(const v1::CaseResult& result, const std::string& workload,
   return with_workload ? absl::StrCat(workload, "/", key) : key;
 }
 
-std::string DisplayName(const SideCase& side, const std::string& key, bool with_workload) {
-  const std::string& name = side.result->case_().name();
-  const std::string shown = name.empty() ? (key.empty() ? "(single case)" : key) : name;
+// The case's name, else its matching parameters; with the workload in front
+// when sides hold several runs.
+std::string DisplayName(const SideCase& side, const std::set<std::string>& varying,
+                        bool with_workload) {
+  std::string shown = side.result->case_().name();
+  if (shown.empty()) shown = CaseKey(*side.result, side.run->workload(), varying, false);
+  if (shown.empty()) shown = "(single case)";
   return with_workload ? absl::StrCat(side.run->workload(), " ", shown) : shown;
 }
 
@@ -156,14 +167,63 @@ void ParameterWarnings(const std::vector<std::pair<SideCase, SideCase>>& matched
 int RepetitionsToDecide(const MetricComparison& c, int minimum) {
   const double half_width = (c.difference_ci.upper - c.difference_ci.lower) / 2.0;
   const double distance = std::fabs(c.difference);
-  // Beyond the band: the CI must exclude 0; within: it must fit in the band.
-  const double margin = distance > c.band ? distance : c.band - distance;
+  // Beyond the band: the CI must clear the band; within: it must fit in it.
+  const double margin = distance > c.band ? distance - c.band : c.band - distance;
   const int current = static_cast<int>(std::max(c.base.n, c.candidate.n));
   if (!(margin > 0.0) || !(half_width > 0.0)) return 0;
   const double scale = half_width / margin;
   const double needed = std::ceil(static_cast<double>(current) * scale * scale);
   if (needed > kMostRepetitionsWorthSuggesting) return 0;
   return std::max({static_cast<int>(needed), current + 1, minimum});
+}
+
+// One case as a side holds it: the same case from one run or, pooled, from
+// several runs of one configuration (their repetitions together).
+struct PooledCase {
+  std::vector<SideCase> parts;
+
+  std::vector<double> Samples(const CaseMetric& metric) const {
+    std::vector<double> samples;
+    for (const SideCase& part : parts) {
+      const std::vector<double> more =
+          MetricSamples(*part.result, metric, part.run->host().page_size_bytes());
+      samples.insert(samples.end(), more.begin(), more.end());
+    }
+    return samples;
+  }
+
+  // "ok" when every part succeeded, else the first failure and its error.
+  std::pair<std::string, std::string> Status() const {
+    for (const SideCase& part : parts) {
+      if (part.result->status() != v1::SUCCEEDED) {
+        return {StatusText(*part.result), part.result->error()};
+      }
+    }
+    return {"ok", ""};
+  }
+};
+
+std::set<std::string> Workloads(const std::vector<v1::RunResult>& runs) {
+  std::set<std::string> workloads;
+  for (const v1::RunResult& run : runs) workloads.insert(run.workload());
+  return workloads;
+}
+
+// The cases of a side by key, in first-seen order, runs of one case pooled.
+std::vector<std::pair<std::string, PooledCase>> Pool(const std::vector<v1::RunResult>& runs,
+                                                     const std::set<std::string>& varying,
+                                                     bool with_workload) {
+  std::vector<std::pair<std::string, PooledCase>> pooled;
+  std::map<std::string, size_t> index;
+  for (const v1::RunResult& run : runs) {
+    for (const v1::CaseResult& result : run.cases()) {
+      const std::string key = CaseKey(result, run.workload(), varying, with_workload);
+      auto [it, inserted] = index.emplace(key, pooled.size());
+      if (inserted) pooled.emplace_back(key, PooledCase());
+      pooled[it->second].second.parts.push_back(SideCase{&result, &run});
+    }
+  }
+  return pooled;
 }
 
 }  // namespace
@@ -197,11 +257,16 @@ MetricComparison CompareSamples(const CaseMetric& metric, const std::vector<doub
     return c;
   }
   c.difference = c.candidate.median - c.base.median;
-  c.difference_ci = BootstrapMedianDifference(base, candidate, options.bootstrap);
+  const BootstrapIntervals bootstrap = BootstrapMedians(base, candidate, options.bootstrap);
+  c.difference_ci = bootstrap.difference;
   if (c.base.median != 0.0) {
     const double scale = std::fabs(c.base.median);
     c.change = c.difference / scale;
-    c.change_ci = Interval{c.difference_ci.lower / scale, c.difference_ci.upper / scale};
+    // The relative interval when it exists (a throughput cannot fall by more
+    // than 100%), in absolute units too, so every decision uses one interval.
+    c.change_ci = bootstrap.relative.value_or(
+        Interval{c.difference_ci.lower / scale, c.difference_ci.upper / scale});
+    c.difference_ci = Interval{c.change_ci->lower * scale, c.change_ci->upper * scale};
   }
   c.band = std::max(options.threshold * std::fabs(c.base.median), metric.negligible);
   c.test = MannWhitneyU(base, candidate);
@@ -212,7 +277,9 @@ MetricComparison CompareSamples(const CaseMetric& metric, const std::vector<doub
       options.alpha;
 
   const bool higher_is_better = metric.direction == Direction::kHigherIsBetter;
-  if (c.significant && std::fabs(c.difference) > c.band) {
+  // Beyond the band with confidence: the whole CI, not just the median.
+  const bool beyond_band = c.difference_ci.lower > c.band || c.difference_ci.upper < -c.band;
+  if (c.significant && beyond_band) {
     c.verdict = (c.difference > 0) == higher_is_better ? ChangeVerdict::kBetter
                                                        : ChangeVerdict::kWorse;
     return c;
@@ -252,54 +319,39 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
   FingerprintWarnings(base, candidate, &comparison.warnings);
 
   std::set<std::string> varying;
-  for (const v1::RunResult& run : base) AddVaryingParams(run, &varying);
-  for (const v1::RunResult& run : candidate) AddVaryingParams(run, &varying);
-  const bool with_workload = base.size() > 1 || candidate.size() > 1;
-
-  std::vector<std::pair<std::string, SideCase>> base_cases;
-  std::map<std::string, SideCase> candidate_by_key;
-  std::vector<std::pair<std::string, SideCase>> candidate_cases;
-  for (const v1::RunResult& run : base) {
-    for (const v1::CaseResult& result : run.cases()) {
-      base_cases.emplace_back(CaseKey(result, run.workload(), varying, with_workload),
-                              SideCase{&result, &run});
-    }
-  }
-  for (const v1::RunResult& run : candidate) {
-    for (const v1::CaseResult& result : run.cases()) {
-      const std::string key = CaseKey(result, run.workload(), varying, with_workload);
-      candidate_cases.emplace_back(key, SideCase{&result, &run});
-      candidate_by_key.emplace(key, SideCase{&result, &run});
-    }
-  }
+  AddVaryingParams(base, &varying);
+  AddVaryingParams(candidate, &varying);
+  const bool with_workload = Workloads(base).size() > 1 || Workloads(candidate).size() > 1;
+  const std::vector<std::pair<std::string, PooledCase>> base_cases =
+      Pool(base, varying, with_workload);
+  const std::vector<std::pair<std::string, PooledCase>> candidate_cases =
+      Pool(candidate, varying, with_workload);
+  std::map<std::string, const PooledCase*> candidate_by_key;
+  for (const auto& [key, pooled] : candidate_cases) candidate_by_key.emplace(key, &pooled);
 
   std::vector<const CaseMetric*> metrics = options.metrics;
   if (metrics.empty()) {
     for (const CaseMetric& metric : CaseMetrics()) metrics.push_back(&metric);
   }
   std::vector<std::pair<SideCase, SideCase>> matched;
-  std::set<std::string> matched_keys;
   for (const auto& [key, base_case] : base_cases) {
     auto it = candidate_by_key.find(key);
-    if (it == candidate_by_key.end() || !matched_keys.insert(key).second) {
-      comparison.only_in_base.push_back(DisplayName(base_case, key, with_workload));
+    if (it == candidate_by_key.end()) {
+      comparison.only_in_base.push_back(DisplayName(base_case.parts.front(), varying, with_workload));
       continue;
     }
-    const SideCase& candidate_case = it->second;
-    matched.emplace_back(base_case, candidate_case);
+    const PooledCase& candidate_case = *it->second;
+    matched.emplace_back(base_case.parts.front(), candidate_case.parts.front());
     CaseComparison case_comparison;
-    case_comparison.name = DisplayName(base_case, key, with_workload);
+    case_comparison.name = DisplayName(base_case.parts.front(), varying, with_workload);
     case_comparison.key = key;
-    case_comparison.workload = base_case.run->workload();
-    case_comparison.base_status = StatusText(*base_case.result);
-    case_comparison.candidate_status = StatusText(*candidate_case.result);
-    case_comparison.base_error = base_case.result->error();
-    case_comparison.candidate_error = candidate_case.result->error();
+    case_comparison.workload = base_case.parts.front().run->workload();
+    std::tie(case_comparison.base_status, case_comparison.base_error) = base_case.Status();
+    std::tie(case_comparison.candidate_status, case_comparison.candidate_error) =
+        candidate_case.Status();
     for (const CaseMetric* metric : metrics) {
-      const std::vector<double> base_samples =
-          MetricSamples(*base_case.result, *metric, base_case.run->host().page_size_bytes());
-      const std::vector<double> candidate_samples = MetricSamples(
-          *candidate_case.result, *metric, candidate_case.run->host().page_size_bytes());
+      const std::vector<double> base_samples = base_case.Samples(*metric);
+      const std::vector<double> candidate_samples = candidate_case.Samples(*metric);
       if (base_samples.empty() && candidate_samples.empty()) continue;
       case_comparison.metrics.push_back(
           CompareSamples(*metric, base_samples, candidate_samples, options));
@@ -307,8 +359,10 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
     comparison.cases.push_back(std::move(case_comparison));
   }
   for (const auto& [key, candidate_case] : candidate_cases) {
-    if (matched_keys.count(key) == 0) {
-      comparison.only_in_candidate.push_back(DisplayName(candidate_case, key, with_workload));
+    if (std::none_of(base_cases.begin(), base_cases.end(),
+                     [&](const auto& entry) { return entry.first == key; })) {
+      comparison.only_in_candidate.push_back(
+          DisplayName(candidate_case.parts.front(), varying, with_workload));
     }
   }
   ParameterWarnings(matched, &comparison.warnings);

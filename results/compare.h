@@ -8,14 +8,16 @@
 // is how a deliberately changed setting is compared, and every such
 // difference is reported as a warning, as are differences of the host
 // fingerprint (host, kernel, THP mode, CPU model and count) and workload.
-// When either side holds several runs (a matrix), the workload is part of
-// the match.
+// A side may hold several runs: of several workloads (a matrix; then the
+// workload is part of the match), or of one configuration repeated - then
+// the repetitions of each case are pooled, which is how runs interleaved in
+// time with the other side's capture the host's drift between runs.
 //
 // Verdict of one metric, with band = max(threshold * |base median|,
 // metric.negligible):
-//   better/worse  significant (p < alpha and the CI of the difference
-//                 excludes 0) and |difference| > band, in the metric's
-//                 direction (higher throughput is better, lower latency ...);
+//   better/worse  significant (p < alpha and the CI excludes 0) and the
+//                 whole CI beyond the band, in the metric's direction
+//                 (higher throughput is better, lower latency ...);
 //   same          the CI lies within [-band, band] and the repetitions are
 //                 enough for the test to reach alpha at all;
 //   noisy         anything else; `reason` says why (too few repetitions, or
@@ -58,7 +60,9 @@ struct MetricComparison {
   SideStatistics base;
   SideStatistics candidate;
   double difference = 0.0;  // candidate median - base median
-  Interval difference_ci;   // bootstrap CI of the difference
+  // The bootstrap CI of the difference: the CI of the relative change times
+  // |base median| when the base median is not 0, so both say the same.
+  Interval difference_ci;
   // difference / |base median| and its CI; nullopt when the base median is 0.
   std::optional<double> change;
   std::optional<Interval> change_ci;

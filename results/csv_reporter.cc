@@ -30,14 +30,15 @@ std::string CsvNumber(double value) {
 }  // namespace
 
 void PrintRunCsv(const v1::RunResult& run, std::ostream* out) {
-  *out << "run_id,workload,case,metric,unit,n,median,mean,min,max,stddev,cv\n";
+  *out << "run_id,server,workload,case,metric,unit,n,median,mean,min,max,stddev,cv\n";
   for (const v1::CaseResult& result : run.cases()) {
     for (const v1::MetricSummary& summary : result.summaries()) {
       const std::vector<std::string> fields = {
-          CsvField(run.run_id()),      CsvField(run.workload()),    CsvField(result.case_().name()),
-          CsvField(summary.name()),    CsvField(summary.unit()),    absl::StrCat(summary.n()),
-          CsvNumber(summary.median()), CsvNumber(summary.mean()),   CsvNumber(summary.min()),
-          CsvNumber(summary.max()),    CsvNumber(summary.stddev()), CsvNumber(summary.cv()),
+          CsvField(run.run_id()),          CsvField(run.server()),      CsvField(run.workload()),
+          CsvField(result.case_().name()), CsvField(summary.name()),    CsvField(summary.unit()),
+          absl::StrCat(summary.n()),       CsvNumber(summary.median()), CsvNumber(summary.mean()),
+          CsvNumber(summary.min()),        CsvNumber(summary.max()),    CsvNumber(summary.stddev()),
+          CsvNumber(summary.cv()),
       };
       *out << absl::StrJoin(fields, ",") << "\n";
     }

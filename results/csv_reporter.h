@@ -8,8 +8,10 @@
 
 namespace ipclab::results {
 
-// Header "run_id,workload,case,metric,unit,n,median,mean,min,max,stddev,cv",
+// Header "run_id,server,workload,case,metric,unit,n,median,mean,min,max,stddev,cv",
 // then a row per summary of every case, in case order and summary order.
+// `server` is RunResult.server (the address the client used, or "embedded"),
+// so the rows of runs on several servers stay apart.
 // Fields are quoted per RFC 4180 when they contain a comma, a double quote,
 // CR or LF (case names such as "message_size=64KiB,mode=stream" always are);
 // quotes inside are doubled. Lines end with "\n". Numbers are printed in the

@@ -62,6 +62,53 @@ TEST(Golden, ComparisonTable) {
   ExpectGolden("comparison.txt", Render(PrintComparisonTable, runs));
 }
 
+// MakePipeRun as a real server sends it today: timestamps of whole seconds,
+// the workload's notes, and expectations judged per case (one matched, one
+// deviated, one that could not be measured).
+v1::RunResult MakePipeRunWithExpectations() {
+  v1::RunResult run = testing::MakePipeRun();
+  run.mutable_started_at()->set_nanos(0);
+  run.mutable_finished_at()->set_seconds(run.started_at().seconds());
+  run.mutable_finished_at()->set_nanos(0);
+  v1::CaseResult* stream = run.mutable_cases(0);
+  for (v1::RepetitionResult& repetition : *stream->mutable_repetitions()) {
+    (*repetition.mutable_notes())["pipe_capacity_actual"] = "64KiB";
+  }
+  v1::Expectation* matched = stream->add_expectations();
+  matched->set_metric("steady.producer.minor_faults");
+  matched->set_description("the pipe copies between resident buffers: no page faults in steady");
+  matched->set_upper(16);
+  matched->set_counter("getrusage");
+  matched->set_measured(1);
+  matched->set_verdict(v1::MATCHED);
+  v1::Expectation* deviated = stream->add_expectations();
+  deviated->set_metric("setup.producer.rss_anon_delta_bytes");
+  deviated->set_description("the producer's 64KiB message buffer becomes resident");
+  deviated->set_expected(65536);
+  deviated->set_lower(65536);
+  deviated->set_upper(131072);
+  deviated->set_counter("/proc/PID/status");
+  deviated->set_measured(262144);
+  deviated->set_verdict(v1::DEVIATED);
+  deviated->set_reason(
+      "measured 262144 (median of 2), above the expected 65536 to 131072: setup allocated more "
+      "than the message buffer");
+  v1::Expectation* unmeasured = stream->add_expectations();
+  unmeasured->set_metric("steady.producer.perf_page_faults");
+  unmeasured->set_description("the perf counter agrees with getrusage");
+  unmeasured->set_upper(16);
+  unmeasured->set_counter("perf_event");
+  unmeasured->set_reason(
+      "steady.producer.perf_page_faults was not measured (perf_event not available)");
+  stream->set_verdict(v1::DEVIATED);
+  run.mutable_cases(1)->set_verdict(v1::VERDICT_UNSPECIFIED);
+  return run;
+}
+
+TEST(Golden, RunTableWithExpectations) {
+  ExpectGolden("run_table_expectations.txt", Render(PrintRunTable, MakePipeRunWithExpectations()));
+}
+
 TEST(Golden, Json) { ExpectGolden("run.json", ToJson(testing::MakePipeRun())); }
 
 TEST(Golden, Csv) { ExpectGolden("run.csv", Render(PrintRunCsv, testing::MakePipeRun())); }
@@ -78,6 +125,80 @@ TEST(RunTable, ComputesSummariesWhenAbsent) {
   EXPECT_EQ(Render(PrintRunTable, without), Render(PrintRunTable, with));
 }
 
+TEST(RunTable, WholeSecondTimestampsDoNotClaimZeroNanoseconds) {
+  v1::RunResult run = MakePipeRunWithExpectations();  // started == finished, nanos 0
+  EXPECT_THAT(Render(PrintRunTable, run), HasSubstr("2024-05-01T10:00:00Z (took <1 s)"));
+  run.mutable_finished_at()->set_seconds(run.started_at().seconds() + 3);
+  EXPECT_THAT(Render(PrintRunTable, run), HasSubstr("(took ~3 s)"));
+  run.mutable_finished_at()->set_nanos(250000000);  // sub-second precision: exact
+  EXPECT_THAT(Render(PrintRunTable, run), HasSubstr("(took 3.25 s)"));
+}
+
+TEST(RunTable, ParametersSharedByEveryCaseAreInTheHeader) {
+  const std::string text = Render(PrintRunTable, testing::MakePipeRun());
+  // message_size and mode vary (they are in the case names); the rest do not.
+  EXPECT_THAT(text,
+              HasSubstr("\nparameters pipe_capacity=64KiB placement=cross total_bytes=64MiB\n"));
+}
+
+TEST(RunTable, RepetitionCountsAreSpelledOut) {
+  v1::RunResult run = testing::MakePipeRun();
+  for (v1::CaseResult& result : *run.mutable_cases()) {
+    while (result.repetitions_size() > 1) result.mutable_repetitions()->RemoveLast();
+  }
+  run.mutable_request()->set_warmup(0);
+  const std::string text = Render(PrintRunTable, run);
+  EXPECT_THAT(text, HasSubstr("\n1 measured repetition per case, no warm-up\n"));
+  EXPECT_THAT(text, HasSubstr("(1 measured repetition, medians)"));
+  run.mutable_request()->set_warmup(3);
+  EXPECT_THAT(Render(PrintRunTable, run), HasSubstr("per case after 3 warm-ups\n"));
+}
+
+TEST(ComparisonTable, HostFactsOnceWhenEveryRunShares) {
+  const std::vector<v1::RunResult> runs = {testing::MakePipeRun(), testing::MakeShmRun()};
+  const std::string text = Render(PrintComparisonTable, runs);
+  EXPECT_THAT(text, ::testing::StartsWith("host lab1  Linux 6.1.0-18-amd64 x86_64  ipclab 0.1.0\n"
+                                          "cpu Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz  2 CPUs "
+                                          "(allowed 0-1)  THP enabled=madvise defrag=madvise\n"
+                                          "2 measured repetitions per case after 1 warm-up\n"));
+  EXPECT_EQ(text.find("THP enabled="), text.rfind("THP enabled="));
+}
+
+TEST(ComparisonTable, HostFactsPerGroupOfRunsWhenTheyDiffer) {
+  v1::RunResult other_host = testing::MakeShmRun();
+  other_host.mutable_host()->set_hostname("lab2");
+  other_host.mutable_host()->set_thp_enabled("always");
+  const std::vector<v1::RunResult> runs = {testing::MakePipeRun(), other_host,
+                                           testing::MakeShmRun()};
+  const std::string text = Render(PrintComparisonTable, runs);
+  EXPECT_THAT(text, HasSubstr("runs 1, 3:\n  host lab1  Linux"));
+  EXPECT_THAT(text, HasSubstr("run 2:\n  host lab2  Linux"));
+  EXPECT_THAT(text, HasSubstr("THP enabled=always"));
+}
+
+TEST(ComparisonTable, PhasesOfEveryMeasuredCaseFollowTheComparison) {
+  const std::vector<v1::RunResult> runs = {testing::MakePipeRun(), testing::MakeShmRun()};
+  const std::string text = Render(PrintComparisonTable, runs);
+  const size_t phases = text.find("\nper phase: ");
+  ASSERT_NE(phases, std::string::npos);
+  const std::string section = text.substr(phases);
+  EXPECT_THAT(section,
+              HasSubstr("\n#1 pipe  message_size=64KiB,mode=stream  roles producer/consumer\n"));
+  // The failed case measured nothing: no block for it.
+  EXPECT_THAT(section, ::testing::Not(HasSubstr("#1 pipe  message_size=1MiB")));
+  // shm_posix's warm phase: 512 faults in each role, 2 MiB more shared memory
+  // each, one unit for both.
+  EXPECT_THAT(section, HasSubstr("512/512"));
+  EXPECT_THAT(section, HasSubstr("+2/+2 MiB"));
+}
+
+TEST(ComparisonTable, VerdictColumnOnlyWhenCasesCarryExpectations) {
+  const std::vector<v1::RunResult> plain = {testing::MakePipeRun()};
+  EXPECT_THAT(Render(PrintComparisonTable, plain), ::testing::Not(HasSubstr("verdict")));
+  const std::vector<v1::RunResult> judged = {MakePipeRunWithExpectations()};
+  EXPECT_THAT(Render(PrintComparisonTable, judged), HasSubstr("DEVIATED"));
+}
+
 TEST(ComparisonTable, BestOfEachGroupIsOne) {
   const std::vector<v1::RunResult> runs = {testing::MakePipeRun(), testing::MakeShmRun()};
   const std::string text = Render(PrintComparisonTable, runs);
@@ -91,6 +212,18 @@ TEST(ComparisonTable, SameWorkloadTwiceGetsRunIndex) {
   const std::string text = Render(PrintComparisonTable, runs);
   EXPECT_THAT(text, HasSubstr("shm_posix #1"));
   EXPECT_THAT(text, HasSubstr("shm_posix #2"));
+  // The per-phase headings carry the run number once.
+  EXPECT_THAT(text, HasSubstr("\n#2 shm_posix  message_size=64KiB,mode=stream  roles "));
+}
+
+TEST(FormatPageBytes, ExactToThePageWhereThreeDigitsWouldRound) {
+  EXPECT_EQ(FormatPageBytes(1052672), "1,028 KiB");  // 1 MiB ring + header page
+  EXPECT_EQ(FormatPageBytes(-1052672), "-1,028 KiB");
+  EXPECT_EQ(FormatPageBytes(65536), "64 KiB");
+  EXPECT_EQ(FormatPageBytes(2 * 1048576), "2 MiB");
+  EXPECT_EQ(FormatPageBytes(0), "0 B");
+  EXPECT_EQ(FormatPageBytes(66175631.36), "63.1 MiB");     // not whole KiB
+  EXPECT_EQ(FormatPageBytes(64.6 * 1048576), "64.6 MiB");  // past 10,000 KiB
 }
 
 TEST(Json, RoundTrips) {
@@ -138,9 +271,10 @@ TEST(Csv, QuotesPerRfc4180) {
   summary->set_median(14790000.5);
   summary->set_mean(0.0125);
   summary->set_max(4.62e9);
+  run.set_server("lab1:7557");
   EXPECT_EQ(Render(PrintRunCsv, run),
-            "run_id,workload,case,metric,unit,n,median,mean,min,max,stddev,cv\n"
-            "\"r\"\"1\",pipe,\"message_size=64KiB,mode=stream\",steady.wall_ns,ns,2,"
+            "run_id,server,workload,case,metric,unit,n,median,mean,min,max,stddev,cv\n"
+            "\"r\"\"1\",lab1:7557,pipe,\"message_size=64KiB,mode=stream\",steady.wall_ns,ns,2,"
             "14790000.5,0.0125,0,4620000000,0,0\n");
 }
 

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <utility>
 
-#include "results/statistics.h"
 
 namespace ipclab::results {
 namespace {
@@ -84,6 +83,20 @@ double DrawMedian(const std::vector<double>& sorted, SplitMix64* random,
   return ResampledMedian(sorted, *drawn);
 }
 
+// Percentile() of statistics.h for values sorted already (no copy).
+double SortedQuantile(const std::vector<double>& sorted, double q) {
+  const double h = static_cast<double>(sorted.size() - 1) * q;
+  const size_t lower = static_cast<size_t>(std::floor(h));
+  const double fraction = h - static_cast<double>(lower);
+  if (lower + 1 >= sorted.size() || fraction == 0.0) return sorted[lower];
+  return sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower]);
+}
+
+Interval SortedInterval(std::vector<double>* values, double tail) {
+  std::sort(values->begin(), values->end());
+  return Interval{SortedQuantile(*values, tail), SortedQuantile(*values, 1.0 - tail)};
+}
+
 }  // namespace
 
 MannWhitneyResult MannWhitneyU(const std::vector<double>& x, const std::vector<double>& y) {
@@ -144,17 +157,24 @@ uint64_t SplitMix64::Next() {
 }
 
 uint64_t SplitMix64::Below(uint64_t bound) {
-  // Values below 2^64 mod bound would make the low residues more likely.
-  const uint64_t threshold = (0 - bound) % bound;
-  for (;;) {
-    const uint64_t value = Next();
-    if (value >= threshold) return value % bound;
+  // Lemire's multiply-shift (ACM TOMACS 2019): the high half of value*bound,
+  // rejecting the few low halves that would bias it; a division only then.
+  unsigned __int128 product = static_cast<unsigned __int128>(Next()) * bound;
+  uint64_t low = static_cast<uint64_t>(product);
+  if (low < bound) {
+    const uint64_t threshold = (0 - bound) % bound;
+    while (low < threshold) {
+      product = static_cast<unsigned __int128>(Next()) * bound;
+      low = static_cast<uint64_t>(product);
+    }
   }
+  return static_cast<uint64_t>(product >> 64);
 }
 
-Interval BootstrapMedianDifference(const std::vector<double>& x, const std::vector<double>& y,
-                                   const BootstrapOptions& options) {
-  if (x.empty() || y.empty() || options.resamples <= 0) return Interval{};
+BootstrapIntervals BootstrapMedians(const std::vector<double>& x, const std::vector<double>& y,
+                                    const BootstrapOptions& options) {
+  BootstrapIntervals intervals;
+  if (x.empty() || y.empty() || options.resamples <= 0) return intervals;
   std::vector<double> sorted_x = x;
   std::vector<double> sorted_y = y;
   std::sort(sorted_x.begin(), sorted_x.end());
@@ -163,14 +183,26 @@ Interval BootstrapMedianDifference(const std::vector<double>& x, const std::vect
   std::vector<uint32_t> drawn_y(sorted_y.size());
   SplitMix64 random(options.seed);
   std::vector<double> differences;
+  std::vector<double> ratios;
   differences.reserve(static_cast<size_t>(options.resamples));
+  ratios.reserve(static_cast<size_t>(options.resamples));
+  bool ratio_defined = true;
   for (int r = 0; r < options.resamples; ++r) {
     const double median_x = DrawMedian(sorted_x, &random, &drawn_x);
     const double median_y = DrawMedian(sorted_y, &random, &drawn_y);
     differences.push_back(median_y - median_x);
+    ratio_defined &= median_x != 0.0;
+    if (ratio_defined) ratios.push_back((median_y - median_x) / std::fabs(median_x));
   }
   const double tail = (1.0 - std::clamp(options.confidence, 0.0, 1.0)) / 2.0;
-  return Interval{Percentile(differences, tail), Percentile(differences, 1.0 - tail)};
+  intervals.difference = SortedInterval(&differences, tail);
+  if (ratio_defined) intervals.relative = SortedInterval(&ratios, tail);
+  return intervals;
+}
+
+Interval BootstrapMedianDifference(const std::vector<double>& x, const std::vector<double>& y,
+                                   const BootstrapOptions& options) {
+  return BootstrapMedians(x, y, options).difference;
 }
 
 }  // namespace ipclab::results

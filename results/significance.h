@@ -10,6 +10,7 @@
 #define IPCLAB_RESULTS_SIGNIFICANCE_H_
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace ipclab::results {
@@ -52,7 +53,8 @@ class SplitMix64 final {
  public:
   explicit SplitMix64(uint64_t seed) : state_(seed) {}
   uint64_t Next();
-  // Uniform in [0, bound) without modulo bias (rejection); bound > 0.
+  // Uniform in [0, bound) without bias: Lemire's multiply-shift with
+  // rejection; bound > 0.
   uint64_t Below(uint64_t bound);
 
  private:
@@ -70,11 +72,24 @@ struct BootstrapOptions {
   uint64_t seed = 0x1bc1ab;  // any fixed value; results are reproducible
 };
 
+// Both intervals of one bootstrap (the same resamples).
+struct BootstrapIntervals {
+  Interval difference;  // of median(y*) - median(x*)
+  // Of (median(y*) - median(x*)) / |median(x*)|, the relative change;
+  // nullopt when some resampled median of x is 0 (x holds zeros).
+  std::optional<Interval> relative;
+};
+
+// Percentile bootstrap confidence intervals of the difference and the
+// relative change of the medians; resampling as described below.
+BootstrapIntervals BootstrapMedians(const std::vector<double>& x, const std::vector<double>& y,
+                                    const BootstrapOptions& options);
+
 // Percentile bootstrap confidence interval of median(y) - median(x): each
 // resample draws |x| values from x and |y| values from y with replacement
-// (independently, from one SplitMix64 stream seeded with options.seed), and
-// the interval is the (1-c)/2 and (1+c)/2 quantiles (statistics.h
-// Percentile) of the resampled differences. An empty x or y gives {0, 0}.
+// (independently, from one SplitMix64 stream seeded with options.seed; x's
+// draws, then y's, per resample), and the interval is the (1-c)/2 and
+// (1+c)/2 quantiles (statistics.h Percentile) of the resampled differences. An empty x or y gives {0, 0}.
 Interval BootstrapMedianDifference(const std::vector<double>& x, const std::vector<double>& y,
                                    const BootstrapOptions& options);
 

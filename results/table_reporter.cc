@@ -1,6 +1,8 @@
 #include "results/table_reporter.h"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,8 +11,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "results/case_view.h"
+#include "results/expectations.h"
 #include "results/format.h"
 #include "results/summary.h"
 #include "results/text_table.h"
@@ -19,6 +23,9 @@ namespace ipclab::results {
 namespace {
 
 using Align = TextTable::Align;
+
+// Free text (expectation reasons) is wrapped to this many columns.
+constexpr size_t kWrapWidth = 110;
 
 std::string OrDash(absl::string_view text) { return text.empty() ? "-" : std::string(text); }
 
@@ -52,8 +59,26 @@ std::string RangeText(const v1::ParamSpec& spec) {
   return "-";
 }
 
+// The start of a run to the second ("2024-05-01T10:00:00Z"): sub-second
+// digits say nothing to a reader here.
 std::string Timestamp(const google::protobuf::Timestamp& time) {
-  return google::protobuf::util::TimeUtil::ToString(time);
+  google::protobuf::Timestamp seconds;
+  seconds.set_seconds(time.seconds());
+  return google::protobuf::util::TimeUtil::ToString(seconds);
+}
+
+// How long a run took. Timestamps of whole seconds (protobuf 3.21's
+// TimeUtil::GetCurrentTime() reads time(2) and leaves nanos 0) only bound
+// the duration to within a second: "<1 s" or "~3 s", never a false "0 ns".
+std::string TookText(const google::protobuf::Timestamp& started,
+                     const google::protobuf::Timestamp& finished) {
+  if (started.nanos() == 0 && finished.nanos() == 0) {
+    const int64_t seconds = finished.seconds() - started.seconds();
+    return seconds <= 0 ? "<1 s" : absl::StrCat("~", seconds, " s");
+  }
+  const int64_t took_ns =
+      google::protobuf::util::TimeUtil::DurationToNanoseconds(finished - started);
+  return FormatDuration(static_cast<double>(took_ns));
 }
 
 // The warm-up count the server used: an explicit value, or the default 1.
@@ -74,50 +99,68 @@ std::string RunStatusText(v1::RunStatus status) {
   return status == v1::RUN_STATUS_UNSPECIFIED ? "-" : v1::RunStatus_Name(status);
 }
 
+// "pipe_capacity=64KiB placement=cross": the parameters with one value in
+// every case, by name. The case names show the ones that vary.
+std::string CommonParamsText(const v1::RunResult& run) {
+  if (run.cases_size() == 0) return "";
+  std::map<std::string, std::string> common(run.cases(0).case_().params().begin(),
+                                            run.cases(0).case_().params().end());
+  for (const v1::CaseResult& result : run.cases()) {
+    const auto& params = result.case_().params();
+    for (auto it = common.begin(); it != common.end();) {
+      auto found = params.find(it->first);
+      it = found == params.end() || found->second != it->second ? common.erase(it) : std::next(it);
+    }
+  }
+  return absl::StrJoin(common, " ", absl::PairFormatter("="));
+}
+
 void PrintRunHeader(const v1::RunResult& run, std::ostream* out) {
-  const v1::HostInfo& host = run.host();
   std::string first = absl::StrCat(OrDash(run.workload()), "  run ", OrDash(run.run_id()), "  ",
                                    RunStatusText(run.status()));
   if (run.has_started_at()) {
     absl::StrAppend(&first, "  ", Timestamp(run.started_at()));
     if (run.has_finished_at()) {
-      const int64_t took_ns = google::protobuf::util::TimeUtil::DurationToNanoseconds(
-          run.finished_at() - run.started_at());
-      absl::StrAppend(&first, " (took ", FormatDuration(static_cast<double>(took_ns)), ")");
+      absl::StrAppend(&first, " (took ", TookText(run.started_at(), run.finished_at()), ")");
     }
   }
   *out << first << "\n";
-  *out << "server " << OrDash(run.server()) << "  host " << OrDash(host.hostname()) << "  Linux "
-       << OrDash(host.kernel_release()) << " " << OrDash(host.architecture()) << "  ipclab "
-       << OrDash(host.ipclab_version()) << "\n";
-  *out << "cpu " << OrDash(host.cpu_model()) << "  " << host.cpu_count() << " CPUs";
-  if (host.allowed_cpus_size() > 0)
-    *out << " (allowed " << FormatCpuList(host.allowed_cpus()) << ")";
-  *out << "  THP enabled=" << OrDash(host.thp_enabled()) << " defrag=" << OrDash(host.thp_defrag())
-       << "\n";
-  *out << RepetitionCount(run) << " measured repetitions per case after "
-       << WarmupCount(run.request()) << " warm-up";
+  const std::vector<std::string> host_lines = HostLines(run.host());
+  *out << "server " << OrDash(run.server()) << "  " << host_lines[0] << "\n";
+  for (size_t i = 1; i < host_lines.size(); ++i) *out << host_lines[i] << "\n";
+  *out << RepetitionsLine(run);
   if (!run.request().label().empty()) *out << "  label " << run.request().label();
   *out << "\n";
+  const std::string params = CommonParamsText(run);
+  if (!params.empty()) *out << "parameters " << params << "\n";
   if (!run.error().empty()) *out << "error: " << run.error() << "\n";
 }
 
+bool HasExpectations(const std::vector<std::unique_ptr<CaseView>>& views) {
+  return std::any_of(views.begin(), views.end(),
+                     [](const auto& view) { return view->result().expectations_size() > 0; });
+}
+
 void PrintCaseTable(const std::vector<std::unique_ptr<CaseView>>& views, std::ostream* out) {
-  TextTable table({{"case"},
-                   {"placement"},
-                   {"status"},
-                   {"wall", Align::kRight},
-                   {"throughput", Align::kRight},
-                   {"±cv", Align::kRight},
-                   {"msgs/s", Align::kRight},
-                   {"p50", Align::kRight},
-                   {"p99", Align::kRight}});
+  std::vector<TextTable::Column> columns = {{"case"},
+                                            {"placement"},
+                                            {"status"},
+                                            {"wall", Align::kRight},
+                                            {"throughput", Align::kRight},
+                                            {"±cv", Align::kRight},
+                                            {"msgs/s", Align::kRight},
+                                            {"p50", Align::kRight},
+                                            {"p99", Align::kRight}};
+  const bool verdicts = HasExpectations(views);
+  if (verdicts) columns.push_back({"verdict"});
+  TextTable table(std::move(columns));
   std::vector<std::string> headline_phases;
   for (const auto& view : views) {
     const std::string& phase = view->headline_phase();
+    const std::string verdict = view->VerdictText();
     if (!view->succeeded() || phase.empty()) {
-      table.AddRow(
-          {view->name(), view->PlacementText(), view->StatusText(), "-", "-", "-", "-", "-", "-"});
+      table.AddRow({view->name(), view->PlacementText(), view->StatusText(), "-", "-", "-", "-",
+                    "-", "-", verdict});
       continue;
     }
     if (std::find(headline_phases.begin(), headline_phases.end(), phase) == headline_phases.end()) {
@@ -135,13 +178,17 @@ void PrintCaseTable(const std::vector<std::unique_ptr<CaseView>>& views, std::os
                                               : "-",
          MedianText(*view, MetricName(phase, "messages_per_sec"), FormatRate),
          MedianText(*view, MetricName(phase, "latency_p50_ns"), FormatDuration),
-         MedianText(*view, MetricName(phase, "latency_p99_ns"), FormatDuration)});
+         MedianText(*view, MetricName(phase, "latency_p99_ns"), FormatDuration), verdict});
   }
   table.Print(out);
   if (!headline_phases.empty()) {
     *out << "medians of phase " << absl::StrJoin(headline_phases, ", ")
          << " over the measured repetitions; ±cv: coefficient of variation (throughput, else "
             "wall)\n";
+  }
+  if (verdicts) {
+    *out << "verdict: whether every measurement the kernel should produce fell in its expected "
+            "band (see each case)\n";
   }
   for (const auto& view : views) {
     if (!view->result().error().empty()) {
@@ -150,9 +197,96 @@ void PrintCaseTable(const std::vector<std::unique_ptr<CaseView>>& views, std::os
   }
 }
 
+// `value` of `metric` in the unit of its summary: "1,028 KiB", "3.20 µs",
+// "16,384"; plain numbers for metrics the case does not summarize.
+std::string MetricValueText(const CaseView& view, const std::string& metric, double value) {
+  const v1::MetricSummary* summary = view.Metric(metric);
+  const std::string unit = summary != nullptr ? summary->unit() : "";
+  if (unit == "bytes") return FormatPageBytes(value);
+  if (unit == "ns") return FormatDuration(value);
+  if (unit == "count") return FormatCount(value);
+  return FormatMeasurement(value);
+}
+
+// "16,384 (16,216..16,552)", or just the band "0..16" when nothing exact is
+// expected.
+std::string ExpectedText(const CaseView& view, const v1::Expectation& expectation) {
+  const std::string band =
+      absl::StrCat(MetricValueText(view, expectation.metric(), expectation.lower()), "..",
+                   MetricValueText(view, expectation.metric(), expectation.upper()));
+  if (expectation.expected() == 0.0) return band;
+  return absl::StrCat(MetricValueText(view, expectation.metric(), expectation.expected()), " (",
+                      band, ")");
+}
+
+// `text` broken at spaces into lines of at most `width` display columns
+// (a longer word gets a line of its own), the first line starting with
+// `first`, the others with `rest`.
+void PrintWrapped(absl::string_view first, absl::string_view rest, absl::string_view text,
+                  size_t width, std::ostream* out) {
+  std::string line(first);
+  size_t prefix = line.size();
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    if (line.size() > prefix && DisplayWidth(line) + 1 + DisplayWidth(word) > width) {
+      *out << line << "\n";
+      line = std::string(rest);
+      prefix = line.size();
+    }
+    if (line.size() > prefix) line += " ";
+    absl::StrAppend(&line, word);
+  }
+  *out << line << "\n";
+}
+
+// What the kernel should have done beside what it did: one row per
+// expectation, then what it means for each that deviated or went unmeasured.
+void PrintExpectations(const CaseView& view, std::ostream* out) {
+  const auto& expectations = view.result().expectations();
+  if (expectations.empty()) return;
+  int matched = 0;
+  TextTable table({{"verdict"},
+                   {"metric"},
+                   {"measured", Align::kRight},
+                   {"expected", Align::kRight},
+                   {"counter"}});
+  for (const v1::Expectation& expectation : expectations) {
+    const bool measured = expectation.verdict() != v1::VERDICT_UNSPECIFIED;
+    if (expectation.verdict() == v1::MATCHED) ++matched;
+    table.AddRow(
+        {measured ? VerdictText(expectation.verdict()) : "unmeasured", expectation.metric(),
+         measured ? MetricValueText(view, expectation.metric(), expectation.measured()) : "-",
+         ExpectedText(view, expectation), OrDash(expectation.counter())});
+  }
+  *out << "  expectations: " << view.VerdictText() << ", " << matched << " of "
+       << expectations.size() << " in band (medians)\n";
+  table.Print(out, "  ");
+  for (const v1::Expectation& expectation : expectations) {
+    if (expectation.verdict() == v1::MATCHED) continue;
+    PrintWrapped(absl::StrCat("  ", expectation.metric(), ": expected "), "    ",
+                 absl::StrCat(expectation.description(), "; ", expectation.reason()), kWrapWidth,
+                 out);
+  }
+}
+
+// Durations that are exactly zero print as "0": CPU time the kernel did not
+// charge to a role in a short phase is no measurement of 0 nanoseconds.
+std::string CpuTimeText(double ns) { return ns == 0.0 ? "0" : FormatDuration(ns); }
+
+// "pipe_capacity_actual=64KiB": what the workload noted in the last measured
+// repetition, by name.
+std::string NotesText(const v1::CaseResult& result) {
+  if (result.repetitions_size() == 0) return "";
+  const auto& notes = result.repetitions().rbegin()->notes();
+  const std::map<std::string, std::string> sorted(notes.begin(), notes.end());
+  return absl::StrJoin(sorted, " ", absl::PairFormatter("="));
+}
+
 void PrintPhaseTables(const CaseView& view, std::ostream* out) {
-  *out << "\ncase " << view.name() << " (" << view.result().repetitions_size()
-       << " measured repetitions, medians)\n";
+  const int repetitions = view.result().repetitions_size();
+  *out << "\ncase " << view.name() << " (" << repetitions << " measured repetition"
+       << (repetitions == 1 ? "" : "s") << ", medians)\n";
+  const std::string notes = NotesText(view.result());
+  if (!notes.empty()) *out << "  notes " << notes << "\n";
   TextTable counters({{"phase"},
                       {"wall", Align::kRight},
                       {"role"},
@@ -177,11 +311,11 @@ void PrintPhaseTables(const CaseView& view, std::ostream* out) {
       auto median = [&](const char* metric, std::string (*format)(double)) {
         return MedianText(view, MetricName(phase, role, metric), format);
       };
-      counters.AddRow(
-          {first_row ? phase : "", first_row ? wall : "", role, median("minor_faults", FormatCount),
-           median("major_faults", FormatCount), median("voluntary_context_switches", FormatCount),
-           median("involuntary_context_switches", FormatCount),
-           median("user_cpu_ns", FormatDuration), median("system_cpu_ns", FormatDuration)});
+      counters.AddRow({first_row ? phase : "", first_row ? wall : "", role,
+                       median("minor_faults", FormatCount), median("major_faults", FormatCount),
+                       median("voluntary_context_switches", FormatCount),
+                       median("involuntary_context_switches", FormatCount),
+                       median("user_cpu_ns", CpuTimeText), median("system_cpu_ns", CpuTimeText)});
 
       const v1::RoleMeasurement* measurement = nullptr;
       if (last_phase != nullptr) {
@@ -214,6 +348,7 @@ void PrintPhaseTables(const CaseView& view, std::ostream* out) {
     *out << "  memory: before→after in the last repetition (median change over all)\n";
     memory.Print(out, "  ");
   }
+  PrintExpectations(view, out);
 }
 
 }  // namespace
@@ -278,6 +413,37 @@ void PrintHost(const v1::HostInfo& host, std::ostream* out) {
   for (const auto& [key, value] : lines) {
     *out << key << ":" << std::string(width - key.size() + 1, ' ') << value << "\n";
   }
+}
+
+std::vector<std::string> HostLines(const v1::HostInfo& host) {
+  std::string cpu = absl::StrCat("cpu ", OrDash(host.cpu_model()), "  ", host.cpu_count(), " CPUs");
+  if (host.allowed_cpus_size() > 0) {
+    absl::StrAppend(&cpu, " (allowed ", FormatCpuList(host.allowed_cpus()), ")");
+  }
+  absl::StrAppend(&cpu, "  THP enabled=", OrDash(host.thp_enabled()),
+                  " defrag=", OrDash(host.thp_defrag()));
+  return {
+      absl::StrCat("host ", OrDash(host.hostname()), "  Linux ", OrDash(host.kernel_release()), " ",
+                   OrDash(host.architecture()), "  ipclab ", OrDash(host.ipclab_version())),
+      cpu};
+}
+
+std::string FormatPageBytes(double bytes) {
+  const std::string text = FormatBytes(bytes);
+  if (text.find('.') == std::string::npos || std::fmod(bytes, 1024.0) != 0.0 ||
+      std::fabs(bytes) >= 10000.0 * 1024.0) {
+    return text;
+  }
+  return absl::StrCat(FormatCount(bytes / 1024.0), " KiB");
+}
+
+std::string RepetitionsLine(const v1::RunResult& run) {
+  const uint32_t repetitions = RepetitionCount(run);
+  const uint32_t warmup = WarmupCount(run.request());
+  std::string line =
+      absl::StrCat(repetitions, " measured repetition", repetitions == 1 ? "" : "s", " per case");
+  if (warmup == 0) return absl::StrCat(line, ", no warm-up");
+  return absl::StrCat(line, " after ", warmup, " warm-up", warmup == 1 ? "" : "s");
 }
 
 void PrintRunTable(const v1::RunResult& run, std::ostream* out) {

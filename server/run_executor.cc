@@ -1,5 +1,7 @@
 #include "server/run_executor.h"
 
+#include <time.h>
+
 #include <memory>
 #include <optional>
 #include <utility>
@@ -126,9 +128,18 @@ void RunCancellation::Detach() {
   worker_ = nullptr;
 }
 
+google::protobuf::Timestamp NowTimestamp() {
+  timespec now;
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  google::protobuf::Timestamp timestamp;
+  timestamp.set_seconds(now.tv_sec);
+  timestamp.set_nanos(static_cast<int32_t>(now.tv_nsec));
+  return timestamp;
+}
+
 v1::RunEvent NewRunEvent() {
   v1::RunEvent event;
-  *event.mutable_time() = TimeUtil::GetCurrentTime();
+  *event.mutable_time() = NowTimestamp();
   return event;
 }
 
@@ -149,7 +160,7 @@ v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_
   run.set_workload(request.workload());
   *run.mutable_request() = request;
   *run.mutable_host() = workloads::ReadHostInfo();
-  *run.mutable_started_at() = TimeUtil::GetCurrentTime();
+  *run.mutable_started_at() = NowTimestamp();
   {
     v1::RunEvent event = NewRunEvent();
     v1::Started* started = event.mutable_started();
@@ -181,7 +192,7 @@ v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_
   } else {
     run.set_status(any_failed ? v1::FAILED : v1::SUCCEEDED);
   }
-  *run.mutable_finished_at() = TimeUtil::GetCurrentTime();
+  *run.mutable_finished_at() = NowTimestamp();
   v1::RunEvent event = NewRunEvent();
   v1::Finished* finished = event.mutable_finished();
   finished->set_status(run.status());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "ipclab/v1/ipclab.pb.h"
 #include "server/worker_launcher.h"
 
@@ -44,6 +45,10 @@ class RunCancellation final {
 using RunEventCallback = std::function<void(v1::RunEvent event)>;
 
 // An empty RunEvent stamped with the current time.
+// The wall clock with nanoseconds. (Debian's protobuf 3.21
+// TimeUtil::GetCurrentTime() reads time(2) and drops the fraction.)
+google::protobuf::Timestamp NowTimestamp();
+
 v1::RunEvent NewRunEvent();
 
 // Executes the validated `cases` of `request`, one worker per case (warm-up

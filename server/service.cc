@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/run_executor.h"
 #include "workloads/host_info.h"
 #include "workloads/registry.h"
 
@@ -29,7 +30,7 @@ class StreamSink final : public RunEventSink {
 
   void Enqueue(v1::RunEvent event) override {
     if (!event.has_time()) {
-      *event.mutable_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
+      *event.mutable_time() = NowTimestamp();
     }
     std::lock_guard<std::mutex> lock(mutex_);
     if (closing_ || broken_) return;

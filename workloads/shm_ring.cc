@@ -131,11 +131,11 @@ absl::Status ShmRing::Consumed() {
   }
   header_->tail.store(tail_, std::memory_order_seq_cst);
   if (header_->producer_waiting.load(std::memory_order_seq_cst) == 0) return absl::OkStatus();
-  // A sleeping producer is woken once half the ring is free (or everything
-  // is read), not for every chunk: one wake-up per half ring instead of a
-  // sleep/wake cycle per chunk. The consumer always gets here again before
-  // it waits itself, with the ring emptier, so the wake-up cannot be lost.
-  if (head_ != tail_ && capacity_ - (head_ - tail_) < capacity_ / 2) return absl::OkStatus();
+  // Woken at once, not when more space is free: on one CPU the woken
+  // producer preempts the consumer and refills the ring, so the consumer
+  // finds it full and never sleeps; waiting for half the ring instead lets
+  // the consumer drain it, sleep, and then be woken for every message
+  // (measured: 3x the context switches, 20% less throughput at 64 KiB).
   if (sync_ == RingSync::kFutex) {
     header_->space_seq.fetch_add(1, std::memory_order_seq_cst);
     FutexWake(&header_->space_seq);

@@ -1,0 +1,139 @@
+#include "client/compare_command.h"
+
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "client/output.h"
+#include "client/run_sources.h"
+#include "results/compare_report.h"
+#include "results/gate.h"
+#include "results/gate_report.h"
+#include "workloads/status_macros.h"
+
+namespace ipclab::client {
+namespace {
+
+struct Sides {
+  std::vector<v1::RunResult> base;
+  std::vector<v1::RunResult> candidate;
+};
+
+absl::StatusOr<Sides> LoadSides(const std::string& db, const std::vector<std::string>& base,
+                                const std::vector<std::string>& candidate) {
+  RunSource source(db);
+  Sides sides;
+  for (const auto& [specs, runs] : {std::make_pair(&base, &sides.base),
+                                    std::make_pair(&candidate, &sides.candidate)}) {
+    for (const std::string& spec : *specs) {
+      IPCLAB_ASSIGN_OR_RETURN(std::vector<v1::RunResult> resolved, source.Resolve(spec));
+      for (v1::RunResult& run : resolved) runs->push_back(std::move(run));
+    }
+  }
+  return sides;
+}
+
+absl::StatusOr<results::CompareOptions> Options(absl::string_view flag,
+                                                const std::string& threshold,
+                                                const std::string& metrics) {
+  results::CompareOptions options;
+  IPCLAB_ASSIGN_OR_RETURN(options.threshold, ParseFraction(flag, threshold));
+  IPCLAB_ASSIGN_OR_RETURN(options.metrics, results::ParseMetricList(metrics));
+  if (metrics.empty()) options.metrics.clear();  // "all", also in the reports
+  return options;
+}
+
+absl::Status CheckSomethingInCommon(const results::Comparison& comparison) {
+  if (!comparison.cases.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the two sides have no case in common (", comparison.only_in_base.size(), " only in the base, ",
+      comparison.only_in_candidate.size(),
+      " only in the candidate); cases match by the parameters they sweep"));
+}
+
+}  // namespace
+
+absl::StatusOr<double> ParseFraction(absl::string_view flag, absl::string_view text) {
+  absl::string_view number = absl::StripAsciiWhitespace(text);
+  const bool percent = absl::ConsumeSuffix(&number, "%");
+  double value = 0;
+  if (!absl::SimpleAtod(number, &value) || !(value >= 0) || (!percent && value > 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, " \"", text, "\": expected a percentage such as 5% or a fraction such as 0.05"));
+  }
+  return percent ? value / 100 : value;
+}
+
+ExitCode CompareCommand(const CompareCommandOptions& options, const CommandIo& io) {
+  absl::StatusOr<results::CompareOptions> compare_options =
+      Options("--threshold", options.threshold, options.metrics);
+  if (!compare_options.ok()) return ReportError(compare_options.status(), io.err);
+  absl::StatusOr<Sides> sides = LoadSides(options.db, {options.base}, {options.candidate});
+  if (!sides.ok()) return ReportError(sides.status(), io.err);
+  const results::Comparison comparison =
+      results::CompareRuns(sides->base, sides->candidate, *compare_options);
+  absl::Status common = CheckSomethingInCommon(comparison);
+  if (!common.ok()) return ReportError(common, io.err);
+  std::ostringstream text;
+  if (options.format == "json") {
+    results::PrintComparisonJson(comparison, &text);
+  } else if (options.format == "markdown") {
+    results::PrintComparisonMarkdown(comparison, &text);
+  } else {
+    results::PrintComparisonText(comparison, &text);
+  }
+  *io.out << text.str();
+  io.out->flush();
+  return kExitSuccess;
+}
+
+ExitCode GateCommand(const GateCommandOptions& options, const CommandIo& io) {
+  absl::StatusOr<results::CompareOptions> compare_options =
+      Options("--max-regression", options.max_regression, options.metrics);
+  if (!compare_options.ok()) return ReportError(compare_options.status(), io.err);
+  for (const std::string* file : {&options.markdown_file, &options.junit_file}) {
+    if (file->empty()) continue;
+    absl::Status writable = CheckOutputPath(*file);
+    if (!writable.ok()) return ReportError(writable, io.err);
+  }
+  absl::StatusOr<Sides> sides = LoadSides(options.db, options.baseline, options.candidate);
+  if (!sides.ok()) return ReportError(sides.status(), io.err);
+  const results::Comparison comparison =
+      results::CompareRuns(sides->base, sides->candidate, *compare_options);
+  absl::Status common = CheckSomethingInCommon(comparison);
+  if (!common.ok()) return ReportError(common, io.err);
+  const results::GateReport report = results::EvaluateGate(comparison);
+
+  std::ostringstream markdown;
+  results::PrintGateMarkdown(report, comparison, &markdown);
+  if (options.markdown_file.empty()) {
+    *io.out << markdown.str();
+  } else {
+    absl::Status written = WriteFileAtomically(options.markdown_file, markdown.str());
+    if (!written.ok()) return ReportError(written, io.err);
+    *io.out << "ipclab gate: " << results::GateOutcomeName(report.outcome) << " (" << report.failed
+            << " failed, " << report.inconclusive << " inconclusive, " << report.passed
+            << " passed); summary in " << options.markdown_file << "\n";
+  }
+  io.out->flush();
+  if (!options.junit_file.empty()) {
+    std::ostringstream junit;
+    results::PrintGateJUnit(report, comparison, &junit);
+    absl::Status written = WriteFileAtomically(options.junit_file, junit.str());
+    if (!written.ok()) return ReportError(written, io.err);
+  }
+  switch (report.outcome) {
+    case results::GateOutcome::kPass:
+      return kExitSuccess;
+    case results::GateOutcome::kFail:
+      return kExitGateFailed;
+    case results::GateOutcome::kInconclusive:
+      break;
+  }
+  return kExitInconclusive;
+}
+
+}  // namespace ipclab::client

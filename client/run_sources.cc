@@ -1,0 +1,114 @@
+#include "client/run_sources.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "results/json_reporter.h"
+#include "workloads/status_macros.h"
+
+namespace ipclab::client {
+namespace {
+
+bool LooksLikeFile(const std::string& spec) {
+  struct stat info;
+  return stat(spec.c_str(), &info) == 0 || absl::EndsWith(spec, ".json") ||
+         spec.find('/') != std::string::npos;
+}
+
+absl::Status CheckHoldsARun(const v1::RunResult& run, const std::string& path) {
+  if (run.cases_size() == 0 && run.workload().empty() && run.run_id().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", path, "\" holds no ipclab run (write one with `ipclab run --out`)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> StorePath(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  return results::DefaultStorePath();
+}
+
+absl::StatusOr<std::vector<v1::RunResult>> ReadRunsFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int error = errno;
+    struct stat info;
+    if (stat(path.c_str(), &info) != 0) {
+      return absl::NotFoundError(absl::StrCat("no such file: \"", path, "\""));
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read \"", path, "\": ", strerror(error)));
+  }
+  std::stringstream contents;
+  contents << in.rdbuf();
+  const std::string json = contents.str();
+  std::vector<v1::RunResult> runs;
+  if (absl::StartsWith(absl::StripLeadingAsciiWhitespace(json), "[")) {
+    google::protobuf::ListValue list;
+    const auto status = google::protobuf::util::JsonStringToMessage(json, &list);
+    if (!status.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("\"", path, "\" is not valid JSON: ",
+                                                     std::string(status.message())));
+    }
+    for (const google::protobuf::Value& element : list.values()) {
+      std::string text;
+      (void)google::protobuf::util::MessageToJsonString(element, &text);
+      absl::StatusOr<v1::RunResult> run = results::RunResultFromJson(text);
+      if (!run.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat("\"", path, "\": ", run.status().message()));
+      }
+      IPCLAB_RETURN_IF_ERROR(CheckHoldsARun(*run, path));
+      runs.push_back(*std::move(run));
+    }
+    if (runs.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("\"", path, "\" holds an empty array"));
+    }
+    return runs;
+  }
+  absl::StatusOr<v1::RunResult> run = results::RunResultFromJson(json);
+  if (!run.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", path, "\": ", run.status().message()));
+  }
+  IPCLAB_RETURN_IF_ERROR(CheckHoldsARun(*run, path));
+  runs.push_back(*std::move(run));
+  return runs;
+}
+
+absl::StatusOr<results::ResultStore*> RunSource::Store() {
+  if (store_ == nullptr) {
+    IPCLAB_ASSIGN_OR_RETURN(std::string path, StorePath(db_flag_));
+    IPCLAB_ASSIGN_OR_RETURN(store_,
+                            results::ResultStore::Open(path, results::ResultStore::Mode::kReadWrite));
+  }
+  return store_.get();
+}
+
+absl::StatusOr<std::vector<v1::RunResult>> RunSource::Resolve(const std::string& spec) {
+  if (spec.empty()) return absl::InvalidArgumentError("an empty RUN argument");
+  absl::string_view tag = spec;
+  if (absl::ConsumePrefix(&tag, "tag:")) {
+    IPCLAB_ASSIGN_OR_RETURN(auto key_value, results::ParseTag(tag));
+    IPCLAB_ASSIGN_OR_RETURN(results::ResultStore * store, Store());
+    IPCLAB_ASSIGN_OR_RETURN(v1::RunResult run,
+                            store->LoadLatestWithTag(key_value.first, key_value.second));
+    return std::vector<v1::RunResult>{std::move(run)};
+  }
+  if (LooksLikeFile(spec)) return ReadRunsFile(spec);
+  IPCLAB_ASSIGN_OR_RETURN(results::ResultStore * store, Store());
+  IPCLAB_ASSIGN_OR_RETURN(v1::RunResult run, store->Load(spec));
+  return std::vector<v1::RunResult>{std::move(run)};
+}
+
+}  // namespace ipclab::client

@@ -1,0 +1,48 @@
+// Where `compare`, `gate`, `report` and `results` find runs. A RUN argument
+// is one of:
+//   - a JSON file written by `ipclab run --out` (one RunResult, or an array
+//     of them from --matrix or several servers): used when a file of that
+//     name exists, or the argument ends in ".json" or holds a '/';
+//   - tag:KEY=VALUE: the newest stored run carrying that tag;
+//   - a stored run id, or a prefix of one that only one run has.
+// The store is opened on first use, so file-only commands need no database.
+#ifndef IPCLAB_CLIENT_RUN_SOURCES_H_
+#define IPCLAB_CLIENT_RUN_SOURCES_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ipclab/v1/ipclab.pb.h"
+#include "results/store.h"
+
+namespace ipclab::client {
+
+// `flag` (--db) if given, else results::DefaultStorePath().
+absl::StatusOr<std::string> StorePath(const std::string& flag);
+
+// Reads a `run --out` file: one RunResult or an array of them.
+// INVALID_ARGUMENT naming the file for malformed JSON or JSON that holds no
+// run; NOT_FOUND when the file does not exist.
+absl::StatusOr<std::vector<v1::RunResult>> ReadRunsFile(const std::string& path);
+
+class RunSource final {
+ public:
+  // `db_flag`: the --db value ("" for the default database).
+  explicit RunSource(std::string db_flag) : db_flag_(std::move(db_flag)) {}
+
+  // The runs `spec` names (see above).
+  absl::StatusOr<std::vector<v1::RunResult>> Resolve(const std::string& spec);
+
+  // The store, opened (never created) on first use.
+  absl::StatusOr<results::ResultStore*> Store();
+
+ private:
+  std::string db_flag_;
+  std::unique_ptr<results::ResultStore> store_;
+};
+
+}  // namespace ipclab::client
+
+#endif  // IPCLAB_CLIENT_RUN_SOURCES_H_

@@ -1,0 +1,184 @@
+#include "results/store_schema.h"
+
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "results/case_metrics.h"
+#include "results/store.h"
+#include "results/store_sql.h"
+#include "workloads/status_macros.h"
+
+namespace ipclab::results::schema {
+namespace {
+
+constexpr char kVersion1[] = R"sql(
+CREATE TABLE runs (
+  run_id           TEXT PRIMARY KEY,
+  workload         TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  started_at_us    INTEGER NOT NULL,
+  finished_at_us   INTEGER NOT NULL,
+  stored_at_us     INTEGER NOT NULL,
+  label            TEXT NOT NULL,
+  server           TEXT NOT NULL,
+  hostname         TEXT NOT NULL,
+  kernel_release   TEXT NOT NULL,
+  thp_enabled      TEXT NOT NULL,
+  cpu_model        TEXT NOT NULL,
+  cpu_count        INTEGER NOT NULL,
+  case_count       INTEGER NOT NULL,
+  repetition_count INTEGER NOT NULL,
+  result           BLOB NOT NULL  -- ipclab.v1.RunResult, binary proto
+);
+CREATE INDEX runs_by_start ON runs (started_at_us);
+CREATE INDEX runs_by_workload ON runs (workload, started_at_us);
+CREATE TABLE run_tags (
+  run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  key    TEXT NOT NULL,
+  value  TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+CREATE INDEX run_tags_by_value ON run_tags (key, value);
+CREATE TABLE cases (
+  run_id     TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  case_index INTEGER NOT NULL,
+  name       TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  error      TEXT NOT NULL,
+  verdict    TEXT NOT NULL,  -- the expectations' overall verdict
+  PRIMARY KEY (run_id, case_index)
+);
+CREATE TABLE case_params (
+  run_id     TEXT NOT NULL,
+  case_index INTEGER NOT NULL,
+  name       TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  PRIMARY KEY (run_id, case_index, name),
+  FOREIGN KEY (run_id, case_index) REFERENCES cases (run_id, case_index) ON DELETE CASCADE
+);
+)sql";
+
+constexpr char kVersion2[] = R"sql(
+CREATE TABLE repetitions (
+  run_id                   TEXT NOT NULL,
+  case_index               INTEGER NOT NULL,
+  repetition               INTEGER NOT NULL,
+  headline_phase           TEXT NOT NULL,
+  wall_ns                  INTEGER,
+  throughput_bytes_per_sec REAL,
+  latency_p50_ns           REAL,
+  latency_p99_ns           REAL,
+  faults_per_page          REAL,
+  rss_growth_bytes         REAL,
+  PRIMARY KEY (run_id, case_index, repetition),
+  FOREIGN KEY (run_id, case_index) REFERENCES cases (run_id, case_index) ON DELETE CASCADE
+);
+)sql";
+
+absl::Status ApplyVersion1(sqlite3* db) { return sql::Exec(db, kVersion1, "creating schema 1"); }
+
+absl::Status ApplyVersion2(sqlite3* db) {
+  IPCLAB_RETURN_IF_ERROR(sql::Exec(db, kVersion2, "creating schema 2"));
+  // Fill the new table for the runs stored so far, from their bytes.
+  IPCLAB_ASSIGN_OR_RETURN(sql::Statement runs,
+                          sql::Statement::Prepare(db, "SELECT run_id, result FROM runs"));
+  for (;;) {
+    IPCLAB_ASSIGN_OR_RETURN(bool row, runs.Step());
+    if (!row) break;
+    v1::RunResult run;
+    if (!run.ParseFromString(runs.Blob(1))) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("migrating to schema 2: run ", runs.Text(0), " does not decode"));
+    }
+    run.set_run_id(runs.Text(0));
+    IPCLAB_RETURN_IF_ERROR(InsertRepetitionRows(db, run));
+  }
+  return absl::OkStatus();
+}
+
+const v1::PhaseResult* FindPhase(const v1::RepetitionResult& repetition, const std::string& name) {
+  for (const v1::PhaseResult& phase : repetition.phases()) {
+    if (phase.name() == name) return &phase;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const auto* const kMigrations = new std::vector<Migration>{
+      {1, "runs, tags, cases and parameters", ApplyVersion1},
+      {2, "per-repetition metrics", ApplyVersion2},
+  };
+  return *kMigrations;
+}
+
+absl::Status Migrate(sqlite3* db, int from_version, int to_version) {
+  for (const Migration& migration : Migrations()) {
+    if (migration.version <= from_version || migration.version > to_version) continue;
+    IPCLAB_RETURN_IF_ERROR(migration.apply(db));
+  }
+  return sql::Exec(db,
+                   absl::StrCat("PRAGMA application_id = ", kStoreApplicationId,
+                                "; PRAGMA user_version = ", to_version, ";"),
+                   "setting the schema version");
+}
+
+absl::Status InsertCaseRows(sqlite3* db, const v1::RunResult& run) {
+  IPCLAB_ASSIGN_OR_RETURN(
+      sql::Statement case_row,
+      sql::Statement::Prepare(db, "INSERT INTO cases VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  IPCLAB_ASSIGN_OR_RETURN(
+      sql::Statement param_row,
+      sql::Statement::Prepare(db, "INSERT INTO case_params VALUES (?1, ?2, ?3, ?4)"));
+  for (int index = 0; index < run.cases_size(); ++index) {
+    const v1::CaseResult& result = run.cases(index);
+    case_row.Reset();
+    case_row.Bind(1, run.run_id())
+        .Bind(2, int64_t{index})
+        .Bind(3, result.case_().name())
+        .Bind(4, v1::RunStatus_Name(result.status()))
+        .Bind(5, result.error())
+        .Bind(6, v1::Verdict_Name(result.verdict()));
+    IPCLAB_RETURN_IF_ERROR(case_row.Run("storing a case"));
+    for (const auto& [name, value] : result.case_().params()) {
+      param_row.Reset();
+      param_row.Bind(1, run.run_id()).Bind(2, int64_t{index}).Bind(3, name).Bind(4, value);
+      IPCLAB_RETURN_IF_ERROR(param_row.Run("storing a case parameter"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InsertRepetitionRows(sqlite3* db, const v1::RunResult& run) {
+  IPCLAB_ASSIGN_OR_RETURN(
+      sql::Statement row,
+      sql::Statement::Prepare(
+          db, "INSERT INTO repetitions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  static const char* const kKeys[] = {"throughput", "p50", "p99", "faults_per_page",
+                                      "rss_growth"};
+  const uint64_t page_size = run.host().page_size_bytes();
+  for (int index = 0; index < run.cases_size(); ++index) {
+    const v1::CaseResult& result = run.cases(index);
+    const std::string headline = HeadlinePhase(result);
+    int measured = 0;
+    for (const v1::RepetitionResult& repetition : result.repetitions()) {
+      if (repetition.warmup()) continue;
+      row.Reset();
+      row.Bind(1, run.run_id()).Bind(2, int64_t{index}).Bind(3, int64_t{measured++});
+      row.Bind(4, headline);
+      if (const v1::PhaseResult* phase = FindPhase(repetition, headline)) {
+        row.Bind(5, int64_t{phase->wall_ns()});
+      }
+      for (int k = 0; k < 5; ++k) {
+        std::optional<double> value =
+            RepetitionValue(result, repetition, *FindCaseMetric(kKeys[k]), page_size);
+        if (value.has_value()) row.Bind(6 + k, *value);
+      }
+      IPCLAB_RETURN_IF_ERROR(row.Run("storing a repetition"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ipclab::results::schema
