@@ -223,7 +223,7 @@ TEST_F(CliWithServer, ProgressLineIsClearedBeforeTheEnd) {
   Outcome outcome = RunCli(SmallPipeRun({"--server", address(), "--format", "json"}));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_THAT(outcome.err, HasSubstr("\rconnecting"));
-  EXPECT_THAT(outcome.err, HasSubstr("\r[case 1/1 total_bytes=1MiB] rep 1/1 "));
+  EXPECT_THAT(outcome.err, HasSubstr("\r[case 1/1 pipe] rep 1/1 "));
   ASSERT_GE(outcome.err.size(), 4u);
   EXPECT_EQ(outcome.err.substr(outcome.err.size() - 4), "\r\x1b[K");
 }
@@ -273,9 +273,12 @@ TEST_F(CliWithServer, FailedRunPrintsItsResultAndExits4) {
 // The default matrix with its transfers cut to 128 KiB (-p overrides the
 // matrix's total_bytes), so all of it runs in about a second.
 std::vector<std::string> SmallMatrixRun(std::vector<std::string> more) {
-  std::vector<std::string> args = {"run", "--matrix",           "default",
-                                   "-p",  "total_bytes=128KiB", "--repetitions",
-                                   "1",   "--warmup",           "0"};
+  // Small sizes: -p applies to the matrix's workloads that take the parameter.
+  std::vector<std::string> args = {"run",         "--matrix",          "default",
+                                   "-p",          "total_bytes=128KiB", "-p",
+                                   "message_size=4KiB", "-p",         "region_bytes=4MiB",
+                                   "--repetitions", "1",              "--warmup",
+                                   "0"};
   args.insert(args.end(), more.begin(), more.end());
   return args;
 }
@@ -284,13 +287,17 @@ TEST_F(CliWithServer, MatrixRunsEveryRequestAsOneJsonArray) {
   Outcome outcome = RunCli(SmallMatrixRun({"--server", address(), "--format", "json", "-q"}));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   std::vector<v1::RunResult> results = ParseResultArray(outcome.out);
-  ASSERT_EQ(results.size(), 4u);
-  const std::vector<std::string> workloads = {"pipe", "shm_posix", "pipe", "shm_posix"};
+  const std::vector<std::string> workloads = {
+      "pipe",     "pipe",     "unix_socket", "unix_socket", "shm_posix",  "shm_posix",
+      "shm_sysv", "shm_sysv", "mmap_file",   "mmap_file",   "page_fault", "page_fault",
+      "cow_private"};
+  ASSERT_EQ(results.size(), workloads.size());
   for (size_t i = 0; i < results.size(); ++i) {
     const v1::RunResult& result = results[i];
     EXPECT_EQ(result.workload(), workloads[i]);
     EXPECT_EQ(result.status(), v1::SUCCEEDED) << result.error();
-    // placement same,cross on a host with two CPUs, else same only.
+    if (result.request().params().count("mode") == 0) continue;
+    // Transfers: placement same,cross on a host with two CPUs, else same only.
     std::vector<std::string> placements;
     for (const v1::CaseResult& c : result.cases())
       placements.push_back(c.case_().params().at("placement"));
@@ -299,13 +306,22 @@ TEST_F(CliWithServer, MatrixRunsEveryRequestAsOneJsonArray) {
   }
 }
 
+TEST_F(CliWithServer, MatrixRefusesAParameterNoneOfItsWorkloadsTakes) {
+  Outcome outcome = RunCli({"run", "--matrix", "default", "-p", "colour=blue", "--server",
+                            address(), "-q"});
+  EXPECT_EQ(outcome.exit_code, 2);
+  EXPECT_THAT(outcome.err, HasSubstr("unknown parameter \"colour\": no workload of matrix default"));
+  EXPECT_THAT(outcome.out, ::testing::IsEmpty());
+}
+
 TEST_F(CliWithServer, MatrixPrintsOneComparisonWithItsPhases) {
   Outcome outcome = RunCli(SmallMatrixRun({"--server", address(), "-q"}));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_THAT(outcome.out, HasSubstr("vs best"));
   EXPECT_THAT(outcome.out, HasSubstr("measured repetition per case, no warm-up"));
   // One block per (run, case) in the per-phase section.
-  EXPECT_THAT(outcome.out, HasSubstr("#4 shm_posix"));
+  EXPECT_THAT(outcome.out, HasSubstr("#5 shm_posix"));
+  EXPECT_THAT(outcome.out, HasSubstr("write phase"));
   EXPECT_THAT(outcome.out, HasSubstr("steady"));
 }
 

@@ -1,5 +1,6 @@
 #include "client/compare_command.h"
 
+#include <future>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -22,17 +23,31 @@ struct Sides {
   std::vector<v1::RunResult> candidate;
 };
 
+// Both sides' runs. Files are parsed in parallel (the proto3 JSON parser
+// takes about a second for a 100-case, 30-repetition run); stored runs are
+// read one after another from the one database connection.
 absl::StatusOr<Sides> LoadSides(const std::string& db, const std::vector<std::string>& base,
                                 const std::vector<std::string>& candidate) {
+  std::vector<std::string> specs = base;
+  specs.insert(specs.end(), candidate.begin(), candidate.end());
+  std::vector<std::future<absl::StatusOr<std::vector<v1::RunResult>>>> files(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (IsFileSpec(specs[i])) files[i] = std::async(std::launch::async, ReadRunsFile, specs[i]);
+  }
   RunSource source(db);
   Sides sides;
-  for (const auto& [specs, runs] : {std::make_pair(&base, &sides.base),
-                                    std::make_pair(&candidate, &sides.candidate)}) {
-    for (const std::string& spec : *specs) {
-      IPCLAB_ASSIGN_OR_RETURN(std::vector<v1::RunResult> resolved, source.Resolve(spec));
-      for (v1::RunResult& run : resolved) runs->push_back(std::move(run));
+  absl::Status first_error;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    absl::StatusOr<std::vector<v1::RunResult>> resolved =
+        files[i].valid() ? files[i].get() : source.Resolve(specs[i]);
+    if (!resolved.ok()) {
+      if (first_error.ok()) first_error = resolved.status();
+      continue;
     }
+    std::vector<v1::RunResult>& side = i < base.size() ? sides.base : sides.candidate;
+    for (v1::RunResult& run : *resolved) side.push_back(std::move(run));
   }
+  if (!first_error.ok()) return first_error;
   return sides;
 }
 
@@ -48,10 +63,10 @@ absl::StatusOr<results::CompareOptions> Options(absl::string_view flag,
 
 absl::Status CheckSomethingInCommon(const results::Comparison& comparison) {
   if (!comparison.cases.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "the two sides have no case in common (", comparison.only_in_base.size(), " only in the base, ",
-      comparison.only_in_candidate.size(),
-      " only in the candidate); cases match by the parameters they sweep"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("the two sides have no case in common (", comparison.only_in_base.size(),
+                   " only in the base, ", comparison.only_in_candidate.size(),
+                   " only in the candidate); cases match by the parameters they sweep"));
 }
 
 }  // namespace

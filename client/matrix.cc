@@ -1,5 +1,6 @@
 #include "client/matrix.h"
 
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -13,46 +14,71 @@ struct ParamValue {
   const char* value;
 };
 
-// One row of a matrix: a workload and its fixed parameters. Placement is
-// added per host (see MatrixRequests).
+struct SweepValues {
+  const char* name;
+  std::vector<const char*> values;
+};
+
+// One row of a matrix: a workload, its fixed parameters and its sweeps.
+// Placement (same,cross when the host allows two CPUs) is added per host to
+// the rows that move bytes between two processes (see MatrixRequests).
 struct MatrixEntry {
   const char* workload;
   std::vector<ParamValue> params;
+  std::vector<SweepValues> sweeps;
+  bool sweep_placement = true;
 };
 
-// The default comparison. Sizes are chosen so the whole matrix (8 cases with
-// placement same,cross; 5 measured + 1 warm-up repetitions each) finishes in
-// under 30 s on a 2-CPU host (measured: 25 s on a 2-vCPU virtual machine):
-// - stream: 256 MiB in 64 KiB messages, long enough (20-250 ms per
-//   repetition) that the steady phase dominates process start-up;
-// - pingpong: 64-byte messages, 50,000 round trips (3,200,000 bytes). A round
-//   trip costs two wake-ups: ~4 us on one CPU, 13-40 us across CPUs on a
-//   virtual machine, so a cross-CPU repetition takes up to ~2 s and the
-//   pingpong half dominates the matrix. 100,000 round trips would double it.
-// shm_posix uses `sync=futex` explicitly: `spin` with both roles on one CPU
+// The default comparison: every transport streaming 4 KiB, 64 KiB and 1 MiB
+// messages and ping-ponging 64-byte ones, at placement same and cross, plus
+// the page-fault variants and copy-on-write. Sizes are chosen so the whole
+// matrix (5 measured + 1 warm-up repetitions per case) stays under 60 s on a
+// 2-CPU host:
+// - stream: 64 MiB per repetition, enough that the steady phase dominates
+//   process start-up even at 4 GB/s;
+// - pingpong: 64-byte messages, 10,000 round trips (~4 us on one CPU, 13-40 us
+//   across CPUs on a virtual machine). The rings shrink to 64 KiB so the warm
+//   phase (one pass through the ring) stays short.
+// The shared-memory rings use `sync=futex`: `spin` with both roles on one CPU
 // would measure the scheduler's time slice, not the ring.
-constexpr char kStreamMessage[] = "64KiB";
-constexpr char kStreamTotal[] = "256MiB";
+constexpr char kStreamTotal[] = "64MiB";
 constexpr char kPingpongMessage[] = "64";
-constexpr char kPingpongTotal[] = "3200000";
+constexpr char kPingpongTotal[] = "640000";
+constexpr char kPingpongRing[] = "64KiB";
 
 const std::vector<MatrixEntry>& DefaultMatrix() {
-  static const auto* const kEntries = new std::vector<MatrixEntry>{
-      {"pipe",
-       {{"mode", "stream"}, {"message_size", kStreamMessage}, {"total_bytes", kStreamTotal}}},
-      {"shm_posix",
-       {{"mode", "stream"},
-        {"message_size", kStreamMessage},
-        {"total_bytes", kStreamTotal},
-        {"sync", "futex"}}},
-      {"pipe",
-       {{"mode", "pingpong"}, {"message_size", kPingpongMessage}, {"total_bytes", kPingpongTotal}}},
-      {"shm_posix",
-       {{"mode", "pingpong"},
-        {"message_size", kPingpongMessage},
-        {"total_bytes", kPingpongTotal},
-        {"sync", "futex"}}},
-  };
+  static const auto* const kEntries = [] {
+    auto* entries = new std::vector<MatrixEntry>;
+    const SweepValues sizes{"message_size", {"4KiB", "64KiB", "1MiB"}};
+    for (const char* transport : {"pipe", "unix_socket", "shm_posix", "shm_sysv", "mmap_file"}) {
+      const std::string name = transport;
+      const bool ring = name == "shm_posix" || name == "shm_sysv" || name == "mmap_file";
+      MatrixEntry stream{transport, {{"mode", "stream"}, {"total_bytes", kStreamTotal}}, {sizes}};
+      MatrixEntry pingpong{transport,
+                           {{"mode", "pingpong"},
+                            {"message_size", kPingpongMessage},
+                            {"total_bytes", kPingpongTotal}},
+                           {}};
+      if (ring) {
+        stream.params.push_back({"sync", "futex"});
+        pingpong.params.push_back({"sync", "futex"});
+        pingpong.params.push_back({"ring_bytes", kPingpongRing});
+      }
+      entries->push_back(std::move(stream));
+      entries->push_back(std::move(pingpong));
+    }
+    // Anonymous faults: 4 KiB pages vs THP, write vs read (zero page) vs
+    // read then write; and MAP_POPULATE paying in setup.
+    entries->push_back({"page_fault",
+                        {},
+                        {{"access", {"write", "read", "read_then_write"}},
+                         {"huge_pages", {"none", "thp"}}},
+                        false});
+    entries->push_back({"page_fault", {{"access", "write"}, {"populate", "true"}}, {}, false});
+    // Copy-on-write after fork: anonymous vs file-backed private mappings.
+    entries->push_back({"cow_private", {}, {{"backing", {"anon", "file"}}}, false});
+    return entries;
+  }();
   return *kEntries;
 }
 
@@ -74,13 +100,20 @@ absl::StatusOr<std::vector<v1::RunRequest>> MatrixRequests(absl::string_view nam
     for (const ParamValue& param : entry.params) {
       (*request.mutable_params())[param.name] = param.value;
     }
-    if (two_cpus) {
-      v1::Sweep* placement = request.add_sweeps();
-      placement->set_name("placement");
-      placement->add_values("same");
-      placement->add_values("cross");
-    } else {
-      (*request.mutable_params())["placement"] = "same";
+    for (const SweepValues& values : entry.sweeps) {
+      v1::Sweep* sweep = request.add_sweeps();
+      sweep->set_name(values.name);
+      for (const char* value : values.values) sweep->add_values(value);
+    }
+    if (entry.sweep_placement) {
+      if (two_cpus) {
+        v1::Sweep* placement = request.add_sweeps();
+        placement->set_name("placement");
+        placement->add_values("same");
+        placement->add_values("cross");
+      } else {
+        (*request.mutable_params())["placement"] = "same";
+      }
     }
     requests.push_back(std::move(request));
   }

@@ -1,8 +1,9 @@
 // Named run matrices: a fixed list of RunRequests that together answer one
 // question, run one after another through one server and printed as one
-// comparison table. `default` is the comparison of the foundation issue:
-// pipe vs shm_posix, streaming 64 KiB messages and ping-ponging 64-byte
-// messages, on one CPU and (if the host allows two) across two CPUs.
+// comparison table. `default` compares every transport (pipe, unix_socket,
+// shm_posix, shm_sysv, mmap_file) streaming 4 KiB, 64 KiB and 1 MiB messages
+// and ping-ponging 64-byte ones, on one CPU and (if the host allows two)
+// across two CPUs, plus the page_fault variants and cow_private.
 #ifndef IPCLAB_CLIENT_MATRIX_H_
 #define IPCLAB_CLIENT_MATRIX_H_
 

@@ -25,8 +25,7 @@ ExitCode ReportCommand(const ReportCommandOptions& options, const CommandIo& io)
   }
   results::ReportOptions report;
   report.title = options.title;
-  report.generated_at =
-      absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::Now(), absl::UTCTimeZone());
+  report.generated_at = absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::Now(), absl::UTCTimeZone());
   std::ostringstream html;
   results::PrintHtmlReport(runs, report, &html);
   if (to_stdout) {

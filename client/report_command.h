@@ -15,7 +15,7 @@ namespace ipclab::client {
 struct ReportCommandOptions {
   std::vector<std::string> runs;  // ids, prefixes, tag:K=V or files (run_sources.h)
   std::string db;
-  std::string html_file;          // written whole or not at all; "-" : stdout
+  std::string html_file;  // written whole or not at all; "-" : stdout
   std::string title = "ipclab report";
 };
 

@@ -38,7 +38,8 @@ constexpr char kCompareFooter[] =
 
 constexpr char kGateFooter[] =
     "\nFails (exit 1) when a metric regressed beyond --max-regression with confidence: the\n"
-    "whole 95% CI of the change lies beyond the limit and Mann-Whitney p < 0.05. Passes\n"
+    "whole 95% CI of the change lies beyond the limit and Mann-Whitney p < 0.05 (Holm-\n"
+    "corrected over all the gate's checks, so many cases do not add false alarms). Passes\n"
     "(exit 0) when every regression the CI allows stays within the limit (and there are\n"
     "enough repetitions for the test to decide). Otherwise inconclusive (exit 3:\n"
     "too few repetitions - at least 4 per side - or too much variation; the summary says how\n"
@@ -84,9 +85,10 @@ ResultsCli::ResultsCli(CLI::App* app) {
 
   list_ = results_->add_subcommand("list", "List stored runs, newest first");
   AddDb(list_, &list_options_.db);
-  list_->add_option("--filter", list_options_.filters,
-                    "workload=NAME, label=TEXT, tag:KEY=VALUE, status=succeeded|failed, "
-                    "since=2024-05-01|7d|12h (repeatable; all must hold)")
+  list_
+      ->add_option("--filter", list_options_.filters,
+                   "workload=NAME, label=TEXT, tag:KEY=VALUE, status=succeeded|failed, "
+                   "since=2024-05-01|7d|12h (repeatable; all must hold)")
       ->allow_extra_args(false)
       ->type_name("TERM");
   list_->add_option("--limit", list_options_.limit, "Show the newest N only")
@@ -107,9 +109,10 @@ ResultsCli::ResultsCli(CLI::App* app) {
   export_->add_option("RUN", export_options_.run, "Run id, prefix, tag:KEY=VALUE or JSON file")
       ->required();
   AddDb(export_, &export_options_.db);
-  export_->add_option("--format", export_options_.format,
-                      "json (proto3 JSON), csv, gbench (Google Benchmark JSON, for compare.py), "
-                      "bmf (Bencher Metric Format)")
+  export_
+      ->add_option("--format", export_options_.format,
+                   "json (proto3 JSON), csv, gbench (Google Benchmark JSON, for compare.py), "
+                   "bmf (Bencher Metric Format)")
       ->check(CLI::IsMember({"json", "csv", "gbench", "bmf"}))
       ->capture_default_str();
   export_->add_option("--out", export_options_.out_file, "Write to FILE instead of stdout")
@@ -122,33 +125,40 @@ ResultsCli::ResultsCli(CLI::App* app) {
   compare_->add_option("--format", compare_options_.format, "Output format")
       ->check(CLI::IsMember({"table", "json", "markdown"}))
       ->capture_default_str();
-  compare_->add_option("--threshold", compare_options_.threshold,
-                       "The change that matters, e.g. 5% or 0.05")
+  compare_
+      ->add_option("--threshold", compare_options_.threshold,
+                   "The change that matters, e.g. 5% or 0.05")
       ->capture_default_str();
-  compare_->add_option("--metric", compare_options_.metrics,
-                       "Metrics to compare, comma-separated (default: all)")
+  compare_
+      ->add_option("--metric", compare_options_.metrics,
+                   "Metrics to compare, comma-separated (default: all)")
       ->type_name("LIST");
   compare_->footer(std::string(kCompareFooter) + kRunArgumentHelp);
 
   gate_ = app->add_subcommand("gate", "Fail on a significant regression (for CI)");
-  gate_->add_option("--baseline", gate_options_.baseline,
-                    "Baseline RUN (repeatable: runs of one configuration are pooled)")
+  gate_
+      ->add_option("--baseline", gate_options_.baseline,
+                   "Baseline RUN (repeatable: runs of one configuration are pooled)")
       ->required()
       ->allow_extra_args(false);
-  gate_->add_option("--candidate", gate_options_.candidate,
-                    "Candidate RUN (repeatable: runs of one configuration are pooled)")
+  gate_
+      ->add_option("--candidate", gate_options_.candidate,
+                   "Candidate RUN (repeatable: runs of one configuration are pooled)")
       ->required()
       ->allow_extra_args(false);
   AddDb(gate_, &gate_options_.db);
-  gate_->add_option("--max-regression", gate_options_.max_regression,
-                    "Largest regression allowed, e.g. 5% or 0.05")
+  gate_
+      ->add_option("--max-regression", gate_options_.max_regression,
+                   "Largest regression allowed, e.g. 5% or 0.05")
       ->capture_default_str();
-  gate_->add_option("--metric", gate_options_.metrics,
-                    "Metrics to gate on, comma-separated: throughput,p50,p99,faults_per_page,"
-                    "rss_growth (default: all)")
+  gate_
+      ->add_option("--metric", gate_options_.metrics,
+                   "Metrics to gate on, comma-separated: throughput,p50,p99,faults_per_page,"
+                   "rss_growth (default: all)")
       ->type_name("LIST");
-  gate_->add_option("--markdown", gate_options_.markdown_file,
-                    "Write the Markdown summary to FILE instead of stdout")
+  gate_
+      ->add_option("--markdown", gate_options_.markdown_file,
+                   "Write the Markdown summary to FILE instead of stdout")
       ->type_name("FILE");
   gate_->add_option("--junit", gate_options_.junit_file, "Also write JUnit XML to FILE")
       ->type_name("FILE");

@@ -21,11 +21,11 @@
 namespace ipclab::client {
 namespace {
 
+using results::testing::MakeSyntheticRun;
+using results::testing::SyntheticCase;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
-using results::testing::MakeSyntheticRun;
-using results::testing::SyntheticCase;
 
 struct Outcome {
   int exit_code;
@@ -70,9 +70,7 @@ class ResultsCliTest : public ::testing::Test {
     directory_ = pattern;
     db_ = directory_ + "/results.db";
   }
-  void TearDown() override {
-    ASSERT_EQ(system(("rm -rf '" + directory_ + "'").c_str()), 0);
-  }
+  void TearDown() override { ASSERT_EQ(system(("rm -rf '" + directory_ + "'").c_str()), 0); }
 
   std::string Write(const std::string& name, const std::string& contents) {
     const std::string path = directory_ + "/" + name;
@@ -122,13 +120,14 @@ TEST_F(ResultsCliTest, ListShowAndExportStoredRuns) {
   EXPECT_THAT(show.out, HasSubstr("pipe  run aaaa111122223333"));
   EXPECT_THAT(show.out, HasSubstr("tags commit=abc"));
 
-  Outcome gbench = RunCli({"results", "export", "tag:commit=def", "--db", db_, "--format", "gbench"});
+  Outcome gbench =
+      RunCli({"results", "export", "tag:commit=def", "--db", db_, "--format", "gbench"});
   ASSERT_EQ(gbench.exit_code, 0) << gbench.err;
   EXPECT_THAT(gbench.out, HasSubstr("\"benchmarks\""));
   EXPECT_THAT(gbench.out, HasSubstr("shm_posix"));
   const std::string bmf_file = directory_ + "/out.bmf.json";
-  Outcome bmf = RunCli({"results", "export", "aaaa", "--db", db_, "--format", "bmf", "--out",
-                        bmf_file});
+  Outcome bmf =
+      RunCli({"results", "export", "aaaa", "--db", db_, "--format", "bmf", "--out", bmf_file});
   ASSERT_EQ(bmf.exit_code, 0) << bmf.err;
   EXPECT_THAT(bmf.out, IsEmpty());
   EXPECT_THAT(Read(bmf_file), HasSubstr("bytes-per-second"));
@@ -164,8 +163,8 @@ TEST_F(ResultsCliTest, GateExitCodes) {
 
   const std::string markdown = directory_ + "/summary.md";
   const std::string junit = directory_ + "/gate.xml";
-  Outcome failed = RunCli({"gate", "--baseline", base, "--candidate", worse, "--markdown", markdown,
-                           "--junit", junit});
+  Outcome failed = RunCli(
+      {"gate", "--baseline", base, "--candidate", worse, "--markdown", markdown, "--junit", junit});
   EXPECT_EQ(failed.exit_code, 1) << failed.err;
   EXPECT_THAT(failed.out, HasSubstr("ipclab gate: fail"));
   EXPECT_THAT(Read(markdown), HasSubstr("## ipclab gate: FAILED"));
@@ -217,9 +216,9 @@ TEST_F(ResultsCliTest, UnusableInputExitsTwoAndChangesNothing) {
   EXPECT_EQ(Read(db_), before);
 
   EXPECT_EQ(RunCli({"results", "list", "--db", directory_ + "/absent.db"}).exit_code, 2);
-  EXPECT_EQ(RunCli({"gate", "--baseline", base, "--candidate", base, "--max-regression", "5"})
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      RunCli({"gate", "--baseline", base, "--candidate", base, "--max-regression", "5"}).exit_code,
+      2);
   EXPECT_EQ(RunCli({"compare", base, base, "--metric", "speed"}).exit_code, 2);
   EXPECT_EQ(RunCli({"results", "list", "--db", db_, "--filter", "colour=blue"}).exit_code, 2);
   EXPECT_EQ(RunCli({"run", "pipe", "--tag", "no-equals-sign", "--no-store"}).exit_code, 2);

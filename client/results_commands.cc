@@ -18,8 +18,7 @@ namespace {
 
 std::string TimeText(int64_t unix_us) {
   if (unix_us == 0) return "-";
-  return absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixMicros(unix_us),
-                          absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixMicros(unix_us), absl::UTCTimeZone());
 }
 
 std::string TagsText(const results::Tags& tags) {

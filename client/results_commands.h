@@ -16,7 +16,7 @@ namespace ipclab::client {
 
 // How `ipclab run` stores its results (--db, --no-store, --tag).
 struct StoreFlags {
-  std::string db;                 // "" : the default database
+  std::string db;  // "" : the default database
   bool no_store = false;
   std::vector<std::string> tags;  // KEY=VALUE
 };
@@ -34,7 +34,7 @@ struct ResultsListOptions {
   std::string db;
   std::vector<std::string> filters;  // see results::ParseRunFilter
   int limit = 0;
-  std::string format = "table";      // table | json
+  std::string format = "table";  // table | json
 };
 
 // One line per stored run, newest first: id, start time (UTC), workload,
@@ -43,8 +43,8 @@ ExitCode ResultsListCommand(const ResultsListOptions& options, const CommandIo& 
 
 struct ResultsShowOptions {
   std::string db;
-  std::string run;                // id, prefix, tag:K=V or file
-  std::string format = "table";   // table | json | csv
+  std::string run;               // id, prefix, tag:K=V or file
+  std::string format = "table";  // table | json | csv
 };
 
 // The run as `ipclab run` printed it, with its tags.

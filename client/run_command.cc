@@ -1,5 +1,8 @@
 #include "client/run_command.h"
 
+#include <map>
+#include <set>
+
 #include <signal.h>
 #include <string.h>
 
@@ -41,6 +44,19 @@ absl::StatusOr<v1::HostInfo> FetchHostInfo(Connection& connection, InterruptCanc
   return host;
 }
 
+absl::StatusOr<v1::ListWorkloadsResponse> FetchCatalog(Connection& connection,
+                                                      InterruptCanceller* canceller) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + kHostInfoDeadline);
+  ScopedCancellation cancellation(canceller, &context);
+  v1::ListWorkloadsResponse catalog;
+  const grpc::Status status =
+      connection.stub().ListWorkloads(&context, v1::ListWorkloadsRequest(), &catalog);
+  if (canceller->interrupted()) return absl::CancelledError("cancelled");
+  if (!status.ok()) return FromGrpcStatus(status);
+  return catalog;
+}
+
 // The requests to send to this server: the one built from the command line,
 // or the matrix for this server's host with the user's flags applied.
 absl::StatusOr<std::vector<v1::RunRequest>> RequestsFor(const RunOptions& options,
@@ -52,10 +68,28 @@ absl::StatusOr<std::vector<v1::RunRequest>> RequestsFor(const RunOptions& option
     return std::vector<v1::RunRequest>{std::move(request)};
   }
   IPCLAB_ASSIGN_OR_RETURN(v1::HostInfo host, FetchHostInfo(connection, canceller));
+  IPCLAB_ASSIGN_OR_RETURN(v1::ListWorkloadsResponse catalog, FetchCatalog(connection, canceller));
   IPCLAB_ASSIGN_OR_RETURN(std::vector<v1::RunRequest> requests,
                           MatrixRequests(options.matrix, host));
+  // A matrix mixes workloads: -p/--sweep go to those that take the parameter;
+  // a name none of them takes is a usage error, as for a single workload.
+  std::map<std::string, int> not_taken;
   for (v1::RunRequest& request : requests) {
-    IPCLAB_RETURN_IF_ERROR(ApplyRunFlags(options.flags, &request));
+    std::set<std::string> accepted;
+    for (const v1::WorkloadSpec& spec : catalog.workloads()) {
+      if (spec.name() != request.workload()) continue;
+      for (const v1::ParamSpec& param : spec.params()) accepted.insert(param.name());
+    }
+    std::set<std::string> unused;
+    IPCLAB_RETURN_IF_ERROR(ApplyRunFlagsWhereAccepted(options.flags, accepted, &request, &unused));
+    for (const std::string& name : unused) ++not_taken[name];
+  }
+  for (const auto& [name, count] : not_taken) {
+    if (count == static_cast<int>(requests.size())) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown parameter \"", name,
+                                                     "\": no workload of matrix ", options.matrix,
+                                                     " takes it (see `ipclab list`)"));
+    }
   }
   return requests;
 }

@@ -63,14 +63,24 @@ absl::StatusOr<v1::Sweep> ParseSweepFlag(absl::string_view text) {
   return sweep;
 }
 
-absl::Status ApplyRunFlags(const RunFlags& flags, v1::RunRequest* request) {
+namespace {
+
+// `accepted` null: every name applies.
+absl::Status ApplyFlags(const RunFlags& flags, const std::set<std::string>* accepted,
+                        v1::RunRequest* request, std::set<std::string>* unused) {
   std::set<std::string> given;  // names the user set, to refuse duplicates
+  auto applies = [&](const std::string& name) {
+    if (accepted == nullptr || accepted->count(name) > 0) return true;
+    if (unused != nullptr) unused->insert(name);
+    return false;
+  };
   for (const std::string& text : flags.params) {
     IPCLAB_ASSIGN_OR_RETURN(ParamAssignment param, ParseParamFlag(text));
     if (!given.insert(param.name).second) {
       return absl::InvalidArgumentError(
           absl::StrCat("parameter ", param.name, " is given more than once"));
     }
+    if (!applies(param.name)) continue;
     RemoveSweep(param.name, request);
     (*request->mutable_params())[param.name] = param.value;
   }
@@ -80,6 +90,7 @@ absl::Status ApplyRunFlags(const RunFlags& flags, v1::RunRequest* request) {
       return absl::InvalidArgumentError(
           absl::StrCat("parameter ", sweep.name(), " is given more than once (-p or --sweep)"));
     }
+    if (!applies(sweep.name())) continue;
     request->mutable_params()->erase(sweep.name());
     RemoveSweep(sweep.name(), request);
     *request->add_sweeps() = std::move(sweep);
@@ -92,6 +103,18 @@ absl::Status ApplyRunFlags(const RunFlags& flags, v1::RunRequest* request) {
   if (flags.verify) request->set_verify(true);
   if (!flags.label.empty()) request->set_label(flags.label);
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ApplyRunFlags(const RunFlags& flags, v1::RunRequest* request) {
+  return ApplyFlags(flags, nullptr, request, nullptr);
+}
+
+absl::Status ApplyRunFlagsWhereAccepted(const RunFlags& flags,
+                                        const std::set<std::string>& accepted,
+                                        v1::RunRequest* request, std::set<std::string>* unused) {
+  return ApplyFlags(flags, &accepted, request, unused);
 }
 
 absl::StatusOr<v1::RunRequest> BuildRunRequest(absl::string_view workload, const RunFlags& flags) {

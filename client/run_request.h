@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,13 @@ absl::StatusOr<v1::RunRequest> BuildRunRequest(absl::string_view workload, const
 // that name, a user --sweep replaces the predefined value or sweep of that
 // name, other predefined entries stay. Same errors as BuildRunRequest.
 absl::Status ApplyRunFlags(const RunFlags& flags, v1::RunRequest* request);
+
+// For matrices: -p and --sweep apply only to the requests whose workload takes
+// that parameter (`accepted` holds its parameter names); the other flags apply
+// to all. Names that no request accepts are added to `unused`.
+absl::Status ApplyRunFlagsWhereAccepted(const RunFlags& flags,
+                                        const std::set<std::string>& accepted,
+                                        v1::RunRequest* request, std::set<std::string>* unused);
 
 }  // namespace ipclab::client
 

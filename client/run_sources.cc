@@ -35,6 +35,10 @@ absl::Status CheckHoldsARun(const v1::RunResult& run, const std::string& path) {
 
 }  // namespace
 
+bool IsFileSpec(const std::string& spec) {
+  return !absl::StartsWith(spec, "tag:") && LooksLikeFile(spec);
+}
+
 absl::StatusOr<std::string> StorePath(const std::string& flag) {
   if (!flag.empty()) return flag;
   return results::DefaultStorePath();
@@ -59,8 +63,8 @@ absl::StatusOr<std::vector<v1::RunResult>> ReadRunsFile(const std::string& path)
     google::protobuf::ListValue list;
     const auto status = google::protobuf::util::JsonStringToMessage(json, &list);
     if (!status.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("\"", path, "\" is not valid JSON: ",
-                                                     std::string(status.message())));
+      return absl::InvalidArgumentError(
+          absl::StrCat("\"", path, "\" is not valid JSON: ", std::string(status.message())));
     }
     for (const google::protobuf::Value& element : list.values()) {
       std::string text;
@@ -89,8 +93,8 @@ absl::StatusOr<std::vector<v1::RunResult>> ReadRunsFile(const std::string& path)
 absl::StatusOr<results::ResultStore*> RunSource::Store() {
   if (store_ == nullptr) {
     IPCLAB_ASSIGN_OR_RETURN(std::string path, StorePath(db_flag_));
-    IPCLAB_ASSIGN_OR_RETURN(store_,
-                            results::ResultStore::Open(path, results::ResultStore::Mode::kReadWrite));
+    IPCLAB_ASSIGN_OR_RETURN(
+        store_, results::ResultStore::Open(path, results::ResultStore::Mode::kReadWrite));
   }
   return store_.get();
 }

@@ -27,6 +27,9 @@ absl::StatusOr<std::string> StorePath(const std::string& flag);
 // run; NOT_FOUND when the file does not exist.
 absl::StatusOr<std::vector<v1::RunResult>> ReadRunsFile(const std::string& path);
 
+// True when Resolve() reads `spec` as a file (not tag:, not an id).
+bool IsFileSpec(const std::string& spec);
+
 class RunSource final {
  public:
   // `db_flag`: the --db value ("" for the default database).

@@ -120,7 +120,7 @@ TEST_F(StreamRunTest, ReturnsTheFinishedResultAndReportsProgress) {
   // worker's phases (the server may merge progress events, so no exact list).
   ASSERT_FALSE(texts.empty());
   EXPECT_EQ(texts.front(), "submitted");
-  EXPECT_THAT(texts, Contains(StartsWith("[case 1/1 total_bytes=1MiB] rep 1/1 ")));
+  EXPECT_THAT(texts, Contains(StartsWith("[case 1/1 pipe] rep 1/1 ")));
   EXPECT_THAT(texts, Not(Contains(HasSubstr("queued"))));
 }
 
@@ -180,7 +180,7 @@ TEST_F(StreamRunTest, ASecondRunWaitsInTheQueueWhileTheFirstRuns) {
   EXPECT_EQ(second->status(), v1::SUCCEEDED) << second->error();
   ASSERT_FALSE(texts.empty());
   EXPECT_EQ(texts.front(), "queued: position 1");
-  EXPECT_THAT(texts, Contains(StartsWith("[case 1/1 total_bytes=1MiB] rep 1/1 ")));
+  EXPECT_THAT(texts, Contains(StartsWith("[case 1/1 pipe] rep 1/1 ")));
 }
 
 TEST_F(StreamRunTest, ServerRefusalKeepsItsCodeAndMessage) {
@@ -213,14 +213,16 @@ TEST_F(StreamRunTest, InterruptCancelsTheRunOnTheServer) {
   // The server saw the cancellation: it killed the worker ...
   EXPECT_TRUE(server_testing::WaitFor([&] { return server_testing::ProcessGone(workers[0]); }));
   canceller->reset();
-  // ... and is free at once: the next run is not queued behind the first.
-  std::vector<std::string> texts;
+  // ... and serves the next run. (It may still be finishing the cancelled
+  // one for a moment on a loaded machine, so a brief queue position is fine;
+  // what matters is that the 5 x 1 GiB run is not completed first.)
+  const auto started = std::chrono::steady_clock::now();
   absl::StatusOr<v1::RunResult> next =
       StreamRun(*stub_, Request("pipe", {{"total_bytes", "1MiB"}}), "embedded", nullptr,
-                [&](const std::string& text) { texts.push_back(text); });
+                [](const std::string&) {});
   ASSERT_TRUE(next.ok()) << next.status();
   EXPECT_EQ(next->status(), v1::SUCCEEDED) << next->error();
-  EXPECT_THAT(texts, Not(Contains(HasSubstr("queued"))));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
 }
 
 // A peer that breaks the protocol: it accepts the run and ends the stream OK

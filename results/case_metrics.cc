@@ -97,9 +97,11 @@ const std::vector<CaseMetric>& CaseMetrics() {
 }
 
 const CaseMetric* FindCaseMetric(absl::string_view key) {
-  static const auto* const kAliases = new std::map<std::string, std::string, std::less<>>{
-      {"latency_p50", "p50"}, {"latency_p99", "p99"}, {"faults", "faults_per_page"},
-      {"rss", "rss_growth"}};
+  static const auto* const kAliases =
+      new std::map<std::string, std::string, std::less<>>{{"latency_p50", "p50"},
+                                                          {"latency_p99", "p99"},
+                                                          {"faults", "faults_per_page"},
+                                                          {"rss", "rss_growth"}};
   auto alias = kAliases->find(key);
   if (alias != kAliases->end()) key = alias->second;
   for (const CaseMetric& metric : CaseMetrics()) {
@@ -116,8 +118,8 @@ absl::StatusOr<std::vector<const CaseMetric*>> ParseMetricList(absl::string_view
     if (metric == nullptr) {
       std::vector<std::string> known;
       for (const CaseMetric& m : CaseMetrics()) known.push_back(m.key);
-      return absl::InvalidArgumentError(absl::StrCat("unknown metric \"", key,
-                                                     "\"; known: ", absl::StrJoin(known, ", ")));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown metric \"", key, "\"; known: ", absl::StrJoin(known, ", ")));
     }
     if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end()) {
       metrics.push_back(metric);
@@ -194,8 +196,7 @@ std::vector<double> MetricSamples(const v1::CaseResult& result, const CaseMetric
 
 std::optional<uint64_t> ParseSizeText(absl::string_view text) {
   static constexpr std::pair<const char*, uint64_t> kSuffixes[] = {
-      {"GiB", uint64_t{1} << 30}, {"MiB", uint64_t{1} << 20}, {"KiB", uint64_t{1} << 10},
-      {"B", 1}};
+      {"GiB", uint64_t{1} << 30}, {"MiB", uint64_t{1} << 20}, {"KiB", uint64_t{1} << 10}, {"B", 1}};
   text = absl::StripAsciiWhitespace(text);
   uint64_t multiplier = 1;
   for (const auto& [suffix, factor] : kSuffixes) {

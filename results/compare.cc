@@ -151,6 +151,9 @@ void ParameterWarnings(const std::vector<std::pair<SideCase, SideCase>>& matched
     for (const std::string& name : names) {
       auto b = base_params.find(name);
       auto c = candidate_params.find(name);
+      // Different workloads have different parameters: only shared ones count.
+      const bool one_sided = b == base_params.end() || c == candidate_params.end();
+      if (one_sided && base.run->workload() != candidate.run->workload()) continue;
       const std::string base_value = b == base_params.end() ? "(none)" : b->second;
       const std::string candidate_value = c == candidate_params.end() ? "(none)" : c->second;
       if (base_value == candidate_value) continue;
@@ -272,16 +275,15 @@ MetricComparison CompareSamples(const CaseMetric& metric, const std::vector<doub
   c.test = MannWhitneyU(base, candidate);
   c.significant = c.test.p_value < options.alpha &&
                   (c.difference_ci.lower > 0.0 || c.difference_ci.upper < 0.0);
-  c.enough_repetitions =
-      SmallestPossiblePValue(static_cast<int>(base.size()), static_cast<int>(candidate.size())) <
-      options.alpha;
+  c.enough_repetitions = SmallestPossiblePValue(static_cast<int>(base.size()),
+                                                static_cast<int>(candidate.size())) < options.alpha;
 
   const bool higher_is_better = metric.direction == Direction::kHigherIsBetter;
   // Beyond the band with confidence: the whole CI, not just the median.
   const bool beyond_band = c.difference_ci.lower > c.band || c.difference_ci.upper < -c.band;
   if (c.significant && beyond_band) {
-    c.verdict = (c.difference > 0) == higher_is_better ? ChangeVerdict::kBetter
-                                                       : ChangeVerdict::kWorse;
+    c.verdict =
+        (c.difference > 0) == higher_is_better ? ChangeVerdict::kBetter : ChangeVerdict::kWorse;
     return c;
   }
   const bool within_band = c.difference_ci.lower >= -c.band && c.difference_ci.upper <= c.band;
@@ -337,7 +339,8 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
   for (const auto& [key, base_case] : base_cases) {
     auto it = candidate_by_key.find(key);
     if (it == candidate_by_key.end()) {
-      comparison.only_in_base.push_back(DisplayName(base_case.parts.front(), varying, with_workload));
+      comparison.only_in_base.push_back(
+          DisplayName(base_case.parts.front(), varying, with_workload));
       continue;
     }
     const PooledCase& candidate_case = *it->second;

@@ -43,8 +43,8 @@ enum class ChangeVerdict { kBetter, kWorse, kSame, kNoisy, kUnavailable };
 const char* ChangeVerdictName(ChangeVerdict verdict);
 
 struct CompareOptions {
-  double threshold = 0.05;  // relative change that matters
-  double alpha = 0.05;      // significance level of the test
+  double threshold = 0.05;                 // relative change that matters
+  double alpha = 0.05;                     // significance level of the test
   std::vector<const CaseMetric*> metrics;  // empty: every metric
   BootstrapOptions bootstrap;
 };
@@ -71,15 +71,15 @@ struct MetricComparison {
   bool significant = false;
   bool enough_repetitions = false;  // the test can reach alpha at these sizes
   ChangeVerdict verdict = ChangeVerdict::kUnavailable;
-  std::string reason;           // for noisy and unavailable
-  int repetitions_needed = 0;   // noisy: about this many per side would decide
+  std::string reason;          // for noisy and unavailable
+  int repetitions_needed = 0;  // noisy: about this many per side would decide
 };
 
 struct CaseComparison {
-  std::string name;      // the base case's name (else the candidate's, else the key)
-  std::string key;       // the matching parameters, sorted "k=v,..."
-  std::string workload;  // the base case's workload
-  std::string base_status;       // CaseView::StatusText: "ok", "FAILED" ...
+  std::string name;         // the base case's name (else the candidate's, else the key)
+  std::string key;          // the matching parameters, sorted "k=v,..."
+  std::string workload;     // the base case's workload
+  std::string base_status;  // CaseView::StatusText: "ok", "FAILED" ...
   std::string candidate_status;
   std::string base_error;
   std::string candidate_error;

@@ -59,9 +59,9 @@ struct Row {
 
 std::vector<std::string> Cells(const Row& row) {
   const MetricComparison& c = *row.metric;
-  return {row.case_name,   c.metric->title, MedianText(c, false), MedianText(c, true),
-          CountsText(c),   ChangeText(c),   ConfidenceText(c),    PValueText(c),
-          ChangeVerdictName(c.verdict)};
+  return {row.case_name,       c.metric->title, MedianText(c, false),
+          MedianText(c, true), CountsText(c),   ChangeText(c),
+          ConfidenceText(c),   PValueText(c),   ChangeVerdictName(c.verdict)};
 }
 
 std::vector<Row> Rows(const Comparison& comparison) {

@@ -43,8 +43,7 @@ Comparison Scenario() {
 
 TEST(CompareRuns, ScenarioVerdicts) {
   const Comparison comparison = Scenario();
-  const MetricComparison* slower =
-      Find(comparison, "message_size=64KiB,mode=stream", "throughput");
+  const MetricComparison* slower = Find(comparison, "message_size=64KiB,mode=stream", "throughput");
   ASSERT_NE(slower, nullptr);
   EXPECT_EQ(slower->verdict, ChangeVerdict::kWorse);
   ASSERT_TRUE(slower->change.has_value());
@@ -72,9 +71,8 @@ TEST(CompareRuns, ScenarioVerdicts) {
 }
 
 TEST(CompareRuns, TooFewRepetitionsIsNoisyAndSaysHowMany) {
-  const MetricComparison c =
-      CompareSamples(*FindCaseMetric("throughput"), {1e9, 1.01e9, 0.99e9}, {0.5e9, 0.51e9, 0.49e9},
-                     CompareOptions());
+  const MetricComparison c = CompareSamples(*FindCaseMetric("throughput"), {1e9, 1.01e9, 0.99e9},
+                                            {0.5e9, 0.51e9, 0.49e9}, CompareOptions());
   EXPECT_EQ(c.verdict, ChangeVerdict::kNoisy);  // 50% slower, but p >= 0.1 at 3 and 3
   EXPECT_DOUBLE_EQ(c.test.p_value, 0.1);
   EXPECT_FALSE(c.enough_repetitions);

@@ -41,7 +41,11 @@ std::string GroupOf(const v1::CaseResult& result) {
   std::string group = ParamOf(result, "mode");
   const std::string size = ParamOf(result, "message_size");
   if (!size.empty()) group = group.empty() ? size : absl::StrCat(group, " ", size);
-  return group.empty() ? "-" : group;
+  if (!group.empty()) return group;
+  // Not a transfer (page_fault, cow_private): cases compare by the phase
+  // their headline numbers come from ("write phase", "child_write phase").
+  const std::string phase = CaseView(result).headline_phase();
+  return phase.empty() ? "-" : absl::StrCat(phase, " phase");
 }
 
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
@@ -349,8 +353,8 @@ void PrintComparisonTable(const std::vector<v1::RunResult>& runs, std::ostream* 
     }
   }
   table.Print(out);
-  *out << "medians of each case's steady phase; minflt: sum over roles; "
-          "vs best: throughput / best of the same mode and size\n";
+  *out << "medians of each case's steady phase (or, without one, its first touch phase); "
+          "minflt: sum over roles;\nvs best: throughput / best of the same group\n";
   if (verdicts) *out << "verdict: whether the kernel's measurements fell in their expected bands\n";
   PrintPhaseSection(runs, out);
 }

@@ -51,9 +51,10 @@ std::optional<BenchmarkEntry> EntryFor(const v1::CaseResult& result,
                                  : (wall_s > 0 ? static_cast<double>(phase->bytes()) / wall_s : 0);
   }
   if (phase->messages() > 0) {
-    entry.items_per_second = phase->messages_per_sec() > 0
-                                 ? phase->messages_per_sec()
-                                 : (wall_s > 0 ? static_cast<double>(phase->messages()) / wall_s : 0);
+    entry.items_per_second =
+        phase->messages_per_sec() > 0
+            ? phase->messages_per_sec()
+            : (wall_s > 0 ? static_cast<double>(phase->messages()) / wall_s : 0);
   }
   static constexpr std::pair<const char*, const char*> kCounters[] = {
       {"latency_p50_ns", "p50"},
@@ -91,8 +92,10 @@ BenchmarkEntry Aggregate(const std::vector<BenchmarkEntry>& entries,
   };
   BenchmarkEntry aggregate;
   aggregate.iterations = static_cast<double>(entries.size());
-  aggregate.real_time_ns = *over([](const BenchmarkEntry& e) { return std::optional<double>(e.real_time_ns); });
-  aggregate.cpu_time_ns = *over([](const BenchmarkEntry& e) { return std::optional<double>(e.cpu_time_ns); });
+  aggregate.real_time_ns =
+      *over([](const BenchmarkEntry& e) { return std::optional<double>(e.real_time_ns); });
+  aggregate.cpu_time_ns =
+      *over([](const BenchmarkEntry& e) { return std::optional<double>(e.cpu_time_ns); });
   aggregate.bytes_per_second = over([](const BenchmarkEntry& e) { return e.bytes_per_second; });
   aggregate.items_per_second = over([](const BenchmarkEntry& e) { return e.items_per_second; });
   for (const auto& [name, ignored] : entries.front().counters) {
@@ -111,9 +114,8 @@ BenchmarkEntry Aggregate(const std::vector<BenchmarkEntry>& entries,
 
 void WriteContext(JsonWriter& json, const v1::RunResult& run) {
   json.Key("context").BeginObject();
-  json.Key("date").String(run.has_started_at()
-                              ? google::protobuf::util::TimeUtil::ToString(run.started_at())
-                              : "");
+  json.Key("date").String(
+      run.has_started_at() ? google::protobuf::util::TimeUtil::ToString(run.started_at()) : "");
   json.Key("host_name").String(run.host().hostname());
   json.Key("executable").String(absl::StrCat("ipclab ", run.workload()));
   json.Key("num_cpus").Integer(run.host().cpu_count());
@@ -188,7 +190,9 @@ void PrintGoogleBenchmarkJson(const v1::RunResult& run, std::ostream* out) {
       json.EndObject();
     }
     static constexpr std::pair<const char*, double (*)(const std::vector<double>&)> kAggregates[] =
-        {{"mean", Mean}, {"median", Median}, {"stddev", SampleStdDev},
+        {{"mean", Mean},
+         {"median", Median},
+         {"stddev", SampleStdDev},
          {"cv", CoefficientOfVariation}};
     for (const auto& [aggregate_name, statistic] : kAggregates) {
       begin(absl::StrCat(name, "_", aggregate_name), "aggregate");
@@ -215,12 +219,12 @@ void PrintBencherMetricFormat(const v1::RunResult& run, std::ostream* out) {
       if (repetition.warmup()) continue;
       const v1::PhaseResult* phase = FindPhase(repetition, headline);
       if (phase == nullptr || phase->messages() == 0) continue;
-      messages_per_second.push_back(
-          phase->messages_per_sec() > 0
-              ? phase->messages_per_sec()
-              : (phase->wall_ns() > 0 ? static_cast<double>(phase->messages()) * 1e9 /
-                                            static_cast<double>(phase->wall_ns())
-                                      : 0.0));
+      messages_per_second.push_back(phase->messages_per_sec() > 0
+                                        ? phase->messages_per_sec()
+                                        : (phase->wall_ns() > 0
+                                               ? static_cast<double>(phase->messages()) * 1e9 /
+                                                     static_cast<double>(phase->wall_ns())
+                                               : 0.0));
     }
     json.Key(BenchmarkName(run, result)).BeginObject();
     WriteBencherMeasure(json, "throughput", messages_per_second);

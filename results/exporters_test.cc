@@ -73,8 +73,8 @@ TEST(BencherMetricFormat, MedianWithMinAndMax) {
   EXPECT_DOUBLE_EQ(latency.at("value").number_value(), 8000);
   EXPECT_DOUBLE_EQ(latency.at("lower_value").number_value(), 7900);
   EXPECT_DOUBLE_EQ(latency.at("upper_value").number_value(), 8200);
-  EXPECT_DOUBLE_EQ(pingpong.fields().at("latency").struct_value().fields().at("value").number_value(),
-                   4000);
+  EXPECT_DOUBLE_EQ(
+      pingpong.fields().at("latency").struct_value().fields().at("value").number_value(), 4000);
   const auto& stream = json.fields().at("pipe/message_size=64KiB,mode=stream").struct_value();
   EXPECT_EQ(stream.fields().count("latency"), 0u);
   EXPECT_DOUBLE_EQ(

@@ -46,8 +46,7 @@ std::vector<bool> HolmSignificant(const std::vector<double>& p_values, double al
 // `family_significant`: the check survives Holm's correction over all
 // `family_size` metric checks of the gate.
 GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricComparison& c,
-                      const CompareOptions& options, bool family_significant,
-                      size_t family_size) {
+                      const CompareOptions& options, bool family_significant, size_t family_size) {
   GateCheck check;
   check.case_name = case_comparison.name;
   check.workload = case_comparison.workload;
@@ -62,8 +61,8 @@ GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricCompari
   const double regression = Regression(c, c.difference);
   // The smallest regression the CI allows must exceed the limit: noise that
   // merely moves the median past it is not a failure.
-  const double least = std::min(Regression(c, c.difference_ci.lower),
-                                Regression(c, c.difference_ci.upper));
+  const double least =
+      std::min(Regression(c, c.difference_ci.lower), Regression(c, c.difference_ci.upper));
   if (c.significant && family_significant && least > c.band) {
     check.outcome = GateOutcome::kFail;
     check.reason = absl::StrCat("regressed by ", RegressionText(c, regression), " (", ChangeText(c),
@@ -83,10 +82,10 @@ GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricCompari
   if (!c.enough_repetitions) {
     check.reason = c.reason;
   } else if (c.significant && least > c.band) {  // alone it would fail; among many, not
-    check.reason = absl::StrCat(
-        "regressed by ", RegressionText(c, regression), " (p = ", PValueText(c), "), but among ",
-        family_size, " checks that is not significant (Holm's correction at ", options.alpha,
-        "); more repetitions would decide");
+    check.reason = absl::StrCat("regressed by ", RegressionText(c, regression),
+                                " (p = ", PValueText(c), "), but among ", family_size,
+                                " checks that is not significant (Holm's correction at ",
+                                options.alpha, "); more repetitions would decide");
   } else if (c.significant) {  // a real change, but the CI reaches past the limit
     check.reason = absl::StrCat("changed by ", ChangeText(c), ", but the 95% CI ",
                                 ConfidenceText(c), " reaches past the limit of ", limit);
@@ -132,9 +131,8 @@ GateReport EvaluateGate(const Comparison& comparison) {
   for (const CaseComparison& c : comparison.cases) {
     if (c.base_status != "ok") {
       case_check(&c, c.name, GateOutcome::kInconclusive, "status",
-                 absl::StrCat("the base case ", c.base_status,
-                              c.base_error.empty() ? "" : ": ", c.base_error,
-                              "; nothing to compare against"));
+                 absl::StrCat("the base case ", c.base_status, c.base_error.empty() ? "" : ": ",
+                              c.base_error, "; nothing to compare against"));
       continue;
     }
     if (c.candidate_status != "ok") {
@@ -191,9 +189,9 @@ GateReport EvaluateGate(const Comparison& comparison) {
     }
   }
   // A gate that checked nothing has shown nothing.
-  report.outcome = report.failed > 0         ? GateOutcome::kFail
+  report.outcome = report.failed > 0                                  ? GateOutcome::kFail
                    : report.inconclusive > 0 || report.checks.empty() ? GateOutcome::kInconclusive
-                                             : GateOutcome::kPass;
+                                                                      : GateOutcome::kPass;
   return report;
 }
 

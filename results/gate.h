@@ -40,7 +40,7 @@ struct GateCheck {
   std::string workload;
   std::string what;  // the metric's title, or "status" / "presence" for case-level checks
   GateOutcome outcome = GateOutcome::kPass;
-  std::string reason;  // one sentence: why this outcome
+  std::string reason;                          // one sentence: why this outcome
   std::optional<MetricComparison> comparison;  // for metric checks
 };
 

@@ -49,8 +49,8 @@ int Rank(GateOutcome outcome) {
 std::string RunsText(const std::vector<RunSummary>& runs) {
   std::vector<std::string> parts;
   for (const RunSummary& run : runs) {
-    std::string text = absl::StrCat("`", run.run_id.empty() ? "(no id)" : run.run_id, "` ",
-                                    run.workload);
+    std::string text =
+        absl::StrCat("`", run.run_id.empty() ? "(no id)" : run.run_id, "` ", run.workload);
     if (!run.label.empty()) absl::StrAppend(&text, " (", run.label, ")");
     if (!run.hostname.empty()) absl::StrAppend(&text, " on ", run.hostname);
     parts.push_back(MarkdownCell(text));
@@ -119,7 +119,8 @@ void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, s
        << RunsText(comparison.candidate_runs) << ".\n";
   *out << "Largest regression allowed: " << FormatPercent(options.threshold, 1)
        << "; metrics: " << MetricsText(options) << ". A check fails when Mann-Whitney U p < "
-       << options.alpha << " and the whole 95% bootstrap CI of the change lies beyond the "
+       << options.alpha
+       << " and the whole 95% bootstrap CI of the change lies beyond the "
           "limit; it passes when the whole CI lies within it.\n\n";
   *out << "**" << report.failed << " failed, " << report.inconclusive << " inconclusive, "
        << report.passed << " passed.** " << NextStep(report) << "\n\n";
@@ -140,10 +141,9 @@ void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, s
       std::vector<std::string> cells = {check->case_name, check->what};
       if (check->comparison.has_value()) {
         const MetricComparison& c = *check->comparison;
-        cells.insert(cells.end(),
-                     {MedianText(c, false), MedianText(c, true),
-                      absl::StrCat(c.base.n, "/", c.candidate.n), ChangeText(c),
-                      ConfidenceText(c), PValueText(c)});
+        cells.insert(cells.end(), {MedianText(c, false), MedianText(c, true),
+                                   absl::StrCat(c.base.n, "/", c.candidate.n), ChangeText(c),
+                                   ConfidenceText(c), PValueText(c)});
       } else {
         cells.insert(cells.end(), {"-", "-", "-", "-", "-", "-"});
       }
@@ -158,8 +158,8 @@ void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, s
     if (check->outcome == GateOutcome::kPass) continue;
     if (!any_reason) *out << "#### Why\n\n";
     any_reason = true;
-    *out << "- " << GateOutcomeName(check->outcome) << ": " << MarkdownCell(check->case_name)
-         << " " << MarkdownCell(check->what) << ": " << MarkdownCell(check->reason) << "\n";
+    *out << "- " << GateOutcomeName(check->outcome) << ": " << MarkdownCell(check->case_name) << " "
+         << MarkdownCell(check->what) << ": " << MarkdownCell(check->reason) << "\n";
   }
   for (const std::string& name : comparison.only_in_candidate) {
     *out << "- new in the candidate (no baseline): " << MarkdownCell(name) << "\n";
@@ -191,16 +191,16 @@ void PrintGateJUnit(const GateReport& report, const Comparison& comparison, std:
                                      std::make_pair("candidate", &comparison.candidate_runs)}) {
       std::vector<std::string> ids;
       for (const RunSummary& run : *runs) ids.push_back(run.run_id);
-      *out << "      <property name=\"" << name << "\" value=\"" << XmlEscape(absl::StrJoin(ids, ","))
-           << "\"/>\n";
+      *out << "      <property name=\"" << name << "\" value=\""
+           << XmlEscape(absl::StrJoin(ids, ",")) << "\"/>\n";
     }
     *out << "      <property name=\"max_regression\" value=\""
          << FormatPercent(comparison.options.threshold, 1) << "\"/>\n";
     *out << "    </properties>\n";
     for (const GateCheck* check : checks) {
-      *out << "    <testcase classname=\"" << XmlEscape(absl::StrCat("ipclab.", suite, ".",
-                                                                    check->case_name))
-           << "\" name=\"" << XmlEscape(check->what) << "\"";
+      *out << "    <testcase classname=\""
+           << XmlEscape(absl::StrCat("ipclab.", suite, ".", check->case_name)) << "\" name=\""
+           << XmlEscape(check->what) << "\"";
       if (check->outcome == GateOutcome::kPass) {
         *out << "/>\n";
         continue;
@@ -210,9 +210,8 @@ void PrintGateJUnit(const GateReport& report, const Comparison& comparison, std:
         *out << "      <failure message=\"" << XmlEscape(check->reason) << "\" type=\"regression\">"
              << XmlEscape(check->reason) << "</failure>\n";
       } else {
-        *out << "      <skipped message=\"" << XmlEscape(absl::StrCat("inconclusive: ",
-                                                                      check->reason))
-             << "\"/>\n";
+        *out << "      <skipped message=\""
+             << XmlEscape(absl::StrCat("inconclusive: ", check->reason)) << "\"/>\n";
       }
       *out << "    </testcase>\n";
     }

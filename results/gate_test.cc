@@ -64,10 +64,8 @@ TEST(Gate, ASmallSignificantRegressionWithinTheLimitPasses) {
 
 TEST(Gate, TheSameRegressionFailsAStricterLimit) {
   // 4% slower: within 5%, beyond 2%.
-  EXPECT_EQ(Gate(Stream(kSteady), Stream(Times(kSteady, 0.96)), 0.05).outcome,
-            GateOutcome::kPass);
-  EXPECT_EQ(Gate(Stream(kSteady), Stream(Times(kSteady, 0.96)), 0.02).outcome,
-            GateOutcome::kFail);
+  EXPECT_EQ(Gate(Stream(kSteady), Stream(Times(kSteady, 0.96)), 0.05).outcome, GateOutcome::kPass);
+  EXPECT_EQ(Gate(Stream(kSteady), Stream(Times(kSteady, 0.96)), 0.02).outcome, GateOutcome::kFail);
 }
 
 TEST(Gate, TooFewRepetitionsIsInconclusiveAndSaysHowMany) {
@@ -97,9 +95,9 @@ TEST(Gate, AFailedCandidateCaseFails) {
 TEST(Gate, NothingToCheckIsInconclusive) {
   CompareOptions options;
   options.metrics = {FindCaseMetric("p99")};  // stream cases have no latency
-  const GateReport report = EvaluateGate(
-      CompareRuns({MakeSyntheticRun("base", "pipe", {Stream(kSteady)})},
-                  {MakeSyntheticRun("cand", "pipe", {Stream(kSteady)})}, options));
+  const GateReport report =
+      EvaluateGate(CompareRuns({MakeSyntheticRun("base", "pipe", {Stream(kSteady)})},
+                               {MakeSyntheticRun("cand", "pipe", {Stream(kSteady)})}, options));
   EXPECT_TRUE(report.checks.empty());
   EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
 }

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "results/case_metrics.h"
 #include "results/compare_report.h"
@@ -20,7 +21,7 @@
 namespace ipclab::results {
 namespace {
 
-constexpr size_t kMostCasesPerPhaseChart = 8;
+constexpr size_t kMostCasesPerPhaseChart = 24;
 constexpr size_t kMostChangeBars = 60;
 
 constexpr char kStyle[] = R"css(
@@ -80,6 +81,56 @@ std::set<std::string> VaryingParams(const std::vector<v1::RunResult>& runs) {
   return names;
 }
 
+// A case of a run, as charts list them.
+struct ChartedCase {
+  const v1::RunResult* run;
+  const v1::CaseResult* result;
+};
+
+// Short labels for charted cases: the workload when there are several, the
+// run's short id when a workload has several runs, then only the values of
+// the parameters a run sweeps that differ between the charted cases ("64KiB
+// pingpong"), and name=value for those that differ between runs only.
+std::vector<std::string> ShortLabels(const std::vector<ChartedCase>& cases) {
+  std::map<std::string, std::set<std::string>> runs_by_workload;
+  std::map<std::string, std::set<std::string>> values;
+  for (const ChartedCase& c : cases) {
+    runs_by_workload[c.run->workload()].insert(c.run->run_id());
+    for (const auto& [name, value] : c.result->case_().params()) values[name].insert(value);
+  }
+  auto label = [&](const ChartedCase& c, bool with_run) {
+    std::vector<std::string> parts;
+    if (runs_by_workload.size() > 1) parts.push_back(c.run->workload());
+    if (with_run) parts.push_back(ShortId(c.run->run_id()));
+    // The swept parameters' values, in the case name's order.
+    for (absl::string_view assignment : absl::StrSplit(c.result->case_().name(), ',')) {
+      const std::string name(assignment.substr(0, assignment.find('=')));
+      auto value = c.result->case_().params().find(name);
+      if (value != c.result->case_().params().end() && values[name].size() > 1) {
+        parts.push_back(value->second);
+      }
+    }
+    // Parameters fixed in each run but different between runs: with names.
+    for (const auto& [name, value] : c.result->case_().params()) {
+      if (values[name].size() > 1 &&
+          c.result->case_().name().find(name + "=") == std::string::npos) {
+        parts.push_back(absl::StrCat(name, "=", value));
+      }
+    }
+    if (parts.empty()) parts.push_back(c.run->workload());
+    return absl::StrJoin(parts, " ");
+  };
+  std::vector<std::string> labels;
+  for (const ChartedCase& c : cases) labels.push_back(label(c, false));
+  // The run's id only where the parameters leave two cases alike.
+  std::map<std::string, int> seen;
+  for (const std::string& text : labels) ++seen[text];
+  for (size_t i = 0; i < cases.size(); ++i) {
+    if (seen[labels[i]] > 1) labels[i] = label(cases[i], true);
+  }
+  return labels;
+}
+
 std::string CaseLabel(const v1::RunResult& run, const v1::CaseResult& result) {
   return absl::StrCat(run.workload(), " ",
                       result.case_().name().empty() ? "(single case)" : result.case_().name());
@@ -90,9 +141,9 @@ void RunsTable(const std::vector<v1::RunResult>& runs, std::ostream* out) {
           "<th>THP</th><th>CPU</th><th>cases</th><th>label</th><th>status</th></tr>\n";
   for (const v1::RunResult& run : runs) {
     const v1::HostInfo& host = run.host();
-    *out << "<tr><td><code>" << Escape(run.run_id()) << "</code></td><td>"
-         << Escape(run.workload()) << "</td><td>" << Escape(Time(run)) << "</td><td>"
-         << Escape(host.hostname()) << "</td><td>" << Escape(host.kernel_release()) << "</td><td>"
+    *out << "<tr><td><code>" << Escape(run.run_id()) << "</code></td><td>" << Escape(run.workload())
+         << "</td><td>" << Escape(Time(run)) << "</td><td>" << Escape(host.hostname())
+         << "</td><td>" << Escape(host.kernel_release()) << "</td><td>"
          << Escape(host.thp_enabled()) << "</td><td>" << Escape(host.cpu_model()) << " ×"
          << host.cpu_count() << "</td><td class=\"num\">" << run.cases_size() << "</td><td>"
          << Escape(run.request().label()) << "</td><td>" << v1::RunStatus_Name(run.status())
@@ -116,9 +167,11 @@ void ThroughputSection(const std::vector<v1::RunResult>& runs, std::ostream* out
   std::vector<std::string> order;
   std::set<double> sizes;
   std::vector<BarGroup> bars;
+  std::vector<ChartedCase> charted;
   for (const v1::RunResult& run : runs) {
     for (const v1::CaseResult& result : run.cases()) {
-      const std::vector<double> values = MetricSamples(result, throughput, run.host().page_size_bytes());
+      const std::vector<double> values =
+          MetricSamples(result, throughput, run.host().page_size_bytes());
       if (values.empty()) continue;
       const auto [min, max] = std::minmax_element(values.begin(), values.end());
       std::vector<std::string> parts = {run.workload()};
@@ -131,10 +184,10 @@ void ThroughputSection(const std::vector<v1::RunResult>& runs, std::ostream* out
       if (series.count(key) == 0) order.push_back(key);
       series[key].name = key;
       BarGroup group;
-      group.label = CaseLabel(run, result);
       group.values.push_back(Median(values));
       group.ranges.push_back(std::make_pair(*min, *max));
       bars.push_back(group);
+      charted.push_back({&run, &result});
       if (std::optional<uint64_t> size = ParseSizeText(Param(result, "message_size"))) {
         sizes.insert(static_cast<double>(*size));
         series[key].points.push_back({static_cast<double>(*size), Median(values), *min, *max});
@@ -156,6 +209,8 @@ void ThroughputSection(const std::vector<v1::RunResult>& runs, std::ostream* out
     const ChartAxis x{"message size", AxisScale::kLog2, [](double v) { return FormatBytes(v); }};
     *out << LineChartSvg("Throughput against message size", x, y, lines);
   } else {
+    const std::vector<std::string> labels = ShortLabels(charted);
+    for (size_t i = 0; i < bars.size(); ++i) bars[i].label = labels[i];
     *out << BarChartSvg("Throughput per case", {"median throughput"}, bars, y);
   }
 }
@@ -170,11 +225,11 @@ void LatencySection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
                                                 {"p99", &v1::LatencySummary::p99_ns},
                                                 {"p99.9", &v1::LatencySummary::p999_ns}};
   std::vector<BarGroup> groups;
+  std::vector<ChartedCase> charted;
   for (const v1::RunResult& run : runs) {
     for (const v1::CaseResult& result : run.cases()) {
       const std::string headline = HeadlinePhase(result);
       BarGroup group;
-      group.label = CaseLabel(run, result);
       bool any = false;
       for (const Percentile& percentile : kPercentiles) {
         std::vector<double> values;
@@ -184,12 +239,17 @@ void LatencySection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
           values.push_back((phase->latency().*percentile.value)());
         }
         any |= !values.empty();
-        group.values.push_back(values.empty() ? std::nullopt : std::optional<double>(Median(values)));
+        group.values.push_back(values.empty() ? std::nullopt
+                                              : std::optional<double>(Median(values)));
       }
-      if (any) groups.push_back(group);
+      if (!any) continue;
+      groups.push_back(group);
+      charted.push_back({&run, &result});
     }
   }
   if (groups.empty()) return;
+  const std::vector<std::string> labels = ShortLabels(charted);
+  for (size_t i = 0; i < groups.size(); ++i) groups[i].label = labels[i];
   *out << "<h2>Latency</h2>\n";
   std::vector<std::string> names;
   for (const Percentile& percentile : kPercentiles) names.push_back(percentile.name);
@@ -217,58 +277,56 @@ std::map<std::string, double> PerPhase(const v1::CaseResult& result,
 
 void PhaseSection(const v1::RunResult& run, std::ostream* out) {
   std::vector<std::string> phases;
-  std::vector<const v1::CaseResult*> cases;
+  std::vector<ChartedCase> charted;
   for (const v1::CaseResult& result : run.cases()) {
     if (result.repetitions_size() == 0) continue;
-    if (cases.size() < kMostCasesPerPhaseChart) cases.push_back(&result);
+    if (charted.size() < kMostCasesPerPhaseChart) charted.push_back({&run, &result});
     for (const v1::PhaseResult& phase : result.repetitions(0).phases()) {
       if (std::find(phases.begin(), phases.end(), phase.name()) == phases.end()) {
         phases.push_back(phase.name());
       }
     }
   }
-  if (cases.empty()) return;
+  if (charted.empty()) return;
   struct Measure {
     const char* title;
-    const char* axis;
+    ChartAxis axis;
     double (*value)(const v1::RoleMeasurement&);
-    std::string (*format)(double);
   };
   static const Measure kMeasures[] = {
-      {"Minor faults per phase", "minor faults, all roles (median)",
-       [](const v1::RoleMeasurement& r) { return static_cast<double>(r.counters().minor_faults()); },
-       [](double v) { return FormatCount(v); }},
-      {"RSS growth per phase", "VmRSS after − before, all roles (median)",
+      {"Minor faults per phase",
+       {"minor faults, all roles (median)", AxisScale::kLinear,
+        [](double v) { return FormatCount(v); }},
+       [](const v1::RoleMeasurement& r) {
+         return static_cast<double>(r.counters().minor_faults());
+       }},
+      {"RSS growth per phase",
+       {"VmRSS after − before, all roles (median)", AxisScale::kLinear,
+        [](double v) { return FormatBytes(v); }, /*binary=*/true},
        [](const v1::RoleMeasurement& r) {
          return static_cast<double>(r.memory_after().vm_rss_bytes()) -
                 static_cast<double>(r.memory_before().vm_rss_bytes());
-       },
-       [](double v) { return FormatBytes(v); }},
+       }},
   };
-  *out << "<h3>" << Escape(run.workload()) << " <code>" << Escape(run.run_id())
-       << "</code></h3>\n";
-  std::vector<std::string> names;
-  for (const v1::CaseResult* result : cases) {
-    names.push_back(result->case_().name().empty() ? run.workload() : result->case_().name());
-  }
+  *out << "<h3>" << Escape(run.workload()) << " <code>" << Escape(run.run_id()) << "</code></h3>\n";
+  const std::vector<std::string> labels = ShortLabels(charted);
   for (const Measure& measure : kMeasures) {
-    std::vector<std::map<std::string, double>> per_case;
-    for (const v1::CaseResult* result : cases) per_case.push_back(PerPhase(*result, measure.value));
-    std::vector<BarGroup> groups;
-    for (const std::string& phase : phases) {
+    std::vector<BarGroup> groups;  // one per case, a bar per phase
+    for (size_t i = 0; i < charted.size(); ++i) {
+      const std::map<std::string, double> medians = PerPhase(*charted[i].result, measure.value);
       BarGroup group;
-      group.label = phase;
-      for (const auto& medians : per_case) {
+      group.label = labels[i];
+      for (const std::string& phase : phases) {
         auto it = medians.find(phase);
-        group.values.push_back(it == medians.end() ? std::nullopt : std::optional<double>(it->second));
+        group.values.push_back(it == medians.end() ? std::nullopt
+                                                   : std::optional<double>(it->second));
       }
       groups.push_back(group);
     }
-    *out << BarChartSvg(measure.title, names, groups,
-                        ChartAxis{measure.axis, AxisScale::kLinear, measure.format});
+    *out << BarChartSvg(measure.title, phases, groups, measure.axis);
   }
-  if (run.cases_size() > static_cast<int>(cases.size())) {
-    *out << "<p class=\"meta\">First " << cases.size() << " of " << run.cases_size()
+  if (run.cases_size() > static_cast<int>(charted.size())) {
+    *out << "<p class=\"meta\">First " << charted.size() << " of " << run.cases_size()
          << " cases shown.</p>\n";
   }
 }
@@ -285,10 +343,10 @@ void ComparisonSection(const std::vector<v1::RunResult>& runs, const CompareOpti
         if (!m.change.has_value() || !m.change_ci.has_value() || bars.size() >= kMostChangeBars) {
           continue;
         }
-        bars.push_back({absl::StrCat(c.name, " ", m.metric->title), *m.change, m.change_ci->lower,
-                        m.change_ci->upper, ChangeVerdictName(m.verdict),
-                        absl::StrCat(ChangeText(m), " ", ChangeVerdictName(m.verdict),
-                                     " p=", PValueText(m))});
+        bars.push_back(
+            {absl::StrCat(c.name, " ", m.metric->title), *m.change, m.change_ci->lower,
+             m.change_ci->upper, ChangeVerdictName(m.verdict),
+             absl::StrCat(ChangeText(m), " ", ChangeVerdictName(m.verdict), " p=", PValueText(m))});
       }
     }
     *out << "<h3>" << Escape(runs[i].workload()) << " <code>" << Escape(runs[i].run_id())
@@ -310,29 +368,48 @@ void ComparisonSection(const std::vector<v1::RunResult>& runs, const CompareOpti
   }
 }
 
-void ExpectationSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
-  bool any = false;
-  for (const v1::RunResult& run : runs) {
-    for (const v1::CaseResult& result : run.cases()) any |= result.expectations_size() > 0;
-  }
-  if (!any) return;
-  *out << "<h2>Expectations</h2>\n<table><tr><th>case</th><th>metric</th><th>what the kernel "
-          "should do</th><th>band</th><th>measured</th><th>verdict</th></tr>\n";
+void ExpectationRows(const std::vector<v1::RunResult>& runs, bool deviations_only,
+                     std::ostream* out) {
+  *out << "<table><tr><th>case</th><th>metric</th><th>what the kernel should do</th>"
+          "<th>band</th><th>measured</th><th>verdict</th></tr>\n";
   for (const v1::RunResult& run : runs) {
     for (const v1::CaseResult& result : run.cases()) {
       for (const v1::Expectation& e : result.expectations()) {
+        if (deviations_only && e.verdict() == v1::MATCHED) continue;
         const std::string verdict = v1::Verdict_Name(e.verdict());
         *out << "<tr><td>" << Escape(CaseLabel(run, result)) << "</td><td><code>"
              << Escape(e.metric()) << "</code></td><td>" << Escape(e.description())
              << (e.reason().empty() ? "" : "<br><em>") << Escape(e.reason())
              << (e.reason().empty() ? "" : "</em>") << "</td><td class=\"num\">"
              << FormatMeasurement(e.lower()) << " – " << FormatMeasurement(e.upper())
-             << "</td><td class=\"num\">" << FormatMeasurement(e.measured())
-             << "</td><td class=\"" << verdict << "\">" << verdict << "</td></tr>\n";
+             << "</td><td class=\"num\">" << FormatMeasurement(e.measured()) << "</td><td class=\""
+             << verdict << "\">" << verdict << "</td></tr>\n";
       }
     }
   }
   *out << "</table>\n";
+}
+
+// What the kernel should have done against what it did: the deviations in
+// the open, every expectation in a folded table.
+void ExpectationSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
+  int total = 0;
+  int matched = 0;
+  for (const v1::RunResult& run : runs) {
+    for (const v1::CaseResult& result : run.cases()) {
+      for (const v1::Expectation& e : result.expectations()) {
+        ++total;
+        matched += e.verdict() == v1::MATCHED ? 1 : 0;
+      }
+    }
+  }
+  if (total == 0) return;
+  *out << "<h2>Expectations</h2>\n<p>" << total << " expectations: " << matched << " matched, "
+       << total - matched << " deviated or not measured.</p>\n";
+  if (matched < total) ExpectationRows(runs, /*deviations_only=*/true, out);
+  *out << "<details><summary>All expectations</summary>\n";
+  ExpectationRows(runs, /*deviations_only=*/false, out);
+  *out << "</details>\n";
 }
 
 }  // namespace

@@ -68,8 +68,7 @@ TEST(HtmlReport, EscapesText) {
 
 TEST(AxisTicks, NiceLinearAndLogTicks) {
   EXPECT_THAT(AxisTicks(0, 10, AxisScale::kLinear, 5), ElementsAre(0, 2, 4, 6, 8, 10));
-  EXPECT_THAT(AxisTicks(0, 4.5e9, AxisScale::kLinear, 5),
-              ElementsAre(0, 1e9, 2e9, 3e9, 4e9));
+  EXPECT_THAT(AxisTicks(0, 4.5e9, AxisScale::kLinear, 5), ElementsAre(0, 1e9, 2e9, 3e9, 4e9));
   EXPECT_THAT(AxisTicks(-0.3, 0.2, AxisScale::kLinear, 5),
               ElementsAre(-0.3, -0.2, -0.1, 0, 0.1, 0.2));
   EXPECT_THAT(AxisTicks(64, 1024, AxisScale::kLog2, 10), ElementsAre(64, 128, 256, 512, 1024));
@@ -77,7 +76,9 @@ TEST(AxisTicks, NiceLinearAndLogTicks) {
   EXPECT_TRUE(AxisTicks(0, 10, AxisScale::kLog10, 5).empty());
 }
 
-TEST(SvgEscape, EscapesMarkup) { EXPECT_EQ(SvgEscape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;"); }
+TEST(SvgEscape, EscapesMarkup) {
+  EXPECT_EQ(SvgEscape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+}
 
 }  // namespace
 }  // namespace ipclab::results

@@ -51,9 +51,7 @@ std::string JsonNumber(double value) {
   return std::string(buffer, result.ptr);
 }
 
-void JsonWriter::NewLine() {
-  *out_ << "\n" << std::string(2 * levels_.size(), ' ');
-}
+void JsonWriter::NewLine() { *out_ << "\n" << std::string(2 * levels_.size(), ' '); }
 
 void JsonWriter::BeforeValue() {
   if (after_key_) {

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <utility>
 
-
 namespace ipclab::results {
 namespace {
 
@@ -146,29 +145,6 @@ int MinimumRepetitionsPerSide(double alpha) {
     if (SmallestPossiblePValue(n, n) < alpha) return n;
   }
   return 1000;
-}
-
-uint64_t SplitMix64::Next() {
-  state_ += 0x9e3779b97f4a7c15ULL;
-  uint64_t z = state_;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-uint64_t SplitMix64::Below(uint64_t bound) {
-  // Lemire's multiply-shift (ACM TOMACS 2019): the high half of value*bound,
-  // rejecting the few low halves that would bias it; a division only then.
-  unsigned __int128 product = static_cast<unsigned __int128>(Next()) * bound;
-  uint64_t low = static_cast<uint64_t>(product);
-  if (low < bound) {
-    const uint64_t threshold = (0 - bound) % bound;
-    while (low < threshold) {
-      product = static_cast<unsigned __int128>(Next()) * bound;
-      low = static_cast<uint64_t>(product);
-    }
-  }
-  return static_cast<uint64_t>(product >> 64);
 }
 
 BootstrapIntervals BootstrapMedians(const std::vector<double>& x, const std::vector<double>& y,

@@ -52,10 +52,28 @@ int MinimumRepetitionsPerSide(double alpha);
 class SplitMix64 final {
  public:
   explicit SplitMix64(uint64_t seed) : state_(seed) {}
-  uint64_t Next();
-  // Uniform in [0, bound) without bias: Lemire's multiply-shift with
-  // rejection; bound > 0.
-  uint64_t Below(uint64_t bound);
+  uint64_t Next() {
+    state_ += 0x9e3779b97f4a7c15ULL;
+    uint64_t z = state_;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, bound) without bias: Lemire's multiply-shift (ACM TOMACS
+  // 2019), the high half of value * bound, rejecting the few low halves that
+  // would bias it (a division only then); bound > 0.
+  uint64_t Below(uint64_t bound) {
+    unsigned __int128 product = static_cast<unsigned __int128>(Next()) * bound;
+    uint64_t low = static_cast<uint64_t>(product);
+    if (low < bound) {
+      const uint64_t threshold = (0 - bound) % bound;
+      while (low < threshold) {
+        product = static_cast<unsigned __int128>(Next()) * bound;
+        low = static_cast<uint64_t>(product);
+      }
+    }
+    return static_cast<uint64_t>(product >> 64);
+  }
 
  private:
   uint64_t state_;
@@ -67,7 +85,7 @@ struct Interval {
 };
 
 struct BootstrapOptions {
-  int resamples = 2000;
+  int resamples = 1000;
   double confidence = 0.95;
   uint64_t seed = 0x1bc1ab;  // any fixed value; results are reproducible
 };
@@ -89,7 +107,8 @@ BootstrapIntervals BootstrapMedians(const std::vector<double>& x, const std::vec
 // resample draws |x| values from x and |y| values from y with replacement
 // (independently, from one SplitMix64 stream seeded with options.seed; x's
 // draws, then y's, per resample), and the interval is the (1-c)/2 and
-// (1+c)/2 quantiles (statistics.h Percentile) of the resampled differences. An empty x or y gives {0, 0}.
+// (1+c)/2 quantiles (statistics.h Percentile) of the resampled differences. An empty x or y gives
+// {0, 0}.
 Interval BootstrapMedianDifference(const std::vector<double>& x, const std::vector<double>& y,
                                    const BootstrapOptions& options);
 

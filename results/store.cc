@@ -27,9 +27,9 @@ constexpr char kSqliteMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
                                    'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
 
 absl::Status NotOurs(const std::string& path, absl::string_view why) {
-  return absl::FailedPreconditionError(absl::StrCat(
-      "\"", path, "\" is not an ipclab results database (", why,
-      "); it was left unchanged. Choose another file with --db"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("\"", path, "\" is not an ipclab results database (", why,
+                   "); it was left unchanged. Choose another file with --db"));
 }
 
 // Creates `directory` and its parents (mode 0700 for what it creates).
@@ -46,9 +46,8 @@ absl::Status MakeDirectories(const std::string& directory) {
     IPCLAB_RETURN_IF_ERROR(MakeDirectories(directory.substr(0, slash)));
   }
   if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot create the results database: mkdir(\"", directory,
-                     "\"): ", strerror(errno)));
+    return absl::InvalidArgumentError(absl::StrCat("cannot create the results database: mkdir(\"",
+                                                   directory, "\"): ", strerror(errno)));
   }
   return absl::OkStatus();
 }
@@ -118,14 +117,14 @@ absl::Status PrepareSchema(sqlite3* db, const std::string& path) {
       if (!row.ok() || !*row) break;
       names.push_back(tables.Text(0));
     }
-    return NotOurs(path, absl::StrCat("another program's SQLite database",
-                                      names.empty() ? "" : " with tables ",
-                                      absl::StrJoin(names, ", ")));
+    return NotOurs(path,
+                   absl::StrCat("another program's SQLite database",
+                                names.empty() ? "" : " with tables ", absl::StrJoin(names, ", ")));
   }
   if (*version > kStoreSchemaVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "\"", path, "\" was written by a newer ipclab (schema version ", *version,
-        "; this one knows up to ", kStoreSchemaVersion, "); it was left unchanged"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("\"", path, "\" was written by a newer ipclab (schema version ", *version,
+                     "; this one knows up to ", kStoreSchemaVersion, "); it was left unchanged"));
   }
   if (!fresh && *version == kStoreSchemaVersion) return absl::OkStatus();
 
@@ -135,8 +134,7 @@ absl::Status PrepareSchema(sqlite3* db, const std::string& path) {
   // Another process may have migrated it while this one waited for the lock.
   IPCLAB_ASSIGN_OR_RETURN(int64_t current, QueryInt(db, "PRAGMA user_version"));
   if (current < kStoreSchemaVersion) {
-    IPCLAB_RETURN_IF_ERROR(
-        schema::Migrate(db, static_cast<int>(current), kStoreSchemaVersion));
+    IPCLAB_RETURN_IF_ERROR(schema::Migrate(db, static_cast<int>(current), kStoreSchemaVersion));
   }
   return transaction.Commit();
 }
@@ -153,14 +151,16 @@ absl::StatusOr<int64_t> ParseSince(absl::string_view text, absl::Time now) {
   }
   absl::Time time;
   std::string error;
-  for (const char* format : {"%Y-%m-%d", absl::RFC3339_full, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"}) {
+  for (const char* format :
+       {"%Y-%m-%d", absl::RFC3339_full, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"}) {
     if (absl::ParseTime(format, std::string(text), absl::UTCTimeZone(), &time, &error)) {
       return absl::ToUnixMicros(time);
     }
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("since=\"", text, "\": expected a date (2024-05-01), a time "
-                                     "(2024-05-01T10:00:00Z) or an age (7d, 12h, 30m)"));
+      absl::StrCat("since=\"", text,
+                   "\": expected a date (2024-05-01), a time "
+                   "(2024-05-01T10:00:00Z) or an age (7d, 12h, 30m)"));
 }
 
 }  // namespace
@@ -168,13 +168,13 @@ absl::StatusOr<int64_t> ParseSince(absl::string_view text, absl::Time now) {
 absl::StatusOr<std::pair<std::string, std::string>> ParseTag(absl::string_view text) {
   const size_t equals = text.find('=');
   const absl::string_view key = text.substr(0, equals);
-  const bool valid_key =
-      !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-        return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/';
-      });
+  const bool valid_key = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/';
+  });
   if (equals == absl::string_view::npos || !valid_key) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "tag \"", text, "\": expected KEY=VALUE, KEY of letters, digits, _ - . / (e.g. commit=abc123)"));
+        "tag \"", text,
+        "\": expected KEY=VALUE, KEY of letters, digits, _ - . / (e.g. commit=abc123)"));
   }
   return std::make_pair(std::string(key), std::string(text.substr(equals + 1)));
 }
@@ -225,14 +225,13 @@ absl::StatusOr<std::string> DefaultStorePath() {
       "or --no-store");
 }
 
-absl::StatusOr<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string& path,
-                                                               Mode mode) {
+absl::StatusOr<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string& path, Mode mode) {
   if (path.empty()) return absl::InvalidArgumentError("--db needs a file name");
   struct stat info;
   if (stat(path.c_str(), &info) != 0) {
     if (mode == Mode::kReadWrite) {
-      return absl::NotFoundError(absl::StrCat("no results database at \"", path,
-                                              "\" (`ipclab run` creates it; --db chooses another)"));
+      return absl::NotFoundError(absl::StrCat(
+          "no results database at \"", path, "\" (`ipclab run` creates it; --db chooses another)"));
     }
     IPCLAB_RETURN_IF_ERROR(MakeDirectories(DirectoryOf(path)));
   } else {
@@ -276,7 +275,7 @@ absl::Status ResultStore::Save(const v1::RunResult& run, const Tags& tags) {
       sql::Statement row,
       sql::Statement::Prepare(db_,
                               "INSERT INTO runs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                              "?11, ?12, ?13, ?14, ?15, ?16)"));
+                              "?11, ?12, ?13, ?14, ?15)"));
   const v1::HostInfo& host = run.host();
   row.Bind(1, run.run_id())
       .Bind(2, run.workload())
@@ -292,17 +291,20 @@ absl::Status ResultStore::Save(const v1::RunResult& run, const Tags& tags) {
       .Bind(12, host.cpu_model())
       .Bind(13, int64_t{host.cpu_count()})
       .Bind(14, int64_t{run.cases_size()})
-      .Bind(15, int64_t{repetitions})
-      .BindBlob(16, bytes);
+      .Bind(15, int64_t{repetitions});
   absl::Status inserted = row.Run("storing the run");
   if (absl::IsAlreadyExists(inserted)) {
     return absl::AlreadyExistsError(
         absl::StrCat("run ", run.run_id(), " is already stored in \"", path_, "\""));
   }
   IPCLAB_RETURN_IF_ERROR(inserted);
-  IPCLAB_ASSIGN_OR_RETURN(sql::Statement tag_row,
-                          sql::Statement::Prepare(
-                              db_, "INSERT OR REPLACE INTO run_tags VALUES (?1, ?2, ?3)"));
+  IPCLAB_ASSIGN_OR_RETURN(sql::Statement result_row,
+                          sql::Statement::Prepare(db_, "INSERT INTO run_results VALUES (?1, ?2)"));
+  result_row.Bind(1, run.run_id()).BindBlob(2, bytes);
+  IPCLAB_RETURN_IF_ERROR(result_row.Run("storing the run's result"));
+  IPCLAB_ASSIGN_OR_RETURN(
+      sql::Statement tag_row,
+      sql::Statement::Prepare(db_, "INSERT OR REPLACE INTO run_tags VALUES (?1, ?2, ?3)"));
   for (const auto& [key, value] : tags) {
     tag_row.Reset();
     tag_row.Bind(1, run.run_id()).Bind(2, key).Bind(3, value);
@@ -400,8 +402,9 @@ absl::StatusOr<std::string> ResultStore::ResolveId(absl::string_view id_or_prefi
 
 absl::StatusOr<v1::RunResult> ResultStore::Load(absl::string_view id_or_prefix) const {
   IPCLAB_ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
-  IPCLAB_ASSIGN_OR_RETURN(sql::Statement statement,
-                          sql::Statement::Prepare(db_, "SELECT result FROM runs WHERE run_id = ?1"));
+  IPCLAB_ASSIGN_OR_RETURN(
+      sql::Statement statement,
+      sql::Statement::Prepare(db_, "SELECT result FROM run_results WHERE run_id = ?1"));
   statement.Bind(1, id);
   IPCLAB_ASSIGN_OR_RETURN(bool row, statement.Step());
   v1::RunResult run;
@@ -431,7 +434,8 @@ absl::StatusOr<v1::RunResult> ResultStore::LoadLatestWithTag(absl::string_view k
 absl::StatusOr<Tags> ResultStore::TagsOf(absl::string_view run_id) const {
   IPCLAB_ASSIGN_OR_RETURN(
       sql::Statement statement,
-      sql::Statement::Prepare(db_, "SELECT key, value FROM run_tags WHERE run_id = ?1 ORDER BY key"));
+      sql::Statement::Prepare(db_,
+                              "SELECT key, value FROM run_tags WHERE run_id = ?1 ORDER BY key"));
   statement.Bind(1, run_id);
   Tags tags;
   for (;;) {

@@ -37,7 +37,7 @@ struct sqlite3;
 namespace ipclab::results {
 
 // The schema version this ipclab writes.
-inline constexpr int kStoreSchemaVersion = 2;
+inline constexpr int kStoreSchemaVersion = 3;
 // PRAGMA application_id of an ipclab database: "IPCL".
 inline constexpr int32_t kStoreApplicationId = 0x4950434C;
 
@@ -47,10 +47,10 @@ using Tags = std::vector<std::pair<std::string, std::string>>;
 struct StoredRun {
   std::string run_id;
   std::string workload;
-  std::string status;        // "SUCCEEDED", "FAILED", "CANCELLED"
-  int64_t started_at_us = 0; // Unix time in microseconds; 0 if unknown
+  std::string status;         // "SUCCEEDED", "FAILED", "CANCELLED"
+  int64_t started_at_us = 0;  // Unix time in microseconds; 0 if unknown
   std::string label;
-  Tags tags;                 // sorted by key
+  Tags tags;  // sorted by key
   std::string server;
   std::string hostname;
   std::string kernel_release;
@@ -60,12 +60,12 @@ struct StoredRun {
 
 // What `results list --filter` selects; every condition must hold.
 struct RunFilter {
-  std::string workload;  // exact
-  std::string label;     // exact
-  Tags tags;             // each key=value present
+  std::string workload;             // exact
+  std::string label;                // exact
+  Tags tags;                        // each key=value present
   std::optional<int64_t> since_us;  // started at or after
-  std::string status;    // exact, upper case
-  int limit = 0;         // newest N; 0: all
+  std::string status;               // exact, upper case
+  int limit = 0;                    // newest N; 0: all
 };
 
 // Parses filter terms: "workload=pipe", "label=nightly", "tag:commit=abc",

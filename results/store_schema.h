@@ -3,10 +3,11 @@
 // edits a shipped one; ResultStore::Open applies the missing ones in one
 // transaction and sets PRAGMA user_version.
 //
-//   1  runs (one row per run: columns to filter and list by, and the
+//   1  runs (one row per run: the columns to filter and list by, and the
 //      RunResult proto bytes), run_tags, cases, case_params
 //   2  repetitions: the metrics of case_metrics.h per measured repetition,
 //      filled for the runs already stored (decoded from their bytes)
+//   3  run_results: the proto bytes move out of runs (listing reads less)
 #ifndef IPCLAB_RESULTS_STORE_SCHEMA_H_
 #define IPCLAB_RESULTS_STORE_SCHEMA_H_
 

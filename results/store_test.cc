@@ -31,8 +31,8 @@ class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* base = getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                          "/ipclab-store-test-XXXXXX";
+    std::string pattern =
+        std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/ipclab-store-test-XXXXXX";
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     directory_ = pattern;
     path_ = directory_ + "/nested/dir/results.db";
@@ -114,7 +114,8 @@ TEST_F(StoreTest, ListsNewestFirstWithFilters) {
   ASSERT_TRUE(store->Save(Run("bbbb000000000003", "pipe", 20, "after"), {{"commit", "def"}}).ok());
 
   auto ids = [&](const std::vector<std::string>& terms) {
-    absl::StatusOr<RunFilter> filter = ParseRunFilter(terms, absl::FromUnixSeconds(1714557600 + 3600));
+    absl::StatusOr<RunFilter> filter =
+        ParseRunFilter(terms, absl::FromUnixSeconds(1714557600 + 3600));
     EXPECT_TRUE(filter.ok()) << filter.status();
     absl::StatusOr<std::vector<StoredRun>> runs = store->List(*filter);
     EXPECT_TRUE(runs.ok()) << runs.status();
@@ -187,11 +188,12 @@ TEST_F(StoreTest, ARunIsStoredOnceAndWhole) {
   // Make the last insert of a save fail: nothing of that run may remain.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TRIGGER refuse BEFORE INSERT ON repetitions "
-                         "WHEN NEW.run_id = 'bbbb000000000002' BEGIN SELECT RAISE(ABORT, 'no'); END",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db,
+                   "CREATE TRIGGER refuse BEFORE INSERT ON repetitions "
+                   "WHEN NEW.run_id = 'bbbb000000000002' BEGIN SELECT RAISE(ABORT, 'no'); END",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   EXPECT_FALSE(store->Save(Run("bbbb000000000002", "pipe", 1), {{"commit", "x"}}).ok());
   EXPECT_TRUE(absl::IsNotFound(store->ResolveId("bbbb").status()));
@@ -271,7 +273,7 @@ TEST_F(StoreTest, RefusesANewerSchema) {
   EXPECT_THAT(std::string(store.status().message()), HasSubstr("newer ipclab"));
 }
 
-TEST_F(StoreTest, MigratesVersionOneAndFillsTheNewTable) {
+TEST_F(StoreTest, MigratesVersionOneToTheLatest) {
   // A database as version 1 left it, with one run stored by hand.
   ASSERT_EQ(mkdir((directory_ + "/nested").c_str(), 0700), 0);
   ASSERT_EQ(mkdir((directory_ + "/nested/dir").c_str(), 0700), 0);
@@ -299,15 +301,24 @@ TEST_F(StoreTest, MigratesVersionOneAndFillsTheNewTable) {
   store->reset();
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* query = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db,
-                               "SELECT count(*), min(latency_p99_ns), max(throughput_bytes_per_sec) "
-                               "FROM repetitions",
-                               -1, &query, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db,
+                         "SELECT count(*), min(latency_p99_ns), max(throughput_bytes_per_sec) "
+                         "FROM repetitions",
+                         -1, &query, nullptr),
+      SQLITE_OK);
   ASSERT_EQ(sqlite3_step(query), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(query, 0), 3);
   EXPECT_DOUBLE_EQ(sqlite3_column_double(query, 1), 7900);
   EXPECT_DOUBLE_EQ(sqlite3_column_double(query, 2), 1.1e9);
+  sqlite3_finalize(query);
+  // Version 3 moved the bytes out of `runs`.
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'result'",
+                         -1, &query, nullptr),
+      SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(query), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(query, 0), 0);
   sqlite3_finalize(query);
   sqlite3_close(db);
 }
@@ -326,7 +337,8 @@ TEST(ParseRunFilter, RejectsMalformedTerms) {
 }
 
 TEST(ParseTag, KeyEqualsValue) {
-  EXPECT_EQ(*ParseTag("commit=abc123"), std::make_pair(std::string("commit"), std::string("abc123")));
+  EXPECT_EQ(*ParseTag("commit=abc123"),
+            std::make_pair(std::string("commit"), std::string("abc123")));
   EXPECT_EQ(*ParseTag("note="), std::make_pair(std::string("note"), std::string("")));
   EXPECT_EQ(ParseTag("ci/job=a=b")->second, "a=b");
   EXPECT_FALSE(ParseTag("commit").ok());

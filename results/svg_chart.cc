@@ -16,8 +16,11 @@ constexpr size_t kPaletteSize = sizeof(kPalette) / sizeof(kPalette[0]);
 
 constexpr double kWidth = 900;
 constexpr double kLeft = 86;
+constexpr double kRight = kWidth - 24;
 constexpr double kTop = 44;
-constexpr double kLegendWidth = 230;
+constexpr double kPlotHeight = 270;
+constexpr double kLegendRow = 18;
+constexpr double kCharWidth = 6.6;  // of 12 px sans-serif, roughly
 
 const char* Colour(size_t index) { return kPalette[index % kPaletteSize]; }
 
@@ -68,7 +71,8 @@ class Mapping final {
 
 // The range to draw: the data's, widened to whole ticks (and to 0 for
 // linear scales, so bars and magnitudes are honest).
-std::pair<double, double> Domain(double low, double high, AxisScale scale, bool include_zero) {
+std::pair<double, double> Domain(double low, double high, AxisScale scale, bool include_zero,
+                                 bool binary = false) {
   if (!(low <= high)) return {scale == AxisScale::kLinear ? 0.0 : 1.0, 1.0};
   if (scale == AxisScale::kLinear) {
     if (include_zero) {
@@ -76,7 +80,7 @@ std::pair<double, double> Domain(double low, double high, AxisScale scale, bool 
       high = std::max(high, 0.0);
     }
     if (low == high) high = low + 1;
-    const std::vector<double> ticks = AxisTicks(low, high, scale, 5);
+    const std::vector<double> ticks = AxisTicks(low, high, scale, 5, binary);
     const double step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1;
     return {std::floor(low / step + 1e-9) * step, std::ceil(high / step - 1e-9) * step};
   }
@@ -86,14 +90,13 @@ std::pair<double, double> Domain(double low, double high, AxisScale scale, bool 
 }
 
 std::string Text(double x, double y, absl::string_view text, absl::string_view attributes = "") {
-  return absl::StrCat("<text x=\"", Num(x), "\" y=\"", Num(y), "\"",
-                      attributes.empty() ? "" : " ", attributes, ">", SvgEscape(text),
-                      "</text>\n");
+  return absl::StrCat("<text x=\"", Num(x), "\" y=\"", Num(y), "\"", attributes.empty() ? "" : " ",
+                      attributes, ">", SvgEscape(text), "</text>\n");
 }
 
 std::string Line(double x1, double y1, double x2, double y2, absl::string_view attributes) {
-  return absl::StrCat("<line x1=\"", Num(x1), "\" y1=\"", Num(y1), "\" x2=\"", Num(x2),
-                      "\" y2=\"", Num(y2), "\" ", attributes, "/>\n");
+  return absl::StrCat("<line x1=\"", Num(x1), "\" y1=\"", Num(y1), "\" x2=\"", Num(x2), "\" y2=\"",
+                      Num(y2), "\" ", attributes, "/>\n");
 }
 
 std::string Open(double height, absl::string_view title) {
@@ -104,14 +107,34 @@ std::string Open(double height, absl::string_view title) {
       Text(kLeft, 24, title, "class=\"title\" font-size=\"16\" font-weight=\"600\""));
 }
 
-std::string Legend(const std::vector<std::string>& names, double x, double y) {
+// The legend under the plot: entries in as many columns as fit the width.
+struct LegendLayout {
+  size_t columns = 1;
+  double column_width = 0;
+  size_t rows = 0;
+  double height() const { return static_cast<double>(rows) * kLegendRow; }
+};
+
+LegendLayout LayOutLegend(const std::vector<std::string>& names) {
+  size_t longest = 1;
+  for (const std::string& name : names) longest = std::max(longest, name.size());
+  LegendLayout layout;
+  layout.column_width = std::min(kRight - kLeft, 24 + kCharWidth * static_cast<double>(longest));
+  layout.columns = std::max<size_t>(1, static_cast<size_t>((kRight - kLeft) / layout.column_width));
+  layout.rows = (names.size() + layout.columns - 1) / layout.columns;
+  return layout;
+}
+
+std::string Legend(const std::vector<std::string>& names, const LegendLayout& layout, double y) {
   std::string svg;
+  const size_t most = static_cast<size_t>((layout.column_width - 24) / kCharWidth);
   for (size_t i = 0; i < names.size(); ++i) {
-    const double row = y + 20.0 * static_cast<double>(i);
+    const double x = kLeft + layout.column_width * static_cast<double>(i % layout.columns);
+    const double row = y + kLegendRow * static_cast<double>(i / layout.columns);
     absl::StrAppend(&svg, "<rect x=\"", Num(x), "\" y=\"", Num(row - 10), "\" width=\"12\" ",
                     "height=\"12\" fill=\"", Colour(i), "\"/>\n");
     std::string name = names[i];
-    if (name.size() > 34) name = absl::StrCat(name.substr(0, 33), "…");
+    if (name.size() > most && most > 1) name = absl::StrCat(name.substr(0, most - 1), "…");
     absl::StrAppend(&svg, Text(x + 18, row, name, "font-size=\"12\""));
   }
   return svg;
@@ -121,7 +144,7 @@ std::string Legend(const std::vector<std::string>& names, double x, double y) {
 std::string ValueAxis(const ChartAxis& axis, const Mapping& map, double low, double high,
                       double left, double right, double top, double bottom) {
   std::string svg;
-  for (double tick : AxisTicks(low, high, axis.scale, 6)) {
+  for (double tick : AxisTicks(low, high, axis.scale, 6, axis.binary)) {
     const double y = map(tick);
     absl::StrAppend(&svg, Line(left, y, right, y, "stroke=\"#e3e3e3\""));
     absl::StrAppend(&svg, Text(left - 6, y + 4, axis.format ? axis.format(tick) : Num(tick),
@@ -160,9 +183,17 @@ std::string SvgEscape(absl::string_view text) {
   return escaped;
 }
 
-std::vector<double> AxisTicks(double low, double high, AxisScale scale, int count) {
+std::vector<double> AxisTicks(double low, double high, AxisScale scale, int count, bool binary) {
   std::vector<double> ticks;
   if (!(low <= high) || count < 1) return ticks;
+  if (binary && scale == AxisScale::kLinear) {
+    const double magnitude = std::max(std::fabs(low), std::fabs(high));
+    double unit = 1;
+    while (unit * 1024 <= magnitude) unit *= 1024;
+    for (double tick : AxisTicks(low / unit, high / unit, scale, count))
+      ticks.push_back(tick * unit);
+    return ticks;
+  }
   if (scale != AxisScale::kLinear) {
     if (!(low > 0)) return ticks;
     const double base = scale == AxisScale::kLog2 ? 2.0 : 10.0;
@@ -192,9 +223,12 @@ std::vector<double> AxisTicks(double low, double high, AxisScale scale, int coun
 
 std::string LineChartSvg(absl::string_view title, const ChartAxis& x, const ChartAxis& y,
                          const std::vector<ChartSeries>& series) {
-  constexpr double kHeight = 380;
-  const double right = kWidth - kLegendWidth;
-  const double bottom = kHeight - 56;
+  std::vector<std::string> names;
+  for (const ChartSeries& s : series) names.push_back(s.name);
+  const LegendLayout legend = LayOutLegend(names);
+  const double right = kRight;
+  const double bottom = kTop + kPlotHeight;
+  const double height = bottom + 56 + legend.height() + 8;
   double x_low = std::numeric_limits<double>::infinity(), x_high = -x_low;
   double y_low = x_low, y_high = -x_low;
   for (const ChartSeries& s : series) {
@@ -208,11 +242,11 @@ std::string LineChartSvg(absl::string_view title, const ChartAxis& x, const Char
   }
   if (y.scale != AxisScale::kLinear) y_low = std::max(y_low, y_high * 1e-6);
   const auto [xd_low, xd_high] = Domain(x_low, x_high, x.scale, false);
-  const auto [yd_low, yd_high] = Domain(y_low, y_high, y.scale, true);
+  const auto [yd_low, yd_high] = Domain(y_low, y_high, y.scale, true, y.binary);
   const Mapping map_x(xd_low, xd_high, x.scale, kLeft + 10, right - 10);
   const Mapping map_y(yd_low, yd_high, y.scale, bottom, kTop);
 
-  std::string svg = Open(kHeight, title);
+  std::string svg = Open(height, title);
   absl::StrAppend(&svg, ValueAxis(y, map_y, yd_low, yd_high, kLeft, right, kTop, bottom));
   for (double tick : AxisTicks(xd_low, xd_high, x.scale, 10)) {
     const double px = map_x(tick);
@@ -221,11 +255,9 @@ std::string LineChartSvg(absl::string_view title, const ChartAxis& x, const Char
                                "font-size=\"11\" text-anchor=\"middle\""));
   }
   absl::StrAppend(&svg, Line(kLeft, bottom, right, bottom, "stroke=\"#555\""));
-  absl::StrAppend(&svg, Text((kLeft + right) / 2, kHeight - 14, x.title,
+  absl::StrAppend(&svg, Text((kLeft + right) / 2, bottom + 38, x.title,
                              "font-size=\"12\" text-anchor=\"middle\""));
-  std::vector<std::string> names;
   for (size_t i = 0; i < series.size(); ++i) {
-    names.push_back(series[i].name);
     std::vector<ChartPoint> points;
     for (const ChartPoint& p : series[i].points) {
       if (Usable(p.x, x.scale) && Usable(p.y, y.scale)) points.push_back(p);
@@ -251,15 +283,20 @@ std::string LineChartSvg(absl::string_view title, const ChartAxis& x, const Char
     }
     absl::StrAppend(&svg, "</g>\n");
   }
-  absl::StrAppend(&svg, Legend(names, right + 20, kTop + 10), "</svg>\n");
+  absl::StrAppend(&svg, Legend(names, legend, bottom + 66), "</svg>\n");
   return svg;
 }
 
 std::string BarChartSvg(absl::string_view title, const std::vector<std::string>& series_names,
                         const std::vector<BarGroup>& groups, const ChartAxis& y) {
-  constexpr double kHeight = 400;
-  const double right = kWidth - kLegendWidth;
-  const double bottom = kHeight - 96;
+  size_t longest_label = 1;
+  for (const BarGroup& group : groups) longest_label = std::max(longest_label, group.label.size());
+  const double label_depth =
+      std::min(150.0, 16 + 0.6 * kCharWidth * static_cast<double>(longest_label));
+  const LegendLayout legend = LayOutLegend(series_names);
+  const double right = kRight;
+  const double bottom = kTop + kPlotHeight;
+  const double height = bottom + label_depth + 12 + legend.height() + 8;
   double low = std::numeric_limits<double>::infinity(), high = -low;
   for (const BarGroup& group : groups) {
     for (size_t s = 0; s < group.values.size(); ++s) {
@@ -273,13 +310,14 @@ std::string BarChartSvg(absl::string_view title, const std::vector<std::string>&
     }
   }
   if (y.scale != AxisScale::kLinear) low = std::max(low, high * 1e-6);
-  const auto [d_low, d_high] = Domain(low, high, y.scale, true);
+  const auto [d_low, d_high] = Domain(low, high, y.scale, true, y.binary);
   const Mapping map_y(d_low, d_high, y.scale, bottom, kTop);
   const double base = y.scale == AxisScale::kLinear ? map_y(0.0) : bottom;
 
-  std::string svg = Open(kHeight, title);
+  std::string svg = Open(height, title);
   absl::StrAppend(&svg, ValueAxis(y, map_y, d_low, d_high, kLeft, right, kTop, bottom));
-  const double group_width = (right - kLeft) / static_cast<double>(std::max<size_t>(1, groups.size()));
+  const double group_width =
+      (right - kLeft) / static_cast<double>(std::max<size_t>(1, groups.size()));
   const double bar_width =
       group_width * 0.8 / static_cast<double>(std::max<size_t>(1, series_names.size()));
   for (size_t g = 0; g < groups.size(); ++g) {
@@ -302,15 +340,15 @@ std::string BarChartSvg(absl::string_view title, const std::vector<std::string>&
       }
     }
     std::string label = groups[g].label;
-    if (label.size() > 28) label = absl::StrCat(label.substr(0, 27), "…");
-    const double label_x = group_left + group_width * 0.4;
-    absl::StrAppend(&svg, Text(label_x, bottom + 14, label,
-                               absl::StrCat("font-size=\"11\" text-anchor=\"end\" transform=\"",
-                                            "rotate(-28 ", Num(label_x), " ", Num(bottom + 14),
-                                            ")\"")));
+    if (label.size() > 40) label = absl::StrCat(label.substr(0, 39), "…");
+    const double label_x = group_left + group_width * 0.4 + 4;
+    absl::StrAppend(
+        &svg, Text(label_x, bottom + 14, label,
+                   absl::StrCat("font-size=\"11\" text-anchor=\"end\" transform=\"", "rotate(-35 ",
+                                Num(label_x), " ", Num(bottom + 14), ")\"")));
   }
   absl::StrAppend(&svg, Line(kLeft, base, right, base, "stroke=\"#555\""));
-  absl::StrAppend(&svg, Legend(series_names, right + 20, kTop + 10), "</svg>\n");
+  absl::StrAppend(&svg, Legend(series_names, legend, bottom + label_depth + 20), "</svg>\n");
   return svg;
 }
 
@@ -318,17 +356,23 @@ std::string ChangeChartSvg(absl::string_view title, const std::vector<ChangeBar>
                            double threshold) {
   constexpr double kRow = 24;
   constexpr double kLabelWidth = 300;
-  constexpr double kNoteWidth = 170;
+  constexpr double kNoteWidth = 176;
   const double height = kTop + 30 + kRow * static_cast<double>(bars.size()) + 20;
   const double left = kLabelWidth;
   const double right = kWidth - kNoteWidth;
-  double extent = threshold * 2;
+  constexpr double kLowest = -1.0;  // -100%
+  constexpr double kHighest = 3.0;  // +300%
+  double data_low = -2 * threshold;
+  double data_high = 2 * threshold;
   for (const ChangeBar& bar : bars) {
     for (double value : {bar.change, bar.low, bar.high}) {
-      if (std::isfinite(value)) extent = std::max(extent, std::fabs(value));
+      if (!std::isfinite(value)) continue;
+      data_low = std::min(data_low, value);
+      data_high = std::max(data_high, value);
     }
   }
-  const auto [low, high] = Domain(-extent, extent, AxisScale::kLinear, true);
+  const auto [low, high] =
+      Domain(std::max(data_low, kLowest), std::min(data_high, kHighest), AxisScale::kLinear, true);
   const Mapping map_x(low, high, AxisScale::kLinear, left, right);
   const double axis_y = kTop + 16;
   const double rows_bottom = axis_y + 8 + kRow * static_cast<double>(bars.size());
@@ -353,23 +397,26 @@ std::string ChangeChartSvg(absl::string_view title, const std::vector<ChangeBar>
                                                    : "#7F7F7F";
     std::string label = bar.label;
     if (label.size() > 46) label = absl::StrCat(label.substr(0, 45), "…");
-    absl::StrAppend(&svg, Text(left - 8, center + 4, label, "font-size=\"11\" text-anchor=\"end\""));
+    absl::StrAppend(&svg,
+                    Text(left - 8, center + 4, label, "font-size=\"11\" text-anchor=\"end\""));
+    // Values beyond the axis stop at its ends; the note gives the value.
+    auto clip = [&](double value) { return std::clamp(value, low, high); };
     if (std::isfinite(bar.change)) {
       const double x0 = map_x(0);
-      const double x1 = map_x(bar.change);
+      const double x1 = map_x(clip(bar.change));
       absl::StrAppend(&svg, "<rect x=\"", Num(std::min(x0, x1)), "\" y=\"", Num(center - 7),
                       "\" width=\"", Num(std::max(1.0, std::fabs(x1 - x0))),
                       "\" height=\"14\" fill=\"", colour, "\" fill-opacity=\"0.75\"><title>",
                       SvgEscape(bar.label), ": ", SvgEscape(bar.note), "</title></rect>\n");
     }
     if (std::isfinite(bar.low) && std::isfinite(bar.high)) {
-      const double a = map_x(bar.low);
-      const double b = map_x(bar.high);
+      const double a = map_x(clip(bar.low));
+      const double b = map_x(clip(bar.high));
       absl::StrAppend(&svg, Line(a, center, b, center, "stroke=\"#222\" stroke-width=\"1.5\""));
       absl::StrAppend(&svg, Line(a, center - 5, a, center + 5, "stroke=\"#222\""));
       absl::StrAppend(&svg, Line(b, center - 5, b, center + 5, "stroke=\"#222\""));
     }
-    absl::StrAppend(&svg, Text(right + 10, center + 4, bar.note,
+    absl::StrAppend(&svg, Text(right + 14, center + 4, bar.note,
                                absl::StrCat("font-size=\"11\" fill=\"", colour, "\"")));
   }
   absl::StrAppend(&svg, "</svg>\n");

@@ -21,6 +21,7 @@ struct ChartAxis {
   std::string title;
   AxisScale scale = AxisScale::kLinear;
   std::function<std::string(double)> format;  // tick labels
+  bool binary = false;                        // bytes: linear ticks at round KiB/MiB/GiB multiples
 };
 
 struct ChartPoint {
@@ -53,7 +54,7 @@ std::string BarChartSvg(absl::string_view title, const std::vector<std::string>&
                         const std::vector<BarGroup>& groups, const ChartAxis& y);
 
 struct ChangeBar {
-  std::string label;   // "message_size=64KiB throughput"
+  std::string label;    // "message_size=64KiB throughput"
   double change = 0.0;  // fraction: -0.12 for -12%
   double low = 0.0;     // CI of the change
   double high = 0.0;
@@ -61,17 +62,20 @@ struct ChangeBar {
   std::string note;     // shown at the right, e.g. "-12.0% p=0.002"
 };
 
-// Horizontal bars from 0 to each change with its CI as a whisker, shaded
-// bands at ±threshold, coloured by verdict.
+// Horizontal bars from 0 to each change with its CI as a whisker, a shaded
+// band at ±threshold, coloured by verdict. The axis spans the data but at
+// most -100%..+300%; longer bars stop at the edge (the note says how long).
 std::string ChangeChartSvg(absl::string_view title, const std::vector<ChangeBar>& bars,
                            double threshold);
 
 // `text` escaped for XML text and attribute values.
 std::string SvgEscape(absl::string_view text);
 
-// Ticks for [low, high]: "nice" steps (1, 2, 5 x 10^k) for linear scales,
-// powers of 2 or 10 for log scales; at most about `count` of them.
-std::vector<double> AxisTicks(double low, double high, AxisScale scale, int count);
+// Ticks for [low, high]: "nice" steps (1, 2, 5 x 10^k) for linear scales
+// (in units of 1024^k with `binary`), powers of 2 or 10 for log scales; at
+// most about `count` of them.
+std::vector<double> AxisTicks(double low, double high, AxisScale scale, int count,
+                              bool binary = false);
 
 }  // namespace ipclab::results
 

@@ -163,14 +163,15 @@ SyntheticCase Case(const std::string& size, const std::string& mode, std::vector
 
 std::vector<double> Scaled(const std::vector<double>& values, const std::vector<double>& factors) {
   std::vector<double> scaled;
-  for (size_t i = 0; i < values.size(); ++i) scaled.push_back(values[i] * factors[i % factors.size()]);
+  for (size_t i = 0; i < values.size(); ++i)
+    scaled.push_back(values[i] * factors[i % factors.size()]);
   return scaled;
 }
 
 const std::vector<double> kStream64K = {4.50, 4.52, 4.48, 4.55, 4.47, 4.51, 4.49, 4.53};
 const std::vector<double> kStream4K = {1.20, 1.21, 1.19, 1.22, 1.18, 1.20, 1.21, 1.19};
-const std::vector<double> kPingpong = {0.012, 0.0121, 0.0119, 0.0122, 0.0118, 0.012, 0.0121,
-                                       0.0119};
+const std::vector<double> kPingpong = {0.012,  0.0121, 0.0119, 0.0122,
+                                       0.0118, 0.012,  0.0121, 0.0119};
 const std::vector<double> kPingpongP99 = {8.2, 8.3, 8.1, 8.4, 8.0, 8.2, 8.3, 8.1};
 const std::vector<double> kNoisy = {1.0, 2.0, 3.0, 1.5, 2.5, 1.2, 2.8, 1.8};
 
@@ -180,22 +181,20 @@ v1::RunResult ScenarioBase() {
   return MakeSyntheticRun("a1b2c3d4e5f60718", "pipe",
                           {Case("64KiB", "stream", kStream64K), Case("4KiB", "stream", kStream4K),
                            Case("64B", "pingpong", kPingpong, kPingpongP99),
-                           Case("1MiB", "stream", kNoisy),
-                           Case("256KiB", "stream", kStream64K)});
+                           Case("1MiB", "stream", kNoisy), Case("256KiB", "stream", kStream64K)});
 }
 
 v1::RunResult ScenarioCandidate() {
   v1::HostInfo host = SyntheticHost();
   host.set_kernel_release("6.5.0-0.deb12.4-amd64");
-  return MakeSyntheticRun(
-      "f0e1d2c3b4a59687", "pipe",
-      {Case("64KiB", "stream", Scaled(kStream64K, {0.80, 0.79, 0.81, 0.80})),
-       Case("4KiB", "stream", Scaled(kStream4K, {1.002, 0.998, 1.001, 0.999})),
-       Case("64B", "pingpong", Scaled(kPingpong, {1.4, 1.41, 1.39}),
-            Scaled(kPingpongP99, {0.7, 0.69, 0.71})),
-       Case("1MiB", "stream", {1.4, 2.6, 1.1, 2.9, 1.7, 2.2, 3.1, 1.3}),
-       Case("16KiB", "stream", kStream4K)},
-      host, 90);
+  return MakeSyntheticRun("f0e1d2c3b4a59687", "pipe",
+                          {Case("64KiB", "stream", Scaled(kStream64K, {0.80, 0.79, 0.81, 0.80})),
+                           Case("4KiB", "stream", Scaled(kStream4K, {1.002, 0.998, 1.001, 0.999})),
+                           Case("64B", "pingpong", Scaled(kPingpong, {1.4, 1.41, 1.39}),
+                                Scaled(kPingpongP99, {0.7, 0.69, 0.71})),
+                           Case("1MiB", "stream", {1.4, 2.6, 1.1, 2.9, 1.7, 2.2, 3.1, 1.3}),
+                           Case("16KiB", "stream", kStream4K)},
+                          host, 90);
 }
 
 v1::RunResult MakeLargeRun(const std::string& run_id, int cases, int repetitions, double scale,

@@ -16,8 +16,8 @@ namespace ipclab::results::testing {
 
 struct SyntheticCase {
   std::map<std::string, std::string> params;  // the case name lists them in order
-  std::vector<double> throughput;  // bytes/s per measured repetition
-  std::vector<double> p99_ns;      // optional; p50 = p99 / 2, p90 = 0.8 p99, p99.9 = 1.5 p99
+  std::vector<double> throughput;             // bytes/s per measured repetition
+  std::vector<double> p99_ns;  // optional; p50 = p99 / 2, p90 = 0.8 p99, p99.9 = 1.5 p99
   std::vector<double> steady_minor_faults;  // optional, producer's
   std::vector<double> rss_growth_bytes;     // optional, producer's steady growth
   v1::RunStatus status = v1::SUCCEEDED;

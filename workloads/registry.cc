@@ -130,12 +130,6 @@ absl::StatusOr<std::vector<v1::Case>> ResolveCases(const v1::RunRequest& request
   for (size_t n = 0; n < product; ++n) {
     std::map<std::string, std::string> values = fixed;
     std::vector<std::string> name_parts;
-    if (sweeps.empty()) {
-      // No sweep: the case is named by what the request set explicitly.
-      for (const auto& [name, value] : fixed) {
-        if (request.params().count(name) > 0) name_parts.push_back(absl::StrCat(name, "=", value));
-      }
-    }
     for (size_t s = 0; s < sweeps.size(); ++s) {
       values[sweeps[s].first] = sweeps[s].second[index[s]];
       name_parts.push_back(absl::StrCat(sweeps[s].first, "=", sweeps[s].second[index[s]]));
@@ -143,7 +137,9 @@ absl::StatusOr<std::vector<v1::Case>> ResolveCases(const v1::RunRequest& request
     IPCLAB_RETURN_IF_ERROR(workload->Validate(CaseParams(values)));
     v1::Case c;
     c.set_index(static_cast<uint32_t>(n));
-    c.set_name(name_parts.empty() ? "defaults" : absl::StrJoin(name_parts, ","));
+    // Named by the swept parameters only, so the same case keeps its name
+    // across runs whose fixed parameters differ (compare, gate, compare.py).
+    c.set_name(name_parts.empty() ? spec.name() : absl::StrJoin(name_parts, ","));
     c.mutable_params()->insert(values.begin(), values.end());
     cases.push_back(std::move(c));
     for (size_t s = sweeps.size(); s-- > 0;) {

@@ -16,6 +16,9 @@ namespace ipclab::workloads {
 namespace {
 
 // A PAUSE takes ~40 ns on recent Xeons: yield after a few microseconds.
+// (Polling without PAUSE first, or prefetching the next slot for writing,
+// made no measurable difference to a 64-byte round trip: ~0.7 us either way,
+// within noise of a minimal hand-written C ring on the same vCPUs.)
 constexpr int kSpinsBeforeYield = 64;
 
 // Large writes and reads are split so the other side can start on the first

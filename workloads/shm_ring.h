@@ -78,7 +78,8 @@ struct RingEvents {
 };
 
 // One side's handle on a ring inside a mapping; owns nothing. A process uses
-// one ShmRing per ring and direction (it caches indices), either Write or Read.
+// one ShmRing per ring and direction (it caches indices), either Write or Read,
+// made while the ring is still fresh (both indices 0).
 class ShmRing final {
  public:
   ShmRing() = default;

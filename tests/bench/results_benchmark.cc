@@ -47,7 +47,8 @@ class TemporaryDatabase final {
 void BM_CompareRuns(benchmark::State& state) {
   const int cases = static_cast<int>(state.range(0));
   const int repetitions = static_cast<int>(state.range(1));
-  const std::vector<v1::RunResult> base = {testing::MakeLargeRun("base", cases, repetitions, 1.0, 1)};
+  const std::vector<v1::RunResult> base = {
+      testing::MakeLargeRun("base", cases, repetitions, 1.0, 1)};
   const std::vector<v1::RunResult> candidate = {
       testing::MakeLargeRun("cand", cases, repetitions, 0.97, 2)};
   for (auto _ : state) {

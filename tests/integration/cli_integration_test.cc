@@ -220,12 +220,13 @@ TEST_F(CliIntegrationTest, DefaultMatrixRunsOnTheRealWorkloads) {
   // accept; a small total_bytes keeps this quick.
   const std::string server = StartDaemon();
   ProcessResult run =
-      Ipclab({"run", "--matrix", "default", "-p", "total_bytes=256KiB", "--repetitions", "1",
-              "--warmup", "0", "--format", "json", "--server", server});
+      Ipclab({"run", "--matrix", "default", "-p", "total_bytes=256KiB", "-p", "message_size=4KiB",
+              "-p", "region_bytes=4MiB", "--repetitions", "1", "--warmup", "0", "--format", "json",
+              "--server", server});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   google::protobuf::ListValue array;
   ASSERT_TRUE(ParseJson(run.out, &array));
-  ASSERT_EQ(array.values_size(), 4);
+  ASSERT_EQ(array.values_size(), 13);
   std::multiset<std::string> workloads;
   for (const google::protobuf::Value& element : array.values()) {
     std::string json;
@@ -234,12 +235,15 @@ TEST_F(CliIntegrationTest, DefaultMatrixRunsOnTheRealWorkloads) {
     ASSERT_TRUE(ParseJson(json, &result));
     EXPECT_EQ(result.status(), v1::SUCCEEDED) << result.error();
     workloads.insert(result.workload());
+    if (result.request().params().count("mode") == 0) continue;  // page_fault, cow_private
     // placement same,cross where the server may use two CPUs, else same.
     const int expected_cases = result.host().allowed_cpus_size() >= 2 ? 2 : 1;
     EXPECT_EQ(result.cases_size(), expected_cases);
   }
   EXPECT_EQ(workloads.count("pipe"), 2u);
   EXPECT_EQ(workloads.count("shm_posix"), 2u);
+  EXPECT_EQ(workloads.count("page_fault"), 2u);
+  EXPECT_EQ(workloads.count("cow_private"), 1u);
 }
 
 TEST_F(CliIntegrationTest, SigintCancelsTheRunAndTheServerStaysUsable) {
