@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ipclab needs to build and test, from Debian bookworm packages.
 # Idempotent and quiet when everything is already there. Needs root (or sudo).
+# --tests also installs what only the test suite uses (Debian's Google
+# Benchmark compare.py and SciPy, to check that it reads ipclab's exports).
 set -euo pipefail
 
 packages=(
@@ -8,6 +10,9 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libcli11-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(libbenchmark-tools python3-scipy)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
