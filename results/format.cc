@@ -135,4 +135,31 @@ std::string FormatCpuList(const google::protobuf::RepeatedField<int32_t>& cpus) 
   return FormatCpuList(std::vector<int>(cpus.begin(), cpus.end()));
 }
 
+std::string XmlEscape(absl::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      case '\'':
+        escaped += "&apos;";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') escaped += c;
+    }
+  }
+  return escaped;
+}
+
 }  // namespace ipclab::results

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "google/protobuf/repeated_field.h"
 
 namespace ipclab::results {
@@ -48,6 +49,10 @@ std::string FormatPercent(double fraction, int decimals = 1);
 // and order do not matter; empty gives "".
 std::string FormatCpuList(std::vector<int> cpus);
 std::string FormatCpuList(const google::protobuf::RepeatedField<int32_t>& cpus);
+
+// Text for XML and SVG/HTML markup: escapes & < > " ' and drops control
+// characters other than newline and tab.
+std::string XmlEscape(absl::string_view text);
 
 }  // namespace ipclab::results
 

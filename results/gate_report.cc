@@ -85,33 +85,6 @@ std::string NextStep(const GateReport& report) {
 
 }  // namespace
 
-std::string XmlEscape(absl::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      case '\'':
-        escaped += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') escaped += c;
-    }
-  }
-  return escaped;
-}
-
 void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, std::ostream* out) {
   const CompareOptions& options = comparison.options;
   *out << "## ipclab gate: " << Heading(report.outcome) << "\n\n";

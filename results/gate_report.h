@@ -24,9 +24,6 @@ void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, s
 // check holds <failure>, an inconclusive one <skipped> with the reason.
 void PrintGateJUnit(const GateReport& report, const Comparison& comparison, std::ostream* out);
 
-// `text` with &, <, >, " and ' escaped, and control characters other than
-// tab and newline dropped (XML 1.0 cannot hold them).
-std::string XmlEscape(absl::string_view text);
 
 }  // namespace ipclab::results
 

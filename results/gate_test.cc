@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "results/format.h"
 #include "results/gate_report.h"
 #include "results/golden.h"
 #include "results/synthetic_runs.h"

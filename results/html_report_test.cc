@@ -77,7 +77,7 @@ TEST(AxisTicks, NiceLinearAndLogTicks) {
 }
 
 TEST(SvgEscape, EscapesMarkup) {
-  EXPECT_EQ(SvgEscape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+  EXPECT_EQ(SvgEscape("a<b & \"c\" 'd'"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;");
 }
 
 }  // namespace

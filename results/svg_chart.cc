@@ -1,5 +1,7 @@
 #include "results/svg_chart.h"
 
+#include "results/format.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -159,29 +161,7 @@ std::string ValueAxis(const ChartAxis& axis, const Mapping& map, double low, dou
 
 }  // namespace
 
-std::string SvgEscape(absl::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') escaped += c;
-    }
-  }
-  return escaped;
-}
+std::string SvgEscape(absl::string_view text) { return XmlEscape(text); }
 
 std::vector<double> AxisTicks(double low, double high, AxisScale scale, int count, bool binary) {
   std::vector<double> ticks;
