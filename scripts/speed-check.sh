@@ -51,7 +51,7 @@ address=$(sed -nE 's/.*listening on ([0-9.:]+).*/\1/p' "$work/daemon.out")
 sleep 1
 idle_rss=$(awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$daemon/status)
 embedded=() remote=()
-for i in 1 2 3; do  # interleaved, so drift hits both alike
+for i in 1 2 3 4 5; do  # interleaved, so drift hits both alike
   embedded+=("$(ipclab_metric shm_posix steady.throughput_bytes_per_sec -p message_size=64KiB -p total_bytes=256MiB)")
   remote+=("$("$bin/ipclab" run shm_posix -p message_size=64KiB -p total_bytes=256MiB -p "placement=$placement" \
     --repetitions 7 --warmup 1 --no-store --quiet --format json --server "$address" | python3 -c "

@@ -321,6 +321,7 @@ absl::StatusOr<v1::RepetitionResult> CowPrivateWorkload::RunRepetition(
   std::vector<RoleSpec> roles(2);
   roles[0].name = kParent;
   roles[0].pinned_cpu = cpus[0];
+  roles[0].count_perf_faults = true;
   roles[0].body = [&](RoleContext& role) -> absl::Status {
     sys::Mapping fill;  // the file's contents, touched before any phase
     if (plan.file) {
@@ -359,6 +360,7 @@ absl::StatusOr<v1::RepetitionResult> CowPrivateWorkload::RunRepetition(
   };
   roles[1].name = kChild;
   roles[1].pinned_cpu = cpus[1];
+  roles[1].count_perf_faults = true;
   roles[1].forked_by = kParent;
   roles[1].first_phase = plan.child_first_phase;
   roles[1].body = [&](RoleContext& role) -> absl::Status {

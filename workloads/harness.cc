@@ -89,7 +89,11 @@ int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int r
   absl::Status status = absl::OkStatus();
   if (spec.pinned_cpu >= 0) status = sys::PinToCpu(spec.pinned_cpu);
   // Where the host forbids perf events, getrusage alone is reported.
-  (void)EnablePerfFaultCounter();
+  if (spec.count_perf_faults) {
+    (void)EnablePerfFaultCounter();
+  } else {
+    DisablePerfFaultCounter();
+  }
   RoleContext context(ready_fd, go_fd, &report);
   context.phases_ = &phases;
   context.sub_roles_ = std::move(sub_roles);

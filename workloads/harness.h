@@ -148,6 +148,11 @@ class RoleContext final {
 struct RoleSpec {
   std::string name;     // "producer"
   int pinned_cpu = -1;  // -1: wherever the scheduler puts it
+  // Also count faults with the perf software page-fault event (where the host
+  // permits). Only for workloads whose subject is faults: a task with a perf
+  // event pays at every context switch (~0.5 us each on a KVM guest, +20% on
+  // a 3 us pipe round trip), which would distort IPC timings.
+  bool count_perf_faults = false;
   // File descriptors the role uses; every other inherited fd above 2 is closed
   // in the role process so that end-of-file and cleanup work.
   std::vector<int> keep_fds;

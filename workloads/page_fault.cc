@@ -339,6 +339,7 @@ absl::StatusOr<v1::RepetitionResult> PageFaultWorkload::RunRepetition(
 
   RoleSpec toucher;
   toucher.name = kRole;
+  toucher.count_perf_faults = true;
   toucher.body = [&](RoleContext& role) -> absl::Status {
     MemoryRegion region;
     IPCLAB_RETURN_IF_ERROR(role.RunPhase([&]() -> absl::StatusOr<PhaseWork> {

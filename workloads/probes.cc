@@ -67,9 +67,13 @@ int perf_fault_fd = -1;  // per process; a forked role opens its own
 
 }  // namespace
 
-absl::Status EnablePerfFaultCounter() {
+void DisablePerfFaultCounter() {
   if (perf_fault_fd >= 0) ::close(perf_fault_fd);
   perf_fault_fd = -1;
+}
+
+absl::Status EnablePerfFaultCounter() {
+  DisablePerfFaultCounter();
   perf_event_attr attr;
   std::memset(&attr, 0, sizeof(attr));
   attr.size = sizeof(attr);

@@ -47,6 +47,8 @@ struct MemorySample {  // bytes
 // also reports it. Fails with PERMISSION_DENIED where perf_event_paranoid or
 // seccomp forbid it; the counter is then simply absent.
 absl::Status EnablePerfFaultCounter();
+// Closes it (a forked process inherits the fd, which counts its parent).
+void DisablePerfFaultCounter();
 
 // getrusage(RUSAGE_SELF) of the calling process, plus the perf counter when
 // enabled.
