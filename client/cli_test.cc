@@ -99,24 +99,6 @@ TEST(Cli, UnreachableServerExits4) {
   EXPECT_THAT(outcome.err, HasSubstr("cannot connect to ipclabd at 127.0.0.1:1"));
 }
 
-// "ipclab-<pid>-..." in /dev/shm, created since `before`, whose creator is
-// gone: what a worker of ours would leave behind. Entries of live processes
-// (other tests on this machine) are not ours to judge.
-std::vector<std::string> LeftoverShmSince(const std::vector<std::string>& before) {
-  std::vector<std::string> leftovers;
-  for (const std::string& name : server_testing::IpclabShmEntries()) {
-    if (std::find(before.begin(), before.end(), name) != before.end()) continue;
-    const size_t dash = name.find('-', 7);
-    pid_t pid = 0;
-    try {
-      pid = static_cast<pid_t>(std::stol(name.substr(7, dash - 7)));
-    } catch (const std::exception&) {
-      continue;  // not a per-worker name
-    }
-    if (server_testing::ProcessGone(pid)) leftovers.push_back(name);
-  }
-  return leftovers;
-}
 
 // The real server on 127.0.0.1:<free port> with the real worker. With
 // `one_cpu` it is started from a thread allowed on a single CPU, so its run
@@ -190,7 +172,7 @@ class CliWithServer : public ::testing::Test {
   void TearDown() override {
     server_.reset();  // cancels and reaps whatever still runs
     EXPECT_THAT(server_testing::ChildPids(), IsEmpty()) << "a worker outlived the command";
-    EXPECT_THAT(LeftoverShmSince(shm_before_), IsEmpty());
+    EXPECT_THAT(server_testing::LeftoverShmSince(shm_before_), IsEmpty());
   }
 
   std::string address() const { return server_->address(); }

@@ -43,24 +43,6 @@ v1::RunRequest Request(const std::string& workload,
   return request;
 }
 
-// "ipclab-<pid>-..." in /dev/shm, created since `before`, whose creator is
-// gone: what a worker of ours would leave behind. Entries of live processes
-// (other tests on this machine) are not ours to judge.
-std::vector<std::string> LeftoverShmSince(const std::vector<std::string>& before) {
-  std::vector<std::string> leftovers;
-  for (const std::string& name : server_testing::IpclabShmEntries()) {
-    if (std::find(before.begin(), before.end(), name) != before.end()) continue;
-    const size_t dash = name.find('-', 7);
-    pid_t pid = 0;
-    try {
-      pid = static_cast<pid_t>(std::stol(name.substr(7, dash - 7)));
-    } catch (const std::exception&) {
-      continue;  // not a per-worker name
-    }
-    if (server_testing::ProcessGone(pid)) leftovers.push_back(name);
-  }
-  return leftovers;
-}
 
 std::string CommandOf(pid_t pid) {
   std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
@@ -88,7 +70,7 @@ class StreamRunTest : public ::testing::Test {
     stub_.reset();
     server_.reset();  // cancels and reaps whatever still runs
     EXPECT_THAT(server_testing::ChildPids(), ::testing::IsEmpty()) << "a worker outlived the run";
-    EXPECT_THAT(LeftoverShmSince(shm_before_), ::testing::IsEmpty());
+    EXPECT_THAT(server_testing::LeftoverShmSince(shm_before_), ::testing::IsEmpty());
   }
 
   // The ipclab-worker processes this test started and that still run.

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -68,6 +69,22 @@ std::vector<std::string> IpclabShmEntries() {
   }
   closedir(shm);
   return names;
+}
+
+std::vector<std::string> LeftoverShmSince(const std::vector<std::string>& before) {
+  std::vector<std::string> leftovers;
+  for (const std::string& name : IpclabShmEntries()) {
+    if (std::find(before.begin(), before.end(), name) != before.end()) continue;
+    const size_t dash = name.find('-', 7);
+    pid_t pid = 0;
+    try {
+      pid = static_cast<pid_t>(std::stol(name.substr(7, dash - 7)));
+    } catch (const std::exception&) {
+      continue;  // not a per-worker name
+    }
+    if (ProcessGone(pid)) leftovers.push_back(name);
+  }
+  return leftovers;
 }
 
 bool ProcessGone(pid_t pid) {

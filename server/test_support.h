@@ -37,6 +37,11 @@ std::vector<pid_t> ChildPids();
 // Names in /dev/shm starting with "ipclab-".
 std::vector<std::string> IpclabShmEntries();
 
+// "ipclab-<pid>-..." entries created since `before` whose creator is gone:
+// what a worker would leave behind. Entries of live processes (other tests
+// on this machine) are not ours to judge.
+std::vector<std::string> LeftoverShmSince(const std::vector<std::string>& before);
+
 // Whether `pid` is gone or a zombie (a killed orphan whose reaper is slow).
 bool ProcessGone(pid_t pid);
 

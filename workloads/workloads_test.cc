@@ -1,6 +1,7 @@
 // Behaviour of the real workloads: real processes, real pipes and shared
 // memory, data verified end to end.
 #include <dirent.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "workloads/registry.h"
 #include "workloads/sys/cpu.h"
+#include "workloads/worker.h"
 
 namespace ipclab::workloads {
 namespace {
@@ -37,11 +39,14 @@ const v1::PhaseResult& Phase(const v1::RepetitionResult& result, const std::stri
   return kEmpty;
 }
 
+// Entries this process's repetitions created (the coordinator is this
+// process here; other tests running in parallel use their own pid).
 int ShmEntries() {
+  const std::string prefix = ShmNamePrefix(::getpid()).substr(1);
   int count = 0;
   DIR* dir = ::opendir("/dev/shm");
   while (const dirent* entry = dir ? ::readdir(dir) : nullptr) {
-    if (absl::StartsWith(entry->d_name, "ipclab-")) ++count;
+    if (absl::StartsWith(entry->d_name, prefix)) ++count;
   }
   if (dir) ::closedir(dir);
   return count;
