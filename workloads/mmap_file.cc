@@ -19,7 +19,8 @@
 namespace ipclab::workloads {
 namespace {
 
-absl::StatusOr<sys::FilesystemInfo> CheckLocation(const std::string& dir, const std::string& location) {
+absl::StatusOr<sys::FilesystemInfo> CheckLocation(const std::string& dir,
+                                                  const std::string& location) {
   IPCLAB_ASSIGN_OR_RETURN(sys::FilesystemInfo fs, sys::FilesystemOf(dir));
   if (location == "tmpfs" && fs.type != "tmpfs") {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -50,7 +51,8 @@ std::string ThpSettingNote(const sys::FilesystemInfo& fs) {
 }  // namespace
 
 std::string ScratchDirectory(const RunContext& context, const std::string& location) {
-  if (location == "tmpfs") return context.scratch_tmpfs.empty() ? "/dev/shm" : context.scratch_tmpfs;
+  if (location == "tmpfs")
+    return context.scratch_tmpfs.empty() ? "/dev/shm" : context.scratch_tmpfs;
   if (!context.scratch_disk.empty()) return context.scratch_disk;
   const char* tmpdir = std::getenv("TMPDIR");
   return tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
@@ -80,7 +82,8 @@ MmapFileWorkload::MmapFileWorkload() {
   spec_.set_summary(
       "ring in a file mapped MAP_SHARED by two processes, in the server's tmpfs or disk scratch "
       "directory; the producer copies each message into the ring, the consumer copies it out");
-  for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/false)) *spec_.add_params() = std::move(param);
+  for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/false))
+    *spec_.add_params() = std::move(param);
   *spec_.add_params() = EnumParam(
       "location", "tmpfs", {"tmpfs", "disk"},
       "tmpfs: the server's --scratch-tmpfs directory (default /dev/shm); disk: its --scratch-disk "
@@ -127,7 +130,8 @@ absl::StatusOr<v1::RepetitionResult> MmapFileWorkload::RunRepetition(
   // The coordinator creates the file; each role opens and maps it in its
   // setup phase; it is unlinked as soon as both have mapped it (and by
   // `file` on every error path before that).
-  IPCLAB_ASSIGN_OR_RETURN(sys::ScratchFile file, sys::ScratchFile::Create(path, options.layout.bytes()));
+  IPCLAB_ASSIGN_OR_RETURN(sys::ScratchFile file,
+                          sys::ScratchFile::Create(path, options.layout.bytes()));
   RingBacking backing;
   backing.map = [&]() -> absl::StatusOr<RingMemory> {
     IPCLAB_ASSIGN_OR_RETURN(sys::Fd fd, sys::ScratchFile::Open(path));

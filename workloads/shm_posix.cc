@@ -46,9 +46,9 @@ absl::StatusOr<sys::Fd> CreateHugetlbMemfd(const std::string& name, size_t size)
 std::string DevShmThpNote() {
   absl::StatusOr<sys::FilesystemInfo> fs = sys::FilesystemOf("/dev/shm");
   const std::string huge = fs.ok() ? fs->Option("huge") : "";
-  return absl::StrCat("/dev/shm: ", fs.ok() ? fs->type : "?", " huge=",
-                      huge.empty() ? "never (default)" : huge, "; ", ShmemThpSettingNote(),
-                      " (force/deny override the mount)");
+  return absl::StrCat("/dev/shm: ", fs.ok() ? fs->type : "?",
+                      " huge=", huge.empty() ? "never (default)" : huge, "; ",
+                      ShmemThpSettingNote(), " (force/deny override the mount)");
 }
 
 }  // namespace
@@ -58,7 +58,8 @@ ShmPosixWorkload::ShmPosixWorkload() {
   spec_.set_summary(
       "POSIX shared memory ring (shm_open + mmap MAP_SHARED) between two processes; the producer "
       "copies each message into the ring, the consumer copies it out");
-  for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/true)) *spec_.add_params() = std::move(param);
+  for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/true))
+    *spec_.add_params() = std::move(param);
   spec_.add_roles("producer");
   spec_.add_roles("consumer");
   for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);

@@ -33,7 +33,8 @@ inline void CpuRelax() { __builtin_ia32_pause(); }
 void FutexWait(std::atomic<uint32_t>* word, uint32_t expected) {
   // Shared (not FUTEX_PRIVATE): the word lives in memory two processes map.
   // EAGAIN (the word changed) and EINTR both mean "look again".
-  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT, expected, nullptr, nullptr, 0);
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT, expected, nullptr, nullptr,
+            0);
 }
 
 void FutexWake(std::atomic<uint32_t>* word) {

@@ -75,8 +75,8 @@ TEST_P(ShmRingTest, MovesEveryByteInOrder) {
       write_status = ring.Write(source.data() + at, std::min(c.write_size, total - at));
     }
   });
-  ShmRing ring(layout.header(region->data(), 0), layout.data(region->data(), 0), c.capacity,
-               c.sync, events);
+  ShmRing ring(layout.header(region->data(), 0), layout.data(region->data(), 0), c.capacity, c.sync,
+               events);
   for (size_t at = 0; at < total && read_status.ok(); at += c.read_size) {
     read_status = ring.Read(received.data() + at, std::min(c.read_size, total - at));
   }
@@ -86,14 +86,14 @@ TEST_P(ShmRingTest, MovesEveryByteInOrder) {
   EXPECT_EQ(std::memcmp(source.data(), received.data(), total), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Modes, ShmRingTest,
-    testing::Values(RingCase{RingSync::kFutex, 8192, 3000, 1000},
-                    RingCase{RingSync::kFutex, 4096, 7, 4096},
-                    RingCase{RingSync::kSpin, 8192, 5000, 777},
-                    RingCase{RingSync::kEventfd, 8192, 3000, 1000},
-                    RingCase{RingSync::kEventfd, 1 << 20, 1 << 20, 1 << 20},   // chunked publishing
-                    RingCase{RingSync::kFutex, 64 << 10, 1 << 20, 100000}));
+INSTANTIATE_TEST_SUITE_P(Modes, ShmRingTest,
+                         testing::Values(RingCase{RingSync::kFutex, 8192, 3000, 1000},
+                                         RingCase{RingSync::kFutex, 4096, 7, 4096},
+                                         RingCase{RingSync::kSpin, 8192, 5000, 777},
+                                         RingCase{RingSync::kEventfd, 8192, 3000, 1000},
+                                         RingCase{RingSync::kEventfd, 1 << 20, 1 << 20,
+                                                  1 << 20},  // chunked publishing
+                                         RingCase{RingSync::kFutex, 64 << 10, 1 << 20, 100000}));
 
 TEST(EventFd, SignalsCoalesceIntoOneWakeUp) {
   sys::Fd event = sys::MakeEventFd().value();

@@ -20,7 +20,8 @@ ShmSysvWorkload::ShmSysvWorkload() {
   spec_.set_summary(
       "System V shared memory ring (shmget + shmat) between two processes; the producer copies "
       "each message into the ring, the consumer copies it out");
-  for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/true)) *spec_.add_params() = std::move(param);
+  for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/true))
+    *spec_.add_params() = std::move(param);
   spec_.add_roles("producer");
   spec_.add_roles("consumer");
   for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);

@@ -1,10 +1,14 @@
 // The transports against the running kernel: every transport and option
 // moves exactly the bytes asked with the data verified; every expectation
-// Expect() states holds on this host (the same bands the product judges
-// with: fault counts exact up to kFaultNoise = 16 stray faults of the process
-// itself, memory growth exact up to +256 KiB); nothing is left behind in
-// /dev/shm, `ipcs -m`, the scratch directories or nr_hugepages. Tests the
-// host cannot support are skipped with the reason.
+// Expect() states holds on this host, judged by the product's own
+// results::Judge (fault counts exact up to kFaultNoise = 16 stray faults of
+// the process itself, memory growth exact up to +256 KiB); nothing is left
+// behind in /dev/shm, `ipcs -m` or the scratch directories, and reserved huge
+// pages go back. Tests the host cannot support are skipped with the reason.
+//
+// IPCLAB_TEST_PRINT=1 prints every judged expectation (metric, measured,
+// band, verdict). IPCLAB_TEST_MAY_CHANGE_THP=1 lets the SysV THP test set
+// shmem_enabled=advise for its duration (it is restored afterwards).
 #include <dirent.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -39,7 +43,7 @@ namespace {
 using Params = std::map<std::string, std::string>;
 
 absl::StatusOr<v1::RepetitionResult> RunCase(const std::string& workload, const Params& params,
-                                         const RunContext& context) {
+                                             const RunContext& context) {
   v1::RunRequest request;
   request.set_workload(workload);
   request.mutable_params()->insert(params.begin(), params.end());
@@ -72,7 +76,9 @@ std::optional<double> Measured(const v1::RepetitionResult& result, const std::st
     if (role.role() != parts[1]) continue;
     const v1::MemorySnapshot& before = role.memory_before();
     const v1::MemorySnapshot& after = role.memory_after();
-    auto delta = [](uint64_t b, uint64_t a) { return static_cast<double>(a) - static_cast<double>(b); };
+    auto delta = [](uint64_t b, uint64_t a) {
+      return static_cast<double>(a) - static_cast<double>(b);
+    };
     const std::string& name = parts[2];
     if (name == "minor_faults") return static_cast<double>(role.counters().minor_faults());
     if (name == "major_faults") return static_cast<double>(role.counters().major_faults());
@@ -80,10 +86,12 @@ std::optional<double> Measured(const v1::RepetitionResult& result, const std::st
       if (!role.counters().perf_available()) return std::nullopt;
       return static_cast<double>(role.counters().perf_page_faults());
     }
-    if (name == "rss_shmem_delta_bytes") return delta(before.rss_shmem_bytes(), after.rss_shmem_bytes());
+    if (name == "rss_shmem_delta_bytes")
+      return delta(before.rss_shmem_bytes(), after.rss_shmem_bytes());
     if (name == "vm_rss_delta_bytes") return delta(before.vm_rss_bytes(), after.vm_rss_bytes());
     if (name == "hugetlb_delta_bytes") return delta(before.hugetlb_bytes(), after.hugetlb_bytes());
-    if (name == "rss_anon_delta_bytes") return delta(before.rss_anon_bytes(), after.rss_anon_bytes());
+    if (name == "rss_anon_delta_bytes")
+      return delta(before.rss_anon_bytes(), after.rss_anon_bytes());
   }
   return std::nullopt;
 }
@@ -95,7 +103,8 @@ struct Judged {
 
 // Every expectation of the case, judged by the product's own code
 // (results::Judge over results::SummarizeCase of this one repetition).
-Judged Judge(const std::string& workload, const Params& params, const v1::RepetitionResult& result) {
+Judged Judge(const std::string& workload, const Params& params,
+             const v1::RepetitionResult& result) {
   v1::RunRequest request;
   request.set_workload(workload);
   request.mutable_params()->insert(params.begin(), params.end());
@@ -169,7 +178,8 @@ class TransportTest : public testing::TestWithParam<TransferCase> {};
 
 TEST_P(TransportTest, MovesExactlyTotalBytesVerifiedAndLeavesNothing) {
   const Leftovers before;
-  absl::StatusOr<v1::RepetitionResult> result = RunCase(GetParam().workload, GetParam().params, Verified());
+  absl::StatusOr<v1::RepetitionResult> result =
+      RunCase(GetParam().workload, GetParam().params, Verified());
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_TRUE(result->verified());
   const v1::PhaseResult* steady = FindPhase(*result, "steady");
@@ -183,7 +193,8 @@ TEST_P(TransportTest, MovesExactlyTotalBytesVerifiedAndLeavesNothing) {
     EXPECT_GT(steady->latency().p50_ns(), 0);
   } else {
     EXPECT_EQ(steady->bytes(), total);
-    for (const v1::RoleMeasurement& role : steady->roles()) EXPECT_EQ(role.bytes(), total) << role.role();
+    for (const v1::RoleMeasurement& role : steady->roles())
+      EXPECT_EQ(role.bytes(), total) << role.role();
   }
   ASSERT_EQ(steady->roles_size(), 2);
   EXPECT_EQ(Leftovers().ToString(), before.ToString());
@@ -200,29 +211,77 @@ std::vector<TransferCase> TransferCases() {
       // large pipes, so a page rewritten too early would show as a checksum
       // mismatch.
       {"pipe", {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"splice", "vmsplice"}}},
-      {"pipe", {{"message_size", "1000"}, {"total_bytes", "4000037"}, {"splice", "vmsplice"}, {"pipe_capacity", "4KiB"}}},
-      {"pipe", {{"message_size", "5000"}, {"total_bytes", "4MiB"}, {"splice", "vmsplice"}, {"pipe_capacity", "1MiB"}}},
+      {"pipe",
+       {{"message_size", "1000"},
+        {"total_bytes", "4000037"},
+        {"splice", "vmsplice"},
+        {"pipe_capacity", "4KiB"}}},
+      {"pipe",
+       {{"message_size", "5000"},
+        {"total_bytes", "4MiB"},
+        {"splice", "vmsplice"},
+        {"pipe_capacity", "1MiB"}}},
       {"pipe", {{"message_size", "1MiB"}, {"total_bytes", "32MiB"}, {"splice", "vmsplice"}}},
-      {"pipe", {{"message_size", "4KiB"}, {"total_bytes", "4MiB"}, {"splice", "vmsplice"}, {"mode", "pingpong"}}},
-      {"pipe", {{"message_size", "1"}, {"total_bytes", "2000"}, {"splice", "vmsplice"}, {"mode", "pingpong"}}},
+      {"pipe",
+       {{"message_size", "4KiB"},
+        {"total_bytes", "4MiB"},
+        {"splice", "vmsplice"},
+        {"mode", "pingpong"}}},
+      {"pipe",
+       {{"message_size", "1"},
+        {"total_bytes", "2000"},
+        {"splice", "vmsplice"},
+        {"mode", "pingpong"}}},
   };
   // The ring workloads: every sync mode, populate, odd sizes, large messages.
   for (const char* ring : {"shm_posix", "shm_sysv", "mmap_file"}) {
     for (const char* sync : {"futex", "spin", "eventfd"}) {
       cases.push_back({ring, {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}, {"sync", sync}}});
-      cases.push_back({ring, {{"message_size", "64"}, {"total_bytes", "64000"}, {"mode", "pingpong"}, {"sync", sync}}});
+      cases.push_back({ring,
+                       {{"message_size", "64"},
+                        {"total_bytes", "64000"},
+                        {"mode", "pingpong"},
+                        {"sync", sync}}});
     }
-    cases.push_back({ring, {{"message_size", "3000"}, {"total_bytes", "1000007"}, {"ring_bytes", "8KiB"}}});
-    cases.push_back({ring, {{"message_size", "1MiB"}, {"total_bytes", "16MiB"}, {"ring_bytes", "1MiB"}}});
-    cases.push_back({ring, {{"message_size", "1MiB"}, {"total_bytes", "8MiB"}, {"ring_bytes", "64KiB"}, {"mode", "pingpong"}}});
-    cases.push_back({ring, {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}, {"populate", "true"}}});
-    cases.push_back({ring, {{"message_size", "4KiB"}, {"total_bytes", "4MiB"}, {"populate", "true"}, {"mode", "pingpong"}}});
-    cases.push_back({ring, {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}, {"huge_pages", "thp"}, {"ring_bytes", "2MiB"}}});
+    cases.push_back(
+        {ring, {{"message_size", "3000"}, {"total_bytes", "1000007"}, {"ring_bytes", "8KiB"}}});
+    cases.push_back(
+        {ring, {{"message_size", "1MiB"}, {"total_bytes", "16MiB"}, {"ring_bytes", "1MiB"}}});
+    cases.push_back({ring,
+                     {{"message_size", "1MiB"},
+                      {"total_bytes", "4MiB"},
+                      {"ring_bytes", "64KiB"},
+                      {"mode", "pingpong"}}});
+    cases.push_back(
+        {ring, {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}, {"populate", "true"}}});
+    cases.push_back({ring,
+                     {{"message_size", "4KiB"},
+                      {"total_bytes", "4MiB"},
+                      {"populate", "true"},
+                      {"mode", "pingpong"}}});
+    cases.push_back({ring,
+                     {{"message_size", "64KiB"},
+                      {"total_bytes", "8MiB"},
+                      {"huge_pages", "thp"},
+                      {"ring_bytes", "2MiB"}}});
   }
-  cases.push_back({"mmap_file", {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}, {"location", "disk"}}});
-  cases.push_back({"mmap_file", {{"message_size", "4KiB"}, {"total_bytes", "4MiB"}, {"location", "disk"}, {"mode", "pingpong"}}});
-  cases.push_back({"mmap_file", {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}, {"location", "disk"}, {"populate", "true"}}});
-  cases.push_back({"mmap_file", {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}, {"location", "disk"}, {"sync", "eventfd"}}});
+  cases.push_back(
+      {"mmap_file", {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}, {"location", "disk"}}});
+  cases.push_back({"mmap_file",
+                   {{"message_size", "4KiB"},
+                    {"total_bytes", "4MiB"},
+                    {"location", "disk"},
+                    {"mode", "pingpong"}}});
+  cases.push_back({"mmap_file",
+                   {{"message_size", "64KiB"},
+                    {"total_bytes", "8MiB"},
+                    {"location", "disk"},
+                    {"populate", "true"}}});
+  cases.push_back({"mmap_file",
+                   {{"message_size", "64KiB"},
+                    {"total_bytes", "8MiB"},
+                    {"location", "disk"},
+                    {"sync", "eventfd"}}});
   return cases;
 }
 
@@ -233,7 +292,8 @@ INSTANTIATE_TEST_SUITE_P(All, TransportTest, testing::ValuesIn(TransferCases()),
 class TransportGroundTruthTest : public testing::TestWithParam<TransferCase> {};
 
 TEST_P(TransportGroundTruthTest, ExpectationsHold) {
-  absl::StatusOr<v1::RepetitionResult> result = RunCase(GetParam().workload, GetParam().params, RunContext());
+  absl::StatusOr<v1::RepetitionResult> result =
+      RunCase(GetParam().workload, GetParam().params, RunContext());
   ASSERT_TRUE(result.ok()) << result.status();
   const Judged judged = Judge(GetParam().workload, GetParam().params, *result);
   EXPECT_GE(judged.checked, 4);
@@ -244,22 +304,40 @@ INSTANTIATE_TEST_SUITE_P(
     Transports, TransportGroundTruthTest,
     testing::Values(
         TransferCase{"pipe", {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}}},
-        TransferCase{"pipe", {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"splice", "vmsplice"}}},
-        TransferCase{"pipe", {{"message_size", "4KiB"}, {"total_bytes", "4MiB"}, {"mode", "pingpong"}}},
+        TransferCase{"pipe",
+                     {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"splice", "vmsplice"}}},
+        TransferCase{"pipe",
+                     {{"message_size", "4KiB"}, {"total_bytes", "4MiB"}, {"mode", "pingpong"}}},
         TransferCase{"unix_socket", {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}}},
-        TransferCase{"unix_socket", {{"message_size", "4KiB"}, {"total_bytes", "4MiB"}, {"mode", "pingpong"}}},
+        TransferCase{"unix_socket",
+                     {{"message_size", "4KiB"}, {"total_bytes", "4MiB"}, {"mode", "pingpong"}}},
         TransferCase{"shm_posix", {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}}},
         TransferCase{"shm_posix", {{"message_size", "1000"}, {"total_bytes", "4MiB"}}},
-        TransferCase{"shm_posix", {{"message_size", "4KiB"}, {"total_bytes", "8MiB"}, {"mode", "pingpong"}}},
-        TransferCase{"shm_posix", {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"populate", "true"}}},
-        TransferCase{"shm_posix", {{"message_size", "64KiB"}, {"total_bytes", "512KiB"}}},  // warm covers half the ring
+        TransferCase{"shm_posix",
+                     {{"message_size", "4KiB"}, {"total_bytes", "8MiB"}, {"mode", "pingpong"}}},
+        TransferCase{"shm_posix",
+                     {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"populate", "true"}}},
+        TransferCase{
+            "shm_posix",
+            {{"message_size", "64KiB"}, {"total_bytes", "512KiB"}}},  // warm covers half the ring
         TransferCase{"shm_sysv", {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}}},
-        TransferCase{"shm_sysv", {{"message_size", "4KiB"}, {"total_bytes", "8MiB"}, {"mode", "pingpong"}}},
-        TransferCase{"shm_sysv", {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"populate", "true"}}},
+        TransferCase{"shm_sysv",
+                     {{"message_size", "4KiB"}, {"total_bytes", "8MiB"}, {"mode", "pingpong"}}},
+        TransferCase{"shm_sysv",
+                     {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"populate", "true"}}},
         TransferCase{"mmap_file", {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}}},
-        TransferCase{"mmap_file", {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"location", "disk"}}},
-        TransferCase{"mmap_file", {{"message_size", "4KiB"}, {"total_bytes", "8MiB"}, {"location", "disk"}, {"mode", "pingpong"}}},
-        TransferCase{"mmap_file", {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"location", "disk"}, {"populate", "true"}}}),
+        TransferCase{"mmap_file",
+                     {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"location", "disk"}}},
+        TransferCase{"mmap_file",
+                     {{"message_size", "4KiB"},
+                      {"total_bytes", "8MiB"},
+                      {"location", "disk"},
+                      {"mode", "pingpong"}}},
+        TransferCase{"mmap_file",
+                     {{"message_size", "64KiB"},
+                      {"total_bytes", "16MiB"},
+                      {"location", "disk"},
+                      {"populate", "true"}}}),
     CaseName);
 
 double WarmFaults(const v1::RepetitionResult& result, const std::string& role) {
@@ -324,10 +402,11 @@ struct ReservedHugePages {
 
 ReservedHugePages Reserve(uint64_t pages) {
   ReservedHugePages reserved;
-  absl::StatusOr<HugePageReservation> reservation = HugePageReservation::Ensure(kHugePage2MiB, pages);
+  absl::StatusOr<HugePageReservation> reservation =
+      HugePageReservation::Ensure(kHugePage2MiB, pages);
   if (!reservation.ok()) {
-    reserved.skip_reason = absl::StrCat("cannot reserve ", pages, " 2 MiB huge pages here: ",
-                                        reservation.status().ToString());
+    reserved.skip_reason = absl::StrCat(
+        "cannot reserve ", pages, " 2 MiB huge pages here: ", reservation.status().ToString());
   } else {
     reserved.reservation = std::move(*reservation);
   }
@@ -342,11 +421,22 @@ TEST(TransportHugetlb, RingMemoryIsHugetlbNotRssAndExpectationsHold) {
   if (!reserved.reservation) GTEST_SKIP() << reserved.skip_reason;
   {
     for (const char* workload : {"shm_posix", "shm_sysv"}) {
-      for (const Params& params :
-           {Params{{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"ring_bytes", "2MiB"}, {"huge_pages", "hugetlb"}},
-            Params{{"message_size", "4KiB"}, {"total_bytes", "8MiB"}, {"ring_bytes", "2MiB"}, {"huge_pages", "hugetlb"}, {"mode", "pingpong"}},
-            Params{{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"ring_bytes", "2MiB"}, {"huge_pages", "hugetlb"}, {"populate", "true"}}}) {
-        SCOPED_TRACE(absl::StrCat(workload, " ", absl::StrJoin(params, ",", absl::PairFormatter("="))));
+      for (const Params& params : {Params{{"message_size", "64KiB"},
+                                          {"total_bytes", "16MiB"},
+                                          {"ring_bytes", "2MiB"},
+                                          {"huge_pages", "hugetlb"}},
+                                   Params{{"message_size", "4KiB"},
+                                          {"total_bytes", "8MiB"},
+                                          {"ring_bytes", "2MiB"},
+                                          {"huge_pages", "hugetlb"},
+                                          {"mode", "pingpong"}},
+                                   Params{{"message_size", "64KiB"},
+                                          {"total_bytes", "16MiB"},
+                                          {"ring_bytes", "2MiB"},
+                                          {"huge_pages", "hugetlb"},
+                                          {"populate", "true"}}}) {
+        SCOPED_TRACE(
+            absl::StrCat(workload, " ", absl::StrJoin(params, ",", absl::PairFormatter("="))));
         const Leftovers before;
         absl::StatusOr<v1::RepetitionResult> result = RunCase(workload, params, Verified());
         ASSERT_TRUE(result.ok()) << result.status();
@@ -356,10 +446,13 @@ TEST(TransportHugetlb, RingMemoryIsHugetlbNotRssAndExpectationsHold) {
         const std::string phase = params.count("populate") ? "setup" : "warm";
         // The header block and one 2 MiB ring per direction: HugetlbPages, not VmRSS.
         const double rings = params.count("mode") ? 2 : 1;
-        EXPECT_EQ(Measured(*result, phase + ".producer.hugetlb_delta_bytes").value(), (1 + rings) * (2 << 20));
+        EXPECT_EQ(Measured(*result, phase + ".producer.hugetlb_delta_bytes").value(),
+                  (1 + rings) * (2 << 20));
         if (phase == "warm") {
-          EXPECT_NEAR(WarmFaults(*result, "producer"), 1 + rings, 4) << "header + one 2 MiB fault per ring";
-          EXPECT_LT(std::abs(Measured(*result, "warm.producer.vm_rss_delta_bytes").value()), 256 << 10);
+          EXPECT_NEAR(WarmFaults(*result, "producer"), 1 + rings, 4)
+              << "header + one 2 MiB fault per ring";
+          EXPECT_LT(std::abs(Measured(*result, "warm.producer.vm_rss_delta_bytes").value()),
+                    256 << 10);
         }
         EXPECT_EQ(Leftovers().ToString(), before.ToString());
       }
@@ -375,13 +468,16 @@ TEST(TransportHugetlb, ShortPoolIsFailedPreconditionSayingHowToReserve) {
   if (pool->available_pages() >= 513) GTEST_SKIP() << "the pool has 513 free 2 MiB pages";
   for (const char* workload : {"shm_posix", "shm_sysv"}) {
     const Leftovers before;
-    const absl::Status status = RunCase(workload,
-                                    {{"ring_bytes", "1GiB"}, {"huge_pages", "hugetlb"}, {"total_bytes", "1MiB"}},
-                                    RunContext())
-                                    .status();
+    const absl::Status status =
+        RunCase(workload,
+                {{"ring_bytes", "1GiB"}, {"huge_pages", "hugetlb"}, {"total_bytes", "1MiB"}},
+                RunContext())
+            .status();
     EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
     EXPECT_TRUE(absl::StrContains(status.message(), "needs 513 free 2 MiB huge pages")) << status;
-    EXPECT_TRUE(absl::StrContains(status.message(), "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages")) << status;
+    EXPECT_TRUE(absl::StrContains(status.message(),
+                                  "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"))
+        << status;
     EXPECT_TRUE(absl::StrContains(status.message(), "ring_bytes=1GiB")) << status;
     EXPECT_EQ(Leftovers().ToString(), before.ToString());
   }
@@ -423,9 +519,15 @@ class TmpfsMount {
 TEST(TransportThp, TmpfsMountWithHugeAdviseGivesTheRingHugePages) {
   TmpfsMount mount("size=64m,huge=advise");
   if (!mount.ok()) GTEST_SKIP() << "needs a private tmpfs mount (root): " << mount.error();
-  for (const Params& params :
-       {Params{{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"ring_bytes", "4MiB"}, {"huge_pages", "thp"}},
-        Params{{"message_size", "4KiB"}, {"total_bytes", "16MiB"}, {"ring_bytes", "2MiB"}, {"huge_pages", "thp"}, {"mode", "pingpong"}}}) {
+  for (const Params& params : {Params{{"message_size", "64KiB"},
+                                      {"total_bytes", "16MiB"},
+                                      {"ring_bytes", "4MiB"},
+                                      {"huge_pages", "thp"}},
+                               Params{{"message_size", "4KiB"},
+                                      {"total_bytes", "16MiB"},
+                                      {"ring_bytes", "2MiB"},
+                                      {"huge_pages", "thp"},
+                                      {"mode", "pingpong"}}}) {
     SCOPED_TRACE(absl::StrJoin(params, ",", absl::PairFormatter("=")));
     RunContext context = Verified();
     context.scratch_tmpfs = mount.dir();
@@ -448,8 +550,11 @@ TEST(TransportThp, DiskFileGetsPageCacheHugePagesWhereTheFileSystemHasLargeFolio
   if (!ThpHonorsMadvise(ReadThpSetting("enabled"))) {
     GTEST_SKIP() << "transparent_hugepage/enabled=" << ReadThpSetting("enabled");
   }
-  const Params params = {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"location", "disk"},
-                         {"huge_pages", "thp"}, {"ring_bytes", "4MiB"}};
+  const Params params = {{"message_size", "64KiB"},
+                         {"total_bytes", "16MiB"},
+                         {"location", "disk"},
+                         {"huge_pages", "thp"},
+                         {"ring_bytes", "4MiB"}};
   const v1::RepetitionResult result = RunCase("mmap_file", params, Verified()).value();
   EXPECT_TRUE(result.verified());
   const Judged judged = Judge("mmap_file", params, result);
@@ -478,13 +583,18 @@ TEST(TransportThp, DefaultDevShmFallsBackAndTheExpectationSaysSo) {
     GTEST_SKIP() << "/dev/shm may give THP here (huge=" << shm.Option("huge")
                  << ", shmem_enabled=" << shmem_enabled << ")";
   }
-  const Params params = {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"ring_bytes", "2MiB"}, {"huge_pages", "thp"}};
+  const Params params = {{"message_size", "64KiB"},
+                         {"total_bytes", "16MiB"},
+                         {"ring_bytes", "2MiB"},
+                         {"huge_pages", "thp"}};
   const v1::RepetitionResult result = RunCase("shm_posix", params, RunContext()).value();
-  EXPECT_TRUE(absl::StrContains(result.notes().at("thp_setting"), "huge=never")) << result.notes().at("thp_setting");
+  EXPECT_TRUE(absl::StrContains(result.notes().at("thp_setting"), "huge=never"))
+      << result.notes().at("thp_setting");
   EXPECT_NEAR(WarmFaults(result, "producer"), 512 + 1, 16) << "4 KiB pages: one fault per page";
   const Judged judged = Judge("shm_posix", params, result);
   ASSERT_FALSE(judged.deviations.empty());
-  EXPECT_TRUE(absl::StartsWith(judged.deviations[0], "warm.producer.minor_faults")) << judged.deviations[0];
+  EXPECT_TRUE(absl::StartsWith(judged.deviations[0], "warm.producer.minor_faults"))
+      << judged.deviations[0];
 }
 
 // SysV segments follow shmem_enabled. This test does not change host THP
@@ -512,17 +622,22 @@ class ShmemEnabledGuard {
 };
 
 TEST(TransportThp, SysvSegmentFollowsShmemEnabled) {
-  const Params params = {{"message_size", "64KiB"}, {"total_bytes", "16MiB"}, {"ring_bytes", "4MiB"}, {"huge_pages", "thp"}};
+  const Params params = {{"message_size", "64KiB"},
+                         {"total_bytes", "16MiB"},
+                         {"ring_bytes", "4MiB"},
+                         {"huge_pages", "thp"}};
   std::optional<ShmemEnabledGuard> guard;
   if (!ShmemThpHonorsMadvise(ReadThpSetting("shmem_enabled"))) {
     const char* allowed = std::getenv("IPCLAB_TEST_MAY_CHANGE_THP");
     if (allowed == nullptr || std::string(allowed) != "1") {
       const v1::RepetitionResult result = RunCase("shm_sysv", params, RunContext()).value();
       EXPECT_TRUE(absl::StrContains(result.notes().at("thp_setting"), "shmem_enabled="));
-      EXPECT_GE(WarmFaults(result, "producer"), 1024) << "4 KiB pages while shmem_enabled ignores madvise";
-      GTEST_SKIP() << "shmem_enabled=" << ReadThpSetting("shmem_enabled")
-                   << " ignores MADV_HUGEPAGE (fallback checked); set IPCLAB_TEST_MAY_CHANGE_THP=1 to "
-                      "let this test switch it to advise for its duration";
+      EXPECT_GE(WarmFaults(result, "producer"), 1024)
+          << "4 KiB pages while shmem_enabled ignores madvise";
+      GTEST_SKIP()
+          << "shmem_enabled=" << ReadThpSetting("shmem_enabled")
+          << " ignores MADV_HUGEPAGE (fallback checked); set IPCLAB_TEST_MAY_CHANGE_THP=1 to "
+             "let this test switch it to advise for its duration";
     }
     guard.emplace("advise");
     if (!guard->ok()) GTEST_SKIP() << "cannot write shmem_enabled (not root?)";
@@ -532,7 +647,8 @@ TEST(TransportThp, SysvSegmentFollowsShmemEnabled) {
   const Judged judged = Judge("shm_sysv", params, result);
   EXPECT_TRUE(judged.deviations.empty()) << absl::StrJoin(judged.deviations, "\n");
   EXPECT_LE(WarmFaults(result, "producer"), 8);
-  EXPECT_LE(WarmFaults(result, "consumer"), 8) << "THP reads: one fault per 2 MiB, no fault-around needed";
+  EXPECT_LE(WarmFaults(result, "consumer"), 8)
+      << "THP reads: one fault per 2 MiB, no fault-around needed";
 }
 
 // ---- bad input: refused before anything runs, naming parameter, value, range
@@ -557,20 +673,26 @@ TEST_P(TransportBadInputTest, IsInvalidArgumentNamingTheValue) {
 INSTANTIATE_TEST_SUITE_P(
     Transports, TransportBadInputTest,
     testing::Values(
-        BadInput{"shm_sysv", {{"huge_pages", "hugetlb"}},
-                 "parameter ring_bytes=1MiB is not a multiple of 2MiB, which huge_pages=hugetlb needs"},
-        BadInput{"shm_posix", {{"huge_pages", "thp"}, {"ring_bytes", "3MiB"}},
-                 "ring_bytes=3MiB is not a multiple of 2MiB, which huge_pages=thp needs (each ring is "
-                 "made of whole 2 MiB pages); allowed: multiples of 2MiB from 2MiB to 1GiB"},
+        BadInput{
+            "shm_sysv",
+            {{"huge_pages", "hugetlb"}},
+            "parameter ring_bytes=1MiB is not a multiple of 2MiB, which huge_pages=hugetlb needs"},
+        BadInput{
+            "shm_posix",
+            {{"huge_pages", "thp"}, {"ring_bytes", "3MiB"}},
+            "ring_bytes=3MiB is not a multiple of 2MiB, which huge_pages=thp needs (each ring is "
+            "made of whole 2 MiB pages); allowed: multiples of 2MiB from 2MiB to 1GiB"},
         BadInput{"shm_posix", {{"huge_pages", "hugetlb_1g"}}, "huge_pages"},
         BadInput{"mmap_file", {{"huge_pages", "hugetlb"}}, "huge_pages"},
         BadInput{"mmap_file", {{"location", "nfs"}}, "location"},
-        BadInput{"shm_sysv", {{"ring_bytes", "5000"}},
+        BadInput{"shm_sysv",
+                 {{"ring_bytes", "5000"}},
                  "ring_bytes=5000 is not a multiple of the page size; allowed: multiples of 4096"},
         BadInput{"shm_sysv", {{"sync", "semaphore"}}, "sync"},
         BadInput{"shm_sysv", {{"populate", "maybe"}}, "populate"},
         BadInput{"pipe", {{"splice", "tee"}}, "splice"},
-        BadInput{"unix_socket", {{"message_size", "2MiB"}, {"total_bytes", "1MiB"}},
+        BadInput{"unix_socket",
+                 {{"message_size", "2MiB"}, {"total_bytes", "1MiB"}},
                  "parameter message_size=2MiB is larger than total_bytes=1MiB"},
         BadInput{"unix_socket", {{"ring_bytes", "1MiB"}}, "unknown parameter \"ring_bytes\""}));
 

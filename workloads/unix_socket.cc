@@ -98,10 +98,12 @@ absl::StatusOr<v1::RepetitionResult> UnixSocketWorkload::RunRepetition(
   sys::Fd consumer_end(pair[1]);
   // What the kernel granted decides how much one send can queue: the warm
   // phase moves that much (one "window"), like one pipe capacity.
-  IPCLAB_ASSIGN_OR_RETURN(int send_buffer, SocketOption(producer_end.get(), SO_SNDBUF, "SO_SNDBUF"));
+  IPCLAB_ASSIGN_OR_RETURN(int send_buffer,
+                          SocketOption(producer_end.get(), SO_SNDBUF, "SO_SNDBUF"));
   IPCLAB_ASSIGN_OR_RETURN(int receive_buffer,
                           SocketOption(consumer_end.get(), SO_RCVBUF, "SO_RCVBUF"));
-  const TransferPlan plan = MakeTransferPlan(params, static_cast<uint64_t>(send_buffer), context.verify);
+  const TransferPlan plan =
+      MakeTransferPlan(params, static_cast<uint64_t>(send_buffer), context.verify);
 
   std::vector<RoleSpec> roles(2);
   roles[0].name = "producer";
@@ -125,8 +127,10 @@ absl::StatusOr<v1::RepetitionResult> UnixSocketWorkload::RunRepetition(
   IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
                           RunRoles(TransferPhases(), placement, std::move(roles), hooks));
   v1::RepetitionResult result = std::move(outcome.result);
-  (*result.mutable_notes())["socket_sndbuf_actual"] = FormatSize(static_cast<uint64_t>(send_buffer));
-  (*result.mutable_notes())["socket_rcvbuf_actual"] = FormatSize(static_cast<uint64_t>(receive_buffer));
+  (*result.mutable_notes())["socket_sndbuf_actual"] =
+      FormatSize(static_cast<uint64_t>(send_buffer));
+  (*result.mutable_notes())["socket_rcvbuf_actual"] =
+      FormatSize(static_cast<uint64_t>(receive_buffer));
   if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome, &result));
   return result;
 }

@@ -20,7 +20,8 @@ absl::StatusOr<Fd> MakeEventFd() {
 absl::Status SignalEventFd(int fd) {
   const uint64_t one = 1;
   for (;;) {
-    if (::write(fd, &one, sizeof(one)) == static_cast<ssize_t>(sizeof(one))) return absl::OkStatus();
+    if (::write(fd, &one, sizeof(one)) == static_cast<ssize_t>(sizeof(one)))
+      return absl::OkStatus();
     if (errno != EINTR) return ErrnoStatus(absl::StrCat("write(eventfd ", fd, ")"), errno);
   }
 }

@@ -44,7 +44,8 @@ bool Contains(const std::string& mount_point, const std::string& path) {
 
 std::string FilesystemInfo::Option(absl::string_view name) const {
   for (absl::string_view option : absl::StrSplit(super_options, ',')) {
-    if (absl::StartsWith(option, name) && option.size() > name.size() && option[name.size()] == '=') {
+    if (absl::StartsWith(option, name) && option.size() > name.size() &&
+        option[name.size()] == '=') {
       return std::string(option.substr(name.size() + 1));
     }
   }
@@ -81,7 +82,9 @@ absl::StatusOr<FilesystemInfo> FilesystemOf(const std::string& path) {
 }
 
 ScratchFile::ScratchFile(ScratchFile&& other) noexcept
-    : path_(std::move(other.path_)), fd_(std::move(other.fd_)), owner_(std::exchange(other.owner_, false)) {}
+    : path_(std::move(other.path_)),
+      fd_(std::move(other.fd_)),
+      owner_(std::exchange(other.owner_, false)) {}
 
 ScratchFile& ScratchFile::operator=(ScratchFile&& other) noexcept {
   if (this != &other) {
@@ -112,7 +115,8 @@ absl::StatusOr<Fd> ScratchFile::Open(const std::string& path) {
 absl::Status ScratchFile::Unlink() {
   if (!owner_) return absl::OkStatus();
   owner_ = false;
-  if (::unlink(path_.c_str()) != 0) return ErrnoStatus(absl::StrCat("unlink(\"", path_, "\")"), errno);
+  if (::unlink(path_.c_str()) != 0)
+    return ErrnoStatus(absl::StrCat("unlink(\"", path_, "\")"), errno);
   return absl::OkStatus();
 }
 

@@ -85,9 +85,7 @@ TEST(ScratchFile, UnlinksOnlyWhatItCreatedAndOnlyOnce) {
     EXPECT_NE(::access(path.c_str(), F_OK), 0);
     EXPECT_TRUE(file.Unlink().ok()) << "unlinking twice does nothing";
   }
-  {
-    ScratchFile file = ScratchFile::Create(path, 1).value();
-  }
+  { ScratchFile file = ScratchFile::Create(path, 1).value(); }
   EXPECT_NE(::access(path.c_str(), F_OK), 0) << "the destructor unlinks";
 }
 

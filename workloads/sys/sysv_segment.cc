@@ -52,13 +52,14 @@ absl::StatusOr<SysvSegment> SysvSegment::Create(size_t size, int extra_flags) {
       absl::StrCat("shmget(IPC_PRIVATE, ", size, hugetlb ? ", SHM_HUGETLB)" : ")");
   if (hugetlb && error == EPERM) {
     return absl::PermissionDeniedError(absl::StrCat(
-        call, ": Operation not permitted (SHM_HUGETLB needs CAP_IPC_LOCK or membership of the "
-              "group in /proc/sys/vm/hugetlb_shm_group)"));
+        call,
+        ": Operation not permitted (SHM_HUGETLB needs CAP_IPC_LOCK or membership of the "
+        "group in /proc/sys/vm/hugetlb_shm_group)"));
   }
   if (error == EINVAL || error == ENOSPC) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        call, ": ", error == EINVAL ? "Invalid argument" : "No space left on device",
-        " (over the System V limits kernel.shmmax / kernel.shmall / kernel.shmmni?)"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat(call, ": ", error == EINVAL ? "Invalid argument" : "No space left on device",
+                     " (over the System V limits kernel.shmmax / kernel.shmall / kernel.shmmni?)"));
   }
   return ErrnoStatus(call, error);
 }
