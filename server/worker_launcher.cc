@@ -18,6 +18,8 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/delimited_message_util.h"
+#include "workloads/mmap_file.h"
+#include "workloads/sys/sysv_segment.h"
 #include "workloads/worker.h"
 
 extern char** environ;
@@ -198,8 +200,21 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(
   // pidfd lets the reader notice the worker's death even while roles it
   // forked still hold fd 3 open. Kernels before 5.3 fall back to EOF.
   int pid_fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  return std::unique_ptr<WorkerProcess>(new WorkerProcess(pid, event_pipe->read_end.Release(),
-                                                          stderr_pipe->read_end.Release(), pid_fd));
+  auto worker = std::unique_ptr<WorkerProcess>(new WorkerProcess(
+      pid, event_pipe->read_end.Release(), stderr_pipe->read_end.Release(), pid_fd));
+  workloads::RunContext context;
+  context.scratch_tmpfs = request.scratch_tmpfs();
+  context.scratch_disk = request.scratch_disk();
+  for (const char* location : {"tmpfs", "disk"}) {
+    worker->scratch_dirs_.push_back(workloads::ScratchDirectory(context, location));
+  }
+  return worker;
+}
+
+void WorkerProcess::RemoveLeftovers() const {
+  workloads::RemoveLeftoverShm(pid_);
+  sys::RemoveLeftoverSysvSegments(pid_);
+  for (const std::string& dir : scratch_dirs_) workloads::RemoveLeftoverScratchFiles(dir, pid_);
 }
 
 WorkerProcess::WorkerProcess(pid_t pid, int event_fd, int stderr_fd, int pid_fd)
@@ -351,7 +366,7 @@ absl::Status WorkerProcess::Wait() {
     }
     reaped_ = true;
   }
-  workloads::RemoveLeftoverShm(pid_);
+  RemoveLeftovers();
   return ExitStatus(wait_status);
 }
 

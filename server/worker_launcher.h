@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -77,7 +78,12 @@ class WorkerProcess final {
   void AwaitExit();
   absl::Status ExitStatus(int wait_status) const;
 
+  // Removes what a worker that did not finish cleanly may have left: POSIX
+  // shm names, SysV segments and scratch files carrying its pid.
+  void RemoveLeftovers() const;
+
   const pid_t pid_;
+  std::vector<std::string> scratch_dirs_;  // where its mmap_file rings live
   int event_fd_;   // -1 once at EOF and closed
   int stderr_fd_;  // -1 once at EOF and closed
   int pid_fd_;     // pidfd of the worker, -1 if unsupported or after exit
