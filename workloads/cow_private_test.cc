@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "results/expectations.h"
 #include "results/summary.h"
+#include "workloads/expectation_testing.h"
 #include "workloads/harness.h"
 #include "workloads/host_info.h"
 #include "workloads/hugepages.h"
@@ -240,23 +241,13 @@ TEST_P(CowExpectationTest, KernelDoesWhatTheExpectationSays) {
     reservation = std::move(reserved).value();
   }
   params["region_bytes"] = "16MiB";
-  v1::RunRequest request;
-  request.set_workload("cow_private");
-  request.mutable_params()->insert(params.begin(), params.end());
-  const v1::Case c = ResolveCases(request).value().at(0);
-  const Workload* workload = FindWorkload("cow_private").value();
-  const std::vector<v1::Expectation> expected =
-      workload->Expect(CaseParams::FromCase(c), ReadHostInfo());
-  ASSERT_FALSE(expected.empty());
-  absl::StatusOr<v1::RepetitionResult> result =
-      workload->RunRepetition(CaseParams::FromCase(c), RunContext());
-  ASSERT_TRUE(result.ok()) << result.status();
-  const std::vector<v1::Expectation> judged =
-      results::Judge(expected, results::SummarizeCase({*result}));
-  for (const v1::Expectation& expectation : judged) {
+  absl::StatusOr<expectation_testing::JudgedRun> run = expectation_testing::RunAndJudge("cow_private", params);
+  ASSERT_TRUE(run.ok()) << run.status();
+  ASSERT_FALSE(run->judged.empty());
+  for (const v1::Expectation& expectation : run->judged) {
     EXPECT_EQ(expectation.verdict(), v1::MATCHED)
-        << c.name() << ": " << expectation.metric() << " - " << expectation.description() << " - "
-        << expectation.reason();
+        << run->c.name() << ": " << expectation.metric() << " - " << expectation.description()
+        << " - " << expectation.reason();
   }
 }
 

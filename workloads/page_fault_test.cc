@@ -2,6 +2,7 @@
 // fault counts ±1% (a 4 KiB region is 1 page, so +4 absolute for the odd
 // stray fault of the process itself); "does not grow" means by less than 1% of
 // the region. Tests the host cannot support are skipped with the reason.
+#include "workloads/expectation_testing.h"
 #include "workloads/page_fault.h"
 
 #include <cmath>
@@ -355,25 +356,15 @@ TEST_P(PageFaultExpectationTest, KernelDoesWhatTheExpectationSays) {
     reservation = std::move(reserved).value();
   }
   params["region_bytes"] = "16MiB";
-  v1::RunRequest request;
-  request.set_workload("page_fault");
-  request.mutable_params()->insert(params.begin(), params.end());
-  const v1::Case c = ResolveCases(request).value().at(0);
-  const Workload* workload = FindWorkload("page_fault").value();
-  const std::vector<v1::Expectation> expected =
-      workload->Expect(CaseParams::FromCase(c), ReadHostInfo());
-  ASSERT_FALSE(expected.empty());
-  absl::StatusOr<v1::RepetitionResult> result =
-      workload->RunRepetition(CaseParams::FromCase(c), RunContext());
-  ASSERT_TRUE(result.ok()) << result.status();
-  const std::vector<v1::Expectation> judged =
-      results::Judge(expected, results::SummarizeCase({*result}));
-  for (const v1::Expectation& expectation : judged) {
+  absl::StatusOr<expectation_testing::JudgedRun> run = expectation_testing::RunAndJudge("page_fault", params);
+  ASSERT_TRUE(run.ok()) << run.status();
+  ASSERT_FALSE(run->judged.empty());
+  for (const v1::Expectation& expectation : run->judged) {
     EXPECT_EQ(expectation.verdict(), v1::MATCHED)
-        << c.name() << ": " << expectation.metric() << " - " << expectation.description() << " - "
-        << expectation.reason();
+        << run->c.name() << ": " << expectation.metric() << " - " << expectation.description()
+        << " - " << expectation.reason();
   }
-  EXPECT_EQ(results::OverallVerdict(judged), v1::MATCHED);
+  EXPECT_EQ(results::OverallVerdict(run->judged), v1::MATCHED);
 }
 
 INSTANTIATE_TEST_SUITE_P(

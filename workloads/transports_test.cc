@@ -30,6 +30,7 @@
 #include "gtest/gtest.h"
 #include "results/expectations.h"
 #include "results/summary.h"
+#include "workloads/expectation_testing.h"
 #include "workloads/host_info.h"
 #include "workloads/hugepages.h"
 #include "workloads/mmap_file.h"
@@ -108,10 +109,8 @@ Judged Judge(const std::string& workload, const Params& params,
   v1::RunRequest request;
   request.set_workload(workload);
   request.mutable_params()->insert(params.begin(), params.end());
-  const CaseParams case_params = CaseParams::FromCase(ResolveCases(request).value().at(0));
-  static const v1::HostInfo host = ReadHostInfo();
-  const std::vector<v1::Expectation> judged_expectations = results::Judge(
-      FindWorkload(workload).value()->Expect(case_params, host), results::SummarizeCase({result}));
+  const std::vector<v1::Expectation> judged_expectations = expectation_testing::JudgeRepetition(
+      workload, ResolveCases(request).value().at(0), result);
   Judged judged;
   for (const v1::Expectation& expectation : judged_expectations) {
     if (std::getenv("IPCLAB_TEST_PRINT")) {
