@@ -5,7 +5,6 @@
 #include <utility>
 #include <vector>
 
-
 namespace ipclab::results {
 namespace {
 
@@ -134,8 +133,7 @@ GateReport EvaluateGate(const Comparison& comparison) {
     for (const MetricComparison& metric : c.metrics) {
       const bool significant =
           metric.verdict != ChangeVerdict::kUnavailable && family_significant[next_p++];
-      report.checks.push_back(
-          CheckMetric(c, metric, significant, p_values.size()));
+      report.checks.push_back(CheckMetric(c, metric, significant, p_values.size()));
     }
   }
   // Cases missing from the candidate carry the base's workload when it has one.

@@ -39,18 +39,18 @@ const char* GateOutcomeName(GateOutcome outcome);
 // turns a check into its sentence ("regressed by 20.0% (...); the limit is
 // 5.0%").
 enum class GateReason {
-  kBaseCaseFailed,            // the base case did not succeed: nothing to compare
-  kCandidateCaseFailed,       // the candidate case did not succeed where the base did
-  kMissingFromCandidate,      // in the base but not in the candidate
-  kComparisonSaysWhy,         // MetricComparison::reason says it (unavailable, too few
-                              // repetitions, variation too high)
-  kRegressed,                 // fail: significant, and even the CI's least regression
-                              // exceeds the band
-  kNoRegression,              // pass: the CI allows no regression at all
-  kWithinLimit,               // pass: the CI's worst regression is within the band
-  kNotSignificantAmongMany,   // would fail alone, but not after Holm's correction
-  kChangedButCiPastLimit,     // a significant change whose CI reaches past the limit
-  kCiPastLimit,               // not significant and the CI reaches past the limit
+  kBaseCaseFailed,           // the base case did not succeed: nothing to compare
+  kCandidateCaseFailed,      // the candidate case did not succeed where the base did
+  kMissingFromCandidate,     // in the base but not in the candidate
+  kComparisonSaysWhy,        // MetricComparison::reason says it (unavailable, too few
+                             // repetitions, variation too high)
+  kRegressed,                // fail: significant, and even the CI's least regression
+                             // exceeds the band
+  kNoRegression,             // pass: the CI allows no regression at all
+  kWithinLimit,              // pass: the CI's worst regression is within the band
+  kNotSignificantAmongMany,  // would fail alone, but not after Holm's correction
+  kChangedButCiPastLimit,    // a significant change whose CI reaches past the limit
+  kCiPastLimit,              // not significant and the CI reaches past the limit
 };
 
 struct GateCheck {
@@ -63,9 +63,9 @@ struct GateCheck {
   // kWithinLimit: the worst regression the CI allows. In the metric's unit,
   // positive means worse.
   double regression = 0.0;
-  size_t family_size = 0;    // kNotSignificantAmongMany: metric checks in the gate
-  std::string case_status;   // kBaseCaseFailed, kCandidateCaseFailed: "failed", ...
-  std::string case_error;    // and the case's error text
+  size_t family_size = 0;   // kNotSignificantAmongMany: metric checks in the gate
+  std::string case_status;  // kBaseCaseFailed, kCandidateCaseFailed: "failed", ...
+  std::string case_error;   // and the case's error text
   std::optional<MetricComparison> comparison;  // for metric checks
 };
 

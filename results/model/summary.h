@@ -12,8 +12,8 @@
 
 namespace ipclab::results {
 
-// The statistics of results/stats/statistics.h for one metric: name, unit, n, median, mean, min, max,
-// stddev, mad, cv. An empty `values` gives n = 0 and zeros.
+// The statistics of results/stats/statistics.h for one metric: name, unit, n, median, mean, min,
+// max, stddev, mad, cv. An empty `values` gives n = 0 and zeros.
 v1::MetricSummary Summarize(std::string name, std::string unit, std::vector<double> values);
 
 // Summaries of every metric of a case, over `measured` (repetitions with

@@ -9,9 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "results/report/comparison_report.h"
 #include "results/format/format.h"
 #include "results/model/case_metrics.h"
+#include "results/report/comparison_report.h"
 
 namespace ipclab::results {
 namespace {
@@ -140,7 +140,8 @@ void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, s
     if (!any_reason) *out << "#### Why\n\n";
     any_reason = true;
     *out << "- " << GateOutcomeName(check->outcome) << ": " << MarkdownCell(check->case_name) << " "
-         << MarkdownCell(check->what) << ": " << MarkdownCell(GateReasonText(*check, report.options)) << "\n";
+         << MarkdownCell(check->what) << ": "
+         << MarkdownCell(GateReasonText(*check, report.options)) << "\n";
   }
   for (const std::string& name : comparison.only_in_candidate) {
     *out << "- new in the candidate (no baseline): " << MarkdownCell(name) << "\n";
@@ -188,11 +189,13 @@ void PrintGateJUnit(const GateReport& report, const Comparison& comparison, std:
       }
       *out << ">\n";
       if (check->outcome == GateOutcome::kFail) {
-        *out << "      <failure message=\"" << XmlEscape(GateReasonText(*check, report.options)) << "\" type=\"regression\">"
-             << XmlEscape(GateReasonText(*check, report.options)) << "</failure>\n";
+        *out << "      <failure message=\"" << XmlEscape(GateReasonText(*check, report.options))
+             << "\" type=\"regression\">" << XmlEscape(GateReasonText(*check, report.options))
+             << "</failure>\n";
       } else {
         *out << "      <skipped message=\""
-             << XmlEscape(absl::StrCat("inconclusive: ", GateReasonText(*check, report.options))) << "\"/>\n";
+             << XmlEscape(absl::StrCat("inconclusive: ", GateReasonText(*check, report.options)))
+             << "\"/>\n";
       }
       *out << "    </testcase>\n";
     }
@@ -220,8 +223,8 @@ std::string GateReasonText(const GateCheck& check, const CompareOptions& options
   const MetricComparison& c = *check.comparison;
   switch (check.reason) {
     case GateReason::kRegressed:
-      return absl::StrCat("regressed by ", RegressionText(c, check.regression), " (",
-                          ChangeText(c), ", 95% CI ", ConfidenceText(c), ", p = ", PValueText(c),
+      return absl::StrCat("regressed by ", RegressionText(c, check.regression), " (", ChangeText(c),
+                          ", 95% CI ", ConfidenceText(c), ", p = ", PValueText(c),
                           "); the limit is ", limit);
     case GateReason::kNoRegression:
       return "no regression within the 95% CI";
@@ -231,8 +234,8 @@ std::string GateReasonText(const GateCheck& check, const CompareOptions& options
     case GateReason::kNotSignificantAmongMany:
       return absl::StrCat("regressed by ", RegressionText(c, check.regression),
                           " (p = ", PValueText(c), "), but among ", check.family_size,
-                          " checks that is not significant (Holm's correction at ",
-                          options.alpha, "); more repetitions would decide");
+                          " checks that is not significant (Holm's correction at ", options.alpha,
+                          "); more repetitions would decide");
     case GateReason::kChangedButCiPastLimit: {
       std::string text = absl::StrCat("changed by ", ChangeText(c), ", but the 95% CI ",
                                       ConfidenceText(c), " reaches past the limit of ", limit);

@@ -10,14 +10,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
+#include "results/format/format.h"
 #include "results/model/case_metrics.h"
+#include "results/model/expectations.h"
 #include "results/model/phases.h"
 #include "results/report/comparison_report.h"
-#include "results/model/expectations.h"
-#include "results/format/format.h"
-#include "results/stats/statistics.h"
 #include "results/report/svg_chart.h"
 #include "results/report/table_reporter.h"
+#include "results/stats/statistics.h"
 
 namespace ipclab::results {
 namespace {

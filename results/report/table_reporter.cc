@@ -13,10 +13,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
+#include "results/format/format.h"
 #include "results/model/case_view.h"
 #include "results/model/expectations.h"
 #include "results/model/run_defaults.h"
-#include "results/format/format.h"
 #include "results/model/summary.h"
 #include "results/report/text_table.h"
 

@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-
 namespace ipclab::results {
 
 double Mean(const std::vector<double>& values);

@@ -42,8 +42,7 @@ constexpr uint64_t kDefaultPageSize = 4096;
 
 bool IsEdgePhase(const std::string& name) { return name == "setup" || name == "teardown"; }
 
-const v1::PhaseResult* PhaseNamed(const v1::RepetitionResult& repetition,
-                                  const std::string& name) {
+const v1::PhaseResult* PhaseNamed(const v1::RepetitionResult& repetition, const std::string& name) {
   for (const v1::PhaseResult& phase : repetition.phases()) {
     if (phase.name() == name) return &phase;
   }

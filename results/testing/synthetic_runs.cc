@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "results/stats/significance.h"
 #include "results/model/summary.h"
+#include "results/stats/significance.h"
 
 namespace ipclab::results::testing {
 namespace {
