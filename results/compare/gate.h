@@ -1,5 +1,7 @@
 // The CI gate: from a Comparison (made with threshold = the largest
 // regression allowed), decide pass, fail or inconclusive, check by check.
+// The decisions are data (outcome, reason, the numbers behind it); the
+// sentences, Markdown and JUnit XML are report/gate_report.h's.
 //
 // Per (case, metric), with "regression" the difference in the metric's worse
 // direction and band = max(max_regression * |base median|, negligible):

@@ -9,12 +9,9 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "results/store/store_schema.h"
 #include "results/store/store_sql.h"
 #include "workloads/status_macros.h"
