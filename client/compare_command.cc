@@ -10,9 +10,9 @@
 #include "absl/strings/strip.h"
 #include "client/output.h"
 #include "client/run_sources.h"
-#include "results/compare_report.h"
-#include "results/gate.h"
-#include "results/gate_report.h"
+#include "results/report/comparison_report.h"
+#include "results/compare/gate.h"
+#include "results/report/gate_report.h"
 #include "workloads/status_macros.h"
 
 namespace ipclab::client {

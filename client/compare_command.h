@@ -1,7 +1,7 @@
 // `ipclab compare BASE CANDIDATE` and `ipclab gate --baseline B --candidate
 // C`: both load two sides (run_sources.h), compare them case by case
-// (results/compare.h); the gate then decides pass, fail or inconclusive
-// (results/gate.h) and says so in its exit code.
+// (results/compare/compare.h); the gate then decides pass, fail or inconclusive
+// (results/compare/gate.h) and says so in its exit code.
 #ifndef IPCLAB_CLIENT_COMPARE_COMMAND_H_
 #define IPCLAB_CLIENT_COMPARE_COMMAND_H_
 

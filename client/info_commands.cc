@@ -5,7 +5,7 @@
 
 #include "client/connection.h"
 #include "grpcpp/client_context.h"
-#include "results/reporters.h"
+#include "results/report/reporters.h"
 
 namespace ipclab::client {
 namespace {

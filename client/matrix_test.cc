@@ -33,7 +33,7 @@ TEST(MatrixRequests, DefaultComparesEveryTransportInBothModesPlusMemoryWorkloads
     const auto mode = request.params().find("mode");
     seen.insert(request.workload() + (mode == request.params().end() ? "" : "/" + mode->second));
     EXPECT_EQ(request.repetitions(), 0u) << "the server's default";
-    EXPECT_FALSE(request.warmup_set());
+    EXPECT_FALSE(request.has_warmup());
   }
   EXPECT_THAT(seen, ElementsAre("cow_private", "mmap_file/pingpong", "mmap_file/stream",
                                 "page_fault", "pipe/pingpong", "pipe/stream",

@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "results/reporters.h"
+#include "results/report/reporters.h"
 
 namespace ipclab::client {
 namespace {

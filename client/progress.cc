@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "results/model/run_defaults.h"
 
 namespace ipclab::client {
 namespace {
@@ -22,8 +23,8 @@ std::string AbbreviatedCaseName(const std::string& name) {
 }  // namespace
 
 RunProgress::RunProgress(const v1::RunRequest& request)
-    : repetitions_(request.repetitions() != 0 ? request.repetitions() : kServerDefaultRepetitions),
-      warmup_(request.warmup_set() ? request.warmup() : kServerDefaultWarmup) {}
+    : repetitions_(results::EffectiveRepetitions(request)),
+      warmup_(results::EffectiveWarmup(request)) {}
 
 void RunProgress::Apply(const v1::RunEvent& event) {
   switch (event.event_case()) {

@@ -16,11 +16,6 @@
 
 namespace ipclab::client {
 
-// The server's defaults for a request that leaves them at 0/unset (see
-// RunRequest in ipclab.proto).
-inline constexpr uint32_t kServerDefaultRepetitions = 5;
-inline constexpr uint32_t kServerDefaultWarmup = 1;
-
 // Where one run stands, from its event stream. Pure; not thread-safe.
 class RunProgress final {
  public:

@@ -72,7 +72,6 @@ TEST(RunProgress, LongCaseNamesAreCutSoTheRepetitionStaysVisible) {
 TEST(RunProgress, ExplicitZeroWarmupsAreKept) {
   v1::RunRequest request;
   request.set_warmup(0);
-  request.set_warmup_set(true);
   request.set_repetitions(2);
   RunProgress progress(request);
   progress.Apply(Progress(0, 1, 1, false, ""));

@@ -6,7 +6,7 @@
 #include "absl/time/time.h"
 #include "client/output.h"
 #include "client/run_sources.h"
-#include "results/html_report.h"
+#include "results/report/html_report.h"
 
 namespace ipclab::client {
 

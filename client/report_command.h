@@ -1,5 +1,5 @@
 // `ipclab report RUN... --html FILE`: one self-contained HTML page with SVG
-// charts of the runs (results/html_report.h), the first run the baseline of
+// charts of the runs (results/report/html_report.h), the first run the baseline of
 // the comparisons.
 #ifndef IPCLAB_CLIENT_REPORT_COMMAND_H_
 #define IPCLAB_CLIENT_REPORT_COMMAND_H_

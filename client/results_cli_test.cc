@@ -14,9 +14,9 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "results/json_reporter.h"
-#include "results/store.h"
-#include "results/synthetic_runs.h"
+#include "results/report/json_reporter.h"
+#include "results/store/store.h"
+#include "results/testing/synthetic_runs.h"
 
 namespace ipclab::client {
 namespace {

@@ -7,10 +7,10 @@
 #include "absl/time/time.h"
 #include "client/output.h"
 #include "client/run_sources.h"
-#include "results/exporters.h"
-#include "results/json_writer.h"
-#include "results/reporters.h"
-#include "results/text_table.h"
+#include "results/report/exporters.h"
+#include "results/report/json_writer.h"
+#include "results/report/reporters.h"
+#include "results/report/text_table.h"
 #include "workloads/status_macros.h"
 
 namespace ipclab::client {

@@ -10,7 +10,7 @@
 #include "client/command_io.h"
 #include "client/exit_codes.h"
 #include "ipclab/v1/ipclab.pb.h"
-#include "results/store.h"
+#include "results/store/store.h"
 
 namespace ipclab::client {
 

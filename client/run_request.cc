@@ -96,10 +96,7 @@ absl::Status ApplyFlags(const RunFlags& flags, const std::set<std::string>* acce
     *request->add_sweeps() = std::move(sweep);
   }
   if (flags.repetitions.has_value()) request->set_repetitions(*flags.repetitions);
-  if (flags.warmup.has_value()) {
-    request->set_warmup(*flags.warmup);
-    request->set_warmup_set(true);
-  }
+  if (flags.warmup.has_value()) request->set_warmup(*flags.warmup);
   if (flags.verify) request->set_verify(true);
   if (!flags.label.empty()) request->set_label(flags.label);
   return absl::OkStatus();

@@ -68,7 +68,7 @@ TEST(BuildRunRequest, CarriesEveryFlag) {
   EXPECT_THAT(request->sweeps(0).values(), ElementsAre("same", "cross"));
   EXPECT_EQ(request->repetitions(), 7u);
   EXPECT_EQ(request->warmup(), 0u);
-  EXPECT_TRUE(request->warmup_set());  // an explicit 0 warm-ups
+  EXPECT_TRUE(request->has_warmup());  // an explicit 0 warm-ups
   EXPECT_TRUE(request->verify());
   EXPECT_EQ(request->label(), "baseline");
 }
@@ -77,7 +77,7 @@ TEST(BuildRunRequest, LeavesUnsetCountsToTheServer) {
   absl::StatusOr<v1::RunRequest> request = BuildRunRequest("pipe", RunFlags());
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->repetitions(), 0u);
-  EXPECT_FALSE(request->warmup_set());
+  EXPECT_FALSE(request->has_warmup());
 }
 
 TEST(BuildRunRequest, RefusesANameGivenTwice) {

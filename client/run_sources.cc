@@ -13,7 +13,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "results/json_reporter.h"
+#include "results/report/json_reporter.h"
 #include "workloads/status_macros.h"
 
 namespace ipclab::client {

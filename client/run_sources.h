@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "ipclab/v1/ipclab.pb.h"
-#include "results/store.h"
+#include "results/store/store.h"
 
 namespace ipclab::client {
 

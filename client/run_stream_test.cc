@@ -39,7 +39,6 @@ v1::RunRequest Request(const std::string& workload,
   for (const auto& [name, value] : params) (*request.mutable_params())[name] = value;
   request.set_repetitions(repetitions);
   request.set_warmup(0);
-  request.set_warmup_set(true);
   return request;
 }
 

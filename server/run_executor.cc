@@ -7,8 +7,9 @@
 #include <utility>
 
 #include "google/protobuf/util/time_util.h"
-#include "results/expectations.h"
-#include "results/summary.h"
+#include "results/model/expectations.h"
+#include "results/model/run_defaults.h"
+#include "results/model/summary.h"
 #include "workloads/host_info.h"
 #include "workloads/registry.h"
 
@@ -22,8 +23,8 @@ v1::WorkerRequest MakeWorkerRequest(const ExecutorOptions& options, const v1::Ru
   v1::WorkerRequest worker_request;
   worker_request.set_workload(request.workload());
   *worker_request.mutable_case_() = c;
-  worker_request.set_repetitions(EffectiveRepetitions(request));
-  worker_request.set_warmup(EffectiveWarmup(request));
+  worker_request.set_repetitions(request.repetitions());  // resolved in ExecuteRun
+  worker_request.set_warmup(request.warmup());
   worker_request.set_verify(request.verify());
   worker_request.set_scratch_tmpfs(options.scratch_tmpfs);
   worker_request.set_scratch_disk(options.scratch_disk);
@@ -143,18 +144,12 @@ v1::RunEvent NewRunEvent() {
   return event;
 }
 
-uint32_t EffectiveRepetitions(const v1::RunRequest& request) {
-  return request.repetitions() == 0 ? workloads::kDefaultRepetitions : request.repetitions();
-}
-
-uint32_t EffectiveWarmup(const v1::RunRequest& request) {
-  if (request.warmup_set() || request.warmup() != 0) return request.warmup();
-  return workloads::kDefaultWarmup;
-}
-
 v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_id,
-                         const v1::RunRequest& request, const std::vector<v1::Case>& cases,
+                         const v1::RunRequest& requested, const std::vector<v1::Case>& cases,
                          RunCancellation* cancellation, const RunEventCallback& emit) {
+  // The defaults are resolved here, once: the worker runs these counts and
+  // the RunResult records them.
+  const v1::RunRequest request = results::WithRunDefaults(requested);
   v1::RunResult run;
   run.set_run_id(run_id);
   run.set_workload(request.workload());

@@ -57,14 +57,12 @@ v1::RunEvent NewRunEvent();
 // finally Finished. A failed case is recorded FAILED and the next case still
 // runs; the run is FAILED if any case failed (error: the first case error)
 // and CANCELLED if `cancellation` fired (remaining cases are not run).
+// The request's defaults are resolved once, by results::WithRunDefaults: the
+// RunResult's request carries the effective repetitions and warmup.
 // Blocks until done; returns the RunResult that Finished carries.
 v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_id,
                          const v1::RunRequest& request, const std::vector<v1::Case>& cases,
                          RunCancellation* cancellation, const RunEventCallback& emit);
-
-// Repetitions and warm-ups with the request's defaults applied.
-uint32_t EffectiveRepetitions(const v1::RunRequest& request);
-uint32_t EffectiveWarmup(const v1::RunRequest& request);
 
 }  // namespace ipclab::server
 

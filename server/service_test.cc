@@ -54,7 +54,6 @@ v1::RunRequest PipeRequest(const std::string& total_bytes, uint32_t repetitions 
   (*request.mutable_params())["total_bytes"] = total_bytes;
   request.set_repetitions(repetitions);
   request.set_warmup(0);
-  request.set_warmup_set(true);
   return request;
 }
 

@@ -15,8 +15,8 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "results/expectations.h"
-#include "results/summary.h"
+#include "results/model/expectations.h"
+#include "results/model/summary.h"
 #include "workloads/expectation_testing.h"
 #include "workloads/harness.h"
 #include "workloads/host_info.h"

@@ -1,7 +1,7 @@
 #include "workloads/expectation_testing.h"
 
-#include "results/expectations.h"
-#include "results/summary.h"
+#include "results/model/expectations.h"
+#include "results/model/summary.h"
 #include "workloads/host_info.h"
 #include "workloads/registry.h"
 #include "workloads/status_macros.h"

@@ -29,8 +29,7 @@ v1::ListWorkloadsResponse Catalog();
 // or a combination the workload refuses. Repetitions/warm-up limits too.
 absl::StatusOr<std::vector<v1::Case>> ResolveCases(const v1::RunRequest& request);
 
-inline constexpr uint32_t kDefaultRepetitions = 5;
-inline constexpr uint32_t kDefaultWarmup = 1;
+// The defaults (5 repetitions, 1 warm-up) live in results/model/run_defaults.h.
 inline constexpr uint32_t kMaxRepetitions = 1000;
 inline constexpr uint32_t kMaxWarmup = 100;
 inline constexpr size_t kMaxCases = 1000;

@@ -28,8 +28,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "results/expectations.h"
-#include "results/summary.h"
+#include "results/model/expectations.h"
+#include "results/model/phases.h"
+#include "results/model/summary.h"
 #include "workloads/expectation_testing.h"
 #include "workloads/host_info.h"
 #include "workloads/hugepages.h"
@@ -59,15 +60,10 @@ RunContext Verified() {
   return context;
 }
 
-const v1::PhaseResult* FindPhase(const v1::RepetitionResult& result, absl::string_view name) {
-  for (const v1::PhaseResult& phase : result.phases()) {
-    if (phase.name() == name) return &phase;
-  }
-  return nullptr;
-}
+using results::FindPhase;
 
 // A case metric ("warm.producer.minor_faults") measured in one repetition,
-// computed as results/summary.h defines it; nullopt if not measured.
+// computed as results/model/summary.h defines it; nullopt if not measured.
 std::optional<double> Measured(const v1::RepetitionResult& result, const std::string& metric) {
   const std::vector<std::string> parts = absl::StrSplit(metric, '.');
   if (parts.size() != 3) return std::nullopt;

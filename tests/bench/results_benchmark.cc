@@ -15,11 +15,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
-#include "results/compare.h"
-#include "results/compare_report.h"
-#include "results/store.h"
-#include "results/synthetic_runs.h"
-#include "results/text_table.h"
+#include "results/compare/compare.h"
+#include "results/report/comparison_report.h"
+#include "results/store/store.h"
+#include "results/testing/synthetic_runs.h"
+#include "results/report/text_table.h"
 
 namespace ipclab::results {
 namespace {

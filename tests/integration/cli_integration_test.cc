@@ -20,6 +20,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.pb.h"
+#include "results/model/phases.h"
 #include "tests/integration/subprocess.h"
 
 namespace ipclab::testing {
@@ -44,12 +45,7 @@ std::string KernelRelease() {
   return names.release;
 }
 
-const v1::PhaseResult* FindPhase(const v1::RepetitionResult& repetition, const std::string& name) {
-  for (const v1::PhaseResult& phase : repetition.phases()) {
-    if (phase.name() == name) return &phase;
-  }
-  return nullptr;
-}
+using results::FindPhase;
 
 // Every test gets its own temporary directory (TMPDIR for the children, so
 // their scratch files land there too) and, when it asks, its own ipclabd.

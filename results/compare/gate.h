@@ -1,0 +1,91 @@
+// The CI gate: from a Comparison (made with threshold = the largest
+// regression allowed), decide pass, fail or inconclusive, check by check.
+// The decisions are data (outcome, reason, the numbers behind it); the
+// sentences, Markdown and JUnit XML are report/gate_report.h's.
+//
+// Per (case, metric), with "regression" the difference in the metric's worse
+// direction and band = max(max_regression * |base median|, negligible):
+//   fail          significant and even the smallest regression the 95% CI
+//                 allows exceeds the band. Significant: the CI excludes 0
+//                 and the p-value survives Holm's step-down correction over
+//                 all metric checks of the gate (the chance of any false
+//                 failure stays below alpha however many cases are gated);
+//   pass          the worse end of the CI is within the band and the
+//                 repetitions are enough for the test to reach alpha (so a
+//                 pass is evidence, not absence of data);
+//   inconclusive  otherwise: too few repetitions (the reason says how many
+//                 per side would do) or variation too high (an estimate of
+//                 the repetitions needed, when more would help).
+// Per case: a candidate case that failed where the base succeeded fails; a
+// base case that failed, or one missing from the candidate, is inconclusive.
+// Cases only in the candidate are new and decide nothing.
+// The gate fails if any check fails, else is inconclusive if any check is,
+// else passes.
+#ifndef IPCLAB_RESULTS_COMPARE_GATE_H_
+#define IPCLAB_RESULTS_COMPARE_GATE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "results/compare/compare.h"
+
+namespace ipclab::results {
+
+enum class GateOutcome { kPass, kFail, kInconclusive };
+
+// "pass", "fail", "inconclusive".
+const char* GateOutcomeName(GateOutcome outcome);
+
+// Why a check came out as it did. The gate decides; report/gate_report.h
+// turns a check into its sentence ("regressed by 20.0% (...); the limit is
+// 5.0%").
+enum class GateReason {
+  kBaseCaseFailed,           // the base case did not succeed: nothing to compare
+  kCandidateCaseFailed,      // the candidate case did not succeed where the base did
+  kMissingFromCandidate,     // in the base but not in the candidate
+  kComparisonSaysWhy,        // MetricComparison::reason says it (unavailable, too few
+                             // repetitions, variation too high)
+  kRegressed,                // fail: significant, and even the CI's least regression
+                             // exceeds the band
+  kNoRegression,             // pass: the CI allows no regression at all
+  kWithinLimit,              // pass: the CI's worst regression is within the band
+  kNotSignificantAmongMany,  // would fail alone, but not after Holm's correction
+  kChangedButCiPastLimit,    // a significant change whose CI reaches past the limit
+  kCiPastLimit,              // not significant and the CI reaches past the limit
+};
+
+struct GateCheck {
+  std::string case_name;
+  std::string workload;
+  std::string what;  // the metric's title, or "status" / "presence" for case-level checks
+  GateOutcome outcome = GateOutcome::kPass;
+  GateReason reason = GateReason::kNoRegression;
+  // kRegressed, kNotSignificantAmongMany: the regression of the medians;
+  // kWithinLimit: the worst regression the CI allows. In the metric's unit,
+  // positive means worse.
+  double regression = 0.0;
+  size_t family_size = 0;   // kNotSignificantAmongMany: metric checks in the gate
+  std::string case_status;  // kBaseCaseFailed, kCandidateCaseFailed: "failed", ...
+  std::string case_error;   // and the case's error text
+  std::optional<MetricComparison> comparison;  // for metric checks
+};
+
+struct GateReport {
+  GateOutcome outcome = GateOutcome::kPass;
+  std::vector<GateCheck> checks;
+  int passed = 0;
+  int failed = 0;
+  int inconclusive = 0;
+  // The most repetitions per side any inconclusive check asks for (0: none
+  // or unknown).
+  int repetitions_needed = 0;
+  // The options of the comparison the gate judged (threshold = the limit).
+  CompareOptions options;
+};
+
+GateReport EvaluateGate(const Comparison& comparison);
+
+}  // namespace ipclab::results
+
+#endif  // IPCLAB_RESULTS_COMPARE_GATE_H_

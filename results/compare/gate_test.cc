@@ -1,0 +1,166 @@
+// The gate's decisions on chosen numbers (their sentences: report/gate_report_test.cc).
+#include "results/compare/gate.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "results/testing/gate_scenarios.h"
+#include "results/testing/synthetic_runs.h"
+
+namespace ipclab::results {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::kSteadyGbps;
+using testing::MakeSyntheticRun;
+using testing::SyntheticCase;
+
+SyntheticCase Stream(std::vector<double> gbps) { return testing::StreamCase(std::move(gbps)); }
+
+GateReport Gate(const SyntheticCase& base, const SyntheticCase& candidate,
+                double max_regression = 0.05) {
+  return EvaluateGate(testing::CompareThroughput(base, candidate, max_regression));
+}
+
+const std::vector<double>& kSteady = kSteadyGbps;
+
+std::vector<double> Times(const std::vector<double>& values, double factor) {
+  return testing::Scaled(values, factor);
+}
+
+TEST(Gate, FailsOnASignificantRegressionBeyondTheLimit) {
+  const GateReport report = Gate(Stream(kSteady), Stream(Times(kSteady, 0.8)));
+  EXPECT_EQ(report.outcome, GateOutcome::kFail);
+  ASSERT_EQ(report.checks.size(), 1u);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kRegressed);
+  // 20% of the base median; positive means worse.
+  EXPECT_NEAR(report.checks[0].regression / report.checks[0].comparison->base.median, 0.2, 1e-9);
+  EXPECT_DOUBLE_EQ(report.options.threshold, 0.05);
+}
+
+TEST(Gate, PassesTheSameNumbers) {
+  EXPECT_EQ(Gate(Stream(kSteady), Stream(kSteady)).outcome, GateOutcome::kPass);
+}
+
+TEST(Gate, PassesAnImprovement) {
+  EXPECT_EQ(Gate(Stream(kSteady), Stream(Times(kSteady, 1.3))).outcome, GateOutcome::kPass);
+}
+
+TEST(Gate, ASmallSignificantRegressionWithinTheLimitPasses) {
+  // 1% slower in every repetition: significant, but the CI stays within 5%.
+  const GateReport report = Gate(Stream(kSteady), Stream(Times(kSteady, 0.99)));
+  EXPECT_EQ(report.outcome, GateOutcome::kPass);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kWithinLimit);
+}
+
+TEST(Gate, TheSameRegressionFailsAStricterLimit) {
+  // 4% slower: within 5%, beyond 2%.
+  EXPECT_EQ(Gate(Stream(kSteady), Stream(Times(kSteady, 0.96)), 0.05).outcome, GateOutcome::kPass);
+  EXPECT_EQ(Gate(Stream(kSteady), Stream(Times(kSteady, 0.96)), 0.02).outcome, GateOutcome::kFail);
+}
+
+TEST(Gate, TooFewRepetitionsIsInconclusiveAndSaysHowMany) {
+  // 3 against 3, even 50% slower: p >= 0.1, the test cannot decide.
+  const GateReport report = Gate(Stream({4.5, 4.5, 4.6}), Stream({2.2, 2.3, 2.25}));
+  EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
+  EXPECT_EQ(report.repetitions_needed, 4);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kComparisonSaysWhy);
+  EXPECT_THAT(report.checks[0].comparison->reason, HasSubstr("too few repetitions"));
+}
+
+TEST(Gate, HighVariationIsInconclusive) {
+  const GateReport report = Gate(Stream({1.0, 2.0, 3.0, 1.5, 2.5, 1.2, 2.8, 1.8}),
+                                 Stream({1.4, 2.6, 1.1, 2.9, 1.7, 2.2, 3.1, 1.3}));
+  EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kComparisonSaysWhy);
+  EXPECT_THAT(report.checks[0].comparison->reason, HasSubstr("variation too high"));
+}
+
+TEST(Gate, AFailedCandidateCaseFails) {
+  SyntheticCase failed = Stream({});
+  failed.status = v1::FAILED;
+  failed.error = "worker killed by SIGSEGV";
+  const GateReport report = Gate(Stream(kSteady), failed);
+  EXPECT_EQ(report.outcome, GateOutcome::kFail);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kCandidateCaseFailed);
+  EXPECT_THAT(report.checks[0].case_error, HasSubstr("SIGSEGV"));
+}
+
+TEST(Gate, NothingToCheckIsInconclusive) {
+  CompareOptions options;
+  options.metrics = {FindCaseMetric("p99")};  // stream cases have no latency
+  const GateReport report =
+      EvaluateGate(CompareRuns({MakeSyntheticRun("base", "pipe", {Stream(kSteady)})},
+                               {MakeSyntheticRun("cand", "pipe", {Stream(kSteady)})}, options));
+  EXPECT_TRUE(report.checks.empty());
+  EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
+}
+
+TEST(Gate, ScenarioFailsWithACaseMissingFromTheCandidateListed) {
+  const Comparison comparison =
+      CompareRuns({testing::ScenarioBase()}, {testing::ScenarioCandidate()}, CompareOptions());
+  const GateReport report = EvaluateGate(comparison);
+  EXPECT_EQ(report.outcome, GateOutcome::kFail);
+  bool missing = false;
+  for (const GateCheck& check : report.checks) {
+    missing |= check.what == "presence" && check.outcome == GateOutcome::kInconclusive;
+  }
+  EXPECT_TRUE(missing);
+}
+
+}  // namespace
+}  // namespace ipclab::results
+
+namespace ipclab::results {
+namespace {
+
+// A hand-set comparison: 10% slower with a CI of [-14%, -6%] and p-value `p`.
+MetricComparison Slower(double p) {
+  MetricComparison c;
+  c.metric = FindCaseMetric("throughput");
+  c.base = {8, 100.0, 0.02};
+  c.candidate = {8, 90.0, 0.02};
+  c.difference = -10.0;
+  c.difference_ci = {-14.0, -6.0};
+  c.change = -0.10;
+  c.change_ci = Interval{-0.14, -0.06};
+  c.band = 5.0;
+  c.test.p_value = p;
+  c.significant = true;
+  c.enough_repetitions = true;
+  c.verdict = ChangeVerdict::kWorse;
+  return c;
+}
+
+Comparison WithChecks(const std::vector<MetricComparison>& metrics) {
+  Comparison comparison;
+  for (size_t i = 0; i < metrics.size(); ++i) {
+    CaseComparison c;
+    c.name = "case" + std::to_string(i);
+    c.workload = "pipe";
+    c.base_status = c.candidate_status = "ok";
+    c.metrics = {metrics[i]};
+    comparison.cases.push_back(c);
+  }
+  return comparison;
+}
+
+TEST(Gate, HolmCorrectionOverAllChecks) {
+  // Alone, p = 0.02 < 0.05 fails.
+  EXPECT_EQ(EvaluateGate(WithChecks({Slower(0.02)})).outcome, GateOutcome::kFail);
+  // Among three checks the smallest p must be below 0.05 / 3 = 0.0167.
+  MetricComparison unchanged = Slower(0.9);
+  unchanged.difference = 0;
+  unchanged.difference_ci = {-1, 1};
+  unchanged.significant = false;
+  unchanged.verdict = ChangeVerdict::kSame;
+  const GateReport report = EvaluateGate(WithChecks({Slower(0.02), unchanged, unchanged}));
+  EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kNotSignificantAmongMany);
+  EXPECT_EQ(report.checks[0].family_size, 3u);
+  // p = 0.01 < 0.0167 still fails; the next, 0.02 < 0.05 / 2, too.
+  const GateReport two = EvaluateGate(WithChecks({Slower(0.01), Slower(0.02), unchanged}));
+  EXPECT_EQ(two.failed, 2);
+}
+
+}  // namespace
+}  // namespace ipclab::results

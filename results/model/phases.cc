@@ -1,0 +1,34 @@
+#include "results/model/phases.h"
+
+namespace ipclab::results {
+namespace {
+
+bool IsEdgePhase(const std::string& name) { return name == "setup" || name == "teardown"; }
+
+}  // namespace
+
+const v1::PhaseResult* FindPhase(const v1::RepetitionResult& repetition, absl::string_view name) {
+  for (const v1::PhaseResult& phase : repetition.phases()) {
+    if (phase.name() == name) return &phase;
+  }
+  return nullptr;
+}
+
+std::string HeadlinePhase(const v1::CaseResult& result) {
+  std::string first;
+  std::string first_moving;
+  std::string first_inner;
+  for (const v1::RepetitionResult& repetition : result.repetitions()) {
+    for (const v1::PhaseResult& phase : repetition.phases()) {
+      if (phase.name() == "steady") return "steady";
+      if (first.empty()) first = phase.name();
+      if (first_moving.empty() && phase.bytes() > 0) first_moving = phase.name();
+      if (first_inner.empty() && !IsEdgePhase(phase.name())) first_inner = phase.name();
+    }
+  }
+  if (!first_moving.empty()) return first_moving;
+  if (!first_inner.empty()) return first_inner;
+  return first;
+}
+
+}  // namespace ipclab::results

@@ -1,0 +1,43 @@
+#include "results/model/run_defaults.h"
+
+#include <utility>
+
+#include "google/protobuf/unknown_field_set.h"
+
+namespace ipclab::results {
+namespace {
+
+// Requests stored before `warmup` had presence said "0 warm-ups" with
+// `bool warmup_set = 6` (now reserved); binary protos keep it as an unknown
+// field, so those runs still read as they were made.
+bool LegacyExplicitWarmup(const v1::RunRequest& request) {
+  const google::protobuf::UnknownFieldSet& unknown =
+      request.GetReflection()->GetUnknownFields(request);
+  for (int i = 0; i < unknown.field_count(); ++i) {
+    const google::protobuf::UnknownField& field = unknown.field(i);
+    if (field.number() == 6 && field.type() == google::protobuf::UnknownField::TYPE_VARINT &&
+        field.varint() != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+uint32_t EffectiveRepetitions(const v1::RunRequest& request) {
+  return request.repetitions() == 0 ? kDefaultRepetitions : request.repetitions();
+}
+
+uint32_t EffectiveWarmup(const v1::RunRequest& request) {
+  if (request.has_warmup() || LegacyExplicitWarmup(request)) return request.warmup();
+  return kDefaultWarmup;
+}
+
+v1::RunRequest WithRunDefaults(v1::RunRequest request) {
+  request.set_repetitions(EffectiveRepetitions(request));
+  request.set_warmup(EffectiveWarmup(request));
+  return request;
+}
+
+}  // namespace ipclab::results

@@ -1,0 +1,48 @@
+#include "results/model/run_defaults.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace ipclab::results {
+namespace {
+
+TEST(RunDefaults, AbsentValuesTakeTheDefaults) {
+  const v1::RunRequest request;
+  EXPECT_EQ(EffectiveRepetitions(request), 5u);
+  EXPECT_EQ(EffectiveWarmup(request), 1u);
+}
+
+TEST(RunDefaults, AnExplicitZeroWarmupIsKept) {
+  v1::RunRequest request;
+  request.set_warmup(0);
+  EXPECT_EQ(EffectiveWarmup(request), 0u);
+  request.set_warmup(3);
+  request.set_repetitions(7);
+  EXPECT_EQ(EffectiveWarmup(request), 3u);
+  EXPECT_EQ(EffectiveRepetitions(request), 7u);
+}
+
+TEST(RunDefaults, WithRunDefaultsWritesTheEffectiveValues) {
+  v1::RunRequest request;
+  request.set_workload("pipe");
+  const v1::RunRequest effective = WithRunDefaults(request);
+  EXPECT_EQ(effective.workload(), "pipe");
+  EXPECT_EQ(effective.repetitions(), 5u);
+  ASSERT_TRUE(effective.has_warmup());
+  EXPECT_EQ(effective.warmup(), 1u);
+  // Resolving twice changes nothing.
+  EXPECT_EQ(WithRunDefaults(effective).SerializeAsString(), effective.SerializeAsString());
+}
+
+TEST(RunDefaults, RunsStoredWithTheOldWarmupSetFlagKeepTheirMeaning) {
+  // Field 6 was `bool warmup_set`; with warmup = 0 it was the only trace of
+  // "no warm-ups" in the bytes: tag (6 << 3 | varint) = 0x30, value 1.
+  v1::RunRequest old;
+  ASSERT_TRUE(old.ParseFromString(std::string("\x30\x01", 2)));
+  EXPECT_FALSE(old.has_warmup());
+  EXPECT_EQ(EffectiveWarmup(old), 0u);
+}
+
+}  // namespace
+}  // namespace ipclab::results

@@ -1,0 +1,255 @@
+#include "results/report/gate_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "results/format/format.h"
+#include "results/model/case_metrics.h"
+#include "results/report/comparison_report.h"
+
+namespace ipclab::results {
+namespace {
+
+std::string MarkdownCell(absl::string_view text) {
+  return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\n", " "}});
+}
+
+std::string Heading(GateOutcome outcome) {
+  switch (outcome) {
+    case GateOutcome::kPass:
+      return "PASSED";
+    case GateOutcome::kFail:
+      return "FAILED: regression";
+    case GateOutcome::kInconclusive:
+      break;
+  }
+  return "INCONCLUSIVE";
+}
+
+std::string ResultCell(GateOutcome outcome) {
+  switch (outcome) {
+    case GateOutcome::kPass:
+      return "pass";
+    case GateOutcome::kFail:
+      return "**FAIL**";
+    case GateOutcome::kInconclusive:
+      break;
+  }
+  return "inconclusive";
+}
+
+int Rank(GateOutcome outcome) {
+  return outcome == GateOutcome::kFail ? 0 : outcome == GateOutcome::kInconclusive ? 1 : 2;
+}
+
+std::string RunsText(const std::vector<RunSummary>& runs) {
+  std::vector<std::string> parts;
+  for (const RunSummary& run : runs) {
+    std::string text =
+        absl::StrCat("`", run.run_id.empty() ? "(no id)" : run.run_id, "` ", run.workload);
+    if (!run.label.empty()) absl::StrAppend(&text, " (", run.label, ")");
+    if (!run.hostname.empty()) absl::StrAppend(&text, " on ", run.hostname);
+    parts.push_back(MarkdownCell(text));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+std::string MetricsText(const CompareOptions& options) {
+  std::vector<std::string> keys;
+  if (options.metrics.empty()) return "all";
+  for (const CaseMetric* metric : options.metrics) keys.push_back(metric->key);
+  return absl::StrJoin(keys, ", ");
+}
+
+std::string NextStep(const GateReport& report) {
+  switch (report.outcome) {
+    case GateOutcome::kPass:
+      return "Every check is within the limit with 95% confidence.";
+    case GateOutcome::kFail:
+      return "At least one metric regressed beyond the limit, and the change is significant.";
+    case GateOutcome::kInconclusive:
+      break;
+  }
+  if (report.checks.empty()) return "No selected metric was measured on both sides.";
+  if (report.repetitions_needed > 0) {
+    return absl::StrCat("The data cannot decide. Run both sides again with --repetitions ",
+                        report.repetitions_needed, " (or more), or reduce the noise on the host.");
+  }
+  return "The data cannot decide; reduce the noise on the host (pin with placement, stop other "
+         "load) or raise --max-regression.";
+}
+
+// "12.3%" of the base, or the absolute value when the base is 0.
+std::string RegressionText(const MetricComparison& c, double regression) {
+  if (c.base.median != 0.0) return FormatPercent(regression / std::fabs(c.base.median));
+  return FormatMetricValue(*c.metric, regression);
+}
+
+}  // namespace
+
+void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, std::ostream* out) {
+  const CompareOptions& options = comparison.options;
+  *out << "## ipclab gate: " << Heading(report.outcome) << "\n\n";
+  *out << "Baseline " << RunsText(comparison.base_runs) << " against candidate "
+       << RunsText(comparison.candidate_runs) << ".\n";
+  *out << "Largest regression allowed: " << FormatPercent(options.threshold, 1)
+       << "; metrics: " << MetricsText(options) << ". A check fails when Mann-Whitney U p < "
+       << options.alpha
+       << " and the whole 95% bootstrap CI of the change lies beyond the "
+          "limit; it passes when the whole CI lies within it.\n\n";
+  *out << "**" << report.failed << " failed, " << report.inconclusive << " inconclusive, "
+       << report.passed << " passed.** " << NextStep(report) << "\n\n";
+  for (const std::string& warning : comparison.warnings) {
+    *out << "- **warning:** " << MarkdownCell(warning) << "\n";
+  }
+  if (!comparison.warnings.empty()) *out << "\n";
+
+  std::vector<const GateCheck*> ordered;
+  for (const GateCheck& check : report.checks) ordered.push_back(&check);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const GateCheck* a, const GateCheck* b) {
+    return Rank(a->outcome) < Rank(b->outcome);
+  });
+  if (!ordered.empty()) {
+    *out << "| case | metric | base | candidate | n | change | 95% CI | p | result |\n";
+    *out << "|---|---|--:|--:|--:|--:|--:|--:|---|\n";
+    for (const GateCheck* check : ordered) {
+      std::vector<std::string> cells = {check->case_name, check->what};
+      if (check->comparison.has_value()) {
+        const MetricComparison& c = *check->comparison;
+        cells.insert(cells.end(), {MedianText(c, false), MedianText(c, true),
+                                   absl::StrCat(c.base.n, "/", c.candidate.n), ChangeText(c),
+                                   ConfidenceText(c), PValueText(c)});
+      } else {
+        cells.insert(cells.end(), {"-", "-", "-", "-", "-", "-"});
+      }
+      for (std::string& cell : cells) cell = MarkdownCell(cell);
+      cells.push_back(ResultCell(check->outcome));
+      *out << "| " << absl::StrJoin(cells, " | ") << " |\n";
+    }
+    *out << "\n";
+  }
+  bool any_reason = false;
+  for (const GateCheck* check : ordered) {
+    if (check->outcome == GateOutcome::kPass) continue;
+    if (!any_reason) *out << "#### Why\n\n";
+    any_reason = true;
+    *out << "- " << GateOutcomeName(check->outcome) << ": " << MarkdownCell(check->case_name) << " "
+         << MarkdownCell(check->what) << ": "
+         << MarkdownCell(GateReasonText(*check, report.options)) << "\n";
+  }
+  for (const std::string& name : comparison.only_in_candidate) {
+    *out << "- new in the candidate (no baseline): " << MarkdownCell(name) << "\n";
+  }
+}
+
+void PrintGateJUnit(const GateReport& report, const Comparison& comparison, std::ostream* out) {
+  std::map<std::string, std::vector<const GateCheck*>> by_workload;
+  std::vector<std::string> order;
+  for (const GateCheck& check : report.checks) {
+    const std::string suite = check.workload.empty() ? "ipclab" : check.workload;
+    if (by_workload.count(suite) == 0) order.push_back(suite);
+    by_workload[suite].push_back(&check);
+  }
+  *out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  *out << "<testsuites name=\"ipclab gate\" tests=\"" << report.checks.size() << "\" failures=\""
+       << report.failed << "\" skipped=\"" << report.inconclusive << "\">\n";
+  for (const std::string& suite : order) {
+    const std::vector<const GateCheck*>& checks = by_workload[suite];
+    const auto count = [&](GateOutcome outcome) {
+      return std::count_if(checks.begin(), checks.end(),
+                           [&](const GateCheck* c) { return c->outcome == outcome; });
+    };
+    *out << "  <testsuite name=\"" << XmlEscape(suite) << "\" tests=\"" << checks.size()
+         << "\" failures=\"" << count(GateOutcome::kFail) << "\" skipped=\""
+         << count(GateOutcome::kInconclusive) << "\">\n";
+    *out << "    <properties>\n";
+    for (const auto& [name, runs] : {std::make_pair("base", &comparison.base_runs),
+                                     std::make_pair("candidate", &comparison.candidate_runs)}) {
+      std::vector<std::string> ids;
+      for (const RunSummary& run : *runs) ids.push_back(run.run_id);
+      *out << "      <property name=\"" << name << "\" value=\""
+           << XmlEscape(absl::StrJoin(ids, ",")) << "\"/>\n";
+    }
+    *out << "      <property name=\"max_regression\" value=\""
+         << FormatPercent(comparison.options.threshold, 1) << "\"/>\n";
+    *out << "    </properties>\n";
+    for (const GateCheck* check : checks) {
+      *out << "    <testcase classname=\""
+           << XmlEscape(absl::StrCat("ipclab.", suite, ".", check->case_name)) << "\" name=\""
+           << XmlEscape(check->what) << "\"";
+      if (check->outcome == GateOutcome::kPass) {
+        *out << "/>\n";
+        continue;
+      }
+      *out << ">\n";
+      if (check->outcome == GateOutcome::kFail) {
+        *out << "      <failure message=\"" << XmlEscape(GateReasonText(*check, report.options))
+             << "\" type=\"regression\">" << XmlEscape(GateReasonText(*check, report.options))
+             << "</failure>\n";
+      } else {
+        *out << "      <skipped message=\""
+             << XmlEscape(absl::StrCat("inconclusive: ", GateReasonText(*check, report.options)))
+             << "\"/>\n";
+      }
+      *out << "    </testcase>\n";
+    }
+    *out << "  </testsuite>\n";
+  }
+  *out << "</testsuites>\n";
+}
+
+std::string GateReasonText(const GateCheck& check, const CompareOptions& options) {
+  const std::string limit = FormatPercent(options.threshold, 1);
+  const std::string error = check.case_error.empty() ? "" : absl::StrCat(": ", check.case_error);
+  if (!check.comparison.has_value()) {
+    switch (check.reason) {
+      case GateReason::kBaseCaseFailed:
+        return absl::StrCat("the base case ", check.case_status, error,
+                            "; nothing to compare against");
+      case GateReason::kCandidateCaseFailed:
+        return absl::StrCat("the candidate case ", check.case_status, error);
+      case GateReason::kMissingFromCandidate:
+        return "in the base but not in the candidate";
+      default:
+        return "";
+    }
+  }
+  const MetricComparison& c = *check.comparison;
+  switch (check.reason) {
+    case GateReason::kRegressed:
+      return absl::StrCat("regressed by ", RegressionText(c, check.regression), " (", ChangeText(c),
+                          ", 95% CI ", ConfidenceText(c), ", p = ", PValueText(c),
+                          "); the limit is ", limit);
+    case GateReason::kNoRegression:
+      return "no regression within the 95% CI";
+    case GateReason::kWithinLimit:
+      return absl::StrCat("at worst ", RegressionText(c, check.regression),
+                          " within the 95% CI; the limit is ", limit);
+    case GateReason::kNotSignificantAmongMany:
+      return absl::StrCat("regressed by ", RegressionText(c, check.regression),
+                          " (p = ", PValueText(c), "), but among ", check.family_size,
+                          " checks that is not significant (Holm's correction at ", options.alpha,
+                          "); more repetitions would decide");
+    case GateReason::kChangedButCiPastLimit: {
+      std::string text = absl::StrCat("changed by ", ChangeText(c), ", but the 95% CI ",
+                                      ConfidenceText(c), " reaches past the limit of ", limit);
+      if (c.repetitions_needed > 0) {
+        absl::StrAppend(&text, "; about ", c.repetitions_needed,
+                        " repetitions per side would decide");
+      }
+      return text;
+    }
+    case GateReason::kCiPastLimit:
+      return absl::StrCat("the 95% CI ", ConfidenceText(c), " reaches past ", limit);
+    default:
+      return c.reason;
+  }
+}
+
+}  // namespace ipclab::results

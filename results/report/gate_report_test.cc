@@ -1,0 +1,87 @@
+// What `ipclab gate` writes: the sentence for each check, and golden Markdown
+// and JUnit XML. Regenerate the golden files after an intended change with
+// IPCLAB_UPDATE_GOLDEN=1.
+#include "results/report/gate_report.h"
+
+#include <sstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "results/testing/gate_scenarios.h"
+#include "results/testing/golden.h"
+#include "results/testing/synthetic_runs.h"
+
+namespace ipclab::results {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::kSteadyGbps;
+using testing::Scaled;
+using testing::StreamCase;
+
+// The sentence of the first check when `base` is gated against `candidate`.
+std::string FirstReason(const testing::SyntheticCase& base,
+                        const testing::SyntheticCase& candidate) {
+  const GateReport report = EvaluateGate(testing::CompareThroughput(base, candidate));
+  if (report.checks.empty()) return "(no check)";
+  return GateReasonText(report.checks[0], report.options);
+}
+
+TEST(GateReasonText, ARegressionSaysByHowMuchAndTheLimit) {
+  const std::string reason =
+      FirstReason(StreamCase(kSteadyGbps), StreamCase(Scaled(kSteadyGbps, 0.8)));
+  EXPECT_THAT(reason, HasSubstr("regressed by 20.0%"));
+  EXPECT_THAT(reason, HasSubstr("the limit is 5.0%"));
+}
+
+TEST(GateReasonText, InconclusiveChecksSayWhy) {
+  EXPECT_THAT(FirstReason(StreamCase({4.5, 4.5, 4.6}), StreamCase({2.2, 2.3, 2.25})),
+              HasSubstr("too few repetitions"));
+  EXPECT_THAT(FirstReason(StreamCase({1.0, 2.0, 3.0, 1.5, 2.5, 1.2, 2.8, 1.8}),
+                          StreamCase({1.4, 2.6, 1.1, 2.9, 1.7, 2.2, 3.1, 1.3})),
+              HasSubstr("variation too high"));
+}
+
+TEST(GateReasonText, AFailedCandidateCaseNamesItsError) {
+  testing::SyntheticCase failed = StreamCase({});
+  failed.status = v1::FAILED;
+  failed.error = "worker killed by SIGSEGV";
+  EXPECT_THAT(FirstReason(StreamCase(kSteadyGbps), failed), HasSubstr("SIGSEGV"));
+}
+
+TEST(GateReasonText, NotSignificantAmongManyNamesHolm) {
+  MetricComparison slower;
+  slower.metric = FindCaseMetric("throughput");
+  slower.base = {8, 100.0, 0.02};
+  slower.candidate = {8, 90.0, 0.02};
+  slower.difference = -10.0;
+  slower.difference_ci = {-14.0, -6.0};
+  slower.change = -0.10;
+  slower.change_ci = Interval{-0.14, -0.06};
+  slower.test.p_value = 0.02;
+  GateCheck check;
+  check.outcome = GateOutcome::kInconclusive;
+  check.reason = GateReason::kNotSignificantAmongMany;
+  check.regression = 10.0;
+  check.family_size = 3;
+  check.comparison = slower;
+  const std::string reason = GateReasonText(check, CompareOptions());
+  EXPECT_THAT(reason, HasSubstr("regressed by 10.0%"));
+  EXPECT_THAT(reason, HasSubstr("among 3 checks"));
+  EXPECT_THAT(reason, HasSubstr("Holm"));
+}
+
+std::string Scenario(void (*print)(const GateReport&, const Comparison&, std::ostream*)) {
+  const Comparison comparison =
+      CompareRuns({testing::ScenarioBase()}, {testing::ScenarioCandidate()}, CompareOptions());
+  std::ostringstream out;
+  print(EvaluateGate(comparison), comparison, &out);
+  return out.str();
+}
+
+TEST(GateGolden, Markdown) { testing::ExpectGolden("gate.md", Scenario(PrintGateMarkdown)); }
+
+TEST(GateGolden, JUnit) { testing::ExpectGolden("gate.xml", Scenario(PrintGateJUnit)); }
+
+}  // namespace
+}  // namespace ipclab::results

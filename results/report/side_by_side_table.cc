@@ -1,0 +1,362 @@
+#include "results/report/side_by_side_table.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "results/format/format.h"
+#include "results/model/case_view.h"
+#include "results/model/summary.h"
+#include "results/report/table_reporter.h"
+#include "results/report/text_table.h"
+
+namespace ipclab::results {
+namespace {
+
+using Align = TextTable::Align;
+
+struct Row {
+  std::string label;  // which run: workload, and host or index when needed
+  std::unique_ptr<CaseView> view;
+  std::optional<double> throughput;
+};
+
+std::string ParamOf(const v1::CaseResult& result, const char* name) {
+  const auto& params = result.case_().params();
+  auto it = params.find(name);
+  return it == params.end() ? "" : it->second;
+}
+
+// "stream 64KiB": the case parameters that make rows comparable.
+std::string GroupOf(const v1::CaseResult& result) {
+  std::string group = ParamOf(result, "mode");
+  const std::string size = ParamOf(result, "message_size");
+  if (!size.empty()) group = group.empty() ? size : absl::StrCat(group, " ", size);
+  if (!group.empty()) return group;
+  // Not a transfer (page_fault, cow_private): cases compare by the phase
+  // their headline numbers come from ("write phase", "child_write phase").
+  const std::string phase = CaseView(result).headline_phase();
+  return phase.empty() ? "-" : absl::StrCat(phase, " phase");
+}
+
+std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
+
+std::set<std::string> RunHosts(const std::vector<v1::RunResult>& runs) {
+  std::set<std::string> hosts;
+  for (const v1::RunResult& run : runs) hosts.insert(run.host().hostname());
+  return hosts;
+}
+
+// One label per run: the workload, "@host" when the runs span hosts, "#i"
+// when that still leaves two runs alike.
+std::vector<std::string> RunLabels(const std::vector<v1::RunResult>& runs) {
+  const bool several_hosts = RunHosts(runs).size() > 1;
+  std::vector<std::string> labels;
+  for (const v1::RunResult& run : runs) {
+    std::string label = OrDash(run.workload());
+    if (several_hosts) absl::StrAppend(&label, "@", run.host().hostname());
+    labels.push_back(std::move(label));
+  }
+  std::vector<std::string> unique = labels;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (std::count(labels.begin(), labels.end(), labels[i]) > 1) {
+      unique[i] = absl::StrCat(labels[i], " #", i + 1);
+    }
+  }
+  return unique;
+}
+
+std::string MedianText(const CaseView& view, const std::string& metric,
+                       std::string (*format)(double)) {
+  const std::optional<double> median = view.Median(metric);
+  return median.has_value() ? format(*median) : "-";
+}
+
+// The sum of the roles' median minor faults in `phase`, if any role has one.
+std::optional<double> MinorFaults(const CaseView& view, const std::string& phase) {
+  std::optional<double> total;
+  for (const auto& [name, roles] : view.phases()) {
+    if (name != phase) continue;
+    for (const std::string& role : roles) {
+      if (auto median = view.Median(MetricName(phase, role, "minor_faults"))) {
+        total = total.value_or(0.0) + *median;
+      }
+    }
+  }
+  return total;
+}
+
+// "1", "1, 3": run numbers as the legend shows them.
+std::string RunNumbers(const std::vector<size_t>& indexes) {
+  std::vector<std::string> numbers;
+  for (size_t index : indexes) numbers.push_back(absl::StrCat(index + 1));
+  return absl::StrJoin(numbers, ", ");
+}
+
+// Where the numbers came from: the host lines and the repetition counts,
+// once when every run shares them, else once per group of runs that do.
+void PrintProvenance(const std::vector<v1::RunResult>& runs, std::ostream* out) {
+  std::vector<std::vector<std::string>> groups;  // lines of each distinct provenance
+  std::vector<std::vector<size_t>> members;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    std::vector<std::string> lines = HostLines(runs[i].host());
+    lines.push_back(RepetitionsLine(runs[i]));
+    auto it = std::find(groups.begin(), groups.end(), lines);
+    if (it == groups.end()) {
+      groups.push_back(std::move(lines));
+      members.emplace_back();
+      it = groups.end() - 1;
+    }
+    members[static_cast<size_t>(it - groups.begin())].push_back(i);
+  }
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const bool several = groups.size() > 1;
+    if (several) {
+      *out << (members[g].size() == 1 ? "run " : "runs ") << RunNumbers(members[g]) << ":\n";
+    }
+    for (const std::string& line : groups[g]) *out << (several ? "  " : "") << line << "\n";
+  }
+}
+
+// One text per role joined by "/", with a unit they share written once:
+// {"+128 KiB", "0 B"} -> "+128/0 KiB", {"12", "3"} -> "12/3",
+// {"64 KiB", "2 MiB"} -> "64 KiB/2 MiB". Zeros fit any unit.
+std::string JoinRoleTexts(const std::vector<std::string>& texts) {
+  std::string unit;
+  bool shared = true;
+  std::vector<std::string> numbers;
+  for (const std::string& text : texts) {
+    const size_t space = text.rfind(' ');
+    if (space == std::string::npos) {
+      shared = false;  // no unit (a count, or "-")
+      break;
+    }
+    const std::string number = text.substr(0, space);
+    numbers.push_back(number);
+    if (number == "0") continue;
+    const std::string this_unit = text.substr(space + 1);
+    if (unit.empty()) unit = this_unit;
+    shared &= this_unit == unit;
+  }
+  if (!shared) return absl::StrJoin(texts, "/");
+  const std::string joined = absl::StrJoin(numbers, "/");
+  return unit.empty() ? joined : absl::StrCat(joined, " ", unit);
+}
+
+// "+1,028 KiB", "-128 KiB", "0 B": a change of memory, exact to the page.
+std::string PageBytesDelta(double bytes) {
+  return bytes > 0 ? absl::StrCat("+", FormatPageBytes(bytes)) : FormatPageBytes(bytes);
+}
+
+// The median of `<phase>.<role>.<metric>` for each role, formatted, joined.
+std::string RoleMedians(const CaseView& view, const std::string& phase,
+                        const std::vector<std::string>& roles, const char* metric,
+                        std::string (*format)(double)) {
+  std::vector<std::string> texts;
+  for (const std::string& role : roles) {
+    texts.push_back(MedianText(view, MetricName(phase, role, metric), format));
+  }
+  return JoinRoleTexts(texts);
+}
+
+// Each role's VmRSS before→after `phase` in the last measured repetition:
+// "2.43→2.63 MiB", or one value when it did not change.
+std::string VmRssText(const CaseView& view, const std::string& phase,
+                      const std::vector<std::string>& roles) {
+  const v1::RepetitionResult& last = *view.result().repetitions().rbegin();
+  std::vector<std::string> texts;
+  for (const std::string& role : roles) {
+    const v1::RoleMeasurement* measurement = nullptr;
+    for (const v1::PhaseResult& candidate : last.phases()) {
+      if (candidate.name() != phase) continue;
+      for (const v1::RoleMeasurement& r : candidate.roles()) {
+        if (r.role() == role) measurement = &r;
+      }
+    }
+    if (measurement == nullptr) {
+      texts.push_back("-");
+      continue;
+    }
+    const uint64_t before = measurement->memory_before().vm_rss_bytes();
+    const uint64_t after = measurement->memory_after().vm_rss_bytes();
+    if (before == after) {
+      texts.push_back(FormatBytes(static_cast<double>(after)));
+      continue;
+    }
+    const std::string from = FormatBytes(static_cast<double>(before));
+    const std::string to = FormatBytes(static_cast<double>(after));
+    const size_t from_space = from.rfind(' ');
+    const size_t to_space = to.rfind(' ');
+    texts.push_back(from.substr(from_space) == to.substr(to_space)
+                        ? absl::StrCat(from.substr(0, from_space), "→", to)
+                        : absl::StrCat(from, "→", to));
+  }
+  return absl::StrJoin(texts, "/");
+}
+
+// Below the comparison, what each case's phases cost: one row per phase with
+// a value per role in each cell, under a line naming the run, the case and
+// its roles. One table for all, so the columns line up from case to case.
+void PrintPhaseSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
+  const bool several_hosts = RunHosts(runs).size() > 1;
+  TextTable table({{"phase"},
+                   {"wall", Align::kRight},
+                   {"minflt", Align::kRight},
+                   {"majflt", Align::kRight},
+                   {"vcsw", Align::kRight},
+                   {"ivcsw", Align::kRight},
+                   {"RssAnon Δ", Align::kRight},
+                   {"RssShmem Δ", Align::kRight},
+                   {"VmRSS before→after", Align::kRight}});
+  // Each block: its heading and how many table rows follow it.
+  std::vector<std::pair<std::string, size_t>> blocks;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    for (const v1::CaseResult& result : runs[i].cases()) {
+      if (result.repetitions_size() == 0) continue;  // nothing measured (failed early)
+      const CaseView view(result);
+      std::set<std::string> role_set;
+      std::vector<std::string> roles;
+      for (const auto& [phase, phase_roles] : view.phases()) {
+        for (const std::string& role : phase_roles) {
+          if (role_set.insert(role).second) roles.push_back(role);
+        }
+      }
+      // "#3 pipe": the legend's number says which run; no "pipe #3" twice.
+      std::string heading = absl::StrCat("#", i + 1, " ", OrDash(runs[i].workload()));
+      if (several_hosts) absl::StrAppend(&heading, "@", runs[i].host().hostname());
+      absl::StrAppend(&heading, "  ", view.name());
+      if (!roles.empty()) absl::StrAppend(&heading, "  roles ", absl::StrJoin(roles, "/"));
+      if (!view.succeeded()) absl::StrAppend(&heading, "  ", view.StatusText());
+      size_t rows = 0;
+      for (const auto& [phase, phase_roles] : view.phases()) {
+        table.AddRow({phase, MedianText(view, MetricName(phase, "wall_ns"), FormatDuration),
+                      RoleMedians(view, phase, roles, "minor_faults", FormatCount),
+                      RoleMedians(view, phase, roles, "major_faults", FormatCount),
+                      RoleMedians(view, phase, roles, "voluntary_context_switches", FormatCount),
+                      RoleMedians(view, phase, roles, "involuntary_context_switches", FormatCount),
+                      RoleMedians(view, phase, roles, "rss_anon_delta_bytes", PageBytesDelta),
+                      RoleMedians(view, phase, roles, "rss_shmem_delta_bytes", PageBytesDelta),
+                      VmRssText(view, phase, roles)});
+        ++rows;
+      }
+      blocks.emplace_back(std::move(heading), rows);
+    }
+  }
+  if (blocks.empty()) return;
+
+  std::ostringstream rendered;
+  table.Print(&rendered, "  ");
+  const std::vector<std::string> lines = absl::StrSplit(rendered.str(), '\n');
+  *out << "\nper phase: medians over the measured repetitions; a/b: one value per role, in the "
+          "order of \"roles\"\n";
+  *out << lines[0] << "\n" << lines[1] << "\n";  // header and rule
+  size_t next = 2;
+  for (const auto& [heading, rows] : blocks) {
+    *out << heading << "\n";
+    for (size_t r = 0; r < rows; ++r) *out << lines[next++] << "\n";
+  }
+  *out << "Δ: median change over the phase; VmRSS: before→after in the last measured "
+          "repetition\n";
+}
+
+}  // namespace
+
+void PrintComparisonTable(const std::vector<v1::RunResult>& runs, std::ostream* out) {
+  const std::vector<std::string> labels = RunLabels(runs);
+  PrintProvenance(runs, out);
+  *out << "\n";
+  TextTable legend({{"#", Align::kRight}, {"run"}, {"run id"}, {"server"}, {"host"}, {"status"}});
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const v1::RunResult& run = runs[i];
+    legend.AddRow(
+        {absl::StrCat(i + 1), labels[i], run.run_id(), run.server(), run.host().hostname(),
+         run.status() == v1::RUN_STATUS_UNSPECIFIED ? "-" : v1::RunStatus_Name(run.status())});
+  }
+  legend.Print(out);
+  *out << "\n";
+
+  // Rows grouped by (mode, message_size), groups in first-seen order.
+  std::vector<std::string> group_order;
+  std::vector<std::pair<std::string, Row>> rows;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    for (const v1::CaseResult& result : runs[i].cases()) {
+      Row row{labels[i], std::make_unique<CaseView>(result), std::nullopt};
+      if (row.view->succeeded()) {
+        row.throughput =
+            row.view->Median(MetricName(row.view->headline_phase(), "throughput_bytes_per_sec"));
+      }
+      const std::string group = GroupOf(result);
+      if (std::find(group_order.begin(), group_order.end(), group) == group_order.end()) {
+        group_order.push_back(group);
+      }
+      rows.emplace_back(group, std::move(row));
+    }
+  }
+
+  bool verdicts = false;
+  for (const v1::RunResult& run : runs) {
+    for (const v1::CaseResult& result : run.cases()) verdicts |= result.expectations_size() > 0;
+  }
+  std::vector<TextTable::Column> columns = {{"mode size"},
+                                            {"run"},
+                                            {"case"},
+                                            {"placement"},
+                                            {"throughput", Align::kRight},
+                                            {"±cv", Align::kRight},
+                                            {"p50", Align::kRight},
+                                            {"p99", Align::kRight},
+                                            {"minflt", Align::kRight},
+                                            {"vs best", Align::kRight}};
+  if (verdicts) columns.push_back({"verdict"});
+  TextTable table(std::move(columns));
+  for (const std::string& group : group_order) {
+    double best = 0.0;
+    for (const auto& [row_group, row] : rows) {
+      if (row_group == group && row.throughput.has_value()) best = std::max(best, *row.throughput);
+    }
+    bool first_row = true;
+    for (const auto& [row_group, row] : rows) {
+      if (row_group != group) continue;
+      const CaseView& view = *row.view;
+      const std::string group_cell = first_row ? group : "";
+      first_row = false;
+      if (!view.succeeded()) {
+        table.AddRow({group_cell, row.label, view.name(), view.PlacementText(), view.StatusText(),
+                      "-", "-", "-", "-", "-", view.VerdictText()});
+        continue;
+      }
+      const std::string& phase = view.headline_phase();
+      const v1::MetricSummary* throughput =
+          view.Metric(MetricName(phase, "throughput_bytes_per_sec"));
+      const std::optional<double> faults = MinorFaults(view, phase);
+      table.AddRow(
+          {group_cell, row.label, view.name(), view.PlacementText(),
+           MedianText(view, MetricName(phase, "throughput_bytes_per_sec"), FormatThroughput),
+           throughput != nullptr && throughput->n() > 1
+               ? absl::StrCat("±", FormatPercent(throughput->cv()))
+               : "-",
+           MedianText(view, MetricName(phase, "latency_p50_ns"), FormatDuration),
+           MedianText(view, MetricName(phase, "latency_p99_ns"), FormatDuration),
+           faults.has_value() ? FormatCount(*faults) : "-",
+           row.throughput.has_value() && best > 0 ? absl::StrFormat("%.2fx", *row.throughput / best)
+                                                  : "-",
+           view.VerdictText()});
+    }
+  }
+  table.Print(out);
+  *out << "medians of each case's steady phase (or, without one, its first touch phase); "
+          "minflt: sum over roles;\nvs best: throughput / best of the same group\n";
+  if (verdicts) *out << "verdict: whether the kernel's measurements fell in their expected bands\n";
+  PrintPhaseSection(runs, out);
+}
+
+}  // namespace ipclab::results

@@ -1,0 +1,457 @@
+#include "results/report/table_reporter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/time_util.h"
+#include "results/format/format.h"
+#include "results/model/case_view.h"
+#include "results/model/expectations.h"
+#include "results/model/run_defaults.h"
+#include "results/model/summary.h"
+#include "results/report/text_table.h"
+
+namespace ipclab::results {
+namespace {
+
+using Align = TextTable::Align;
+
+// Free text (expectation reasons) is wrapped to this many columns.
+constexpr size_t kWrapWidth = 110;
+
+std::string OrDash(absl::string_view text) { return text.empty() ? "-" : std::string(text); }
+
+std::string MedianText(const CaseView& view, const std::string& metric,
+                       std::string (*format)(double)) {
+  const std::optional<double> median = view.Median(metric);
+  return median.has_value() ? format(*median) : "-";
+}
+
+std::string TypeName(v1::ParamSpec::Type type) {
+  switch (type) {
+    case v1::ParamSpec::SIZE:
+      return "size";
+    case v1::ParamSpec::INT:
+      return "int";
+    case v1::ParamSpec::ENUM:
+      return "enum";
+    case v1::ParamSpec::BOOL:
+      return "bool";
+    default:
+      return "-";
+  }
+}
+
+// "1..1GiB" for sizes and integers, "stream|pingpong" for enums and bools.
+std::string RangeText(const v1::ParamSpec& spec) {
+  if (spec.allowed_size() > 0) return absl::StrJoin(spec.allowed(), "|");
+  if (!spec.min().empty() && !spec.max().empty()) return absl::StrCat(spec.min(), "..", spec.max());
+  if (!spec.min().empty()) return absl::StrCat(">=", spec.min());
+  if (!spec.max().empty()) return absl::StrCat("<=", spec.max());
+  return "-";
+}
+
+// The start of a run to the second ("2024-05-01T10:00:00Z"): sub-second
+// digits say nothing to a reader here.
+std::string Timestamp(const google::protobuf::Timestamp& time) {
+  google::protobuf::Timestamp seconds;
+  seconds.set_seconds(time.seconds());
+  return google::protobuf::util::TimeUtil::ToString(seconds);
+}
+
+// How long a run took. Timestamps of whole seconds (protobuf 3.21's
+// TimeUtil::GetCurrentTime() reads time(2) and leaves nanos 0) only bound
+// the duration to within a second: "<1 s" or "~3 s", never a false "0 ns".
+std::string TookText(const google::protobuf::Timestamp& started,
+                     const google::protobuf::Timestamp& finished) {
+  if (started.nanos() == 0 && finished.nanos() == 0) {
+    const int64_t seconds = finished.seconds() - started.seconds();
+    return seconds <= 0 ? "<1 s" : absl::StrCat("~", seconds, " s");
+  }
+  const int64_t took_ns =
+      google::protobuf::util::TimeUtil::DurationToNanoseconds(finished - started);
+  return FormatDuration(static_cast<double>(took_ns));
+}
+
+// The measured repetitions per case: the most any case has, else the
+// request's count (default 5).
+uint32_t RepetitionCount(const v1::RunResult& run) {
+  int most = 0;
+  for (const v1::CaseResult& result : run.cases()) most = std::max(most, result.repetitions_size());
+  if (most > 0) return static_cast<uint32_t>(most);
+  return EffectiveRepetitions(run.request());
+}
+
+std::string RunStatusText(v1::RunStatus status) {
+  return status == v1::RUN_STATUS_UNSPECIFIED ? "-" : v1::RunStatus_Name(status);
+}
+
+// "pipe_capacity=64KiB placement=cross": the parameters with one value in
+// every case, by name. The case names show the ones that vary.
+std::string CommonParamsText(const v1::RunResult& run) {
+  if (run.cases_size() == 0) return "";
+  std::map<std::string, std::string> common(run.cases(0).case_().params().begin(),
+                                            run.cases(0).case_().params().end());
+  for (const v1::CaseResult& result : run.cases()) {
+    const auto& params = result.case_().params();
+    for (auto it = common.begin(); it != common.end();) {
+      auto found = params.find(it->first);
+      it = found == params.end() || found->second != it->second ? common.erase(it) : std::next(it);
+    }
+  }
+  return absl::StrJoin(common, " ", absl::PairFormatter("="));
+}
+
+void PrintRunHeader(const v1::RunResult& run, std::ostream* out) {
+  std::string first = absl::StrCat(OrDash(run.workload()), "  run ", OrDash(run.run_id()), "  ",
+                                   RunStatusText(run.status()));
+  if (run.has_started_at()) {
+    absl::StrAppend(&first, "  ", Timestamp(run.started_at()));
+    if (run.has_finished_at()) {
+      absl::StrAppend(&first, " (took ", TookText(run.started_at(), run.finished_at()), ")");
+    }
+  }
+  *out << first << "\n";
+  const std::vector<std::string> host_lines = HostLines(run.host());
+  *out << "server " << OrDash(run.server()) << "  " << host_lines[0] << "\n";
+  for (size_t i = 1; i < host_lines.size(); ++i) *out << host_lines[i] << "\n";
+  *out << RepetitionsLine(run);
+  if (!run.request().label().empty()) *out << "  label " << run.request().label();
+  *out << "\n";
+  const std::string params = CommonParamsText(run);
+  if (!params.empty()) *out << "parameters " << params << "\n";
+  if (!run.error().empty()) *out << "error: " << run.error() << "\n";
+}
+
+bool HasExpectations(const std::vector<std::unique_ptr<CaseView>>& views) {
+  return std::any_of(views.begin(), views.end(),
+                     [](const auto& view) { return view->result().expectations_size() > 0; });
+}
+
+void PrintCaseTable(const std::vector<std::unique_ptr<CaseView>>& views, std::ostream* out) {
+  std::vector<TextTable::Column> columns = {{"case"},
+                                            {"placement"},
+                                            {"status"},
+                                            {"wall", Align::kRight},
+                                            {"throughput", Align::kRight},
+                                            {"±cv", Align::kRight},
+                                            {"msgs/s", Align::kRight},
+                                            {"p50", Align::kRight},
+                                            {"p99", Align::kRight}};
+  const bool verdicts = HasExpectations(views);
+  if (verdicts) columns.push_back({"verdict"});
+  TextTable table(std::move(columns));
+  std::vector<std::string> headline_phases;
+  for (const auto& view : views) {
+    const std::string& phase = view->headline_phase();
+    const std::string verdict = view->VerdictText();
+    if (!view->succeeded() || phase.empty()) {
+      table.AddRow({view->name(), view->PlacementText(), view->StatusText(), "-", "-", "-", "-",
+                    "-", "-", verdict});
+      continue;
+    }
+    if (std::find(headline_phases.begin(), headline_phases.end(), phase) == headline_phases.end()) {
+      headline_phases.push_back(phase);
+    }
+    const v1::MetricSummary* throughput =
+        view->Metric(MetricName(phase, "throughput_bytes_per_sec"));
+    const v1::MetricSummary* wall = view->Metric(MetricName(phase, "wall_ns"));
+    const v1::MetricSummary* spread = throughput != nullptr ? throughput : wall;
+    table.AddRow(
+        {view->name(), view->PlacementText(), view->StatusText(),
+         MedianText(*view, MetricName(phase, "wall_ns"), FormatDuration),
+         MedianText(*view, MetricName(phase, "throughput_bytes_per_sec"), FormatThroughput),
+         spread != nullptr && spread->n() > 1 ? absl::StrCat("±", FormatPercent(spread->cv()))
+                                              : "-",
+         MedianText(*view, MetricName(phase, "messages_per_sec"), FormatRate),
+         MedianText(*view, MetricName(phase, "latency_p50_ns"), FormatDuration),
+         MedianText(*view, MetricName(phase, "latency_p99_ns"), FormatDuration), verdict});
+  }
+  table.Print(out);
+  if (!headline_phases.empty()) {
+    *out << "medians of phase " << absl::StrJoin(headline_phases, ", ")
+         << " over the measured repetitions; ±cv: coefficient of variation (throughput, else "
+            "wall)\n";
+  }
+  if (verdicts) {
+    *out << "verdict: whether every measurement the kernel should produce fell in its expected "
+            "band (see each case)\n";
+  }
+  for (const auto& view : views) {
+    if (!view->result().error().empty()) {
+      *out << view->StatusText() << " " << view->name() << ": " << view->result().error() << "\n";
+    }
+  }
+}
+
+// `value` of `metric` in the unit of its summary: "1,028 KiB", "3.20 µs",
+// "16,384"; plain numbers for metrics the case does not summarize.
+std::string MetricValueText(const CaseView& view, const std::string& metric, double value) {
+  const v1::MetricSummary* summary = view.Metric(metric);
+  const std::string unit = summary != nullptr ? summary->unit() : "";
+  if (unit == "bytes") return FormatPageBytes(value);
+  if (unit == "ns") return FormatDuration(value);
+  if (unit == "count") return FormatCount(value);
+  return FormatMeasurement(value);
+}
+
+// "16,384 (16,216..16,552)", or just the band "0..16" when nothing exact is
+// expected.
+std::string ExpectedText(const CaseView& view, const v1::Expectation& expectation) {
+  const std::string band =
+      absl::StrCat(MetricValueText(view, expectation.metric(), expectation.lower()), "..",
+                   MetricValueText(view, expectation.metric(), expectation.upper()));
+  if (expectation.expected() == 0.0) return band;
+  return absl::StrCat(MetricValueText(view, expectation.metric(), expectation.expected()), " (",
+                      band, ")");
+}
+
+// `text` broken at spaces into lines of at most `width` display columns
+// (a longer word gets a line of its own), the first line starting with
+// `first`, the others with `rest`.
+void PrintWrapped(absl::string_view first, absl::string_view rest, absl::string_view text,
+                  size_t width, std::ostream* out) {
+  std::string line(first);
+  size_t prefix = line.size();
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    if (line.size() > prefix && DisplayWidth(line) + 1 + DisplayWidth(word) > width) {
+      *out << line << "\n";
+      line = std::string(rest);
+      prefix = line.size();
+    }
+    if (line.size() > prefix) line += " ";
+    absl::StrAppend(&line, word);
+  }
+  *out << line << "\n";
+}
+
+// What the kernel should have done beside what it did: one row per
+// expectation, then what it means for each that deviated or went unmeasured.
+void PrintExpectations(const CaseView& view, std::ostream* out) {
+  const auto& expectations = view.result().expectations();
+  if (expectations.empty()) return;
+  int matched = 0;
+  TextTable table({{"verdict"},
+                   {"metric"},
+                   {"measured", Align::kRight},
+                   {"expected", Align::kRight},
+                   {"counter"}});
+  for (const v1::Expectation& expectation : expectations) {
+    const bool measured = expectation.verdict() != v1::VERDICT_UNSPECIFIED;
+    if (expectation.verdict() == v1::MATCHED) ++matched;
+    table.AddRow(
+        {measured ? VerdictText(expectation.verdict()) : "unmeasured", expectation.metric(),
+         measured ? MetricValueText(view, expectation.metric(), expectation.measured()) : "-",
+         ExpectedText(view, expectation), OrDash(expectation.counter())});
+  }
+  *out << "  expectations: " << view.VerdictText() << ", " << matched << " of "
+       << expectations.size() << " in band (medians)\n";
+  table.Print(out, "  ");
+  for (const v1::Expectation& expectation : expectations) {
+    if (expectation.verdict() == v1::MATCHED) continue;
+    PrintWrapped(absl::StrCat("  ", expectation.metric(), ": expected "), "    ",
+                 absl::StrCat(expectation.description(), "; ", expectation.reason()), kWrapWidth,
+                 out);
+  }
+}
+
+// Durations that are exactly zero print as "0": CPU time the kernel did not
+// charge to a role in a short phase is no measurement of 0 nanoseconds.
+std::string CpuTimeText(double ns) { return ns == 0.0 ? "0" : FormatDuration(ns); }
+
+// "pipe_capacity_actual=64KiB": what the workload noted in the last measured
+// repetition, by name.
+std::string NotesText(const v1::CaseResult& result) {
+  if (result.repetitions_size() == 0) return "";
+  const auto& notes = result.repetitions().rbegin()->notes();
+  const std::map<std::string, std::string> sorted(notes.begin(), notes.end());
+  return absl::StrJoin(sorted, " ", absl::PairFormatter("="));
+}
+
+void PrintPhaseTables(const CaseView& view, std::ostream* out) {
+  const int repetitions = view.result().repetitions_size();
+  *out << "\ncase " << view.name() << " (" << repetitions << " measured repetition"
+       << (repetitions == 1 ? "" : "s") << ", medians)\n";
+  const std::string notes = NotesText(view.result());
+  if (!notes.empty()) *out << "  notes " << notes << "\n";
+  TextTable counters({{"phase"},
+                      {"wall", Align::kRight},
+                      {"role"},
+                      {"minflt", Align::kRight},
+                      {"majflt", Align::kRight},
+                      {"vcsw", Align::kRight},
+                      {"ivcsw", Align::kRight},
+                      {"user", Align::kRight},
+                      {"sys", Align::kRight}});
+  TextTable memory({{"phase"}, {"role"}, {"RssAnon"}, {"RssShmem"}, {"VmRSS"}});
+  const v1::RepetitionResult& last = *view.result().repetitions().rbegin();
+
+  for (const auto& [phase, roles] : view.phases()) {
+    const std::string wall = MedianText(view, MetricName(phase, "wall_ns"), FormatDuration);
+    if (roles.empty()) counters.AddRow({phase, wall, "-"});
+    const v1::PhaseResult* last_phase = nullptr;
+    for (const v1::PhaseResult& candidate : last.phases()) {
+      if (candidate.name() == phase) last_phase = &candidate;
+    }
+    bool first_row = true;
+    for (const std::string& role : roles) {
+      auto median = [&](const char* metric, std::string (*format)(double)) {
+        return MedianText(view, MetricName(phase, role, metric), format);
+      };
+      counters.AddRow({first_row ? phase : "", first_row ? wall : "", role,
+                       median("minor_faults", FormatCount), median("major_faults", FormatCount),
+                       median("voluntary_context_switches", FormatCount),
+                       median("involuntary_context_switches", FormatCount),
+                       median("user_cpu_ns", CpuTimeText), median("system_cpu_ns", CpuTimeText)});
+
+      const v1::RoleMeasurement* measurement = nullptr;
+      if (last_phase != nullptr) {
+        for (const v1::RoleMeasurement& candidate : last_phase->roles()) {
+          if (candidate.role() == role) measurement = &candidate;
+        }
+      }
+      // "2 MiB→2.25 MiB (+256 KiB)", or just "2 MiB" when nothing changed.
+      auto memory_cell = [&](uint64_t (v1::MemorySnapshot::*field)() const, const char* delta) {
+        if (measurement == nullptr) return std::string("-");
+        const uint64_t before = (measurement->memory_before().*field)();
+        const uint64_t after = (measurement->memory_after().*field)();
+        const std::optional<double> median_delta = view.Median(MetricName(phase, role, delta));
+        if (before == after && median_delta.value_or(0.0) == 0.0) {
+          return FormatBytes(static_cast<double>(before));
+        }
+        return absl::StrCat(FormatBytes(static_cast<double>(before)), "→",
+                            FormatBytes(static_cast<double>(after)), " (",
+                            median_delta.has_value() ? FormatBytesDelta(*median_delta) : "-", ")");
+      };
+      memory.AddRow({first_row ? phase : "", role,
+                     memory_cell(&v1::MemorySnapshot::rss_anon_bytes, "rss_anon_delta_bytes"),
+                     memory_cell(&v1::MemorySnapshot::rss_shmem_bytes, "rss_shmem_delta_bytes"),
+                     memory_cell(&v1::MemorySnapshot::vm_rss_bytes, "vm_rss_delta_bytes")});
+      first_row = false;
+    }
+  }
+  counters.Print(out, "  ");
+  if (!memory.empty()) {
+    *out << "  memory: before→after in the last repetition (median change over all)\n";
+    memory.Print(out, "  ");
+  }
+  PrintExpectations(view, out);
+}
+
+}  // namespace
+
+void PrintCatalog(const v1::ListWorkloadsResponse& catalog, std::ostream* out) {
+  bool first = true;
+  for (const v1::WorkloadSpec& workload : catalog.workloads()) {
+    if (!first) *out << "\n";
+    first = false;
+    *out << workload.name() << ": " << workload.summary() << "\n";
+    *out << "  roles: " << OrDash(absl::StrJoin(workload.roles(), ", "))
+         << "  phases: " << OrDash(absl::StrJoin(workload.phases(), ", ")) << "\n";
+    TextTable table({{"parameter"}, {"type"}, {"default"}, {"range"}, {"doc"}});
+    for (const v1::ParamSpec& param : workload.params()) {
+      table.AddRow({param.name(), TypeName(param.type()), OrDash(param.default_value()),
+                    RangeText(param), param.doc()});
+    }
+    table.Print(out, "  ");
+  }
+}
+
+void PrintHost(const v1::HostInfo& host, std::ostream* out) {
+  std::vector<std::pair<std::string, std::string>> lines;
+  lines.emplace_back("hostname", OrDash(host.hostname()));
+  lines.emplace_back(
+      "kernel", absl::StrCat(OrDash(host.kernel_release()), " ", OrDash(host.kernel_version())));
+  lines.emplace_back("architecture", OrDash(host.architecture()));
+  lines.emplace_back("cpu model", OrDash(host.cpu_model()));
+  lines.emplace_back("cpus", absl::StrCat(host.cpu_count(), " online, allowed ",
+                                          OrDash(FormatCpuList(host.allowed_cpus()))));
+  lines.emplace_back("page size", FormatBytes(static_cast<double>(host.page_size_bytes())));
+  for (const v1::HugePagePool& pool : host.huge_page_pools()) {
+    lines.emplace_back(
+        absl::StrCat("huge pages ", FormatBytes(static_cast<double>(pool.page_size_bytes()))),
+        absl::StrCat(pool.total_pages(), " total, ", pool.free_pages(), " free, ",
+                     pool.reserved_pages(), " reserved"));
+  }
+  lines.emplace_back("thp enabled", OrDash(host.thp_enabled()));
+  lines.emplace_back("thp defrag", OrDash(host.thp_defrag()));
+  lines.emplace_back(
+      "memory",
+      absl::StrCat(FormatBytes(static_cast<double>(host.mem_total_bytes())), " total, ",
+                   FormatBytes(static_cast<double>(host.mem_available_bytes())), " available"));
+  lines.emplace_back(
+      "/dev/shm",
+      absl::StrCat(FormatBytes(static_cast<double>(host.dev_shm_size_bytes())), " size, ",
+                   FormatBytes(static_cast<double>(host.dev_shm_free_bytes())), " free"));
+  lines.emplace_back("cgroup memory limit",
+                     host.cgroup_memory_limit_bytes() == 0
+                         ? "none"
+                         : FormatBytes(static_cast<double>(host.cgroup_memory_limit_bytes())));
+  lines.emplace_back("container", host.in_container()
+                                      ? absl::StrCat("yes (", OrDash(host.container_runtime()), ")")
+                                      : "no");
+  lines.emplace_back("perf events",
+                     absl::StrCat(host.perf_events_allowed() ? "allowed" : "not allowed",
+                                  " (perf_event_paranoid ", host.perf_event_paranoid(), ")"));
+  lines.emplace_back("ipclab version", OrDash(host.ipclab_version()));
+
+  size_t width = 0;
+  for (const auto& [key, value] : lines) width = std::max(width, key.size());
+  for (const auto& [key, value] : lines) {
+    *out << key << ":" << std::string(width - key.size() + 1, ' ') << value << "\n";
+  }
+}
+
+std::vector<std::string> HostLines(const v1::HostInfo& host) {
+  std::string cpu = absl::StrCat("cpu ", OrDash(host.cpu_model()), "  ", host.cpu_count(), " CPUs");
+  if (host.allowed_cpus_size() > 0) {
+    absl::StrAppend(&cpu, " (allowed ", FormatCpuList(host.allowed_cpus()), ")");
+  }
+  absl::StrAppend(&cpu, "  THP enabled=", OrDash(host.thp_enabled()),
+                  " defrag=", OrDash(host.thp_defrag()));
+  return {
+      absl::StrCat("host ", OrDash(host.hostname()), "  Linux ", OrDash(host.kernel_release()), " ",
+                   OrDash(host.architecture()), "  ipclab ", OrDash(host.ipclab_version())),
+      cpu};
+}
+
+std::string FormatPageBytes(double bytes) {
+  const std::string text = FormatBytes(bytes);
+  if (text.find('.') == std::string::npos || std::fmod(bytes, 1024.0) != 0.0 ||
+      std::fabs(bytes) >= 10000.0 * 1024.0) {
+    return text;
+  }
+  return absl::StrCat(FormatCount(bytes / 1024.0), " KiB");
+}
+
+std::string RepetitionsLine(const v1::RunResult& run) {
+  const uint32_t repetitions = RepetitionCount(run);
+  const uint32_t warmup = EffectiveWarmup(run.request());
+  std::string line =
+      absl::StrCat(repetitions, " measured repetition", repetitions == 1 ? "" : "s", " per case");
+  if (warmup == 0) return absl::StrCat(line, ", no warm-up");
+  return absl::StrCat(line, " after ", warmup, " warm-up", warmup == 1 ? "" : "s");
+}
+
+void PrintRunTable(const v1::RunResult& run, std::ostream* out) {
+  PrintRunHeader(run, out);
+  std::vector<std::unique_ptr<CaseView>> views;
+  for (const v1::CaseResult& result : run.cases())
+    views.push_back(std::make_unique<CaseView>(result));
+  *out << "\n";
+  PrintCaseTable(views, out);
+  for (const auto& view : views) {
+    if (view->result().repetitions_size() > 0) PrintPhaseTables(*view, out);
+  }
+}
+
+}  // namespace ipclab::results

@@ -1,0 +1,47 @@
+// A column-aligned plain-text table: the one layout every table reporter
+// uses, so widths are computed in one place.
+#ifndef IPCLAB_RESULTS_REPORT_TEXT_TABLE_H_
+#define IPCLAB_RESULTS_REPORT_TEXT_TABLE_H_
+
+#include <cstddef>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace ipclab::results {
+
+// The width of UTF-8 text on a terminal, counted in code points ("µs" is 2).
+// Good enough for the symbols ipclab prints (µ, ±, →, –); no wide glyphs.
+size_t DisplayWidth(absl::string_view text);
+
+class TextTable final {
+ public:
+  enum class Align { kLeft, kRight };
+  struct Column {
+    std::string header;
+    Align align = Align::kLeft;
+  };
+
+  explicit TextTable(std::vector<Column> columns);
+
+  // A row of cells, one per column; missing trailing cells are blank and
+  // extra cells are dropped.
+  void AddRow(std::vector<std::string> cells);
+
+  bool empty() const { return rows_.empty(); }
+
+  // Writes the header, a rule of dashes as wide as the table, and the rows,
+  // every line prefixed by `indent`. Columns are two spaces apart; lines carry
+  // no trailing spaces.
+  void Print(std::ostream* out, absl::string_view indent = "") const;
+
+ private:
+  std::vector<Column> columns_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+}  // namespace ipclab::results
+
+#endif  // IPCLAB_RESULTS_REPORT_TEXT_TABLE_H_

@@ -1,0 +1,55 @@
+#include "results/stats/statistics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <utility>
+
+namespace ipclab::results {
+
+double Mean(const std::vector<double>& values) {
+  if (values.empty()) return 0.0;
+  return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+}
+
+double Median(const std::vector<double>& values) { return Percentile(values, 0.5); }
+
+double Percentile(const std::vector<double>& values, double q) {
+  if (values.empty()) return 0.0;
+  // Written so that NaN lands on 0 rather than indexing out of range.
+  if (!(q > 0.0)) q = 0.0;
+  if (q > 1.0) q = 1.0;
+  std::vector<double> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  const double h = static_cast<double>(sorted.size() - 1) * q;
+  const size_t lower = static_cast<size_t>(std::floor(h));
+  const double fraction = h - static_cast<double>(lower);
+  if (lower + 1 >= sorted.size() || fraction == 0.0) return sorted[lower];
+  return sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower]);
+}
+
+double SampleStdDev(const std::vector<double>& values) {
+  if (values.size() < 2) return 0.0;
+  const double mean = Mean(values);
+  double sum_of_squares = 0.0;
+  for (double value : values) sum_of_squares += (value - mean) * (value - mean);
+  return std::sqrt(sum_of_squares / static_cast<double>(values.size() - 1));
+}
+
+double MedianAbsoluteDeviation(const std::vector<double>& values) {
+  if (values.empty()) return 0.0;
+  const double median = Median(values);
+  std::vector<double> deviations;
+  deviations.reserve(values.size());
+  for (double value : values) deviations.push_back(std::fabs(value - median));
+  return Median(deviations);
+}
+
+double CoefficientOfVariation(const std::vector<double>& values) {
+  if (values.size() < 2) return 0.0;
+  const double mean = Mean(values);
+  if (mean == 0.0) return 0.0;
+  return SampleStdDev(values) / std::fabs(mean);
+}
+
+}  // namespace ipclab::results

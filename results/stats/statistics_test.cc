@@ -1,0 +1,82 @@
+#include "results/stats/statistics.h"
+
+#include <cmath>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace ipclab::results {
+namespace {
+
+TEST(Statistics, OddCountHandWorked) {
+  const std::vector<double> values = {5, 1, 4, 2, 3};  // unsorted on purpose
+  EXPECT_DOUBLE_EQ(Mean(values), 3.0);
+  EXPECT_DOUBLE_EQ(Median(values), 3.0);
+  // Squares of deviations 4+1+0+1+4 = 10, / (5-1) = 2.5.
+  EXPECT_DOUBLE_EQ(SampleStdDev(values), std::sqrt(2.5));
+  // |x - 3| = {2, 2, 1, 1, 0} -> median 1.
+  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation(values), 1.0);
+  EXPECT_DOUBLE_EQ(CoefficientOfVariation(values), std::sqrt(2.5) / 3.0);
+  EXPECT_EQ(values, (std::vector<double>{5, 1, 4, 2, 3})) << "inputs are never reordered";
+}
+
+TEST(Statistics, EvenCountHandWorked) {
+  const std::vector<double> values = {4, 1, 3, 2};
+  EXPECT_DOUBLE_EQ(Mean(values), 2.5);
+  EXPECT_DOUBLE_EQ(Median(values), 2.5);
+  // 2.25 + 0.25 + 0.25 + 2.25 = 5, / 3.
+  EXPECT_DOUBLE_EQ(SampleStdDev(values), std::sqrt(5.0 / 3.0));
+  // |x - 2.5| = {1.5, 0.5, 0.5, 1.5} -> median 1.
+  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation(values), 1.0);
+}
+
+TEST(Statistics, PercentileInterpolatesBetweenClosestRanks) {
+  const std::vector<double> values = {1, 2, 3, 4};
+  // h = (n - 1) q; numpy.percentile([1, 2, 3, 4], [0, 25, 50, 90, 100]).
+  EXPECT_DOUBLE_EQ(Percentile(values, 0.0), 1.0);
+  EXPECT_DOUBLE_EQ(Percentile(values, 0.25), 1.75);
+  EXPECT_DOUBLE_EQ(Percentile(values, 0.5), 2.5);
+  EXPECT_DOUBLE_EQ(Percentile(values, 0.9), 3.7);
+  EXPECT_DOUBLE_EQ(Percentile(values, 1.0), 4.0);
+  // numpy.percentile([10, 20, 30, 40, 50], 99) = 49.6.
+  EXPECT_DOUBLE_EQ(Percentile({50, 40, 30, 20, 10}, 0.99), 49.6);
+}
+
+TEST(Statistics, PercentileClampsQ) {
+  const std::vector<double> values = {3, 1, 2};
+  EXPECT_DOUBLE_EQ(Percentile(values, -0.5), 1.0);
+  EXPECT_DOUBLE_EQ(Percentile(values, 1.5), 3.0);
+  EXPECT_DOUBLE_EQ(Percentile(values, std::nan("")), 1.0);
+}
+
+TEST(Statistics, SingleValue) {
+  const std::vector<double> values = {7};
+  EXPECT_DOUBLE_EQ(Mean(values), 7.0);
+  EXPECT_DOUBLE_EQ(Median(values), 7.0);
+  EXPECT_DOUBLE_EQ(Percentile(values, 0.99), 7.0);
+  EXPECT_DOUBLE_EQ(SampleStdDev(values), 0.0);
+  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation(values), 0.0);
+  EXPECT_DOUBLE_EQ(CoefficientOfVariation(values), 0.0);
+}
+
+TEST(Statistics, EmptyInputIsZero) {
+  const std::vector<double> empty;
+  EXPECT_EQ(Mean(empty), 0.0);
+  EXPECT_EQ(Median(empty), 0.0);
+  EXPECT_EQ(Percentile(empty, 0.5), 0.0);
+  EXPECT_EQ(SampleStdDev(empty), 0.0);
+  EXPECT_EQ(MedianAbsoluteDeviation(empty), 0.0);
+  EXPECT_EQ(CoefficientOfVariation(empty), 0.0);
+}
+
+TEST(Statistics, CoefficientOfVariationOfZeroMeanIsZero) {
+  EXPECT_EQ(CoefficientOfVariation({-1, 1}), 0.0);
+}
+
+TEST(Statistics, CoefficientOfVariationUsesMagnitudeOfMean) {
+  // Memory deltas can be negative; the spread is still positive.
+  EXPECT_DOUBLE_EQ(CoefficientOfVariation({-2, -4}), std::sqrt(2.0) / 3.0);
+}
+
+}  // namespace
+}  // namespace ipclab::results
