@@ -117,7 +117,7 @@ for binary in ipclab ipclabd ipclab-worker; do
   [[ -x $bin/$binary ]] || fail "$bin/$binary missing: run scripts/build.sh first"
 done
 work=$(mktemp -d)
-netns_before=$(ls /run/netns 2>/dev/null | wc -l)
+netns_before=$( (ls /run/netns 2>/dev/null || true) | wc -l)
 cleanup() {
   podman rm -f -v "$name" >/dev/null 2>&1 || true
   podman rm -f -v "$name-cpuset" >/dev/null 2>&1 || true
@@ -140,9 +140,9 @@ fi
 say "image $image built in $(elapsed "$started") ($(podman image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MiB", $1/1048576}'))"
 label=$(podman image inspect --format '{{index .Labels "org.opencontainers.image.version"}} {{index .Labels "org.opencontainers.image.revision"}}' "$image")
 [[ "$label" == "$version $revision" ]] || fail "image labels say \"$label\", expected \"$version $revision\""
-inside_version=$(podman run --rm "$image" ipclab --version)
+inside_version=$(podman run --rm --no-healthcheck "$image" ipclab --version)
 [[ "$inside_version" == "ipclab $version" ]] || fail "ipclab --version in the image: \"$inside_version\""
-user=$(podman run --rm "$image" id -un)
+user=$(podman run --rm --no-healthcheck "$image" id -un)
 [[ "$user" == "ipclab" ]] || fail "the image runs as \"$user\", expected the non-root user ipclab"
 
 # ---------------------------------------------------------------- run
@@ -150,13 +150,38 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 port=$(free_port)
 health_port=$(free_port)
 [[ "$port" != "$health_port" ]] || health_port=$(free_port)
-# The settings of docker/compose.yaml.
+# The settings of docker/compose.yaml. memlock: 1 GiB as there, unless this
+# machine's hard limit is lower (raising it needs CAP_SYS_RESOURCE, which a
+# sandboxed CI runner may not have).
+memlock=$((1 << 30))
+hard_kib=$(ulimit -Hl)
+if [[ $hard_kib != unlimited && $((hard_kib * 1024)) -lt $memlock ]]; then
+  memlock=$((hard_kib * 1024))
+  say "memlock limited to this machine's hard limit, $hard_kib KiB (compose.yaml asks 1 GiB)"
+fi
+# Perf counters: Debian's containers-common seccomp profile lets
+# perf_event_open through only with CAP_SYS_ADMIN (not CAP_PERFMON). Rather
+# than SYS_ADMIN, use the same profile with perf_event_open allowed; the
+# kernel's perf_event_paranoid still decides (<= 2: a process may count its
+# own user-space events without any capability).
+python3 - /usr/share/containers/seccomp.json "$work/seccomp.json" <<'EOF'
+import json, sys
+profile = json.load(open(sys.argv[1]))
+for rule in profile["syscalls"]:
+    if "perf_event_open" in rule["names"] and rule["action"] != "SCMP_ACT_ALLOW":
+        rule["names"].remove("perf_event_open")
+profile["syscalls"].append({"names": ["perf_event_open"], "action": "SCMP_ACT_ALLOW"})
+json.dump(profile, open(sys.argv[2], "w"))
+EOF
+# Podman schedules HEALTHCHECKs with systemd timers; without systemd it logs
+# errors but runs the container, and `podman healthcheck run` still works.
 podman run -d --name "$name" \
   --shm-size="$shm_size" --memory="$memory" --pids-limit=4096 \
-  --ulimit memlock=1073741824:1073741824 --ulimit nofile=8192:16384 \
+  --ulimit "memlock=$memlock:$memlock" --ulimit nofile=8192:16384 --ulimit nproc=32768:32768 \
   --cap-drop=ALL --cap-add=PERFMON --cap-add=SYS_NICE --security-opt=no-new-privileges \
+  --security-opt "seccomp=$work/seccomp.json" \
   -p "127.0.0.1:$port:7557" -p "127.0.0.1:$health_port:7558" \
-  "$image" > /dev/null || fail "podman run failed"
+  "$image" > /dev/null 2> "$work/run.err" || { cat "$work/run.err" >&2; fail "podman run failed"; }
 started=$(date +%s.%N)
 healthy=0
 for _ in $(seq 60); do
@@ -170,7 +195,7 @@ done
 [[ $healthy == 1 ]] || { podman logs "$name" >&2; fail "ipclab health never said SERVING: $(cat "$work/health")"; }
 say "healthy in $(elapsed "$started"): $(cat "$work/health")"
 "$bin/ipclab" health --server "127.0.0.1:$port" >/dev/null || fail "the main port is not SERVING"
-podman healthcheck run "$name" >/dev/null || fail "the image's HEALTHCHECK failed"
+podman healthcheck run "$name" >/dev/null 2>&1 || fail "the image's HEALTHCHECK failed"
 
 "$bin/ipclab" host --server "127.0.0.1:$port" > "$work/host.txt" || fail "ipclab host failed"
 "$bin/ipclab" host --server "127.0.0.1:$port" --format json > "$work/host.json" || fail "ipclab host --format json failed"
@@ -184,6 +209,7 @@ if int(host.get("cgroupMemoryLimitBytes", 0)) != want_memory:
     problems.append(f"cgroupMemoryLimitBytes {host.get('cgroupMemoryLimitBytes')} != {want_memory}")
 if int(host.get("devShmSizeBytes", 0)) != want_shm:
     problems.append(f"devShmSizeBytes {host.get('devShmSizeBytes')} != {want_shm}")
+if not host.get("perfEventsAllowed"): problems.append("perf events not allowed with the perf seccomp profile")
 thp = [s for s in host.get("hostSettings", []) if s["path"].endswith("transparent_hugepage/enabled")]
 if not thp or thp[0].get("changeable"):
     problems.append(f"THP sysfs should be listed and not changeable: {thp}")
@@ -222,7 +248,8 @@ for case in run["cases"]:
         if s["name"] == "steady.throughput_bytes_per_sec": rates.append(float(s["median"]))
     for rep in case.get("repetitions", []):
         for role in rep.get("placement", {}).get("roles", []):
-            if "pinnedCpu" in role and role["pinnedCpu"] >= 0: cpus.add(role["pinnedCpu"])
+            cpu = role.get("pinnedCpu", 0)  # proto3 JSON omits 0; -1: not pinned
+            if rep["placement"].get("requested", "none") != "none" and cpu >= 0: cpus.add(cpu)
 assert rates, "no steady throughput in the result"
 assert cpus <= allowed, f"pinned to {sorted(cpus)}, allowed {sorted(allowed)}"
 print(f"{rates[0]/1e9:.2f} GB/s, status {run.get('status')}, pinned {sorted(cpus) or '-'}")
@@ -239,7 +266,7 @@ leftover=$(podman exec "$name" sh -c 'ls -A /dev/shm; tail -n +2 /proc/sysvipc/s
 # placement=same pins there (an embedded run inside a second container).
 last_cpu=$(( $(nproc) - 1 ))
 if [[ $last_cpu -ge 1 ]]; then
-  podman run --rm --name "$name-cpuset" --cpuset-cpus="$last_cpu" --shm-size="$shm_size" \
+  podman run --rm --no-healthcheck --name "$name-cpuset" --cpuset-cpus="$last_cpu" --shm-size="$shm_size" \
     "$image" ipclab run pipe -p message_size=64KiB -p total_bytes=4MiB -p placement=same \
     --repetitions 1 --warmup 0 --quiet --no-store --format json > "$work/cpuset.json" 2> "$work/cpuset.err" ||
     { cat "$work/cpuset.err" >&2; fail "embedded run with --cpuset-cpus=$last_cpu failed"; }
@@ -247,7 +274,7 @@ if [[ $last_cpu -ge 1 ]]; then
 import json, sys
 run, cpu = json.load(open(sys.argv[1])), int(sys.argv[2])
 allowed = run["host"].get("allowedCpus", [])
-pinned = {r.get("pinnedCpu") for rep in run["cases"][0]["repetitions"] for r in rep["placement"]["roles"]}
+pinned = {r.get("pinnedCpu", 0) for rep in run["cases"][0]["repetitions"] for r in rep["placement"]["roles"]}
 ok = allowed == [cpu] and pinned == {cpu}
 print(f"  allowed {allowed}, pinned {sorted(pinned)}, expected {cpu}", file=sys.stderr)
 sys.exit(0 if ok else 1)
@@ -257,18 +284,18 @@ fi
 
 # ---------------------------------------------------------------- stop
 started=$(date +%s.%N)
-podman stop -t 10 "$name" > /dev/null || fail "podman stop failed"
+podman stop -t 10 "$name" > /dev/null 2>> "$work/run.err" || fail "podman stop failed"
 code=$(podman inspect --format '{{.State.ExitCode}}' "$name")
 [[ "$code" == "0" ]] || { podman logs "$name" >&2; fail "ipclabd exited $code on SIGTERM (expected 0)"; }
-podman logs "$name" 2>&1 | grep -q "SIGTERM received, shutting down" ||
+podman logs "$name" 2>&1 | grep -q "TERM received, shutting down" ||
   fail "ipclabd did not log a graceful SIGTERM shutdown"
-podman rm -v "$name" > /dev/null || fail "podman rm failed"
+podman rm -v "$name" > /dev/null 2>> "$work/run.err" || fail "podman rm failed"
 say "stopped (exit 0) and removed in $(elapsed "$started")"
 
 [[ -z "$(podman ps -a --filter "name=^$name" --format '{{.Names}}')" ]] || fail "a container is left"
 "$bin/ipclab" health --server "127.0.0.1:$health_port" --timeout 1 >/dev/null 2>&1 &&
   fail "something still answers on 127.0.0.1:$health_port"
-netns_after=$(ls /run/netns 2>/dev/null | wc -l)
+netns_after=$( (ls /run/netns 2>/dev/null || true) | wc -l)
 [[ $netns_after -le $netns_before ]] || fail "a network namespace is left ($netns_before before, $netns_after after)"
 say "nothing left: no container, no port, no network namespace (its /dev/shm and IPC namespace went with it)"
 say "PASS in $(elapsed "$t0")"
