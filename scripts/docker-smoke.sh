@@ -118,6 +118,7 @@ for binary in ipclab ipclabd ipclab-worker; do
 done
 work=$(mktemp -d)
 netns_before=$( (ls /run/netns 2>/dev/null || true) | wc -l)
+volumes_before=$(podman volume ls -q | wc -l)
 cleanup() {
   podman rm -f -v "$name" >/dev/null 2>&1 || true
   podman rm -f -v "$name-cpuset" >/dev/null 2>&1 || true
@@ -297,5 +298,6 @@ say "stopped (exit 0) and removed in $(elapsed "$started")"
   fail "something still answers on 127.0.0.1:$health_port"
 netns_after=$( (ls /run/netns 2>/dev/null || true) | wc -l)
 [[ $netns_after -le $netns_before ]] || fail "a network namespace is left ($netns_before before, $netns_after after)"
-say "nothing left: no container, no port, no network namespace (its /dev/shm and IPC namespace went with it)"
+[[ $(podman volume ls -q | wc -l) -le $volumes_before ]] || fail "a volume is left (the results VOLUME)"
+say "nothing left: no container, no volume, no port, no network namespace (its /dev/shm and IPC namespace went with it)"
 say "PASS in $(elapsed "$t0")"
