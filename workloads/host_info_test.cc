@@ -133,7 +133,9 @@ TEST(ReadHostInfo, HostWideSettingsAreListedWithAccess) {
   for (const v1::HostSetting& setting : host.host_settings()) {
     paths.insert(setting.path());
     // Something that cannot be read cannot be meaningfully changed either.
-    if (setting.changeable()) EXPECT_TRUE(setting.visible()) << setting.path();
+    if (setting.changeable()) {
+      EXPECT_TRUE(setting.visible()) << setting.path();
+    }
     EXPECT_EQ(setting.visible(), access(setting.path().c_str(), R_OK) == 0) << setting.path();
   }
   EXPECT_EQ(paths.count("/sys/kernel/mm/transparent_hugepage/enabled"), 1u);
