@@ -7,6 +7,7 @@
 
 #include "CLI/CLI.hpp"
 #include "client/exit_codes.h"
+#include "client/health_command.h"
 #include "client/info_commands.h"
 #include "client/matrix.h"
 #include "client/results_cli.h"
@@ -134,6 +135,22 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   AddStoreFlags(run, &run_options.store);
   run->footer(std::string(kRunFooter) + "\n" + kExitCodesHelp);
 
+  // health (issue 11)
+  HealthOptions health_options;
+  CLI::App* health = app.add_subcommand(
+      "health", "Ask an ipclabd whether it is serving (grpc.health.v1; exit 0 when SERVING)");
+  health->add_option("--server", health_options.server, "ipclabd address host:port")
+      ->capture_default_str();
+  health->add_option("--service", health_options.service,
+                     "service name to check (default: the server as a whole)");
+  health->add_option("--timeout", health_options.timeout_seconds,
+                     "seconds to wait for a connection and the answer")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  health->footer(
+      "\nExit 0 when SERVING; 4 when unreachable, too slow or not serving.\n"
+      "\nExamples:\n  ipclab health\n  ipclab health --server lab1:7558 --timeout 2\n");
+
   // results list|show|export, compare, gate, report
   ResultsCli results_cli(&app);
 
@@ -152,6 +169,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
     list_options.format = ParseOutputFormat(list_format);
     return ListCommand(list_options, io);
   }
+  if (health->parsed()) return HealthCommand(health_options, io);
   if (host->parsed()) {
     host_options.format = ParseOutputFormat(host_format);
     return HostCommand(host_options, io);

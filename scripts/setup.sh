@@ -14,6 +14,20 @@ if [[ "${1:-}" == "--tests" ]]; then
   packages+=(libbenchmark-tools python3-scipy)
 fi
 
+# The Kubernetes manifest test's validator (issue 11): pinned by
+# package-lock.json, from the npm registry. Needs node/npm and kubectl.
+npm_ci_kubernetes_validate() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/deploy/kubernetes/validate"
+  [[ -f "$dir/node_modules/.package-lock.json" && "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]] && return 0
+  command -v npm >/dev/null || { echo "setup: npm not found (for deploy/kubernetes/validate)" >&2; return 1; }
+  echo "setup: npm ci in deploy/kubernetes/validate" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+if [[ "${1:-}" == "--tests" ]]; then
+  npm_ci_kubernetes_validate
+fi
+
 missing=()
 for package in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)

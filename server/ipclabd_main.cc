@@ -47,6 +47,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--scratch-disk", options.scratch_disk,
                  "directory for disk-backed workload files (default: $TMPDIR or /tmp)");
+  app.add_option("--health-listen", options.health_listen,
+                 "also serve only grpc.health.v1, plaintext, on this address (for probes)");
   app.add_option("--max-queued-runs", options.max_queued_runs,
                  "runs allowed to wait behind the running one")
       ->capture_default_str()
@@ -88,6 +90,9 @@ int main(int argc, char** argv) {
   if (!server.ok()) {
     std::cerr << "ipclabd: " << server.status().message() << "\n";
     return 1;
+  }
+  if (!(*server)->health_address().empty()) {
+    std::cout << "ipclabd health on " << (*server)->health_address() << std::endl;
   }
   std::cout << "ipclabd listening on " << (*server)->address() << std::endl;
 

@@ -99,8 +99,24 @@ std::string DefaultWorkerPath() {
   return slash == std::string::npos ? "ipclab-worker" : path.substr(0, slash) + "/ipclab-worker";
 }
 
+// A server with nothing but gRPC's default health service (enabled in
+// BuildStack before any server is built) on a plaintext port.
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartHealthServer(const std::string& listen,
+                                                                int* port) {
+  grpc::ServerBuilder builder;
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), port);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || *port == 0) {
+    if (server != nullptr) server->Shutdown();
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", listen, " (health)"));
+  }
+  return server;
+}
+
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   const std::string listen = options.listen;
+  const std::string health_listen = options.health_listen;
   absl::StatusOr<ServiceStack> stack = BuildStack(std::move(options), /*listen=*/true);
   if (!stack.ok()) return stack.status();
   std::unique_ptr<Server> server(new Server());
@@ -109,6 +125,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   server->grpc_server_ = std::move(stack->grpc_server);
   server->port_ = stack->port;
   server->address_ = BoundAddress(listen, stack->port);
+  if (!health_listen.empty()) {
+    int health_port = 0;
+    absl::StatusOr<std::unique_ptr<grpc::Server>> health =
+        StartHealthServer(health_listen, &health_port);
+    if (!health.ok()) return health.status();  // ~Server shuts the main one down
+    server->health_server_ = *std::move(health);
+    server->health_address_ = BoundAddress(health_listen, health_port);
+  }
   return server;
 }
 
@@ -116,7 +140,10 @@ Server::~Server() { Shutdown(); }
 
 void Server::Shutdown(absl::Duration deadline) {
   std::call_once(shutdown_once_, [&] {
+    // Probes see NOT_SERVING while the main server drains.
+    if (health_server_ != nullptr) health_server_->GetHealthCheckService()->Shutdown();
     ShutdownStack(scheduler_.get(), service_.get(), grpc_server_.get(), deadline);
+    if (health_server_ != nullptr) health_server_->Shutdown(std::chrono::system_clock::now());
   });
 }
 

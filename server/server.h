@@ -41,6 +41,10 @@ struct ServerOptions {
   std::string scratch_disk;  // empty: $TMPDIR, else /tmp
   // Runs waiting behind the running one; more are refused (RESOURCE_EXHAUSTED).
   size_t max_queued_runs = 16;
+  // host:port for a second, plaintext listener that serves only
+  // grpc.health.v1 (for Kubernetes gRPC probes and container health checks
+  // when the main port needs TLS or a token); empty: none. Port 0 picks one.
+  std::string health_listen;
 };
 
 // A listening gRPC server running the IpcLab service, health checking and
@@ -60,6 +64,8 @@ class Server final {
   int port() const { return port_; }
   // "host:port" with the real port.
   const std::string& address() const { return address_; }
+  // "host:port" of the health-only listener; "" without options.health_listen.
+  const std::string& health_address() const { return health_address_; }
 
   // Cancels the running worker, fails queued runs (UNAVAILABLE) and finishes
   // open streams with a status; waits up to `deadline` for open RPCs to
@@ -75,8 +81,10 @@ class Server final {
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<IpcLabService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<grpc::Server> health_server_;  // null without health_listen
   int port_ = 0;
   std::string address_;
+  std::string health_address_;
   std::once_flag shutdown_once_;
 };
 

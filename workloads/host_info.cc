@@ -170,6 +170,79 @@ uint64_t CgroupMemoryLimit() {
   return 0;
 }
 
+// The tightest CPU bandwidth limit of our cgroup, in thousandths of a CPU; 0
+// for none. v2: "QUOTA PERIOD" or "max PERIOD" in cpu.max; v1: cpu.cfs_quota_us
+// (-1: none) over cpu.cfs_period_us. Same path lookup as CgroupMemoryLimit.
+uint64_t CgroupCpuLimitMillicpus() {
+  std::optional<std::string> cgroups = ReadWholeFile("/proc/self/cgroup");
+  if (!cgroups) return 0;
+  for (absl::string_view line : absl::StrSplit(*cgroups, '\n', absl::SkipEmpty())) {
+    std::vector<absl::string_view> fields = absl::StrSplit(line, absl::MaxSplits(':', 2));
+    if (fields.size() != 3) continue;
+    const std::string path(fields[2]);
+    if (fields[0] == "0" && fields[1].empty()) {
+      for (const std::string& candidate :
+           {"/sys/fs/cgroup" + path + "/cpu.max", std::string("/sys/fs/cgroup/cpu.max")}) {
+        std::optional<std::string> text = ReadWholeFile(candidate);
+        if (!text) continue;
+        std::vector<std::string> parts = absl::StrSplit(absl::StripAsciiWhitespace(*text), ' ');
+        uint64_t quota = 0, period = 0;
+        if (parts.size() == 2 && absl::SimpleAtoi(parts[0], &quota) &&
+            absl::SimpleAtoi(parts[1], &period) && period > 0) {
+          return quota * 1000 / period;
+        }
+        break;  // "max": unlimited at this level
+      }
+    } else if (absl::StrContains(fields[1], "cpu,") || absl::EndsWith(fields[1], "cpu")) {
+      for (const std::string& dir :
+           {"/sys/fs/cgroup/cpu,cpuacct" + path, "/sys/fs/cgroup/cpu" + path,
+            std::string("/sys/fs/cgroup/cpu,cpuacct"), std::string("/sys/fs/cgroup/cpu")}) {
+        int64_t quota = 0;
+        uint64_t period = 0;
+        if (!absl::SimpleAtoi(ReadTrimmed(dir + "/cpu.cfs_quota_us"), &quota)) continue;
+        period = ReadUint(dir + "/cpu.cfs_period_us");
+        if (quota > 0 && period > 0) return static_cast<uint64_t>(quota) * 1000 / period;
+        break;
+      }
+    }
+  }
+  return 0;
+}
+
+// The host-wide knobs behind THP and huge page results, and whether they can
+// be read and written from here. A container sees the host's values through a
+// read-only /sys: it reports them but cannot change them.
+std::vector<v1::HostSetting> HostSettings() {
+  std::vector<std::string> paths;
+  for (const char* name : {"enabled", "defrag", "shmem_enabled"}) {
+    paths.push_back(std::string(kThpDir) + "/" + name);
+  }
+  if (DIR* dir = opendir(kHugePagesDir)) {
+    std::vector<std::string> pools;
+    while (dirent* entry = readdir(dir)) {
+      if (absl::StartsWith(entry->d_name, "hugepages-")) {
+        pools.push_back(std::string(kHugePagesDir) + "/" + entry->d_name + "/nr_hugepages");
+      }
+    }
+    closedir(dir);
+    std::sort(pools.begin(), pools.end());
+    paths.insert(paths.end(), pools.begin(), pools.end());
+  } else {
+    paths.push_back(std::string(kHugePagesDir) + "/hugepages-2048kB/nr_hugepages");
+  }
+  paths.push_back("/proc/sys/vm/nr_hugepages");
+  std::vector<v1::HostSetting> settings;
+  for (const std::string& path : paths) {
+    v1::HostSetting setting;
+    setting.set_path(path);
+    setting.set_visible(access(path.c_str(), R_OK) == 0);
+    // access() answers EROFS for a read-only mount, EACCES for a non-root user.
+    setting.set_changeable(access(path.c_str(), W_OK) == 0);
+    settings.push_back(std::move(setting));
+  }
+  return settings;
+}
+
 // The `container` variable of PID 1's environment (set by systemd-nspawn,
 // podman, lxc), if readable.
 std::string Pid1ContainerEnv() {
@@ -262,6 +335,8 @@ v1::HostInfo ReadHostInfo() {
     host.set_dev_shm_free_bytes(static_cast<uint64_t>(shm.f_bavail) * shm.f_frsize);
   }
   host.set_cgroup_memory_limit_bytes(CgroupMemoryLimit());
+  host.set_cgroup_cpu_limit_millicpus(CgroupCpuLimitMillicpus());
+  for (v1::HostSetting& setting : HostSettings()) *host.add_host_settings() = std::move(setting);
 
   std::string runtime = ContainerRuntime();
   host.set_in_container(!runtime.empty());

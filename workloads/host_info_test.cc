@@ -126,5 +126,25 @@ TEST(ReadHostInfo, ContainerAndPerf) {
   }
 }
 
+// ---- containers (issue 11)
+TEST(ReadHostInfo, HostWideSettingsAreListedWithAccess) {
+  const v1::HostInfo host = ReadHostInfo();
+  std::set<std::string> paths;
+  for (const v1::HostSetting& setting : host.host_settings()) {
+    paths.insert(setting.path());
+    // Something that cannot be read cannot be meaningfully changed either.
+    if (setting.changeable()) {
+      EXPECT_TRUE(setting.visible()) << setting.path();
+    }
+    EXPECT_EQ(setting.visible(), access(setting.path().c_str(), R_OK) == 0) << setting.path();
+  }
+  EXPECT_EQ(paths.count("/sys/kernel/mm/transparent_hugepage/enabled"), 1u);
+  EXPECT_EQ(paths.count("/proc/sys/vm/nr_hugepages"), 1u);
+  // A CPU limit, when there is one, is a positive share of the allowed CPUs.
+  if (host.cgroup_cpu_limit_millicpus() != 0) {
+    EXPECT_LE(host.cgroup_cpu_limit_millicpus(), 1000u * host.cpu_count());
+  }
+}
+
 }  // namespace
 }  // namespace ipclab::workloads

@@ -396,6 +396,24 @@ void PrintHost(const v1::HostInfo& host, std::ostream* out) {
                      host.cgroup_memory_limit_bytes() == 0
                          ? "none"
                          : FormatBytes(static_cast<double>(host.cgroup_memory_limit_bytes())));
+  // ---- containers (issue 11)
+  lines.emplace_back("cgroup cpu limit",
+                     host.cgroup_cpu_limit_millicpus() == 0
+                         ? "none"
+                         : absl::StrCat(FormatCount(host.cgroup_cpu_limit_millicpus() / 1000.0),
+                                        " CPUs"));
+  std::vector<std::string> read_only, hidden;
+  for (const v1::HostSetting& setting : host.host_settings()) {
+    if (!setting.visible()) {
+      hidden.push_back(setting.path());
+    } else if (!setting.changeable()) {
+      read_only.push_back(setting.path());
+    }
+  }
+  if (host.in_container() && !read_only.empty()) {
+    lines.emplace_back("host-wide, read-only", absl::StrJoin(read_only, " "));
+  }
+  if (!hidden.empty()) lines.emplace_back("host-wide, not visible", absl::StrJoin(hidden, " "));
   lines.emplace_back("container", host.in_container()
                                       ? absl::StrCat("yes (", OrDash(host.container_runtime()), ")")
                                       : "no");
