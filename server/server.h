@@ -20,6 +20,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "server/admission.h"
+#include "server/auth.h"
 
 namespace grpc {
 class Server;
@@ -41,6 +43,12 @@ struct ServerOptions {
   std::string scratch_disk;  // empty: $TMPDIR, else /tmp
   // Runs waiting behind the running one; more are refused (RESOURCE_EXHAUSTED).
   size_t max_queued_runs = 16;
+  // TLS and bearer tokens for the listening port (server/auth.h).
+  AuthOptions auth;
+  // What one run may use (server/admission.h).
+  AdmissionLimits limits;
+  // One line per run on stderr (ipclabd; not the embedded server).
+  bool log_runs = false;
 };
 
 // A listening gRPC server running the IpcLab service, health checking and
@@ -69,12 +77,16 @@ class Server final {
   // Blocks until another thread has called Shutdown.
   void Wait();
 
+  // Re-reads the token file (SIGHUP); certificates reload by themselves.
+  absl::Status ReloadCredentials();
+
  private:
   Server() = default;
 
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<IpcLabService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
+  std::shared_ptr<TokenAuthenticator> authenticator_;  // null without tokens
   int port_ = 0;
   std::string address_;
   std::once_flag shutdown_once_;
