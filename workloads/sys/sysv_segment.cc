@@ -3,6 +3,9 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
 #include <fstream>
 #include <sstream>
@@ -14,8 +17,23 @@
 namespace ipclab::sys {
 namespace {
 
-// Calls `visit(id)` for every segment in /proc/sysvipc/shm whose creator is
-// `creator_pid`. Columns: key shmid perms size cpid lpid nattch ...
+// Segments ipclab creates carry a key with this tag in bits 20..30 (an owner
+// mark), so leftovers are judged by mark and creator together, never by the
+// creator pid alone (after pid reuse that could be another program's).
+constexpr long long kKeyTag = 0x1CA;
+constexpr int kKeyTagShift = 20;
+constexpr int kKeyAttempts = 64;
+
+bool IsIpclabKey(long long key) { return key > 0 && (key >> kKeyTagShift) == kKeyTag; }
+
+key_t MarkedKey(unsigned serial) {
+  const unsigned low =
+      (static_cast<unsigned>(::getpid()) * 64u + serial) & ((1u << kKeyTagShift) - 1);
+  return static_cast<key_t>((kKeyTag << kKeyTagShift) | low);
+}
+
+// Calls `visit(id)` for every ipclab-marked segment in /proc/sysvipc/shm
+// whose creator is `creator_pid`. Columns: key shmid perms size cpid lpid ...
 template <typename Visit>
 absl::Status ForEachSegmentCreatedBy(pid_t creator_pid, Visit visit) {
   std::ifstream table("/proc/sysvipc/shm");
@@ -25,7 +43,7 @@ absl::Status ForEachSegmentCreatedBy(pid_t creator_pid, Visit visit) {
   while (std::getline(table, line)) {
     std::istringstream fields(line);
     long long key = 0, id = 0, perms = 0, size = 0, cpid = 0;
-    if (fields >> key >> id >> perms >> size >> cpid && cpid == creator_pid) {
+    if (fields >> key >> id >> perms >> size >> cpid && cpid == creator_pid && IsIpclabKey(key)) {
       visit(static_cast<int>(id));
     }
   }
@@ -44,12 +62,18 @@ SysvSegment& SysvSegment::operator=(SysvSegment&& other) noexcept {
 }
 
 absl::StatusOr<SysvSegment> SysvSegment::Create(size_t size, int extra_flags) {
-  const int id = ::shmget(IPC_PRIVATE, size, IPC_CREAT | IPC_EXCL | 0600 | extra_flags);
-  if (id >= 0) return SysvSegment(id, size);
-  const int error = errno;
+  static std::atomic<unsigned> serial{0};
+  int id = -1;
+  int error = EEXIST;
+  // A marked key another segment holds (EEXIST): try the next one.
+  for (int attempt = 0; attempt < kKeyAttempts && error == EEXIST; ++attempt) {
+    id = ::shmget(MarkedKey(serial.fetch_add(1)), size, IPC_CREAT | IPC_EXCL | 0600 | extra_flags);
+    if (id >= 0) return SysvSegment(id, size);
+    error = errno;
+  }
   const bool hugetlb = (extra_flags & SHM_HUGETLB) != 0;
   const std::string call =
-      absl::StrCat("shmget(IPC_PRIVATE, ", size, hugetlb ? ", SHM_HUGETLB)" : ")");
+      absl::StrCat("shmget(<ipclab key>, ", size, hugetlb ? ", SHM_HUGETLB)" : ")");
   if (hugetlb && error == EPERM) {
     return absl::PermissionDeniedError(absl::StrCat(
         call,

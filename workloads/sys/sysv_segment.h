@@ -27,7 +27,8 @@ class SysvSegment final {
   SysvSegment& operator=(const SysvSegment&) = delete;
   ~SysvSegment() { (void)MarkForRemoval(); }
 
-  // shmget(IPC_PRIVATE, size, IPC_CREAT | IPC_EXCL | 0600 | extra_flags);
+  // shmget(<marked key>, size, IPC_CREAT | IPC_EXCL | 0600 | extra_flags),
+  // the key tagged as ipclab's (see RemoveLeftoverSysvSegments);
   // extra_flags is 0 or SHM_HUGETLB | SHM_HUGE_2MB. SHM_HUGETLB without
   // CAP_IPC_LOCK (or membership of /proc/sys/vm/hugetlb_shm_group) is
   // PERMISSION_DENIED saying so; ENOMEM with SHM_HUGETLB means the huge page
