@@ -302,7 +302,7 @@ absl::Status Admit(const AdmissionLimits& limits, const HostBudget& budget,
     }
     seconds += kCaseOverheadSeconds + repetitions * demand.seconds_per_repetition;
   }
-  if (seconds > limits.max_run_seconds) {
+  if (limits.max_run_seconds > 0 && seconds > limits.max_run_seconds) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "the run could take up to %.0f s (%d cases x %d repetitions, estimated at %.0f MiB/s); "
         "this server allows %d s per run (--max-run-seconds)",

@@ -34,8 +34,10 @@ key_t MarkedKey(unsigned serial) {
 
 // Calls `visit(id)` for every ipclab-marked segment in /proc/sysvipc/shm
 // whose creator is `creator_pid`. Columns: key shmid perms size cpid lpid ...
+// With `marked_only` false, unmarked segments count too (the kernel resets
+// the key of a segment marked for removal to IPC_PRIVATE while attached).
 template <typename Visit>
-absl::Status ForEachSegmentCreatedBy(pid_t creator_pid, Visit visit) {
+absl::Status ForEachSegmentCreatedBy(pid_t creator_pid, bool marked_only, Visit visit) {
   std::ifstream table("/proc/sysvipc/shm");
   if (!table) return ErrnoStatus("open(/proc/sysvipc/shm)", errno);
   std::string line;
@@ -43,7 +45,8 @@ absl::Status ForEachSegmentCreatedBy(pid_t creator_pid, Visit visit) {
   while (std::getline(table, line)) {
     std::istringstream fields(line);
     long long key = 0, id = 0, perms = 0, size = 0, cpid = 0;
-    if (fields >> key >> id >> perms >> size >> cpid && cpid == creator_pid && IsIpclabKey(key)) {
+    if (fields >> key >> id >> perms >> size >> cpid && cpid == creator_pid &&
+        (!marked_only || IsIpclabKey(key))) {
       visit(static_cast<int>(id));
     }
   }
@@ -122,14 +125,15 @@ void SysvAttachment::Reset() {
 
 absl::StatusOr<int> CountSysvSegmentsCreatedBy(pid_t creator_pid) {
   int count = 0;
-  absl::Status status = ForEachSegmentCreatedBy(creator_pid, [&](int) { ++count; });
+  absl::Status status =
+      ForEachSegmentCreatedBy(creator_pid, /*marked_only=*/false, [&](int) { ++count; });
   if (!status.ok()) return status;
   return count;
 }
 
 int RemoveLeftoverSysvSegments(pid_t creator_pid) {
   int removed = 0;
-  (void)ForEachSegmentCreatedBy(creator_pid, [&](int id) {
+  (void)ForEachSegmentCreatedBy(creator_pid, /*marked_only=*/true, [&](int id) {
     if (::shmctl(id, IPC_RMID, nullptr) == 0) ++removed;
   });
   return removed;

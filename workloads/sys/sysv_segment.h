@@ -77,7 +77,8 @@ class SysvAttachment final {
 // nothing in `ipcs -m`.
 absl::StatusOr<int> CountSysvSegmentsCreatedBy(pid_t creator_pid);
 
-// Marks for removal every segment created by `creator_pid` (a killed worker
+// Marks for removal every ipclab-marked segment (tagged key) created by
+// `creator_pid`; unmarked ones are never touched (a killed worker
 // may leave one between shmget and the moment both roles attached); returns
 // how many. Only segments that nobody has attached are removed at once; the
 // others go with their last detach.
