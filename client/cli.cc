@@ -26,9 +26,10 @@ constexpr char kExitCodesHelp[] =
     "  1    gate: a significant regression beyond --max-regression\n"
     "  2    usage or input error: bad command line, unknown workload or parameter,\n"
     "       value out of range (the server's INVALID_ARGUMENT, NOT_FOUND,\n"
-    "       FAILED_PRECONDITION, OUT_OF_RANGE)\n"
+    "       FAILED_PRECONDITION, OUT_OF_RANGE), over a server limit (RESOURCE_EXHAUSTED:\n"
+    "       memory, scratch space, duration, cases, queue full)\n"
     "  4    server or transport error: server unreachable (UNAVAILABLE), deadline\n"
-    "       exceeded, internal error, queue full; or a run that failed on the\n"
+    "       exceeded, internal error, UNAUTHENTICATED; or a run that failed on the\n"
     "       server (e.g. a worker crashed; its result is still printed)\n"
     "  3    gate: inconclusive (too few repetitions or too much variation)\n"
     "  130  interrupted (Ctrl-C cancels the run on the server)\n";
@@ -86,6 +87,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   list->add_option("--server", list_options.server,
                    "ipclabd address host:port (default: embedded)");
   AddFormatOption(list, &list_format, {"table", "json"});
+  AddSecurityFlags(list, &list_options.security);
   list->footer("\nExamples:\n  ipclab list\n  ipclab list --server lab1:7557 --format json\n");
 
   // host
@@ -95,6 +97,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   host->add_option("--server", host_options.server,
                    "ipclabd address host:port (default: embedded)");
   AddFormatOption(host, &host_format, {"table", "json"});
+  AddSecurityFlags(host, &host_options.security);
   host->footer("\nExamples:\n  ipclab host\n  ipclab host --server lab1:7557 --format json\n");
 
   // run
@@ -129,6 +132,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
                   "ipclabd address host:port (repeatable; default: embedded)")
       ->allow_extra_args(false);
   AddFormatOption(run, &run_format, {"table", "json", "csv"});
+  AddSecurityFlags(run, &run_options.security);
   run->add_option("--out", run_options.out_file, "Also store the result as JSON in FILE")
       ->type_name("FILE");
   run->add_flag("-q,--quiet", quiet, "No progress line on stderr");

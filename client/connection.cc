@@ -25,11 +25,13 @@ Connection::~Connection() {
 }
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Remote(const std::string& address,
-                                                               absl::Duration connect_timeout) {
+                                                               absl::Duration connect_timeout,
+                                                               const ClientSecurity& security) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> made = MakeChannel(address, security, args);
+  if (!made.ok()) return made.status();
+  std::shared_ptr<grpc::Channel> channel = *std::move(made);
   const auto deadline =
       std::chrono::system_clock::now() + absl::ToChronoMilliseconds(connect_timeout);
   // Wait for READY, but give up at the first TRANSIENT_FAILURE (connection
@@ -38,7 +40,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Remote(const std::string
   while (state != GRPC_CHANNEL_READY) {
     if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN) {
       return absl::UnavailableError(absl::StrCat("cannot connect to ipclabd at ", address,
-                                                 " (connection refused or host unreachable)"));
+                                                 " (connection refused, host unreachable or "
+                                                 "TLS handshake failed)"));
     }
     if (!channel->WaitForStateChange(state, deadline)) {
       return absl::UnavailableError(absl::StrCat("cannot connect to ipclabd at ", address,
@@ -66,9 +69,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Embedded() {
       new Connection(kEmbeddedLabel, std::move(embedded), std::move(channel)));
 }
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& address) {
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& address,
+                                                             const ClientSecurity& security) {
   if (address.empty()) return Embedded();
-  return Remote(address);
+  return Remote(address, kConnectTimeout, security);
 }
 
 }  // namespace ipclab::client

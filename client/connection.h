@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "client/client_auth.h"
 #include "grpcpp/channel.h"
 #include "ipclab/v1/ipclab.grpc.pb.h"
 #include "server/server.h"
@@ -21,16 +22,19 @@ inline constexpr char kEmbeddedLabel[] = "embedded";
 // How long to wait for a remote server to accept the connection.
 inline constexpr absl::Duration kConnectTimeout = absl::Seconds(5);
 
-// Results carry every repetition's measurements; allow large messages.
-inline constexpr int kMaxMessageBytes = 256 << 20;
+// Results carry every repetition's measurements; allow what the server's
+// admission lets through.
+inline constexpr int kMaxMessageBytes = server::kMaxResultMessageBytes;
 
 class Connection final {
  public:
   // Connects to `address` ("host:port"), waiting up to `connect_timeout`.
   // UNAVAILABLE (naming the address) at the first failed attempt (refused,
   // unknown host) or when nothing answers within the timeout.
+  // `security`: TLS and the bearer token (INVALID_ARGUMENT for bad files).
   static absl::StatusOr<std::unique_ptr<Connection>> Remote(
-      const std::string& address, absl::Duration connect_timeout = kConnectTimeout);
+      const std::string& address, absl::Duration connect_timeout = kConnectTimeout,
+      const ClientSecurity& security = {});
 
   // Starts the service in this process; workers are found beside the
   // running executable (the server's default). A start failure (e.g. no
@@ -38,7 +42,8 @@ class Connection final {
   static absl::StatusOr<std::unique_ptr<Connection>> Embedded();
 
   // Remote(address) for a non-empty address, else Embedded().
-  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& address);
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& address,
+                                                          const ClientSecurity& security = {});
 
   // Shuts an embedded server down (cancelling its worker) after the stub.
   ~Connection();

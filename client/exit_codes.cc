@@ -32,10 +32,12 @@ ExitCode ExitCodeFor(const absl::Status& status) {
     case absl::StatusCode::kNotFound:
     case absl::StatusCode::kFailedPrecondition:
     case absl::StatusCode::kOutOfRange:
+    // Over a limit of the server (memory, duration, cases): ask for less.
+    case absl::StatusCode::kResourceExhausted:
       return kExitUsage;
     case absl::StatusCode::kCancelled:
       return kExitInterrupted;
-    // UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, RESOURCE_EXHAUSTED, UNKNOWN,
+    // UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN,
     // UNAUTHENTICATED, PERMISSION_DENIED ...: the server or the way to it.
     default:
       return kExitServerError;

@@ -19,7 +19,7 @@ TEST(ExitCodeFor, EverythingElseIsAServerError) {
   EXPECT_EQ(ExitCodeFor(absl::UnavailableError("x")), kExitServerError);
   EXPECT_EQ(ExitCodeFor(absl::DeadlineExceededError("x")), kExitServerError);
   EXPECT_EQ(ExitCodeFor(absl::InternalError("x")), kExitServerError);
-  EXPECT_EQ(ExitCodeFor(absl::ResourceExhaustedError("x")), kExitServerError);
+  EXPECT_EQ(ExitCodeFor(absl::ResourceExhaustedError("x")), kExitUsage);
   EXPECT_EQ(ExitCodeFor(absl::UnknownError("x")), kExitServerError);
   EXPECT_EQ(ExitCodeFor(absl::CancelledError("x")), kExitInterrupted);
 }

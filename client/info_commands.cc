@@ -16,7 +16,8 @@ constexpr std::chrono::seconds kInfoDeadline(30);
 }  // namespace
 
 ExitCode ListCommand(const InfoOptions& options, const CommandIo& io) {
-  absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(options.server);
+  absl::StatusOr<std::unique_ptr<Connection>> connection =
+      Connection::Open(options.server, options.security);
   if (!connection.ok()) return ReportError(connection.status(), io.err);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + kInfoDeadline);
@@ -34,7 +35,8 @@ ExitCode ListCommand(const InfoOptions& options, const CommandIo& io) {
 }
 
 ExitCode HostCommand(const InfoOptions& options, const CommandIo& io) {
-  absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(options.server);
+  absl::StatusOr<std::unique_ptr<Connection>> connection =
+      Connection::Open(options.server, options.security);
   if (!connection.ok()) return ReportError(connection.status(), io.err);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + kInfoDeadline);

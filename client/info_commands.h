@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "client/client_auth.h"
 #include "client/command_io.h"
 #include "client/exit_codes.h"
 #include "client/output.h"
@@ -14,6 +15,7 @@ namespace ipclab::client {
 struct InfoOptions {
   std::string server;                          // "host:port"; empty: embedded server
   OutputFormat format = OutputFormat::kTable;  // table or json
+  ClientSecurity security;                     // TLS and token for a remote server
 };
 
 // Both return the exit code after printing the answer or "ipclab: <error>".

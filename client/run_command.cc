@@ -45,7 +45,7 @@ absl::StatusOr<v1::HostInfo> FetchHostInfo(Connection& connection, InterruptCanc
 }
 
 absl::StatusOr<v1::ListWorkloadsResponse> FetchCatalog(Connection& connection,
-                                                      InterruptCanceller* canceller) {
+                                                       InterruptCanceller* canceller) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + kHostInfoDeadline);
   ScopedCancellation cancellation(canceller, &context);
@@ -100,7 +100,8 @@ TargetOutcome RunOnTarget(const RunOptions& options, const std::string& address,
                           InterruptCanceller* canceller, ProgressLine* progress) {
   TargetOutcome outcome;
   progress->Update(slot, address.empty() ? "starting the embedded server" : "connecting");
-  absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(address);
+  absl::StatusOr<std::unique_ptr<Connection>> connection =
+      Connection::Open(address, options.security);
   if (!connection.ok()) {
     outcome.error = connection.status();
     return outcome;

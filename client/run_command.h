@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "client/client_auth.h"
 #include "client/command_io.h"
 #include "client/exit_codes.h"
 #include "client/output.h"
@@ -23,8 +24,9 @@ struct RunOptions {
   // empty: the embedded server.
   std::vector<std::string> servers;
   OutputFormat format = OutputFormat::kTable;
-  std::string out_file;  // also store the JSON here; empty: don't
-  StoreFlags store;      // where the results database keeps every run
+  std::string out_file;     // also store the JSON here; empty: don't
+  StoreFlags store;         // where the results database keeps every run
+  ClientSecurity security;  // TLS and token for remote servers
 };
 
 // Runs the command and returns its exit code (see exit_codes.h):

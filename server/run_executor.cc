@@ -79,19 +79,25 @@ v1::CaseResult RunCase(const ExecutorOptions& options, const v1::RunRequest& req
     status = RelayWorker(worker->get(), c, case_count, emit, &result);
     cancellation->Detach();
   }
-  if (cancellation->cancelled()) status = absl::CancelledError("run cancelled");
+  if (cancellation->cancelled()) {
+    const std::string reason = cancellation->reason();
+    status = reason.empty() ? absl::CancelledError("run cancelled")
+                            : absl::DeadlineExceededError(reason);
+  }
 
   std::vector<v1::RepetitionResult> measured(result.repetitions().begin(),
                                              result.repetitions().end());
   if (!measured.empty()) {
     std::vector<v1::MetricSummary> summaries = results::SummarizeCase(measured);
     // What the kernel should have done, beside what it did.
-    absl::StatusOr<const workloads::Workload*> workload = workloads::FindWorkload(request.workload());
+    absl::StatusOr<const workloads::Workload*> workload =
+        workloads::FindWorkload(request.workload());
     if (workload.ok()) {
-      std::vector<v1::Expectation> judged = results::Judge(
-          (*workload)->Expect(workloads::CaseParams::FromCase(c), host), summaries);
+      std::vector<v1::Expectation> judged =
+          results::Judge((*workload)->Expect(workloads::CaseParams::FromCase(c), host), summaries);
       result.set_verdict(results::OverallVerdict(judged));
-      for (v1::Expectation& expectation : judged) *result.add_expectations() = std::move(expectation);
+      for (v1::Expectation& expectation : judged)
+        *result.add_expectations() = std::move(expectation);
     }
     for (v1::MetricSummary& summary : summaries) *result.add_summaries() = std::move(summary);
   }
@@ -110,6 +116,18 @@ void RunCancellation::Cancel() {
   std::lock_guard<std::mutex> lock(mutex_);
   cancelled_ = true;
   if (worker_ != nullptr) worker_->Kill();
+}
+
+void RunCancellation::Cancel(const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!cancelled_) reason_ = reason;
+  cancelled_ = true;
+  if (worker_ != nullptr) worker_->Kill();
+}
+
+std::string RunCancellation::reason() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return reason_;
 }
 
 bool RunCancellation::cancelled() const {
@@ -169,7 +187,8 @@ v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_
   bool any_failed = false;
   for (const v1::Case& c : cases) {
     if (cancellation->cancelled()) break;
-    v1::CaseResult result = RunCase(options, request, c, run.host(), case_count, cancellation, emit);
+    v1::CaseResult result =
+        RunCase(options, request, c, run.host(), case_count, cancellation, emit);
     if (result.status() == v1::FAILED && !any_failed) {
       any_failed = true;
       run.set_error(result.error());
@@ -181,7 +200,10 @@ v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_
     emit(std::move(event));
   }
 
-  if (cancellation->cancelled()) {
+  if (cancellation->cancelled() && !cancellation->reason().empty()) {
+    run.set_status(v1::FAILED);
+    run.set_error(cancellation->reason());
+  } else if (cancellation->cancelled()) {
     run.set_status(v1::CANCELLED);
     run.set_error("run cancelled");
   } else {

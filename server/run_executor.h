@@ -27,7 +27,11 @@ class RunCancellation final {
  public:
   // Marks the run cancelled and kills the worker of the current case, if any.
   void Cancel();
+  // Cancel() for a reason the result should carry (a deadline): the run
+  // then finishes FAILED with `reason` as its error, not CANCELLED.
+  void Cancel(const std::string& reason);
   bool cancelled() const;
+  std::string reason() const;
 
   // Registers the current case's worker so Cancel can kill it; returns false
   // (registering nothing) if the run is already cancelled. `worker` must stay
@@ -38,6 +42,7 @@ class RunCancellation final {
  private:
   mutable std::mutex mutex_;
   bool cancelled_ ABSL_GUARDED_BY(mutex_) = false;
+  std::string reason_ ABSL_GUARDED_BY(mutex_);
   WorkerProcess* worker_ ABSL_GUARDED_BY(mutex_) = nullptr;
 };
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "server/admission.h"
 
 namespace ipclab::server {
 
@@ -128,6 +129,11 @@ void Scheduler::ExecutorLoop() {
 
     const std::shared_ptr<RunEventSink>& sink = run->sink;
     sink->Flush();
+    const RunDeadline deadline(options_.max_run_seconds, [run, this] {
+      run->cancellation.Cancel(
+          absl::StrCat("the run exceeded --max-run-seconds=", options_.max_run_seconds,
+                       "; its worker process group was killed"));
+    });
     ExecuteRun(options_.executor, run->id, run->request, run->cases, &run->cancellation,
                [&sink](v1::RunEvent event) {
                  sink->Enqueue(std::move(event));

@@ -40,6 +40,8 @@ struct SchedulerOptions {
   ExecutorOptions executor;
   // Runs allowed to wait behind the running one.
   size_t max_queued_runs = 16;
+  // A run still going after this long has its worker killed; 0: no limit.
+  uint32_t max_run_seconds = 0;
 };
 
 class Scheduler final {

@@ -132,6 +132,21 @@ TEST_F(SchedulerTest, FailedCaseFailsTheRunButLaterCasesStillRun) {
   EXPECT_EQ(finished.result().cases(1).status(), v1::FAILED);
 }
 
+TEST_F(SchedulerTest, RunOverMaxRunSecondsIsKilledAndSaysSo) {
+  SchedulerOptions options = Options(testing::kFakeWorkerSleeps);
+  options.max_run_seconds = 1;
+  Scheduler scheduler(std::move(options));
+  auto sink = std::make_shared<RecordingSink>();
+  ASSERT_TRUE(scheduler.Submit(Request(), Cases(2), sink).ok());
+  EXPECT_TRUE(sink->AwaitClose().ok());
+  const v1::Finished finished = sink->events().back().finished();
+  EXPECT_EQ(finished.status(), v1::FAILED);
+  EXPECT_THAT(finished.error(), ::testing::HasSubstr("exceeded --max-run-seconds=1"));
+  EXPECT_THAT(finished.error(), ::testing::HasSubstr("killed"));
+  // The second case never started.
+  EXPECT_EQ(finished.result().cases_size(), 1);
+}
+
 TEST_F(SchedulerTest, SecondRunWaitsAndLearnsItsPosition) {
   Scheduler scheduler(Options(testing::kFakeWorkerSleeps, /*max_queued=*/1));
   auto first = std::make_shared<RecordingSink>();

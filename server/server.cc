@@ -22,6 +22,7 @@ struct ServiceStack {
   std::unique_ptr<Scheduler> scheduler;
   std::unique_ptr<IpcLabService> service;
   std::unique_ptr<grpc::Server> grpc_server;
+  std::shared_ptr<TokenAuthenticator> authenticator;
   int port = 0;
 };
 
@@ -48,15 +49,37 @@ absl::StatusOr<ServiceStack> BuildStack(ServerOptions options, bool listen) {
   scheduler_options.executor.scratch_tmpfs = options.scratch_tmpfs;
   scheduler_options.executor.scratch_disk = options.scratch_disk;
   scheduler_options.max_queued_runs = options.max_queued_runs;
+  scheduler_options.max_run_seconds = options.limits.max_run_seconds;
+
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (listen) {
+    if (options.auth.tokens()) {
+      absl::StatusOr<std::shared_ptr<TokenAuthenticator>> authenticator =
+          TokenAuthenticator::FromFile(options.auth.token_file);
+      if (!authenticator.ok()) return authenticator.status();
+      stack.authenticator = *std::move(authenticator);
+    }
+    absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> made =
+        MakeServerCredentials(options.auth, stack.authenticator);
+    if (!made.ok()) return made.status();
+    credentials = *std::move(made);
+  }
+  AdmissionPolicy admission;
+  admission.limits = options.limits;
+  admission.scratch_tmpfs = options.scratch_tmpfs;
+  admission.scratch_disk = options.scratch_disk;
+  admission.tls = listen && options.auth.tls();
+  admission.client_certificates = admission.tls && !options.auth.tls_client_ca.empty();
+  admission.bearer_tokens = stack.authenticator != nullptr;
   stack.scheduler = std::make_unique<Scheduler>(std::move(scheduler_options));
-  stack.service = std::make_unique<IpcLabService>(stack.scheduler.get(), options.worker_path);
+  stack.service = std::make_unique<IpcLabService>(stack.scheduler.get(), options.worker_path,
+                                                  std::move(admission), options.log_runs);
 
   grpc::ServerBuilder builder;
   // Without this a second ipclabd could bind the same port and share it.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  if (listen) {
-    builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &stack.port);
-  }
+  builder.SetMaxSendMessageSize(kMaxResultMessageBytes);
+  if (listen) builder.AddListeningPort(options.listen, credentials, &stack.port);
   builder.RegisterService(stack.service.get());
   stack.grpc_server = builder.BuildAndStart();
   if (stack.grpc_server == nullptr || (listen && stack.port == 0)) {
@@ -123,6 +146,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   server->scheduler_ = std::move(stack->scheduler);
   server->service_ = std::move(stack->service);
   server->grpc_server_ = std::move(stack->grpc_server);
+  server->authenticator_ = std::move(stack->authenticator);
   server->port_ = stack->port;
   server->address_ = BoundAddress(listen, stack->port);
   if (!health_listen.empty()) {
@@ -149,6 +173,11 @@ void Server::Shutdown(absl::Duration deadline) {
 
 void Server::Wait() { grpc_server_->Wait(); }
 
+absl::Status Server::ReloadCredentials() {
+  if (authenticator_ == nullptr) return absl::OkStatus();
+  return authenticator_->Reload();
+}
+
 absl::StatusOr<std::unique_ptr<EmbeddedServer>> EmbeddedServer::Start(ServerOptions options) {
   absl::StatusOr<ServiceStack> stack = BuildStack(std::move(options), /*listen=*/false);
   if (!stack.ok()) return stack.status();
@@ -156,7 +185,10 @@ absl::StatusOr<std::unique_ptr<EmbeddedServer>> EmbeddedServer::Start(ServerOpti
   server->scheduler_ = std::move(stack->scheduler);
   server->service_ = std::move(stack->service);
   server->grpc_server_ = std::move(stack->grpc_server);
-  server->channel_ = server->grpc_server_->InProcessChannel(grpc::ChannelArguments());
+  // Results up to the size admission lets through must fit.
+  grpc::ChannelArguments channel_args;
+  channel_args.SetMaxReceiveMessageSize(kMaxResultMessageBytes);
+  server->channel_ = server->grpc_server_->InProcessChannel(channel_args);
   return server;
 }
 

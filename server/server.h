@@ -20,6 +20,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "server/admission.h"
+#include "server/auth.h"
 
 namespace grpc {
 class Server;
@@ -45,6 +47,12 @@ struct ServerOptions {
   // grpc.health.v1 (for Kubernetes gRPC probes and container health checks
   // when the main port needs TLS or a token); empty: none. Port 0 picks one.
   std::string health_listen;
+  // TLS and bearer tokens for the listening port (server/auth.h).
+  AuthOptions auth;
+  // What one run may use (server/admission.h).
+  AdmissionLimits limits;
+  // One line per run on stderr (ipclabd; not the embedded server).
+  bool log_runs = false;
 };
 
 // A listening gRPC server running the IpcLab service, health checking and
@@ -75,6 +83,9 @@ class Server final {
   // Blocks until another thread has called Shutdown.
   void Wait();
 
+  // Re-reads the token file (SIGHUP); certificates reload by themselves.
+  absl::Status ReloadCredentials();
+
  private:
   Server() = default;
 
@@ -82,6 +93,7 @@ class Server final {
   std::unique_ptr<IpcLabService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<grpc::Server> health_server_;  // null without health_listen
+  std::shared_ptr<TokenAuthenticator> authenticator_;  // null without tokens
   int port_ = 0;
   std::string address_;
   std::string health_address_;

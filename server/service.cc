@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -12,6 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/run_executor.h"
+#include "server/run_log.h"
+#include "server/stream_budget.h"
 #include "workloads/host_info.h"
 #include "workloads/registry.h"
 
@@ -26,14 +29,26 @@ using RunWriter = grpc::ServerWriteReactor<v1::RunEvent>;
 // is finished, everything the scheduler sends is dropped.
 class StreamSink final : public RunEventSink {
  public:
-  explicit StreamSink(RunWriter* reactor) : reactor_(reactor) {}
+  StreamSink(RunWriter* reactor, RunRecord record)
+      : reactor_(reactor), record_(std::move(record)) {}
+
+  // Called once, without locks, when the client fell too far behind.
+  void OnOverflow(std::function<void()> on_overflow) { on_overflow_ = std::move(on_overflow); }
 
   void Enqueue(v1::RunEvent event) override {
     if (!event.has_time()) {
       *event.mutable_time() = NowTimestamp();
     }
     std::lock_guard<std::mutex> lock(mutex_);
+    record_.Observe(event);
     if (closing_ || broken_) return;
+    if (!buffer_.Add(event)) {  // a stalled client: drop the backlog, cancel the run
+      broken_ = true;
+      overflowed_ = true;
+      pending_.clear();
+      record_.SetOutcome(buffer_.OverflowMessage());
+      return;
+    }
     if (event.has_progress() && !pending_.empty() && pending_.back().has_progress()) {
       pending_.back() = std::move(event);
       return;
@@ -49,6 +64,8 @@ class StreamSink final : public RunEventSink {
       if (closing_) return;
       closing_ = true;
       final_status_ = ToGrpcStatus(status);
+      if (!status.ok()) record_.SetOutcome(status);
+      record_.Log();
     }
     Advance();
   }
@@ -70,10 +87,18 @@ class StreamSink final : public RunEventSink {
   // gRPC may run reactions inline, so it is called without holding mutex_.
   void Advance() {
     std::unique_lock<std::mutex> lock(mutex_);
+    if (overflowed_ && on_overflow_) {
+      std::function<void()> on_overflow = std::move(on_overflow_);
+      on_overflow_ = nullptr;
+      lock.unlock();
+      on_overflow();
+      lock.lock();
+    }
     if (writing_ || finished_) return;
     if (!pending_.empty()) {
       in_flight_ = std::move(pending_.front());
       pending_.pop_front();
+      buffer_.Remove(in_flight_);
       writing_ = true;
       lock.unlock();
       reactor_->StartWrite(&in_flight_);
@@ -87,6 +112,10 @@ class StreamSink final : public RunEventSink {
 
   RunWriter* const reactor_;  // valid until finished_ (OnDone follows Finish)
   std::mutex mutex_;
+  RunRecord record_;
+  StreamBudget buffer_;
+  bool overflowed_ = false;
+  std::function<void()> on_overflow_;
   std::deque<v1::RunEvent> pending_;
   v1::RunEvent in_flight_;  // owned by gRPC while writing_
   bool writing_ = false;
@@ -115,10 +144,18 @@ class UnaryReactor final : public grpc::ServerUnaryReactor {
 class RunReactor final : public RunWriter {
  public:
   RunReactor(Scheduler* scheduler, ActiveRpcs* active, const std::string& worker_path,
-             const v1::RunRequest& request)
-      : scheduler_(scheduler), active_(active), sink_(std::make_shared<StreamSink>(this)) {
+             const AdmissionPolicy& admission, grpc::CallbackServerContext* context,
+             const v1::RunRequest& request, bool log_runs)
+      : scheduler_(scheduler),
+        active_(active),
+        sink_(std::make_shared<StreamSink>(
+            this, RunRecord(log_runs, context->peer(), request.workload()))) {
     active_->Add();
-    absl::StatusOr<std::string> run_id = Accept(worker_path, request);
+    sink_->OnOverflow([this, context] {
+      OnCancel();  // cancels the run
+      context->TryCancel();
+    });
+    absl::StatusOr<std::string> run_id = Accept(worker_path, admission, request);
     if (!run_id.ok()) {
       sink_->Close(run_id.status());
       return;
@@ -152,9 +189,14 @@ class RunReactor final : public RunWriter {
 
  private:
   absl::StatusOr<std::string> Accept(const std::string& worker_path,
+                                     const AdmissionPolicy& admission,
                                      const v1::RunRequest& request) {
+    if (absl::Status sized = CheckRequestSizes(request); !sized.ok()) return sized;
     absl::StatusOr<std::vector<v1::Case>> cases = workloads::ResolveCases(request);
-    if (!cases.ok()) return cases.status();
+    if (!cases.ok()) return BoundedStatus(cases.status());
+    if (absl::Status admitted = AdmitRun(admission, request, *cases); !admitted.ok()) {
+      return admitted;
+    }
     if (access(worker_path.c_str(), X_OK) != 0) {
       return absl::FailedPreconditionError(absl::StrCat(
           "worker executable ", worker_path, " is not usable (", std::strerror(errno), ")"));
@@ -190,11 +232,17 @@ bool ActiveRpcs::AwaitNone(absl::Time deadline) {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+  const absl::Status bounded = BoundedStatus(status);
+  return grpc::Status(static_cast<grpc::StatusCode>(bounded.code()),
+                      std::string(bounded.message()));
 }
 
-IpcLabService::IpcLabService(Scheduler* scheduler, std::string worker_path)
-    : scheduler_(scheduler), worker_path_(std::move(worker_path)) {}
+IpcLabService::IpcLabService(Scheduler* scheduler, std::string worker_path,
+                             AdmissionPolicy admission, bool log_runs)
+    : scheduler_(scheduler),
+      worker_path_(std::move(worker_path)),
+      admission_(std::move(admission)),
+      log_runs_(log_runs) {}
 
 grpc::ServerUnaryReactor* IpcLabService::ListWorkloads(grpc::CallbackServerContext* /*context*/,
                                                        const v1::ListWorkloadsRequest* /*request*/,
@@ -207,12 +255,14 @@ grpc::ServerUnaryReactor* IpcLabService::GetHostInfo(grpc::CallbackServerContext
                                                      const v1::GetHostInfoRequest* /*request*/,
                                                      v1::HostInfo* response) {
   *response = workloads::ReadHostInfo();
+  *response->mutable_limits() = CurrentLimits(admission_);
   return new UnaryReactor(&active_);
 }
 
-grpc::ServerWriteReactor<v1::RunEvent>* IpcLabService::Run(grpc::CallbackServerContext* /*context*/,
+grpc::ServerWriteReactor<v1::RunEvent>* IpcLabService::Run(grpc::CallbackServerContext* context,
                                                            const v1::RunRequest* request) {
-  return new RunReactor(scheduler_, &active_, worker_path_, *request);
+  return new RunReactor(scheduler_, &active_, worker_path_, admission_, context, *request,
+                        log_runs_);
 }
 
 }  // namespace ipclab::server

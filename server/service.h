@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 #include "ipclab/v1/ipclab.grpc.pb.h"
+#include "server/admission.h"
 #include "server/scheduler.h"
 
 namespace ipclab::server {
@@ -34,8 +35,10 @@ class ActiveRpcs final {
 class IpcLabService final : public v1::IpcLab::CallbackService {
  public:
   // `scheduler` must outlive the service; `worker_path` is checked before a
-  // run is queued.
-  IpcLabService(Scheduler* scheduler, std::string worker_path);
+  // run is queued, and runs are admitted against `admission`. `log_runs`:
+  // one line per run on stderr (server/run_log.h).
+  IpcLabService(Scheduler* scheduler, std::string worker_path, AdmissionPolicy admission = {},
+                bool log_runs = false);
 
   grpc::ServerUnaryReactor* ListWorkloads(grpc::CallbackServerContext* context,
                                           const v1::ListWorkloadsRequest* request,
@@ -56,6 +59,8 @@ class IpcLabService final : public v1::IpcLab::CallbackService {
  private:
   Scheduler* const scheduler_;
   const std::string worker_path_;
+  const AdmissionPolicy admission_;
+  const bool log_runs_;
   ActiveRpcs active_;
 };
 

@@ -215,10 +215,9 @@ TEST_F(CliIntegrationTest, DefaultMatrixRunsOnTheRealWorkloads) {
   // The matrix's parameter names and values must be ones the real workloads
   // accept; a small total_bytes keeps this quick.
   const std::string server = StartDaemon();
-  ProcessResult run =
-      Ipclab({"run", "--matrix", "default", "-p", "total_bytes=256KiB", "-p", "message_size=4KiB",
-              "-p", "region_bytes=4MiB", "--repetitions", "1", "--warmup", "0", "--format", "json",
-              "--server", server});
+  ProcessResult run = Ipclab({"run", "--matrix", "default", "-p", "total_bytes=256KiB", "-p",
+                              "message_size=4KiB", "-p", "region_bytes=4MiB", "--repetitions", "1",
+                              "--warmup", "0", "--format", "json", "--server", server});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   google::protobuf::ListValue array;
   ASSERT_TRUE(ParseJson(run.out, &array));
@@ -244,9 +243,10 @@ TEST_F(CliIntegrationTest, DefaultMatrixRunsOnTheRealWorkloads) {
 
 TEST_F(CliIntegrationTest, SigintCancelsTheRunAndTheServerStaysUsable) {
   const std::string server = StartDaemon();
-  // A run far too long to finish: 1000 repetitions of 1 GiB.
+  // A run far too long to finish in the test (100 repetitions of 1 GiB),
+  // yet within the server's default --max-run-seconds estimate.
   Subprocess run({BinDir() + "/ipclab", "run", "pipe", "-p", "total_bytes=1GiB", "--repetitions",
-                  "1000", "--server", server},
+                  "100", "--server", server},
                  environment_);
   ASSERT_GT(run.pid(), 0) << run.error();
   std::this_thread::sleep_for(std::chrono::seconds(2));

@@ -43,18 +43,22 @@ TEST(SysvSegment, AttachOfAMissingSegmentNamesTheCall) {
   EXPECT_EQ(status.message(), "shmat(-5): Invalid argument");
 }
 
-TEST(SysvSegment, RemoveLeftoversMarksEverySegmentOfTheCreator) {
+TEST(SysvSegment, RemoveLeftoversTakesOnlyMarkedSegmentsOfTheCreator) {
   const int before = Segments();
-  const int first = SysvSegment::Create(4096, 0).value().id();  // removed by its destructor...
-  (void)first;
-  // ... so make two that are "leaked" on purpose.
-  const int a = ::shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
-  const int b = ::shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
-  ASSERT_GE(a, 0);
-  ASSERT_GE(b, 0);
+  // A marked segment "leaked" on purpose: its owner never runs the destructor.
+  auto* leaked = new SysvSegment(SysvSegment::Create(4096, 0).value());
+  const int leaked_id = leaked->id();
+  // Same creator pid, no ipclab mark: after pid reuse this could be another
+  // program's segment, so it must stay.
+  const int foreign = ::shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+  ASSERT_GE(foreign, 0);
   EXPECT_EQ(Segments(), before + 2);
-  EXPECT_EQ(RemoveLeftoverSysvSegments(::getpid()), before + 2);
-  EXPECT_EQ(Segments(), 0);
+  EXPECT_EQ(RemoveLeftoverSysvSegments(::getpid()), 1);
+  EXPECT_EQ(Segments(), before + 1);
+  shmid_ds stat{};
+  EXPECT_NE(::shmctl(leaked_id, IPC_STAT, &stat), 0) << "the marked leftover is gone";
+  EXPECT_EQ(::shmctl(foreign, IPC_RMID, nullptr), 0) << "the unmarked segment was left alone";
+  delete leaked;  // its IPC_RMID now fails quietly
 }
 
 TEST(Filesystem, FindsTheMountOfADirectory) {

@@ -27,7 +27,8 @@ class SysvSegment final {
   SysvSegment& operator=(const SysvSegment&) = delete;
   ~SysvSegment() { (void)MarkForRemoval(); }
 
-  // shmget(IPC_PRIVATE, size, IPC_CREAT | IPC_EXCL | 0600 | extra_flags);
+  // shmget(<marked key>, size, IPC_CREAT | IPC_EXCL | 0600 | extra_flags),
+  // the key tagged as ipclab's (see RemoveLeftoverSysvSegments);
   // extra_flags is 0 or SHM_HUGETLB | SHM_HUGE_2MB. SHM_HUGETLB without
   // CAP_IPC_LOCK (or membership of /proc/sys/vm/hugetlb_shm_group) is
   // PERMISSION_DENIED saying so; ENOMEM with SHM_HUGETLB means the huge page
@@ -76,7 +77,8 @@ class SysvAttachment final {
 // nothing in `ipcs -m`.
 absl::StatusOr<int> CountSysvSegmentsCreatedBy(pid_t creator_pid);
 
-// Marks for removal every segment created by `creator_pid` (a killed worker
+// Marks for removal every ipclab-marked segment (tagged key) created by
+// `creator_pid`; unmarked ones are never touched (a killed worker
 // may leave one between shmget and the moment both roles attached); returns
 // how many. Only segments that nobody has attached are removed at once; the
 // others go with their last detach.
