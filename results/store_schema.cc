@@ -3,10 +3,10 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "results/case_metrics.h"
 #include "results/store.h"
 #include "results/store_sql.h"
-#include "workloads/status_macros.h"
 
 namespace ipclab::results::schema {
 namespace {

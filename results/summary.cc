@@ -164,14 +164,6 @@ constexpr LatencyMetric kLatencyMetrics[] = {
 
 }  // namespace
 
-std::string MetricName(absl::string_view phase, absl::string_view metric) {
-  return absl::StrCat(phase, ".", metric);
-}
-
-std::string MetricName(absl::string_view phase, absl::string_view role, absl::string_view metric) {
-  return absl::StrCat(phase, ".", role, ".", metric);
-}
-
 std::vector<v1::MetricSummary> SummarizeCase(const std::vector<v1::RepetitionResult>& measured) {
   std::vector<const v1::RepetitionResult*> repetitions;
   for (const v1::RepetitionResult& repetition : measured) {

@@ -85,12 +85,14 @@ v1::CaseResult RunCase(const ExecutorOptions& options, const v1::RunRequest& req
   if (!measured.empty()) {
     std::vector<v1::MetricSummary> summaries = results::SummarizeCase(measured);
     // What the kernel should have done, beside what it did.
-    absl::StatusOr<const workloads::Workload*> workload = workloads::FindWorkload(request.workload());
+    absl::StatusOr<const workloads::Workload*> workload =
+        workloads::FindWorkload(request.workload());
     if (workload.ok()) {
-      std::vector<v1::Expectation> judged = results::Judge(
-          (*workload)->Expect(workloads::CaseParams::FromCase(c), host), summaries);
+      std::vector<v1::Expectation> judged =
+          results::Judge((*workload)->Expect(workloads::CaseParams::FromCase(c), host), summaries);
       result.set_verdict(results::OverallVerdict(judged));
-      for (v1::Expectation& expectation : judged) *result.add_expectations() = std::move(expectation);
+      for (v1::Expectation& expectation : judged)
+        *result.add_expectations() = std::move(expectation);
     }
     for (v1::MetricSummary& summary : summaries) *result.add_summaries() = std::move(summary);
   }
@@ -106,25 +108,25 @@ v1::CaseResult RunCase(const ExecutorOptions& options, const v1::RunRequest& req
 }  // namespace
 
 void RunCancellation::Cancel() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   cancelled_ = true;
   if (worker_ != nullptr) worker_->Kill();
 }
 
 bool RunCancellation::cancelled() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return cancelled_;
 }
 
 bool RunCancellation::Attach(WorkerProcess* worker) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (cancelled_) return false;
   worker_ = worker;
   return true;
 }
 
 void RunCancellation::Detach() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   worker_ = nullptr;
 }
 
@@ -174,7 +176,8 @@ v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_
   bool any_failed = false;
   for (const v1::Case& c : cases) {
     if (cancellation->cancelled()) break;
-    v1::CaseResult result = RunCase(options, request, c, run.host(), case_count, cancellation, emit);
+    v1::CaseResult result =
+        RunCase(options, request, c, run.host(), case_count, cancellation, emit);
     if (result.status() == v1::FAILED && !any_failed) {
       any_failed = true;
       run.set_error(result.error());

@@ -1,4 +1,6 @@
-#include "workloads/cow_private.h"
+#include "workloads/catalog.h"
+
+#include <memory>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,17 +13,33 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
+#include "base/fd.h"
+#include "base/metric_names.h"
+#include "base/size.h"
+#include "base/status_macros.h"
 #include "workloads/expectation_bands.h"
 #include "workloads/harness.h"
 #include "workloads/hugepages.h"
 #include "workloads/memory_region.h"
-#include "workloads/status_macros.h"
-#include "workloads/sys/errno_status.h"
-#include "workloads/sys/fd.h"
 #include "workloads/sys/mapping.h"
 
 namespace ipclab::workloads {
 namespace {
+
+class CowPrivateWorkload final : public Workload {
+ public:
+  CowPrivateWorkload();
+  const v1::WorkloadSpec& Spec() const override { return spec_; }
+  absl::Status Validate(const CaseParams& params) const override;
+  std::vector<v1::Expectation> Expect(const CaseParams& params,
+                                      const v1::HostInfo& host) const override;
+  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
+                                                     const RunContext& context) const override;
+
+ private:
+  v1::WorkloadSpec spec_;
+};
 
 constexpr char kParent[] = "parent";
 constexpr char kChild[] = "child";
@@ -73,17 +91,17 @@ absl::StatusOr<CowPlan> MakePlan(const CaseParams& params) {
 // A file in `directory` that never has a name (O_TMPFILE), or, where the
 // file system cannot do that, one unlinked right after it was created:
 // either way nothing is left behind, even if the worker is killed.
-absl::StatusOr<sys::Fd> OpenNamelessFile(const std::string& directory) {
-  sys::Fd fd(::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+absl::StatusOr<base::Fd> OpenNamelessFile(const std::string& directory) {
+  base::Fd fd(::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
   if (fd.valid()) return fd;
   if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
-    return sys::ErrnoStatus(absl::StrCat("open(", directory, ", O_TMPFILE)"), errno);
+    return base::ErrnoStatus(absl::StrCat("open(", directory, ", O_TMPFILE)"), errno);
   }
   std::string path = absl::StrCat(directory, "/ipclab-cow-", ::getpid(), "-XXXXXX");
-  fd = sys::Fd(::mkostemp(path.data(), O_CLOEXEC));
-  if (!fd.valid()) return sys::ErrnoStatus(absl::StrCat("mkostemp(", path, ")"), errno);
+  fd = base::Fd(::mkostemp(path.data(), O_CLOEXEC));
+  if (!fd.valid()) return base::ErrnoStatus(absl::StrCat("mkostemp(", path, ")"), errno);
   if (::unlink(path.c_str()) != 0)
-    return sys::ErrnoStatus(absl::StrCat("unlink(", path, ")"), errno);
+    return base::ErrnoStatus(absl::StrCat("unlink(", path, ")"), errno);
   return fd;
 }
 
@@ -91,7 +109,7 @@ absl::StatusOr<sys::Fd> OpenNamelessFile(const std::string& directory) {
 absl::Status FillFile(int fd, const char* chunk, uint64_t size) {
   for (uint64_t done = 0; done < size;) {
     const size_t want = static_cast<size_t>(std::min<uint64_t>(kFillChunk, size - done));
-    IPCLAB_RETURN_IF_ERROR(sys::WriteFull(fd, chunk, want));
+    IPCLAB_RETURN_IF_ERROR(base::WriteFull(fd, chunk, want));
     done += want;
   }
   return absl::OkStatus();
@@ -177,8 +195,8 @@ std::vector<v1::Expectation> CowPrivateWorkload::Expect(const CaseParams& params
   const bool perf = host.perf_events_allowed();
   const double region = static_cast<double>(plan.region_bytes);
   const double written = static_cast<double>(plan.write_bytes);
-  const std::string region_text = SizeText(plan.region_bytes);
-  const std::string write_text = SizeText(plan.write_bytes);
+  const std::string region_text = base::FormatSize(plan.region_bytes);
+  const std::string write_text = base::FormatSize(plan.write_bytes);
   const std::string pages_text = hugetlb ? "2 MiB hugetlb pages"
                                  : thp   ? "2 MiB transparent huge pages"
                                          : "4 KiB pages";
@@ -188,17 +206,17 @@ std::vector<v1::Expectation> CowPrivateWorkload::Expect(const CaseParams& params
 
   auto faults = [&](const std::string& phase, const char* role, double count,
                     const std::string& why, const std::string& if_deviated, bool with_perf) {
-    out.push_back(ExpectNear(RoleMetricName(phase, role, "minor_faults"), why, count,
+    out.push_back(ExpectNear(base::MetricName(phase, role, "minor_faults"), why, count,
                              kFaultRelative, kFaultAbsolute, kCounterGetrusage, if_deviated));
     if (perf && with_perf) {
-      out.push_back(ExpectNear(RoleMetricName(phase, role, "perf_page_faults"), why, count,
+      out.push_back(ExpectNear(base::MetricName(phase, role, "perf_page_faults"), why, count,
                                kFaultRelative, kFaultAbsolute, kCounterPerfEvent, if_deviated));
     }
   };
   auto memory = [&](const std::string& phase, const char* role, const std::string& metric,
                     double bytes, const std::string& why, const std::string& if_deviated) {
     out.push_back(ExpectNear(
-        RoleMetricName(phase, role, metric), why, bytes, kMemoryRelative, kMemoryAbsolute,
+        base::MetricName(phase, role, metric), why, bytes, kMemoryRelative, kMemoryAbsolute,
         metric == "pss_delta_bytes" ? kCounterSmapsRollup : kCounterProcStatus, if_deviated));
   };
 
@@ -215,7 +233,7 @@ std::vector<v1::Expectation> CowPrivateWorkload::Expect(const CaseParams& params
            absl::StrCat("populate=true: ", parent_why, ", taken while populating"),
            "the region was not populated in setup", /*with_perf=*/false);
     if (perf) {
-      out.push_back(ExpectNear(RoleMetricName("setup", kParent, "perf_page_faults"),
+      out.push_back(ExpectNear(base::MetricName("setup", kParent, "perf_page_faults"),
                                "populate faults do not fire the perf page-fault event", 0,
                                kFaultRelative, kFaultAbsolute, kCounterPerfEvent,
                                "the perf event counted populate faults"));
@@ -302,7 +320,7 @@ absl::StatusOr<v1::RepetitionResult> CowPrivateWorkload::RunRepetition(
         hugetlb_page,
         plan.region_bytes / hugetlb_page + (plan.write_bytes + hugetlb_page - 1) / hugetlb_page,
         absl::StrCat("cow_private region_bytes=", params.Text("region_bytes"),
-                     " write_bytes=", FormatSize(plan.write_bytes), " huge_pages=hugetlb")));
+                     " write_bytes=", base::FormatSize(plan.write_bytes), " huge_pages=hugetlb")));
   }
   const std::string scratch =
       context.scratch_tmpfs.empty() ? kDefaultScratchTmpfs : context.scratch_tmpfs;
@@ -332,7 +350,7 @@ absl::StatusOr<v1::RepetitionResult> CowPrivateWorkload::RunRepetition(
       RegionOptions options;
       options.huge_pages = plan.huge_pages;
       options.populate = plan.populate;
-      sys::Fd file;  // closed at the end of setup; the mapping keeps the file
+      base::Fd file;  // closed at the end of setup; the mapping keeps the file
       if (plan.file) {
         IPCLAB_ASSIGN_OR_RETURN(file, OpenNamelessFile(scratch));
         IPCLAB_RETURN_IF_ERROR(FillFile(file.get(), fill.data(), plan.region_bytes));
@@ -386,5 +404,7 @@ absl::StatusOr<v1::RepetitionResult> CowPrivateWorkload::RunRepetition(
     (*result.mutable_notes())["thp_enabled"] = ReadThpSetting("enabled");
   return result;
 }
+
+std::unique_ptr<Workload> NewCowPrivateWorkload() { return std::make_unique<CowPrivateWorkload>(); }
 
 }  // namespace ipclab::workloads

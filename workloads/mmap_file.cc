@@ -1,4 +1,7 @@
-#include "workloads/mmap_file.h"
+#include "workloads/catalog.h"
+#include "workloads/scratch_files.h"
+
+#include <memory>
 
 #include <dirent.h>
 #include <unistd.h>
@@ -9,15 +12,29 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "workloads/hugepages.h"
 #include "workloads/ring_workload.h"
-#include "workloads/status_macros.h"
 #include "workloads/sys/filesystem.h"
 #include "workloads/transfer.h"
 #include "workloads/worker.h"
 
 namespace ipclab::workloads {
 namespace {
+
+class MmapFileWorkload final : public Workload {
+ public:
+  MmapFileWorkload();
+  const v1::WorkloadSpec& Spec() const override { return spec_; }
+  absl::Status Validate(const CaseParams& params) const override;
+  std::vector<v1::Expectation> Expect(const CaseParams& params,
+                                      const v1::HostInfo& host) const override;
+  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
+                                                     const RunContext& context) const override;
+
+ private:
+  v1::WorkloadSpec spec_;
+};
 
 absl::StatusOr<sys::FilesystemInfo> CheckLocation(const std::string& dir,
                                                   const std::string& location) {
@@ -49,33 +66,6 @@ std::string ThpSettingNote(const sys::FilesystemInfo& fs) {
 }
 
 }  // namespace
-
-std::string ScratchDirectory(const RunContext& context, const std::string& location) {
-  if (location == "tmpfs")
-    return context.scratch_tmpfs.empty() ? "/dev/shm" : context.scratch_tmpfs;
-  if (!context.scratch_disk.empty()) return context.scratch_disk;
-  const char* tmpdir = std::getenv("TMPDIR");
-  return tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
-}
-
-std::string ScratchFilePrefix(const std::string& dir, pid_t worker_pid) {
-  return absl::StrCat(dir, ShmNamePrefix(worker_pid), "file");
-}
-
-int RemoveLeftoverScratchFiles(const std::string& dir, pid_t worker_pid) {
-  const std::string prefix = ScratchFilePrefix("", worker_pid).substr(1);  // "ipclab-<pid>-file"
-  DIR* listing = ::opendir(dir.c_str());
-  if (listing == nullptr) return 0;
-  int removed = 0;
-  while (const dirent* entry = ::readdir(listing)) {
-    if (absl::StartsWith(entry->d_name, prefix) &&
-        ::unlink(absl::StrCat(dir, "/", entry->d_name).c_str()) == 0) {
-      ++removed;
-    }
-  }
-  ::closedir(listing);
-  return removed;
-}
 
 MmapFileWorkload::MmapFileWorkload() {
   spec_.set_name("mmap_file");
@@ -134,7 +124,7 @@ absl::StatusOr<v1::RepetitionResult> MmapFileWorkload::RunRepetition(
                           sys::ScratchFile::Create(path, options.layout.bytes()));
   RingBacking backing;
   backing.map = [&]() -> absl::StatusOr<RingMemory> {
-    IPCLAB_ASSIGN_OR_RETURN(sys::Fd fd, sys::ScratchFile::Open(path));
+    IPCLAB_ASSIGN_OR_RETURN(base::Fd fd, sys::ScratchFile::Open(path));
     return MapRingFile(fd.get(), options, path);  // the fd closes; the mapping stays
   };
   backing.after_setup = [&]() { return file.Unlink(); };
@@ -143,5 +133,7 @@ absl::StatusOr<v1::RepetitionResult> MmapFileWorkload::RunRepetition(
   if (options.huge_pages == HugePages::kThp) backing.notes["thp_setting"] = ThpSettingNote(fs);
   return RunRingTransfer(params, context, options, backing);
 }
+
+std::unique_ptr<Workload> NewMmapFileWorkload() { return std::make_unique<MmapFileWorkload>(); }
 
 }  // namespace ipclab::workloads

@@ -1,17 +1,35 @@
-#include "workloads/page_fault.h"
+#include "workloads/catalog.h"
+
+#include <memory>
 
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/metric_names.h"
+#include "base/size.h"
+#include "base/status_macros.h"
 #include "workloads/expectation_bands.h"
 #include "workloads/harness.h"
 #include "workloads/hugepages.h"
 #include "workloads/memory_region.h"
-#include "workloads/status_macros.h"
 
 namespace ipclab::workloads {
 namespace {
+
+class PageFaultWorkload final : public Workload {
+ public:
+  PageFaultWorkload();
+  const v1::WorkloadSpec& Spec() const override { return spec_; }
+  absl::Status Validate(const CaseParams& params) const override;
+  std::vector<v1::Expectation> Expect(const CaseParams& params,
+                                      const v1::HostInfo& host) const override;
+  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
+                                                     const RunContext& context) const override;
+
+ private:
+  v1::WorkloadSpec spec_;
+};
 
 constexpr char kRole[] = "toucher";
 constexpr uint64_t kDefaultRegionBytes = uint64_t{128} << 20;
@@ -54,7 +72,7 @@ absl::StatusOr<PageFaultPlan> MakePlan(const CaseParams& params) {
 }
 
 std::string CaseName(const PageFaultPlan& plan) {
-  return absl::StrCat("page_fault region_bytes=", FormatSize(plan.region_bytes),
+  return absl::StrCat("page_fault region_bytes=", base::FormatSize(plan.region_bytes),
                       " huge_pages=", HugePagesName(plan.huge_pages));
 }
 
@@ -153,30 +171,30 @@ std::vector<v1::Expectation> PageFaultWorkload::Expect(const CaseParams& params,
   const double faults = static_cast<double>(model.touch_faults);
   const bool hugetlb = HugetlbPageSize(plan.huge_pages) != 0;
   const bool perf = host.perf_events_allowed();
-  const std::string region_text = SizeText(region);
+  const std::string region_text = base::FormatSize(region);
   std::vector<v1::Expectation> out;
 
   // Both fault counters, when they should agree.
   auto expect_faults = [&](const std::string& phase, double count, const std::string& why,
                            const std::string& if_deviated) {
-    out.push_back(ExpectNear(RoleMetricName(phase, kRole, "minor_faults"), why, count,
+    out.push_back(ExpectNear(base::MetricName(phase, kRole, "minor_faults"), why, count,
                              kFaultRelative, kFaultAbsolute, kCounterGetrusage, if_deviated));
     if (perf) {
-      out.push_back(ExpectNear(RoleMetricName(phase, kRole, "perf_page_faults"), why, count,
+      out.push_back(ExpectNear(base::MetricName(phase, kRole, "perf_page_faults"), why, count,
                                kFaultRelative, kFaultAbsolute, kCounterPerfEvent, if_deviated));
     }
   };
   auto expect_memory = [&](const std::string& phase, const std::string& metric, double bytes,
                            const std::string& why, const std::string& if_deviated) {
     out.push_back(ExpectNear(
-        RoleMetricName(phase, kRole, metric), why, bytes, kMemoryRelative, kMemoryAbsolute,
+        base::MetricName(phase, kRole, metric), why, bytes, kMemoryRelative, kMemoryAbsolute,
         metric == "anon_huge_pages_delta_bytes" ? kCounterSmapsRollup : kCounterProcStatus,
         if_deviated));
   };
   // THP: AnonHugePages should cover the region's whole 2 MiB ranges (>= 90%).
   auto expect_huge_memory = [&](const std::string& phase, const std::string& why) {
     if (plan.huge_pages != HugePages::kThp || plan.shared) return;
-    const std::string metric = RoleMetricName(phase, kRole, "anon_huge_pages_delta_bytes");
+    const std::string metric = base::MetricName(phase, kRole, "anon_huge_pages_delta_bytes");
     if (!model.thp) {
       out.push_back(ExpectBand(metric, model.thp_caveat + "AnonHugePages stays 0", 0, 0, 0,
                                kCounterSmapsRollup,
@@ -204,12 +222,12 @@ std::vector<v1::Expectation> PageFaultWorkload::Expect(const CaseParams& params,
   // setup: mmap alone takes no faults; populate takes them all here.
   if (plan.populate) {
     out.push_back(
-        ExpectNear(RoleMetricName("setup", kRole, "minor_faults"),
+        ExpectNear(base::MetricName("setup", kRole, "minor_faults"),
                    absl::StrCat("populate=true: ", through("populated"), ", counted by getrusage"),
                    faults, kFaultRelative, kFaultAbsolute, kCounterGetrusage,
                    "the region was not populated in setup"));
     if (perf) {
-      out.push_back(ExpectNear(RoleMetricName("setup", kRole, "perf_page_faults"),
+      out.push_back(ExpectNear(base::MetricName("setup", kRole, "perf_page_faults"),
                                "populate=true: faults taken by the kernel while populating do not "
                                "fire the perf page-fault event",
                                0, kFaultRelative, kFaultAbsolute, kCounterPerfEvent,
@@ -224,7 +242,7 @@ std::vector<v1::Expectation> PageFaultWorkload::Expect(const CaseParams& params,
         "setup", absl::StrCat("populate=true with THP: AnonHugePages grows by about ", region_text,
                               " in setup (at least 90%)"));
   } else {
-    out.push_back(ExpectNear(RoleMetricName("setup", kRole, "minor_faults"),
+    out.push_back(ExpectNear(base::MetricName("setup", kRole, "minor_faults"),
                              "mmap only reserves address space: no faults before the first touch",
                              0, kFaultRelative, kFaultAbsolute, kCounterGetrusage,
                              "setup touched memory it should not have"));
@@ -298,10 +316,10 @@ std::vector<v1::Expectation> PageFaultWorkload::Expect(const CaseParams& params,
           "hypervisor splits the huge page (at most one per 4 KiB page)");
       const std::string if_deviated =
           "the writes did not fault as a read-only hugetlb mapping must";
-      out.push_back(ExpectBand(RoleMetricName("write", kRole, "minor_faults"), why, faults, faults,
-                               most, kCounterGetrusage, if_deviated));
+      out.push_back(ExpectBand(base::MetricName("write", kRole, "minor_faults"), why, faults,
+                               faults, most, kCounterGetrusage, if_deviated));
       if (perf) {
-        out.push_back(ExpectBand(RoleMetricName("write", kRole, "perf_page_faults"), why, faults,
+        out.push_back(ExpectBand(base::MetricName("write", kRole, "perf_page_faults"), why, faults,
                                  faults, most, kCounterPerfEvent, if_deviated));
       }
     } else if (plan.read) {
@@ -381,5 +399,7 @@ absl::StatusOr<v1::RepetitionResult> PageFaultWorkload::RunRepetition(
   }
   return result;
 }
+
+std::unique_ptr<Workload> NewPageFaultWorkload() { return std::make_unique<PageFaultWorkload>(); }
 
 }  // namespace ipclab::workloads

@@ -1,4 +1,6 @@
-#include "workloads/shm_posix.h"
+#include "workloads/catalog.h"
+
+#include <memory>
 
 #include <linux/memfd.h>
 #include <sys/mman.h>
@@ -9,11 +11,12 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
+#include "base/fd.h"
+#include "base/size.h"
+#include "base/status_macros.h"
 #include "workloads/hugepages.h"
 #include "workloads/ring_workload.h"
-#include "workloads/status_macros.h"
-#include "workloads/sys/errno_status.h"
-#include "workloads/sys/fd.h"
 #include "workloads/sys/filesystem.h"
 #include "workloads/sys/shm_object.h"
 #include "workloads/transfer.h"
@@ -21,6 +24,20 @@
 
 namespace ipclab::workloads {
 namespace {
+
+class ShmPosixWorkload final : public Workload {
+ public:
+  ShmPosixWorkload();
+  const v1::WorkloadSpec& Spec() const override { return spec_; }
+  absl::Status Validate(const CaseParams& params) const override;
+  std::vector<v1::Expectation> Expect(const CaseParams& params,
+                                      const v1::HostInfo& host) const override;
+  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
+                                                     const RunContext& context) const override;
+
+ private:
+  v1::WorkloadSpec spec_;
+};
 
 std::string NextShmName() {
   static std::atomic<uint64_t> counter{0};
@@ -31,14 +48,14 @@ std::string NextShmName() {
 // only ever opens files there. For huge_pages=hugetlb the segment is a
 // memfd_create(MFD_HUGETLB) file instead: the roles inherit its fd (there
 // is no name to open, nor to leave behind).
-absl::StatusOr<sys::Fd> CreateHugetlbMemfd(const std::string& name, size_t size) {
+absl::StatusOr<base::Fd> CreateHugetlbMemfd(const std::string& name, size_t size) {
   const int fd = ::memfd_create(name.c_str(), MFD_CLOEXEC | MFD_HUGETLB | MFD_HUGE_2MB);
   if (fd < 0) {
-    return sys::ErrnoStatus(absl::StrCat("memfd_create(\"", name, "\", MFD_HUGETLB)"), errno);
+    return base::ErrnoStatus(absl::StrCat("memfd_create(\"", name, "\", MFD_HUGETLB)"), errno);
   }
-  sys::Fd owned(fd);
+  base::Fd owned(fd);
   if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
-    return sys::ErrnoStatus(absl::StrCat("ftruncate(memfd \"", name, "\", ", size, ")"), errno);
+    return base::ErrnoStatus(absl::StrCat("ftruncate(memfd \"", name, "\", ", size, ")"), errno);
   }
   return owned;
 }
@@ -90,12 +107,12 @@ absl::StatusOr<v1::RepetitionResult> ShmPosixWorkload::RunRepetition(
   // setup phase; the name is unlinked as soon as both have mapped it, so a
   // crash later leaves nothing in /dev/shm.
   std::optional<sys::ShmObject> object;
-  sys::Fd memfd;
+  base::Fd memfd;
   if (options.huge_pages == HugePages::kHugetlb) {
     IPCLAB_RETURN_IF_ERROR(CheckHugetlbPool(
         options.huge_pages, region,
         absl::StrCat("shm_posix huge_pages=hugetlb with ring_bytes=", params.Text("ring_bytes"),
-                     " (a ", FormatSize(region), " region)")));
+                     " (a ", base::FormatSize(region), " region)")));
     IPCLAB_ASSIGN_OR_RETURN(memfd, CreateHugetlbMemfd(name, region));
     backing.keep_fds = {memfd.get()};
     backing.map = [&]() { return MapRingFile(memfd.get(), options, name); };
@@ -116,5 +133,7 @@ absl::StatusOr<v1::RepetitionResult> ShmPosixWorkload::RunRepetition(
   }
   return RunRingTransfer(params, context, options, backing);
 }
+
+std::unique_ptr<Workload> NewShmPosixWorkload() { return std::make_unique<ShmPosixWorkload>(); }
 
 }  // namespace ipclab::workloads

@@ -1,11 +1,14 @@
-#include "workloads/shm_sysv.h"
+#include "workloads/catalog.h"
+
+#include <memory>
 
 #include <sys/shm.h>
 
 #include "absl/strings/str_cat.h"
+#include "base/size.h"
+#include "base/status_macros.h"
 #include "workloads/hugepages.h"
 #include "workloads/ring_workload.h"
-#include "workloads/status_macros.h"
 #include "workloads/sys/sysv_segment.h"
 #include "workloads/transfer.h"
 
@@ -14,6 +17,23 @@
 #endif
 
 namespace ipclab::workloads {
+namespace {
+
+class ShmSysvWorkload final : public Workload {
+ public:
+  ShmSysvWorkload();
+  const v1::WorkloadSpec& Spec() const override { return spec_; }
+  absl::Status Validate(const CaseParams& params) const override;
+  std::vector<v1::Expectation> Expect(const CaseParams& params,
+                                      const v1::HostInfo& host) const override;
+  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
+                                                     const RunContext& context) const override;
+
+ private:
+  v1::WorkloadSpec spec_;
+};
+
+}  // namespace
 
 ShmSysvWorkload::ShmSysvWorkload() {
   spec_.set_name("shm_sysv");
@@ -53,7 +73,7 @@ absl::StatusOr<v1::RepetitionResult> ShmSysvWorkload::RunRepetition(
     IPCLAB_RETURN_IF_ERROR(CheckHugetlbPool(
         options.huge_pages, region,
         absl::StrCat("shm_sysv huge_pages=hugetlb with ring_bytes=", params.Text("ring_bytes"),
-                     " (a ", FormatSize(region), " segment)")));
+                     " (a ", base::FormatSize(region), " segment)")));
     flags = SHM_HUGETLB | SHM_HUGE_2MB;
   }
   // The coordinator creates the segment; each role attaches it by id in its
@@ -69,5 +89,7 @@ absl::StatusOr<v1::RepetitionResult> ShmSysvWorkload::RunRepetition(
   if (options.huge_pages == HugePages::kThp) backing.notes["thp_setting"] = ShmemThpSettingNote();
   return RunRingTransfer(params, context, options, backing);
 }
+
+std::unique_ptr<Workload> NewShmSysvWorkload() { return std::make_unique<ShmSysvWorkload>(); }
 
 }  // namespace ipclab::workloads

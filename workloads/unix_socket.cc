@@ -1,4 +1,6 @@
-#include "workloads/unix_socket.h"
+#include "workloads/catalog.h"
+
+#include <memory>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -6,13 +8,29 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
-#include "workloads/status_macros.h"
-#include "workloads/sys/errno_status.h"
-#include "workloads/sys/fd.h"
+#include "base/errno_status.h"
+#include "base/fd.h"
+#include "base/posix_call.h"
+#include "base/size.h"
+#include "base/status_macros.h"
 #include "workloads/transfer.h"
 
 namespace ipclab::workloads {
 namespace {
+
+class UnixSocketWorkload final : public Workload {
+ public:
+  UnixSocketWorkload();
+  const v1::WorkloadSpec& Spec() const override { return spec_; }
+  absl::Status Validate(const CaseParams& params) const override;
+  std::vector<v1::Expectation> Expect(const CaseParams& params,
+                                      const v1::HostInfo& host) const override;
+  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
+                                                     const RunContext& context) const override;
+
+ private:
+  v1::WorkloadSpec spec_;
+};
 
 // One role's end of the pair: it sends and receives on the same socket.
 class SocketEndpoint final {
@@ -24,11 +42,9 @@ class SocketEndpoint final {
   absl::Status Send(const char* data, size_t size) {
     while (size > 0) {
       // MSG_NOSIGNAL: a vanished peer is an error status, not a SIGPIPE death.
-      const ssize_t sent = ::send(socket_, data, size, MSG_NOSIGNAL);
-      if (sent < 0) {
-        if (errno == EINTR) continue;
-        return sys::ErrnoStatus("send(unix socket)", errno);
-      }
+      const ssize_t sent =
+          base::RetryOnEintr([&] { return ::send(socket_, data, size, MSG_NOSIGNAL); });
+      if (sent < 0) return base::ErrnoStatus("send(unix socket)", errno);
       data += sent;
       size -= static_cast<size_t>(sent);
     }
@@ -36,12 +52,10 @@ class SocketEndpoint final {
   }
 
   absl::StatusOr<size_t> Receive(char* data, size_t max) {
-    for (;;) {
-      const ssize_t got = ::recv(socket_, data, max, 0);
-      if (got > 0) return static_cast<size_t>(got);
-      if (got == 0) return absl::AbortedError("recv(unix socket): the peer closed its end");
-      if (errno != EINTR) return sys::ErrnoStatus("recv(unix socket)", errno);
-    }
+    const ssize_t got = base::RetryOnEintr([&] { return ::recv(socket_, data, max, 0); });
+    if (got > 0) return static_cast<size_t>(got);
+    if (got == 0) return absl::AbortedError("recv(unix socket): the peer closed its end");
+    return base::ErrnoStatus("recv(unix socket)", errno);
   }
 
   void Teardown() {
@@ -57,7 +71,7 @@ absl::StatusOr<int> SocketOption(int socket, int option, const char* name) {
   int value = 0;
   socklen_t length = sizeof(value);
   if (::getsockopt(socket, SOL_SOCKET, option, &value, &length) != 0) {
-    return sys::ErrnoStatus(absl::StrCat("getsockopt(", name, ")"), errno);
+    return base::ErrnoStatus(absl::StrCat("getsockopt(", name, ")"), errno);
   }
   return value;
 }
@@ -92,10 +106,10 @@ absl::StatusOr<v1::RepetitionResult> UnixSocketWorkload::RunRepetition(
   IPCLAB_ASSIGN_OR_RETURN(std::vector<int> cpus, PlacementCpus(placement, 2));
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-    return sys::ErrnoStatus("socketpair(AF_UNIX, SOCK_STREAM)", errno);
+    return base::ErrnoStatus("socketpair(AF_UNIX, SOCK_STREAM)", errno);
   }
-  sys::Fd producer_end(pair[0]);
-  sys::Fd consumer_end(pair[1]);
+  base::Fd producer_end(pair[0]);
+  base::Fd consumer_end(pair[1]);
   // What the kernel granted decides how much one send can queue: the warm
   // phase moves that much (one "window"), like one pipe capacity.
   IPCLAB_ASSIGN_OR_RETURN(int send_buffer,
@@ -128,11 +142,13 @@ absl::StatusOr<v1::RepetitionResult> UnixSocketWorkload::RunRepetition(
                           RunRoles(TransferPhases(), placement, std::move(roles), hooks));
   v1::RepetitionResult result = std::move(outcome.result);
   (*result.mutable_notes())["socket_sndbuf_actual"] =
-      FormatSize(static_cast<uint64_t>(send_buffer));
+      base::FormatSize(static_cast<uint64_t>(send_buffer));
   (*result.mutable_notes())["socket_rcvbuf_actual"] =
-      FormatSize(static_cast<uint64_t>(receive_buffer));
+      base::FormatSize(static_cast<uint64_t>(receive_buffer));
   if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome, &result));
   return result;
 }
+
+std::unique_ptr<Workload> NewUnixSocketWorkload() { return std::make_unique<UnixSocketWorkload>(); }
 
 }  // namespace ipclab::workloads

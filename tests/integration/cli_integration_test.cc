@@ -20,7 +20,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.pb.h"
-#include "tests/integration/subprocess.h"
+#include "tests/testing/subprocess.h"
 
 namespace ipclab::testing {
 namespace {
@@ -75,7 +75,7 @@ class CliIntegrationTest : public ::testing::Test {
   std::string StartDaemon() {
     daemon_ = std::make_unique<Subprocess>(
         std::vector<std::string>{BinDir() + "/ipclabd", "--listen", "127.0.0.1:0"}, environment_,
-        /*capture_stderr=*/false);
+        SpawnOptions{StderrMode::kInherit});
     EXPECT_GT(daemon_->pid(), 0) << daemon_->error();
     const std::string line = daemon_->ReadLineContaining("listening on", std::chrono::seconds(20));
     std::smatch match;
@@ -219,10 +219,9 @@ TEST_F(CliIntegrationTest, DefaultMatrixRunsOnTheRealWorkloads) {
   // The matrix's parameter names and values must be ones the real workloads
   // accept; a small total_bytes keeps this quick.
   const std::string server = StartDaemon();
-  ProcessResult run =
-      Ipclab({"run", "--matrix", "default", "-p", "total_bytes=256KiB", "-p", "message_size=4KiB",
-              "-p", "region_bytes=4MiB", "--repetitions", "1", "--warmup", "0", "--format", "json",
-              "--server", server});
+  ProcessResult run = Ipclab({"run", "--matrix", "default", "-p", "total_bytes=256KiB", "-p",
+                              "message_size=4KiB", "-p", "region_bytes=4MiB", "--repetitions", "1",
+                              "--warmup", "0", "--format", "json", "--server", server});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   google::protobuf::ListValue array;
   ASSERT_TRUE(ParseJson(run.out, &array));
