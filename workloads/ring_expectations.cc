@@ -167,7 +167,7 @@ std::vector<v1::Expectation> RingExpectations(const CaseParams& params, const v1
     }
     const double region_bytes = static_cast<double>(region);
     if (huge_pages == HugePages::kHugetlb) {
-      out.push_back(ExpectBand("setup.producer.hugetlb_delta_bytes",
+      out.push_back(ExpectBand(base::MetricName("setup", "producer", "hugetlb_delta_bytes"),
                                absl::StrCat("populate=true with hugetlb: the whole ", Bytes(region),
                                             " region is mapped in setup, in HugetlbPages"),
                                region_bytes, region_bytes, region_bytes, kCounterProcStatus,

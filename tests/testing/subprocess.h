@@ -41,6 +41,9 @@ enum class StderrMode {
 };
 
 struct SpawnOptions {
+  SpawnOptions() = default;
+  explicit SpawnOptions(StderrMode mode) : stderr_mode(mode) {}
+
   StderrMode stderr_mode = StderrMode::kCapture;
   int stdin_fd = -1;  // the child's stdin; -1: /dev/null
   // (fd in this process, fd in the child): further descriptors the child
