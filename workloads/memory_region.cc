@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 
 #include "absl/strings/str_cat.h"
 #include "base/errno_status.h"
@@ -83,9 +84,14 @@ absl::StatusOr<MemoryRegion> MemoryRegion::Map(size_t size, const RegionOptions&
     if (anonymous)
       flags |= MAP_HUGETLB | (hugetlb_page == kHugePage1GiB ? MAP_HUGE_1GB : MAP_HUGE_2MB);
     if (options.populate) flags |= MAP_POPULATE;
+    // Names the flag in errors ("mmap(page_fault region, MAP_HUGETLB, ...)"),
+    // in a stack buffer: setup is measured, so no allocation here.
+    char hugetlb_what[160];
+    std::snprintf(hugetlb_what, sizeof(hugetlb_what), "%.*s, MAP_HUGETLB",
+                  static_cast<int>(what.size()), what.data());
     absl::StatusOr<sys::Mapping> mapping =
         sys::Mapping::Map(size, options.prot, flags, options.fd, options.offset,
-                          anonymous ? absl::StrCat(what, ", MAP_HUGETLB") : std::string(what));
+                          anonymous ? absl::string_view(hugetlb_what) : what);
     // ENOMEM (RESOURCE_EXHAUSTED) from an anonymous hugetlb mmap: the pool ran out.
     if (absl::IsResourceExhausted(mapping.status()) && anonymous) {
       absl::StatusOr<HugePagePoolState> pool = ReadHugePagePool(hugetlb_page);
