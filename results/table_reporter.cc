@@ -308,7 +308,8 @@ void PrintPhaseTables(const CaseView& view, std::ostream* out) {
     }
     bool first_row = true;
     for (const std::string& role : roles) {
-      auto median = [&](const char* metric, std::string (*format)(double)) {
+      // C++17 lambdas cannot capture a structured binding: capture it by name.
+      auto median = [&, &phase = phase](const char* metric, std::string (*format)(double)) {
         return MedianText(view, MetricName(phase, role, metric), format);
       };
       counters.AddRow({first_row ? phase : "", first_row ? wall : "", role,
@@ -324,7 +325,8 @@ void PrintPhaseTables(const CaseView& view, std::ostream* out) {
         }
       }
       // "2 MiB→2.25 MiB (+256 KiB)", or just "2 MiB" when nothing changed.
-      auto memory_cell = [&](uint64_t (v1::MemorySnapshot::*field)() const, const char* delta) {
+      auto memory_cell = [&, &phase = phase](uint64_t (v1::MemorySnapshot::*field)() const,
+                                             const char* delta) {
         if (measurement == nullptr) return std::string("-");
         const uint64_t before = (measurement->memory_before().*field)();
         const uint64_t after = (measurement->memory_after().*field)();
