@@ -27,20 +27,6 @@
 namespace ipclab::workloads {
 namespace {
 
-class CowPrivateWorkload final : public Workload {
- public:
-  CowPrivateWorkload();
-  const v1::WorkloadSpec& Spec() const override { return spec_; }
-  absl::Status Validate(const CaseParams& params) const override;
-  std::vector<v1::Expectation> Expect(const CaseParams& params,
-                                      const v1::HostInfo& host) const override;
-  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
-                                                     const RunContext& context) const override;
-
- private:
-  v1::WorkloadSpec spec_;
-};
-
 constexpr char kParent[] = "parent";
 constexpr char kChild[] = "child";
 constexpr uint64_t kDefaultRegionBytes = uint64_t{64} << 20;
@@ -125,49 +111,49 @@ uint64_t TouchFaults(uint64_t bytes, HugePages huge_pages, bool thp_works) {
   return TouchedPages(bytes);
 }
 
-}  // namespace
-
-CowPrivateWorkload::CowPrivateWorkload() {
-  spec_.set_name("cow_private");
-  spec_.set_summary(
+v1::WorkloadSpec CowPrivateSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("cow_private");
+  spec.set_summary(
       "copy-on-write after fork: the parent maps region_bytes MAP_PRIVATE, optionally writes it, "
       "forks; the child writes write_bytes, one byte per 4 KiB page (child_write: messages = "
       "pages written, so messages_per_sec = copied pages/s)");
-  *spec_.add_params() = SizeParam("region_bytes", kDefaultRegionBytes, 4096, kMaxRegionBytes,
-                                  "bytes the parent maps; a multiple of the page size (of 2MiB "
-                                  "for huge_pages=hugetlb)");
-  *spec_.add_params() = SizeParam("write_bytes", 0, 0, kMaxRegionBytes,
-                                  "bytes the child writes from the start of the region, at most "
-                                  "region_bytes; a multiple of the page size; 0: the whole region");
-  *spec_.add_params() = EnumParam(
+  *spec.add_params() = SizeParam("region_bytes", kDefaultRegionBytes, 4096, kMaxRegionBytes,
+                                 "bytes the parent maps; a multiple of the page size (of 2MiB "
+                                 "for huge_pages=hugetlb)");
+  *spec.add_params() = SizeParam("write_bytes", 0, 0, kMaxRegionBytes,
+                                 "bytes the child writes from the start of the region, at most "
+                                 "region_bytes; a multiple of the page size; 0: the whole region");
+  *spec.add_params() = EnumParam(
       "backing", "anon", {"anon", "file"},
       "anon: anonymous memory; file: a file in the server's tmpfs scratch directory (filled with "
       "write(), never named: O_TMPFILE or unlinked at once), mapped MAP_PRIVATE");
-  *spec_.add_params() = BoolParam(
+  *spec.add_params() = BoolParam(
       "parent_writes", true,
       "the parent writes every page before the fork, so the child's writes copy the parent's own "
       "pages (its RssAnon then does not grow); false: the child's writes fault fresh pages (anon) "
       "or copy the file's page-cache pages (file)");
-  *spec_.add_params() = EnumParam(
+  *spec.add_params() = EnumParam(
       "huge_pages", "none", {"none", "thp", "hugetlb"},
       "as page_fault (backing=anon only): none, thp (2 MiB-aligned + MADV_HUGEPAGE), hugetlb "
       "(MAP_HUGETLB; the pool needs region/2MiB + write/2MiB free pages: copies are whole huge "
       "pages)");
-  *spec_.add_params() = BoolParam(
+  *spec.add_params() = BoolParam(
       "populate", false,
       "pre-fault the region in setup (MAP_POPULATE semantics: private memory is write-faulted, "
       "so the parent's pages are its own copies before the fork even with parent_writes=false)");
-  *spec_.add_params() = EnumParam("placement", "none", {"none", "same", "cross"},
-                                  "none: the scheduler decides; same: both roles pinned to one "
-                                  "CPU; cross: pinned to two different CPUs");
-  spec_.add_roles(kParent);
-  spec_.add_roles(kChild);
+  *spec.add_params() = EnumParam("placement", "none", {"none", "same", "cross"},
+                                 "none: the scheduler decides; same: both roles pinned to one "
+                                 "CPU; cross: pinned to two different CPUs");
+  spec.add_roles(kParent);
+  spec.add_roles(kChild);
   for (const char* phase : {"setup", "parent_write", "fork", "child_write", "teardown"}) {
-    spec_.add_phases(phase);
+    spec.add_phases(phase);
   }
+  return spec;
 }
 
-absl::Status CowPrivateWorkload::Validate(const CaseParams& params) const {
+absl::Status ValidateCowPrivate(const CaseParams& params) {
   IPCLAB_ASSIGN_OR_RETURN(CowPlan plan, MakePlan(params));
   IPCLAB_RETURN_IF_ERROR(ValidateRegionSize("region_bytes", plan.region_bytes, plan.huge_pages));
   IPCLAB_RETURN_IF_ERROR(ValidateRegionSize("write_bytes", plan.write_bytes, HugePages::kNone));
@@ -185,8 +171,7 @@ absl::Status CowPrivateWorkload::Validate(const CaseParams& params) const {
   return absl::OkStatus();
 }
 
-std::vector<v1::Expectation> CowPrivateWorkload::Expect(const CaseParams& params,
-                                                        const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectCowPrivate(const CaseParams& params, const v1::HostInfo& host) {
   absl::StatusOr<CowPlan> plan_or = MakePlan(params);
   if (!plan_or.ok()) return {};
   const CowPlan& plan = *plan_or;
@@ -308,8 +293,8 @@ std::vector<v1::Expectation> CowPrivateWorkload::Expect(const CaseParams& params
   return out;
 }
 
-absl::StatusOr<v1::RepetitionResult> CowPrivateWorkload::RunRepetition(
-    const CaseParams& params, const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunCowPrivateRepetition(const CaseParams& params,
+                                                             const RunContext& context) {
   IPCLAB_ASSIGN_OR_RETURN(CowPlan plan, MakePlan(params));
   const std::string& placement = params.Text("placement");
   IPCLAB_ASSIGN_OR_RETURN(std::vector<int> cpus, PlacementCpus(placement, 2));
@@ -405,6 +390,11 @@ absl::StatusOr<v1::RepetitionResult> CowPrivateWorkload::RunRepetition(
   return result;
 }
 
-std::unique_ptr<Workload> NewCowPrivateWorkload() { return std::make_unique<CowPrivateWorkload>(); }
+}  // namespace
+
+std::unique_ptr<Workload> NewCowPrivateWorkload() {
+  return WorkloadFromOps(
+      {CowPrivateSpec(), ValidateCowPrivate, ExpectCowPrivate, RunCowPrivateRepetition});
+}
 
 }  // namespace ipclab::workloads

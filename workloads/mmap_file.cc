@@ -22,20 +22,6 @@
 namespace ipclab::workloads {
 namespace {
 
-class MmapFileWorkload final : public Workload {
- public:
-  MmapFileWorkload();
-  const v1::WorkloadSpec& Spec() const override { return spec_; }
-  absl::Status Validate(const CaseParams& params) const override;
-  std::vector<v1::Expectation> Expect(const CaseParams& params,
-                                      const v1::HostInfo& host) const override;
-  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
-                                                     const RunContext& context) const override;
-
- private:
-  v1::WorkloadSpec spec_;
-};
-
 absl::StatusOr<sys::FilesystemInfo> CheckLocation(const std::string& dir,
                                                   const std::string& location) {
   IPCLAB_ASSIGN_OR_RETURN(sys::FilesystemInfo fs, sys::FilesystemOf(dir));
@@ -65,30 +51,27 @@ std::string ThpSettingNote(const sys::FilesystemInfo& fs) {
                       " (page cache THP also needs a file system with large folios)");
 }
 
-}  // namespace
-
-MmapFileWorkload::MmapFileWorkload() {
-  spec_.set_name("mmap_file");
-  spec_.set_summary(
+v1::WorkloadSpec MmapFileSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("mmap_file");
+  spec.set_summary(
       "ring in a file mapped MAP_SHARED by two processes, in the server's tmpfs or disk scratch "
       "directory; the producer copies each message into the ring, the consumer copies it out");
   for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/false))
-    *spec_.add_params() = std::move(param);
-  *spec_.add_params() = EnumParam(
+    *spec.add_params() = std::move(param);
+  *spec.add_params() = EnumParam(
       "location", "tmpfs", {"tmpfs", "disk"},
       "tmpfs: the server's --scratch-tmpfs directory (default /dev/shm); disk: its --scratch-disk "
       "directory (default $TMPDIR or /tmp), which must not be an in-memory file system");
-  spec_.add_roles("producer");
-  spec_.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+  spec.add_roles("producer");
+  spec.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
+  return spec;
 }
 
-absl::Status MmapFileWorkload::Validate(const CaseParams& params) const {
-  return ValidateRing(params);
-}
+absl::Status ValidateMmapFile(const CaseParams& params) { return ValidateRing(params); }
 
-std::vector<v1::Expectation> MmapFileWorkload::Expect(const CaseParams& params,
-                                                      const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectMmapFile(const CaseParams& params, const v1::HostInfo& host) {
   RingFaultModel model;
   model.read_fault_around = true;  // filemap_map_pages / shmem: both fault around
   if (params.Text("location") == "disk") {
@@ -108,8 +91,8 @@ std::vector<v1::Expectation> MmapFileWorkload::Expect(const CaseParams& params,
   return RingExpectations(params, host, model);
 }
 
-absl::StatusOr<v1::RepetitionResult> MmapFileWorkload::RunRepetition(
-    const CaseParams& params, const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunMmapFileRepetition(const CaseParams& params,
+                                                           const RunContext& context) {
   IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
   const std::string& location = params.Text("location");
   const std::string dir = ScratchDirectory(context, location);
@@ -134,6 +117,10 @@ absl::StatusOr<v1::RepetitionResult> MmapFileWorkload::RunRepetition(
   return RunRingTransfer(params, context, options, backing);
 }
 
-std::unique_ptr<Workload> NewMmapFileWorkload() { return std::make_unique<MmapFileWorkload>(); }
+}  // namespace
+
+std::unique_ptr<Workload> NewMmapFileWorkload() {
+  return WorkloadFromOps({MmapFileSpec(), ValidateMmapFile, ExpectMmapFile, RunMmapFileRepetition});
+}
 
 }  // namespace ipclab::workloads

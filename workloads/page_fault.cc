@@ -17,20 +17,6 @@
 namespace ipclab::workloads {
 namespace {
 
-class PageFaultWorkload final : public Workload {
- public:
-  PageFaultWorkload();
-  const v1::WorkloadSpec& Spec() const override { return spec_; }
-  absl::Status Validate(const CaseParams& params) const override;
-  std::vector<v1::Expectation> Expect(const CaseParams& params,
-                                      const v1::HostInfo& host) const override;
-  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
-                                                     const RunContext& context) const override;
-
- private:
-  v1::WorkloadSpec spec_;
-};
-
 constexpr char kRole[] = "toucher";
 constexpr uint64_t kDefaultRegionBytes = uint64_t{128} << 20;
 constexpr uint64_t kMaxRegionBytes = uint64_t{1} << 40;
@@ -122,46 +108,45 @@ FaultModel ModelFor(const PageFaultPlan& plan, const v1::HostInfo& host) {
   return model;
 }
 
-}  // namespace
-
-PageFaultWorkload::PageFaultWorkload() {
-  spec_.set_name("page_fault");
-  spec_.set_summary(
+v1::WorkloadSpec PageFaultSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("page_fault");
+  spec.set_summary(
       "first-touch cost of memory: one process maps region_bytes and reads and/or writes one "
       "byte per 4 KiB page (also in huge mappings); per touch phase, messages = pages touched "
       "(messages_per_sec = pages/s, ns per page = wall_ns / messages) and bytes = region_bytes");
-  *spec_.add_params() = SizeParam("region_bytes", kDefaultRegionBytes, 4096, kMaxRegionBytes,
-                                  "bytes mapped and touched; a multiple of the page size, of 2MiB "
-                                  "for huge_pages=hugetlb, of 1GiB for hugetlb_1g");
-  *spec_.add_params() = EnumParam(
+  *spec.add_params() = SizeParam("region_bytes", kDefaultRegionBytes, 4096, kMaxRegionBytes,
+                                 "bytes mapped and touched; a multiple of the page size, of 2MiB "
+                                 "for huge_pages=hugetlb, of 1GiB for hugetlb_1g");
+  *spec.add_params() = EnumParam(
       "access", "write", {"write", "read", "read_then_write"},
       "write: store to every page; read: load from every page (private anonymous memory maps the "
       "shared zero page, so RSS does not grow); read_then_write: both, as two phases");
-  *spec_.add_params() = EnumParam(
+  *spec.add_params() = EnumParam(
       "huge_pages", "none", {"none", "thp", "hugetlb", "hugetlb_1g"},
       "none: 4 KiB pages (MADV_NOHUGEPAGE, even where THP is always); thp: 2 MiB-aligned + "
       "MADV_HUGEPAGE (private memory follows transparent_hugepage/enabled, shared memory "
       "follows .../shmem_enabled); hugetlb / hugetlb_1g: MAP_HUGETLB from the 2 MiB / 1 GiB pool, "
       "which must have enough free pages (the run refuses otherwise and says how to reserve them)");
-  *spec_.add_params() = BoolParam(
+  *spec.add_params() = BoolParam(
       "populate", false,
       "pre-fault the region in setup (MAP_POPULATE semantics; MADV_POPULATE_WRITE/READ after the "
       "huge-page advice for none/thp): getrusage counts those faults, the perf event does not");
-  *spec_.add_params() = BoolParam(
+  *spec.add_params() = BoolParam(
       "shared", false,
       "MAP_SHARED|MAP_ANONYMOUS (shmem: shows as RssShmem, reads allocate pages) instead of "
       "MAP_PRIVATE");
-  spec_.add_roles(kRole);
-  for (const char* phase : {"setup", "read", "write", "teardown"}) spec_.add_phases(phase);
+  spec.add_roles(kRole);
+  for (const char* phase : {"setup", "read", "write", "teardown"}) spec.add_phases(phase);
+  return spec;
 }
 
-absl::Status PageFaultWorkload::Validate(const CaseParams& params) const {
+absl::Status ValidatePageFault(const CaseParams& params) {
   IPCLAB_ASSIGN_OR_RETURN(PageFaultPlan plan, MakePlan(params));
   return ValidateRegionSize("region_bytes", plan.region_bytes, plan.huge_pages);
 }
 
-std::vector<v1::Expectation> PageFaultWorkload::Expect(const CaseParams& params,
-                                                       const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectPageFault(const CaseParams& params, const v1::HostInfo& host) {
   absl::StatusOr<PageFaultPlan> plan_or = MakePlan(params);
   if (!plan_or.ok()) return {};
   const PageFaultPlan& plan = *plan_or;
@@ -346,8 +331,8 @@ std::vector<v1::Expectation> PageFaultWorkload::Expect(const CaseParams& params,
   return out;
 }
 
-absl::StatusOr<v1::RepetitionResult> PageFaultWorkload::RunRepetition(
-    const CaseParams& params, const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunPageFaultRepetition(const CaseParams& params,
+                                                            const RunContext& context) {
   IPCLAB_ASSIGN_OR_RETURN(PageFaultPlan plan, MakePlan(params));
   IPCLAB_RETURN_IF_ERROR(CheckHugetlbPool(plan.huge_pages, plan.region_bytes, CaseName(plan)));
   RegionOptions options;
@@ -400,6 +385,11 @@ absl::StatusOr<v1::RepetitionResult> PageFaultWorkload::RunRepetition(
   return result;
 }
 
-std::unique_ptr<Workload> NewPageFaultWorkload() { return std::make_unique<PageFaultWorkload>(); }
+}  // namespace
+
+std::unique_ptr<Workload> NewPageFaultWorkload() {
+  return WorkloadFromOps(
+      {PageFaultSpec(), ValidatePageFault, ExpectPageFault, RunPageFaultRepetition});
+}
 
 }  // namespace ipclab::workloads

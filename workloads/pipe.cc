@@ -21,20 +21,6 @@
 namespace ipclab::workloads {
 namespace {
 
-class PipeWorkload final : public Workload {
- public:
-  PipeWorkload();
-  const v1::WorkloadSpec& Spec() const override { return spec_; }
-  absl::Status Validate(const CaseParams& params) const override;
-  std::vector<v1::Expectation> Expect(const CaseParams& params,
-                                      const v1::HostInfo& host) const override;
-  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
-                                                     const RunContext& context) const override;
-
- private:
-  v1::WorkloadSpec spec_;
-};
-
 // One role's ends: it sends on `out` and receives on `in` (pingpong uses
 // both; in stream mode the producer only sends, the consumer only receives).
 //
@@ -131,27 +117,27 @@ absl::StatusOr<int> SetCapacity(const base::Pipe& pipe, uint64_t capacity) {
   return actual;
 }
 
-}  // namespace
-
-PipeWorkload::PipeWorkload() {
-  spec_.set_name("pipe");
-  spec_.set_summary(
+v1::WorkloadSpec PipeSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("pipe");
+  spec.set_summary(
       "anonymous pipe between two processes: write() by the producer, read() by the consumer");
-  for (v1::ParamSpec& param : TransferParamSpecs()) *spec_.add_params() = std::move(param);
-  *spec_.add_params() = SizeParam("pipe_capacity", 0, 0, uint64_t{1} << 30,
-                                  "pipe buffer size set with F_SETPIPE_SZ (the kernel rounds up to "
-                                  "a power of two pages); 0 keeps the kernel default (64KiB)");
-  *spec_.add_params() = EnumParam(
+  for (v1::ParamSpec& param : TransferParamSpecs()) *spec.add_params() = std::move(param);
+  *spec.add_params() = SizeParam("pipe_capacity", 0, 0, uint64_t{1} << 30,
+                                 "pipe buffer size set with F_SETPIPE_SZ (the kernel rounds up to "
+                                 "a power of two pages); 0 keeps the kernel default (64KiB)");
+  *spec.add_params() = EnumParam(
       "splice", "none", {"none", "vmsplice"},
       "none: write() copies the producer's buffer into the pipe; vmsplice: the producer's pages "
       "are mapped into the pipe (one copy fewer), each message in a fresh slot of a buffer larger "
       "than the pipe so no page is rewritten before the consumer has read it");
-  spec_.add_roles("producer");
-  spec_.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+  spec.add_roles("producer");
+  spec.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
+  return spec;
 }
 
-absl::Status PipeWorkload::Validate(const CaseParams& params) const {
+absl::Status ValidatePipe(const CaseParams& params) {
   IPCLAB_RETURN_IF_ERROR(ValidateTransfer(params));
   const uint64_t capacity = params.Size("pipe_capacity");
   if (capacity != 0 && capacity < 4096) {
@@ -162,8 +148,7 @@ absl::Status PipeWorkload::Validate(const CaseParams& params) const {
   return absl::OkStatus();
 }
 
-std::vector<v1::Expectation> PipeWorkload::Expect(const CaseParams& params,
-                                                  const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectPipe(const CaseParams& params, const v1::HostInfo& host) {
   (void)host;
   if (params.Text("splice") == "none") return CopyTransportExpectations("pipe");
   std::vector<v1::Expectation> expectations;
@@ -181,8 +166,8 @@ std::vector<v1::Expectation> PipeWorkload::Expect(const CaseParams& params,
   return expectations;
 }
 
-absl::StatusOr<v1::RepetitionResult> PipeWorkload::RunRepetition(const CaseParams& params,
-                                                                 const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunPipeRepetition(const CaseParams& params,
+                                                       const RunContext& context) {
   const std::string& placement = params.Text("placement");
   IPCLAB_ASSIGN_OR_RETURN(std::vector<int> cpus, PlacementCpus(placement, 2));
   // Producer -> consumer always; consumer -> producer for the echo in pingpong.
@@ -238,6 +223,10 @@ absl::StatusOr<v1::RepetitionResult> PipeWorkload::RunRepetition(const CaseParam
   return result;
 }
 
-std::unique_ptr<Workload> NewPipeWorkload() { return std::make_unique<PipeWorkload>(); }
+}  // namespace
+
+std::unique_ptr<Workload> NewPipeWorkload() {
+  return WorkloadFromOps({PipeSpec(), ValidatePipe, ExpectPipe, RunPipeRepetition});
+}
 
 }  // namespace ipclab::workloads

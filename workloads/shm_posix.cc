@@ -25,20 +25,6 @@
 namespace ipclab::workloads {
 namespace {
 
-class ShmPosixWorkload final : public Workload {
- public:
-  ShmPosixWorkload();
-  const v1::WorkloadSpec& Spec() const override { return spec_; }
-  absl::Status Validate(const CaseParams& params) const override;
-  std::vector<v1::Expectation> Expect(const CaseParams& params,
-                                      const v1::HostInfo& host) const override;
-  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
-                                                     const RunContext& context) const override;
-
- private:
-  v1::WorkloadSpec spec_;
-};
-
 std::string NextShmName() {
   static std::atomic<uint64_t> counter{0};
   return absl::StrCat(ShmNamePrefix(::getpid()), counter.fetch_add(1));
@@ -68,26 +54,23 @@ std::string DevShmThpNote() {
                       ShmemThpSettingNote(), " (force/deny override the mount)");
 }
 
-}  // namespace
-
-ShmPosixWorkload::ShmPosixWorkload() {
-  spec_.set_name("shm_posix");
-  spec_.set_summary(
+v1::WorkloadSpec ShmPosixSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("shm_posix");
+  spec.set_summary(
       "POSIX shared memory ring (shm_open + mmap MAP_SHARED) between two processes; the producer "
       "copies each message into the ring, the consumer copies it out");
   for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/true))
-    *spec_.add_params() = std::move(param);
-  spec_.add_roles("producer");
-  spec_.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+    *spec.add_params() = std::move(param);
+  spec.add_roles("producer");
+  spec.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
+  return spec;
 }
 
-absl::Status ShmPosixWorkload::Validate(const CaseParams& params) const {
-  return ValidateRing(params);
-}
+absl::Status ValidateShmPosix(const CaseParams& params) { return ValidateRing(params); }
 
-std::vector<v1::Expectation> ShmPosixWorkload::Expect(const CaseParams& params,
-                                                      const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectShmPosix(const CaseParams& params, const v1::HostInfo& host) {
   RingFaultModel model;
   model.read_fault_around = true;  // a tmpfs file: shmem's map_pages
   model.thp_rule =
@@ -96,8 +79,8 @@ std::vector<v1::Expectation> ShmPosixWorkload::Expect(const CaseParams& params,
   return RingExpectations(params, host, model);
 }
 
-absl::StatusOr<v1::RepetitionResult> ShmPosixWorkload::RunRepetition(
-    const CaseParams& params, const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunShmPosixRepetition(const CaseParams& params,
+                                                           const RunContext& context) {
   IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
   const size_t region = options.layout.bytes();
   const std::string name = NextShmName();
@@ -134,6 +117,10 @@ absl::StatusOr<v1::RepetitionResult> ShmPosixWorkload::RunRepetition(
   return RunRingTransfer(params, context, options, backing);
 }
 
-std::unique_ptr<Workload> NewShmPosixWorkload() { return std::make_unique<ShmPosixWorkload>(); }
+}  // namespace
+
+std::unique_ptr<Workload> NewShmPosixWorkload() {
+  return WorkloadFromOps({ShmPosixSpec(), ValidateShmPosix, ExpectShmPosix, RunShmPosixRepetition});
+}
 
 }  // namespace ipclab::workloads

@@ -19,40 +19,23 @@
 namespace ipclab::workloads {
 namespace {
 
-class ShmSysvWorkload final : public Workload {
- public:
-  ShmSysvWorkload();
-  const v1::WorkloadSpec& Spec() const override { return spec_; }
-  absl::Status Validate(const CaseParams& params) const override;
-  std::vector<v1::Expectation> Expect(const CaseParams& params,
-                                      const v1::HostInfo& host) const override;
-  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
-                                                     const RunContext& context) const override;
-
- private:
-  v1::WorkloadSpec spec_;
-};
-
-}  // namespace
-
-ShmSysvWorkload::ShmSysvWorkload() {
-  spec_.set_name("shm_sysv");
-  spec_.set_summary(
+v1::WorkloadSpec ShmSysvSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("shm_sysv");
+  spec.set_summary(
       "System V shared memory ring (shmget + shmat) between two processes; the producer copies "
       "each message into the ring, the consumer copies it out");
   for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/true))
-    *spec_.add_params() = std::move(param);
-  spec_.add_roles("producer");
-  spec_.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+    *spec.add_params() = std::move(param);
+  spec.add_roles("producer");
+  spec.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
+  return spec;
 }
 
-absl::Status ShmSysvWorkload::Validate(const CaseParams& params) const {
-  return ValidateRing(params);
-}
+absl::Status ValidateShmSysv(const CaseParams& params) { return ValidateRing(params); }
 
-std::vector<v1::Expectation> ShmSysvWorkload::Expect(const CaseParams& params,
-                                                     const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectShmSysv(const CaseParams& params, const v1::HostInfo& host) {
   RingFaultModel model;
   // SysV segments are shmem files, but ipc/shm.c's vm_ops have no map_pages:
   // every page the consumer reads is its own fault (measured: 1024 faults
@@ -64,8 +47,8 @@ std::vector<v1::Expectation> ShmSysvWorkload::Expect(const CaseParams& params,
   return RingExpectations(params, host, model);
 }
 
-absl::StatusOr<v1::RepetitionResult> ShmSysvWorkload::RunRepetition(
-    const CaseParams& params, const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunShmSysvRepetition(const CaseParams& params,
+                                                          const RunContext& context) {
   IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
   const size_t region = options.layout.bytes();
   int flags = 0;
@@ -90,6 +73,10 @@ absl::StatusOr<v1::RepetitionResult> ShmSysvWorkload::RunRepetition(
   return RunRingTransfer(params, context, options, backing);
 }
 
-std::unique_ptr<Workload> NewShmSysvWorkload() { return std::make_unique<ShmSysvWorkload>(); }
+}  // namespace
+
+std::unique_ptr<Workload> NewShmSysvWorkload() {
+  return WorkloadFromOps({ShmSysvSpec(), ValidateShmSysv, ExpectShmSysv, RunShmSysvRepetition});
+}
 
 }  // namespace ipclab::workloads

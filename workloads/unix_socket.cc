@@ -18,20 +18,6 @@
 namespace ipclab::workloads {
 namespace {
 
-class UnixSocketWorkload final : public Workload {
- public:
-  UnixSocketWorkload();
-  const v1::WorkloadSpec& Spec() const override { return spec_; }
-  absl::Status Validate(const CaseParams& params) const override;
-  std::vector<v1::Expectation> Expect(const CaseParams& params,
-                                      const v1::HostInfo& host) const override;
-  absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
-                                                     const RunContext& context) const override;
-
- private:
-  v1::WorkloadSpec spec_;
-};
-
 // One role's end of the pair: it sends and receives on the same socket.
 class SocketEndpoint final {
  public:
@@ -76,32 +62,29 @@ absl::StatusOr<int> SocketOption(int socket, int option, const char* name) {
   return value;
 }
 
-}  // namespace
-
-UnixSocketWorkload::UnixSocketWorkload() {
-  spec_.set_name("unix_socket");
-  spec_.set_summary(
+v1::WorkloadSpec UnixSocketSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("unix_socket");
+  spec.set_summary(
       "AF_UNIX stream socket pair between two processes: send() by the producer, recv() by the "
       "consumer (default socket buffers)");
-  for (v1::ParamSpec& param : TransferParamSpecs()) *spec_.add_params() = std::move(param);
-  spec_.add_roles("producer");
-  spec_.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+  for (v1::ParamSpec& param : TransferParamSpecs()) *spec.add_params() = std::move(param);
+  spec.add_roles("producer");
+  spec.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
+  return spec;
 }
 
-absl::Status UnixSocketWorkload::Validate(const CaseParams& params) const {
-  return ValidateTransfer(params);
-}
+absl::Status ValidateUnixSocket(const CaseParams& params) { return ValidateTransfer(params); }
 
-std::vector<v1::Expectation> UnixSocketWorkload::Expect(const CaseParams& params,
-                                                        const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectUnixSocket(const CaseParams& params, const v1::HostInfo& host) {
   (void)params;
   (void)host;
   return CopyTransportExpectations("unix socket");
 }
 
-absl::StatusOr<v1::RepetitionResult> UnixSocketWorkload::RunRepetition(
-    const CaseParams& params, const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunUnixSocketRepetition(const CaseParams& params,
+                                                             const RunContext& context) {
   const std::string& placement = params.Text("placement");
   IPCLAB_ASSIGN_OR_RETURN(std::vector<int> cpus, PlacementCpus(placement, 2));
   int pair[2];
@@ -149,6 +132,11 @@ absl::StatusOr<v1::RepetitionResult> UnixSocketWorkload::RunRepetition(
   return result;
 }
 
-std::unique_ptr<Workload> NewUnixSocketWorkload() { return std::make_unique<UnixSocketWorkload>(); }
+}  // namespace
+
+std::unique_ptr<Workload> NewUnixSocketWorkload() {
+  return WorkloadFromOps(
+      {UnixSocketSpec(), ValidateUnixSocket, ExpectUnixSocket, RunUnixSocketRepetition});
+}
 
 }  // namespace ipclab::workloads
