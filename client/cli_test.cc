@@ -22,7 +22,7 @@
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.pb.h"
 #include "server/server.h"
-#include "server/test_support.h"
+#include "tests/testing/process_checks.h"
 
 namespace ipclab::client {
 namespace {
@@ -31,7 +31,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
-namespace server_testing = ::ipclab::server::testing;
+namespace server_testing = ::ipclab::testing;
 
 struct Outcome {
   int exit_code;
@@ -98,7 +98,6 @@ TEST(Cli, UnreachableServerExits4) {
   EXPECT_EQ(outcome.exit_code, 4);
   EXPECT_THAT(outcome.err, HasSubstr("cannot connect to ipclabd at 127.0.0.1:1"));
 }
-
 
 // The real server on 127.0.0.1:<free port> with the real worker. With
 // `one_cpu` it is started from a thread allowed on a single CPU, so its run
@@ -256,10 +255,18 @@ TEST_F(CliWithServer, FailedRunPrintsItsResultAndExits4) {
 // matrix's total_bytes), so all of it runs in about a second.
 std::vector<std::string> SmallMatrixRun(std::vector<std::string> more) {
   // Small sizes: -p applies to the matrix's workloads that take the parameter.
-  std::vector<std::string> args = {"run",         "--matrix",          "default",
-                                   "-p",          "total_bytes=128KiB", "-p",
-                                   "message_size=4KiB", "-p",         "region_bytes=4MiB",
-                                   "--repetitions", "1",              "--warmup",
+  std::vector<std::string> args = {"run",
+                                   "--matrix",
+                                   "default",
+                                   "-p",
+                                   "total_bytes=128KiB",
+                                   "-p",
+                                   "message_size=4KiB",
+                                   "-p",
+                                   "region_bytes=4MiB",
+                                   "--repetitions",
+                                   "1",
+                                   "--warmup",
                                    "0"};
   args.insert(args.end(), more.begin(), more.end());
   return args;
@@ -270,9 +277,8 @@ TEST_F(CliWithServer, MatrixRunsEveryRequestAsOneJsonArray) {
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   std::vector<v1::RunResult> results = ParseResultArray(outcome.out);
   const std::vector<std::string> workloads = {
-      "pipe",     "pipe",     "unix_socket", "unix_socket", "shm_posix",  "shm_posix",
-      "shm_sysv", "shm_sysv", "mmap_file",   "mmap_file",   "page_fault", "page_fault",
-      "cow_private"};
+      "pipe",     "pipe",      "unix_socket", "unix_socket", "shm_posix",  "shm_posix",  "shm_sysv",
+      "shm_sysv", "mmap_file", "mmap_file",   "page_fault",  "page_fault", "cow_private"};
   ASSERT_EQ(results.size(), workloads.size());
   for (size_t i = 0; i < results.size(); ++i) {
     const v1::RunResult& result = results[i];
@@ -289,10 +295,11 @@ TEST_F(CliWithServer, MatrixRunsEveryRequestAsOneJsonArray) {
 }
 
 TEST_F(CliWithServer, MatrixRefusesAParameterNoneOfItsWorkloadsTakes) {
-  Outcome outcome = RunCli({"run", "--matrix", "default", "-p", "colour=blue", "--server",
-                            address(), "-q"});
+  Outcome outcome =
+      RunCli({"run", "--matrix", "default", "-p", "colour=blue", "--server", address(), "-q"});
   EXPECT_EQ(outcome.exit_code, 2);
-  EXPECT_THAT(outcome.err, HasSubstr("unknown parameter \"colour\": no workload of matrix default"));
+  EXPECT_THAT(outcome.err,
+              HasSubstr("unknown parameter \"colour\": no workload of matrix default"));
   EXPECT_THAT(outcome.out, ::testing::IsEmpty());
 }
 

@@ -8,12 +8,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/status_macros.h"
 #include "client/output.h"
 #include "client/run_sources.h"
-#include "results/report/comparison_report.h"
 #include "results/compare/gate.h"
+#include "results/report/comparison_report.h"
 #include "results/report/gate_report.h"
-#include "workloads/status_macros.h"
 
 namespace ipclab::client {
 namespace {

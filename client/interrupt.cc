@@ -8,6 +8,8 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
+#include "base/posix_call.h"
 
 namespace ipclab::client {
 namespace {
@@ -34,7 +36,7 @@ void OnSignal(int signo) {
 absl::StatusOr<std::unique_ptr<InterruptCanceller>> InterruptCanceller::Install() {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
-    return absl::InternalError(absl::StrCat("pipe2: ", strerror(errno)));
+    return absl::InternalError(base::ErrnoMessage("pipe2", errno));
   }
   int expected = -1;
   if (!g_wake_fd.compare_exchange_strong(expected, fds[1])) {
@@ -52,7 +54,7 @@ absl::StatusOr<std::unique_ptr<InterruptCanceller>> InterruptCanceller::Install(
     if (sigaction(signo, &action, &canceller->previous_[canceller->installed_]) != 0) {
       // The destructor restores what was installed and closes the pipe.
       return absl::InternalError(
-          absl::StrCat("sigaction(", strsignal(signo), "): ", strerror(errno)));
+          base::ErrnoMessage(absl::StrCat("sigaction(", strsignal(signo), ")"), errno));
     }
     ++canceller->installed_;
   }
@@ -64,10 +66,7 @@ InterruptCanceller::~InterruptCanceller() {
   for (size_t i = 0; i < installed_; ++i) sigaction(kCancelSignals[i], &previous_[i], nullptr);
   g_wake_fd.store(-1);
   if (watcher_.joinable()) {
-    ssize_t n;
-    do {
-      n = write(write_fd_, &kQuitByte, 1);
-    } while (n < 0 && errno == EINTR);
+    base::RetryOnEintr([&] { return write(write_fd_, &kQuitByte, 1); });
     watcher_.join();
   }
   close(read_fd_);
@@ -87,17 +86,13 @@ void InterruptCanceller::Unregister(grpc::ClientContext* context) {
 
 void InterruptCanceller::SimulateInterrupt() {
   const char byte = SIGINT;
-  ssize_t n;
-  do {
-    n = write(write_fd_, &byte, 1);
-  } while (n < 0 && errno == EINTR);
+  base::RetryOnEintr([&] { return write(write_fd_, &byte, 1); });
 }
 
 void InterruptCanceller::Watch() {
   for (;;) {
     char byte = 0;
-    const ssize_t n = read(read_fd_, &byte, 1);
-    if (n < 0 && errno == EINTR) continue;
+    const ssize_t n = base::RetryOnEintr([&] { return read(read_fd_, &byte, 1); });
     if (n <= 0 || byte == kQuitByte) return;
     CancelAll(byte);
   }

@@ -10,6 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/errno_status.h"
+#include "base/posix_call.h"
 #include "results/report/reporters.h"
 
 namespace ipclab::client {
@@ -17,7 +19,8 @@ namespace {
 
 absl::Status FileError(absl::string_view call, const std::string& path, int error) {
   return absl::InvalidArgumentError(
-      absl::StrCat("cannot write --out file: ", call, "(\"", path, "\"): ", strerror(error)));
+      absl::StrCat("cannot write --out file: ",
+                   base::ErrnoMessage(absl::StrCat(call, "(\"", path, "\")"), error)));
 }
 
 std::string DirectoryOf(const std::string& path) {
@@ -100,11 +103,9 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
   };
   size_t written = 0;
   while (written < contents.size()) {
-    const ssize_t n = write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("write", errno);
-    }
+    const ssize_t n = base::RetryOnEintr(
+        [&] { return write(fd, contents.data() + written, contents.size() - written); });
+    if (n < 0) return fail("write", errno);
     written += static_cast<size_t>(n);
   }
   if (fsync(fd) != 0) return fail("fsync", errno);

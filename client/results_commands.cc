@@ -5,13 +5,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "base/status_macros.h"
 #include "client/output.h"
 #include "client/run_sources.h"
 #include "results/report/exporters.h"
 #include "results/report/json_writer.h"
 #include "results/report/reporters.h"
 #include "results/report/text_table.h"
-#include "workloads/status_macros.h"
 
 namespace ipclab::client {
 namespace {

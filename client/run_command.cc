@@ -12,13 +12,13 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "client/connection.h"
 #include "client/interrupt.h"
 #include "client/matrix.h"
 #include "client/progress.h"
 #include "client/run_stream.h"
 #include "grpcpp/client_context.h"
-#include "workloads/status_macros.h"
 
 namespace ipclab::client {
 namespace {

@@ -20,7 +20,7 @@
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.grpc.pb.h"
 #include "server/server.h"
-#include "server/test_support.h"
+#include "tests/testing/process_checks.h"
 
 namespace ipclab::client {
 namespace {
@@ -29,7 +29,7 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
-namespace server_testing = ::ipclab::server::testing;
+namespace server_testing = ::ipclab::testing;
 
 v1::RunRequest Request(const std::string& workload,
                        std::vector<std::pair<std::string, std::string>> params,
@@ -41,7 +41,6 @@ v1::RunRequest Request(const std::string& workload,
   request.set_warmup(0);
   return request;
 }
-
 
 std::string CommandOf(pid_t pid) {
   std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
@@ -198,9 +197,8 @@ TEST_F(StreamRunTest, InterruptCancelsTheRunOnTheServer) {
   // one for a moment on a loaded machine, so a brief queue position is fine;
   // what matters is that the 5 x 1 GiB run is not completed first.)
   const auto started = std::chrono::steady_clock::now();
-  absl::StatusOr<v1::RunResult> next =
-      StreamRun(*stub_, Request("pipe", {{"total_bytes", "1MiB"}}), "embedded", nullptr,
-                [](const std::string&) {});
+  absl::StatusOr<v1::RunResult> next = StreamRun(*stub_, Request("pipe", {{"total_bytes", "1MiB"}}),
+                                                 "embedded", nullptr, [](const std::string&) {});
   ASSERT_TRUE(next.ok()) << next.status();
   EXPECT_EQ(next->status(), v1::SUCCEEDED) << next->error();
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "base/posix_call.h"
 #include "server/auth.h"
 #include "server/server.h"
 #include "workloads/params.h"
@@ -29,12 +30,12 @@ constexpr int kUsageExit = 2;
 
 // Blocks until SIGTERM or SIGINT arrives on `signal_fd`; returns its number.
 int AwaitStopSignal(int signal_fd) {
-  for (;;) {
-    signalfd_siginfo info;
-    ssize_t n = read(signal_fd, &info, sizeof(info));
-    if (n == static_cast<ssize_t>(sizeof(info))) return static_cast<int>(info.ssi_signo);
-    if (n < 0 && errno != EINTR) return SIGTERM;
-  }
+  signalfd_siginfo info;
+  const ssize_t n =
+      ipclab::base::RetryOnEintr([&] { return read(signal_fd, &info, sizeof(info)); });
+  // A signalfd read returns whole records; anything else is a broken fd.
+  if (n == static_cast<ssize_t>(sizeof(info))) return static_cast<int>(info.ssi_signo);
+  return SIGTERM;
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 // ipclabd as a process: flags, the "listening on" line, SIGTERM, idle RSS.
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,9 +19,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.grpc.pb.h"
-#include "server/test_support.h"
-
-extern char** environ;
+#include "tests/testing/process_checks.h"
 
 namespace ipclab::server {
 namespace {
@@ -30,52 +27,28 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// A spawned ipclabd with its stdout on a pipe; killed if still running at the end.
+// A spawned ipclabd with stdout and stderr on one pipe; killed and reaped if
+// still running at the end.
 class Daemon final {
  public:
-  explicit Daemon(std::vector<std::string> args) {
-    const std::string path = testing::BinaryPath("ipclabd");
-    int out[2];
-    if (path.empty() || pipe2(out, O_CLOEXEC) != 0) return;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDERR_FILENO);
-    std::vector<char*> argv = {const_cast<char*>(path.c_str())};
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, path.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    output_ = fdopen(out[0], "r");
-  }
-  ~Daemon() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      Wait();
-    }
-    if (output_ != nullptr) fclose(output_);
-  }
+  explicit Daemon(const std::vector<std::string>& args)
+      : process_(Argv(args), testing::EnvironmentWith({}),
+                 testing::SpawnOptions{testing::StderrMode::kIntoStdout}) {}
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_.pid(); }
   // The next line of combined stdout/stderr, "" at EOF.
-  std::string ReadLine() {
-    char line[4096];
-    if (output_ == nullptr || fgets(line, sizeof(line), output_) == nullptr) return "";
-    return line;
-  }
+  std::string ReadLine() { return process_.ReadLineContaining("", kPatience); }
   // Exit code, or 128+signal.
-  int Wait() {
-    int status = 0;
-    if (waitpid(pid_, &status, 0) != pid_) return -1;
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
+  int Wait() { return process_.Wait(kPatience).exit_code; }
 
  private:
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  FILE* output_ = nullptr;
+  static constexpr std::chrono::seconds kPatience{60};
+  static std::vector<std::string> Argv(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {testing::BinaryPath("ipclabd")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+  testing::Subprocess process_;
 };
 
 bool HaveDaemon() { return access(testing::BinaryPath("ipclabd").c_str(), X_OK) == 0; }

@@ -113,37 +113,37 @@ v1::CaseResult RunCase(const ExecutorOptions& options, const v1::RunRequest& req
 }  // namespace
 
 void RunCancellation::Cancel() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   cancelled_ = true;
   if (worker_ != nullptr) worker_->Kill();
 }
 
 void RunCancellation::Cancel(const std::string& reason) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (!cancelled_) reason_ = reason;
   cancelled_ = true;
   if (worker_ != nullptr) worker_->Kill();
 }
 
 std::string RunCancellation::reason() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return reason_;
 }
 
 bool RunCancellation::cancelled() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return cancelled_;
 }
 
 bool RunCancellation::Attach(WorkerProcess* worker) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (cancelled_) return false;
   worker_ = worker;
   return true;
 }
 
 void RunCancellation::Detach() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   worker_ = nullptr;
 }
 

@@ -4,11 +4,11 @@
 #define IPCLAB_SERVER_RUN_EXECUTOR_H_
 
 #include <functional>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "ipclab/v1/ipclab.pb.h"
 #include "server/worker_launcher.h"
@@ -26,21 +26,21 @@ struct ExecutorOptions {
 class RunCancellation final {
  public:
   // Marks the run cancelled and kills the worker of the current case, if any.
-  void Cancel();
+  void Cancel() ABSL_LOCKS_EXCLUDED(mutex_);
   // Cancel() for a reason the result should carry (a deadline): the run
   // then finishes FAILED with `reason` as its error, not CANCELLED.
-  void Cancel(const std::string& reason);
-  bool cancelled() const;
-  std::string reason() const;
+  void Cancel(const std::string& reason) ABSL_LOCKS_EXCLUDED(mutex_);
+  bool cancelled() const ABSL_LOCKS_EXCLUDED(mutex_);
+  std::string reason() const ABSL_LOCKS_EXCLUDED(mutex_);
 
   // Registers the current case's worker so Cancel can kill it; returns false
   // (registering nothing) if the run is already cancelled. `worker` must stay
   // alive until Detach.
-  bool Attach(WorkerProcess* worker);
-  void Detach();
+  bool Attach(WorkerProcess* worker) ABSL_LOCKS_EXCLUDED(mutex_);
+  void Detach() ABSL_LOCKS_EXCLUDED(mutex_);
 
  private:
-  mutable std::mutex mutex_;
+  mutable absl::Mutex mutex_;
   bool cancelled_ ABSL_GUARDED_BY(mutex_) = false;
   std::string reason_ ABSL_GUARDED_BY(mutex_);
   WorkerProcess* worker_ ABSL_GUARDED_BY(mutex_) = nullptr;

@@ -30,7 +30,7 @@ absl::StatusOr<std::string> Scheduler::Submit(v1::RunRequest request, std::vecto
   run->cases = std::move(cases);
   run->sink = std::move(sink);
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (shutting_down_) return absl::UnavailableError("the server is shutting down");
     const size_t position = queue_.size() + (running_ != nullptr ? 1 : 0);
     if (position > 0 && queue_.size() >= options_.max_queued_runs) {
@@ -47,7 +47,7 @@ absl::StatusOr<std::string> Scheduler::Submit(v1::RunRequest request, std::vecto
     run->waited = position > 0;
     queue_.push_back(run);
   }
-  wakeup_.notify_one();
+  wakeup_.Signal();
   run->sink->Flush();
   return run->id;
 }
@@ -56,7 +56,7 @@ void Scheduler::Cancel(const std::string& run_id) {
   std::shared_ptr<QueuedRun> removed;
   std::vector<std::shared_ptr<RunEventSink>> to_flush;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (running_ != nullptr && running_->id == run_id) {
       running_->cancellation.Cancel();
       return;
@@ -76,12 +76,12 @@ void Scheduler::Cancel(const std::string& run_id) {
 void Scheduler::Shutdown() {
   std::deque<std::shared_ptr<QueuedRun>> waiting;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     shutting_down_ = true;
     waiting.swap(queue_);
     if (running_ != nullptr) running_->cancellation.Cancel();
   }
-  wakeup_.notify_all();
+  wakeup_.SignalAll();
   for (const std::shared_ptr<QueuedRun>& run : waiting) {
     run->sink->Close(absl::UnavailableError("the server is shutting down; the run did not start"));
   }
@@ -89,7 +89,7 @@ void Scheduler::Shutdown() {
 }
 
 size_t Scheduler::queued_runs() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return queue_.size();
 }
 
@@ -111,8 +111,8 @@ void Scheduler::ExecutorLoop() {
     std::shared_ptr<QueuedRun> run;
     std::vector<std::shared_ptr<RunEventSink>> to_flush;
     {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wakeup_.wait(lock, [this] { return shutting_down_ || !queue_.empty(); });
+      absl::MutexLock lock(&mutex_);
+      while (!shutting_down_ && queue_.empty()) wakeup_.Wait(&mutex_);
       if (shutting_down_) return;  // Shutdown closes the queued runs
       run = std::move(queue_.front());
       queue_.pop_front();
@@ -140,7 +140,7 @@ void Scheduler::ExecutorLoop() {
                  sink->Flush();
                });
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      absl::MutexLock lock(&mutex_);
       running_.reset();
     }
     sink->Close(absl::OkStatus());

@@ -3,11 +3,9 @@
 #ifndef IPCLAB_SERVER_SCHEDULER_H_
 #define IPCLAB_SERVER_SCHEDULER_H_
 
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "ipclab/v1/ipclab.pb.h"
 #include "server/run_executor.h"
 
@@ -59,19 +58,20 @@ class Scheduler final {
   // RESOURCE_EXHAUSTED if max_queued_runs runs already wait; UNAVAILABLE
   // after Shutdown. On error `sink` is not touched.
   absl::StatusOr<std::string> Submit(v1::RunRequest request, std::vector<v1::Case> cases,
-                                     std::shared_ptr<RunEventSink> sink);
+                                     std::shared_ptr<RunEventSink> sink)
+      ABSL_LOCKS_EXCLUDED(mutex_);
 
   // Cancels a run: a queued one is removed and closed with CANCELLED; the
   // running one has its worker killed and finishes as CANCELLED. Unknown or
   // finished ids are ignored.
-  void Cancel(const std::string& run_id);
+  void Cancel(const std::string& run_id) ABSL_LOCKS_EXCLUDED(mutex_);
 
   // Refuses new runs, closes queued ones with UNAVAILABLE, cancels the
   // running one and waits for it to finish. Idempotent.
-  void Shutdown();
+  void Shutdown() ABSL_LOCKS_EXCLUDED(mutex_);
 
   // Runs waiting (not counting the running one). For tests and health.
-  size_t queued_runs() const;
+  size_t queued_runs() const ABSL_LOCKS_EXCLUDED(mutex_);
 
  private:
   struct QueuedRun {
@@ -83,15 +83,15 @@ class Scheduler final {
     bool waited = false;  // was told a queue position > 0
   };
 
-  void ExecutorLoop();
+  void ExecutorLoop() ABSL_LOCKS_EXCLUDED(mutex_);
   // Queues a queue_position Progress event on every waiting run; returns the
   // sinks to flush once the lock is released.
   std::vector<std::shared_ptr<RunEventSink>> AnnounceQueuePositionsLocked()
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const SchedulerOptions options_;
-  mutable std::mutex mutex_;
-  std::condition_variable wakeup_;
+  mutable absl::Mutex mutex_;
+  absl::CondVar wakeup_;  // signalled when a run is queued or on shutdown
   std::deque<std::shared_ptr<QueuedRun>> queue_ ABSL_GUARDED_BY(mutex_);
   std::shared_ptr<QueuedRun> running_ ABSL_GUARDED_BY(mutex_);
   bool shutting_down_ ABSL_GUARDED_BY(mutex_) = false;

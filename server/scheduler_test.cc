@@ -9,7 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/test_support.h"
+#include "tests/testing/process_checks.h"
 
 namespace ipclab::server {
 namespace {

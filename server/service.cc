@@ -7,10 +7,11 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/run_executor.h"
 #include "server/run_log.h"
@@ -33,13 +34,16 @@ class StreamSink final : public RunEventSink {
       : reactor_(reactor), record_(std::move(record)) {}
 
   // Called once, without locks, when the client fell too far behind.
-  void OnOverflow(std::function<void()> on_overflow) { on_overflow_ = std::move(on_overflow); }
+  void OnOverflow(std::function<void()> on_overflow) ABSL_LOCKS_EXCLUDED(mutex_) {
+    absl::MutexLock lock(&mutex_);
+    on_overflow_ = std::move(on_overflow);
+  }
 
-  void Enqueue(v1::RunEvent event) override {
+  void Enqueue(v1::RunEvent event) override ABSL_LOCKS_EXCLUDED(mutex_) {
     if (!event.has_time()) {
       *event.mutable_time() = NowTimestamp();
     }
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     record_.Observe(event);
     if (closing_ || broken_) return;
     if (!buffer_.Add(event)) {  // a stalled client: drop the backlog, cancel the run
@@ -56,11 +60,11 @@ class StreamSink final : public RunEventSink {
     pending_.push_back(std::move(event));
   }
 
-  void Flush() override { Advance(); }
+  void Flush() override ABSL_LOCKS_EXCLUDED(mutex_) { Advance(); }
 
-  void Close(const absl::Status& status) override {
+  void Close(const absl::Status& status) override ABSL_LOCKS_EXCLUDED(mutex_) {
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      absl::MutexLock lock(&mutex_);
       if (closing_) return;
       closing_ = true;
       final_status_ = ToGrpcStatus(status);
@@ -70,9 +74,9 @@ class StreamSink final : public RunEventSink {
     Advance();
   }
 
-  void OnWriteDone(bool ok) {
+  void OnWriteDone(bool ok) ABSL_LOCKS_EXCLUDED(mutex_) {
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      absl::MutexLock lock(&mutex_);
       writing_ = false;
       if (!ok) {  // the client is gone; OnCancel cancels the run
         broken_ = true;
@@ -85,44 +89,49 @@ class StreamSink final : public RunEventSink {
  private:
   // Starts the next write, or finishes the stream once closed and drained.
   // gRPC may run reactions inline, so it is called without holding mutex_.
-  void Advance() {
-    std::unique_lock<std::mutex> lock(mutex_);
+  void Advance() ABSL_LOCKS_EXCLUDED(mutex_) {
+    mutex_.Lock();
     if (overflowed_ && on_overflow_) {
       std::function<void()> on_overflow = std::move(on_overflow_);
       on_overflow_ = nullptr;
-      lock.unlock();
+      mutex_.Unlock();
       on_overflow();
-      lock.lock();
+      mutex_.Lock();
     }
-    if (writing_ || finished_) return;
-    if (!pending_.empty()) {
+    if (writing_ || finished_) {
+      mutex_.Unlock();
+    } else if (!pending_.empty()) {
       in_flight_ = std::move(pending_.front());
       pending_.pop_front();
       buffer_.Remove(in_flight_);
       writing_ = true;
-      lock.unlock();
+      mutex_.Unlock();
       reactor_->StartWrite(&in_flight_);
     } else if (closing_) {
       finished_ = true;
       const grpc::Status status = final_status_;
-      lock.unlock();
+      mutex_.Unlock();
       reactor_->Finish(status);
+    } else {
+      mutex_.Unlock();
     }
   }
 
   RunWriter* const reactor_;  // valid until finished_ (OnDone follows Finish)
-  std::mutex mutex_;
-  RunRecord record_;
-  StreamBudget buffer_;
-  bool overflowed_ = false;
-  std::function<void()> on_overflow_;
-  std::deque<v1::RunEvent> pending_;
-  v1::RunEvent in_flight_;  // owned by gRPC while writing_
-  bool writing_ = false;
-  bool broken_ = false;
-  bool closing_ = false;
-  bool finished_ = false;
-  grpc::Status final_status_;
+  absl::Mutex mutex_;
+  RunRecord record_ ABSL_GUARDED_BY(mutex_);
+  StreamBudget buffer_ ABSL_GUARDED_BY(mutex_);
+  bool overflowed_ ABSL_GUARDED_BY(mutex_) = false;
+  // Set once before the stream starts, taken under mutex_.
+  std::function<void()> on_overflow_ ABSL_GUARDED_BY(mutex_);
+  std::deque<v1::RunEvent> pending_ ABSL_GUARDED_BY(mutex_);
+  // Set under mutex_ before a write starts, then owned by gRPC while writing_.
+  v1::RunEvent in_flight_;
+  bool writing_ ABSL_GUARDED_BY(mutex_) = false;
+  bool broken_ ABSL_GUARDED_BY(mutex_) = false;
+  bool closing_ ABSL_GUARDED_BY(mutex_) = false;
+  bool finished_ ABSL_GUARDED_BY(mutex_) = false;
+  grpc::Status final_status_ ABSL_GUARDED_BY(mutex_);
 };
 
 // A unary reactor that finishes at once and counts itself while active.
@@ -162,7 +171,7 @@ class RunReactor final : public RunWriter {
     }
     bool cancelled;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      absl::MutexLock lock(&mutex_);
       run_id_ = *run_id;
       cancelled = cancelled_;
     }
@@ -172,10 +181,10 @@ class RunReactor final : public RunWriter {
 
   void OnWriteDone(bool ok) override { sink_->OnWriteDone(ok); }
 
-  void OnCancel() override {
+  void OnCancel() override ABSL_LOCKS_EXCLUDED(mutex_) {
     std::string run_id;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      absl::MutexLock lock(&mutex_);
       cancelled_ = true;
       run_id = run_id_;
     }
@@ -207,9 +216,9 @@ class RunReactor final : public RunWriter {
   Scheduler* const scheduler_;
   ActiveRpcs* const active_;
   const std::shared_ptr<StreamSink> sink_;
-  std::mutex mutex_;
-  std::string run_id_;
-  bool cancelled_ = false;
+  absl::Mutex mutex_;
+  std::string run_id_ ABSL_GUARDED_BY(mutex_);
+  bool cancelled_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace

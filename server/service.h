@@ -22,10 +22,10 @@ namespace ipclab::server {
 // of waiting for idle clients to answer the GOAWAY ping). Thread-safe.
 class ActiveRpcs final {
  public:
-  void Add();
-  void Remove();
+  void Add() ABSL_LOCKS_EXCLUDED(mutex_);
+  void Remove() ABSL_LOCKS_EXCLUDED(mutex_);
   // True if no RPC was active at some point before `deadline`.
-  bool AwaitNone(absl::Time deadline);
+  bool AwaitNone(absl::Time deadline) ABSL_LOCKS_EXCLUDED(mutex_);
 
  private:
   absl::Mutex mutex_;

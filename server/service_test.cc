@@ -16,7 +16,7 @@
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.grpc.pb.h"
 #include "server/server.h"
-#include "server/test_support.h"
+#include "tests/testing/process_checks.h"
 
 namespace ipclab::server {
 namespace {

@@ -15,10 +15,14 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "base/errno_status.h"
+#include "base/exit_status.h"
+#include "base/posix_call.h"
+#include "base/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/delimited_message_util.h"
-#include "workloads/mmap_file.h"
+#include "workloads/scratch_files.h"
 #include "workloads/sys/sysv_segment.h"
 #include "workloads/worker.h"
 
@@ -33,68 +37,20 @@ constexpr uint32_t kMaxEventBytes = 64 << 20;
 // calls can never overwrite a source fd.
 constexpr int kMinPipeFd = workloads::kWorkerEventFd + 1;
 
-absl::Status ErrnoStatus(absl::string_view what, int error) {
-  return absl::InternalError(absl::StrCat(what, ": ", std::strerror(error)));
-}
-
-// An owned fd, closed on destruction.
-class OwnedFd final {
- public:
-  OwnedFd() = default;
-  explicit OwnedFd(int fd) : fd_(fd) {}
-  OwnedFd(OwnedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  OwnedFd& operator=(OwnedFd&& other) noexcept {
-    Reset(std::exchange(other.fd_, -1));
-    return *this;
-  }
-  ~OwnedFd() { Reset(-1); }
-  int get() const { return fd_; }
-  int Release() { return std::exchange(fd_, -1); }
-  void Reset(int fd) {
-    if (fd_ >= 0) close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-struct Pipe {
-  OwnedFd read_end;
-  OwnedFd write_end;
-};
-
 // Moves `fd` to a close-on-exec descriptor >= kMinPipeFd.
-absl::StatusOr<OwnedFd> RaiseFd(int fd) {
-  OwnedFd owned(fd);
-  if (fd >= kMinPipeFd) return owned;
-  int raised = fcntl(fd, F_DUPFD_CLOEXEC, kMinPipeFd);
-  if (raised < 0) return ErrnoStatus("fcntl(F_DUPFD_CLOEXEC)", errno);
-  return OwnedFd(raised);
+absl::StatusOr<base::Fd> RaiseFd(base::Fd fd) {
+  if (fd.get() >= kMinPipeFd) return fd;
+  const int raised = fcntl(fd.get(), F_DUPFD_CLOEXEC, kMinPipeFd);
+  if (raised < 0) return base::ErrnoStatus("fcntl(F_DUPFD_CLOEXEC)", errno);
+  return base::Fd(raised);
 }
 
-absl::StatusOr<Pipe> MakePipe() {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return ErrnoStatus("pipe2", errno);
-  Pipe pipe;
-  absl::StatusOr<OwnedFd> read_end = RaiseFd(fds[0]);
-  absl::StatusOr<OwnedFd> write_end = RaiseFd(fds[1]);
-  if (!read_end.ok()) return read_end.status();
-  if (!write_end.ok()) return write_end.status();
-  pipe.read_end = std::move(*read_end);
-  pipe.write_end = std::move(*write_end);
+// A close-on-exec pipe whose ends are both >= kMinPipeFd.
+absl::StatusOr<base::Pipe> MakeRaisedPipe() {
+  IPCLAB_ASSIGN_OR_RETURN(base::Pipe pipe, base::MakePipe());
+  IPCLAB_ASSIGN_OR_RETURN(pipe.read_end, RaiseFd(std::move(pipe.read_end)));
+  IPCLAB_ASSIGN_OR_RETURN(pipe.write_end, RaiseFd(std::move(pipe.write_end)));
   return pipe;
-}
-
-absl::Status WriteAll(int fd, const std::string& bytes) {
-  size_t written = 0;
-  while (written < bytes.size()) {
-    ssize_t n = write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoStatus("write(worker stdin)", errno);
-    written += static_cast<size_t>(n);
-  }
-  return absl::OkStatus();
 }
 
 // posix_spawn attributes: own process group, default signal handling and an
@@ -135,7 +91,7 @@ class SpawnAttributes final {
     if (error == 0) {
       error = posix_spawn_file_actions_adddup2(&actions_, event_fd, workloads::kWorkerEventFd);
     }
-    if (error != 0) return ErrnoStatus("posix_spawn attributes", error);
+    if (error != 0) return base::ErrnoStatus("posix_spawn attributes", error);
     return absl::OkStatus();
   }
 
@@ -148,13 +104,6 @@ class SpawnAttributes final {
 };
 
 }  // namespace
-
-std::string DescribeSignal(int signal_number) {
-  const char* abbrev = sigabbrev_np(signal_number);
-  const char* description = strsignal(signal_number);
-  return absl::StrCat("signal ", signal_number, " (", abbrev ? "SIG" : "", abbrev ? abbrev : "?",
-                      ": ", description ? description : "unknown signal", ")");
-}
 
 absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(
     const std::string& worker_path, const v1::WorkerRequest& request) {
@@ -171,37 +120,32 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(
     }
   }
 
-  absl::StatusOr<Pipe> stdin_pipe = MakePipe();
-  if (!stdin_pipe.ok()) return stdin_pipe.status();
-  absl::StatusOr<Pipe> event_pipe = MakePipe();
-  if (!event_pipe.ok()) return event_pipe.status();
-  absl::StatusOr<Pipe> stderr_pipe = MakePipe();
-  if (!stderr_pipe.ok()) return stderr_pipe.status();
+  IPCLAB_ASSIGN_OR_RETURN(base::Pipe stdin_pipe, MakeRaisedPipe());
+  IPCLAB_ASSIGN_OR_RETURN(base::Pipe event_pipe, MakeRaisedPipe());
+  IPCLAB_ASSIGN_OR_RETURN(base::Pipe stderr_pipe, MakeRaisedPipe());
 
   // The whole request goes into the pipe before the worker exists, so a
   // worker that dies early cannot raise SIGPIPE here.
-  if (request_bytes.size() > 65536 && fcntl(stdin_pipe->write_end.get(), F_SETPIPE_SZ,
-                                            static_cast<int>(request_bytes.size())) < 0) {
-    return ErrnoStatus("fcntl(F_SETPIPE_SZ) for the worker request", errno);
+  if (request_bytes.size() > 65536 &&
+      fcntl(stdin_pipe.write_end.get(), F_SETPIPE_SZ, static_cast<int>(request_bytes.size())) < 0) {
+    return base::ErrnoStatus("fcntl(F_SETPIPE_SZ) for the worker request", errno);
   }
-  absl::Status written = WriteAll(stdin_pipe->write_end.get(), request_bytes);
-  if (!written.ok()) return written;
-  stdin_pipe->write_end.Reset(-1);
+  IPCLAB_RETURN_IF_ERROR(base::WriteAll(stdin_pipe.write_end.get(), request_bytes));
+  stdin_pipe.write_end.Reset();
 
   SpawnAttributes spawn;
-  absl::Status configured = spawn.Configure(stdin_pipe->read_end.get(), event_pipe->write_end.get(),
-                                            stderr_pipe->write_end.get());
-  if (!configured.ok()) return configured;
+  IPCLAB_RETURN_IF_ERROR(spawn.Configure(stdin_pipe.read_end.get(), event_pipe.write_end.get(),
+                                         stderr_pipe.write_end.get()));
   char* argv[] = {const_cast<char*>(worker_path.c_str()), nullptr};
   pid_t pid = -1;
   int error = posix_spawn(&pid, worker_path.c_str(), spawn.actions(), spawn.attr(), argv, environ);
-  if (error != 0) return ErrnoStatus(absl::StrCat("posix_spawn(", worker_path, ")"), error);
+  if (error != 0) return base::ErrnoStatus(absl::StrCat("posix_spawn(", worker_path, ")"), error);
 
   // pidfd lets the reader notice the worker's death even while roles it
   // forked still hold fd 3 open. Kernels before 5.3 fall back to EOF.
   int pid_fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   auto worker = std::unique_ptr<WorkerProcess>(new WorkerProcess(
-      pid, event_pipe->read_end.Release(), stderr_pipe->read_end.Release(), pid_fd));
+      pid, std::move(event_pipe.read_end), std::move(stderr_pipe.read_end), base::Fd(pid_fd)));
   workloads::RunContext context;
   context.scratch_tmpfs = request.scratch_tmpfs();
   context.scratch_disk = request.scratch_disk();
@@ -217,33 +161,33 @@ void WorkerProcess::RemoveLeftovers() const {
   for (const std::string& dir : scratch_dirs_) workloads::RemoveLeftoverScratchFiles(dir, pid_);
 }
 
-WorkerProcess::WorkerProcess(pid_t pid, int event_fd, int stderr_fd, int pid_fd)
-    : pid_(pid), event_fd_(event_fd), stderr_fd_(stderr_fd), pid_fd_(pid_fd < 0 ? -1 : pid_fd) {}
+WorkerProcess::WorkerProcess(pid_t pid, base::Fd event_fd, base::Fd stderr_fd, base::Fd pid_fd)
+    : pid_(pid),
+      event_fd_(std::move(event_fd)),
+      stderr_fd_(std::move(stderr_fd)),
+      pid_fd_(std::move(pid_fd)) {}
 
 WorkerProcess::~WorkerProcess() {
   bool reaped;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     reaped = reaped_;
   }
   if (!reaped) {
     Kill();
     Wait().IgnoreError();
   }
-  for (int fd : {event_fd_, stderr_fd_, pid_fd_}) {
-    if (fd >= 0) close(fd);
-  }
 }
 
 void WorkerProcess::Kill() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (reaped_) return;
   killed_ = true;
   kill(-pid_, SIGKILL);
 }
 
 void WorkerProcess::KillGroup() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   // Until the leader is reaped its pid cannot be reused, so -pid_ is ours.
   if (!reaped_) kill(-pid_, SIGKILL);
 }
@@ -265,7 +209,7 @@ absl::StatusOr<std::optional<v1::WorkerEvent>> WorkerProcess::NextEvent() {
       }
       return event;
     }
-    if (event_fd_ < 0) {
+    if (!event_fd_.valid()) {
       if (!event_buffer_.empty()) {
         event_buffer_.clear();
         return absl::InternalError("worker event stream ended inside an event");
@@ -300,29 +244,31 @@ absl::StatusOr<std::optional<v1::WorkerEvent>> WorkerProcess::TakeBufferedEvent(
 bool WorkerProcess::PollOnce() {
   pollfd fds[3];
   int count = 0;
-  for (int fd : {event_fd_, stderr_fd_, pid_fd_}) {
-    if (fd >= 0) fds[count++] = pollfd{fd, POLLIN, 0};
+  for (const base::Fd* fd : {&event_fd_, &stderr_fd_, &pid_fd_}) {
+    if (fd->valid()) fds[count++] = pollfd{fd->get(), POLLIN, 0};
   }
   if (count == 0) return false;
-  if (poll(fds, static_cast<nfds_t>(count), -1) < 0) return true;  // EINTR: try again
+  // On failure the caller polls again.
+  if (base::RetryOnEintr([&] { return poll(fds, static_cast<nfds_t>(count), -1); }) < 0) {
+    return true;
+  }
   for (int i = 0; i < count; ++i) {
     if (fds[i].revents == 0) continue;
-    if (fds[i].fd == pid_fd_) {
+    if (fds[i].fd == pid_fd_.get()) {
       // The worker exited: kill roles it may have left running so that
       // every write end of our pipes closes.
       KillGroup();
-      close(pid_fd_);
-      pid_fd_ = -1;
-    } else if (fds[i].fd == stderr_fd_) {
+      pid_fd_.Reset();
+    } else if (fds[i].fd == stderr_fd_.get()) {
       ReadStderr();
-    } else if (fds[i].fd == event_fd_) {
+    } else if (fds[i].fd == event_fd_.get()) {
       char chunk[65536];
-      ssize_t n = read(event_fd_, chunk, sizeof(chunk));
+      const ssize_t n =
+          base::RetryOnEintr([&] { return read(event_fd_.get(), chunk, sizeof(chunk)); });
       if (n > 0) {
         event_buffer_.append(chunk, static_cast<size_t>(n));
-      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-        close(event_fd_);
-        event_fd_ = -1;
+      } else if (n == 0 || errno != EAGAIN) {
+        event_fd_.Reset();
       }
     }
   }
@@ -331,15 +277,15 @@ bool WorkerProcess::PollOnce() {
 
 void WorkerProcess::ReadStderr() {
   char chunk[kStderrTailBytes];
-  ssize_t n = read(stderr_fd_, chunk, sizeof(chunk));
+  const ssize_t n =
+      base::RetryOnEintr([&] { return read(stderr_fd_.get(), chunk, sizeof(chunk)); });
   if (n > 0) {
     stderr_tail_.append(chunk, static_cast<size_t>(n));
     if (stderr_tail_.size() > kStderrTailBytes) {
       stderr_tail_.erase(0, stderr_tail_.size() - kStderrTailBytes);
     }
-  } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-    close(stderr_fd_);
-    stderr_fd_ = -1;
+  } else if (n == 0 || errno != EAGAIN) {
+    stderr_fd_.Reset();
   }
 }
 
@@ -348,22 +294,21 @@ void WorkerProcess::AwaitExit() {
   // events are dropped.
   while (PollOnce()) event_buffer_.clear();
   siginfo_t info;
-  while (waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
-  }
+  base::RetryOnEintr(
+      [&] { return waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT); });
 }
 
 absl::Status WorkerProcess::Wait() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (reaped_) return absl::FailedPreconditionError("worker already waited for");
   }
   AwaitExit();
   int wait_status = 0;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     kill(-pid_, SIGKILL);  // stragglers of the group; the zombie keeps the pgid ours
-    while (waitpid(pid_, &wait_status, 0) < 0 && errno == EINTR) {
-    }
+    base::RetryOnEintr([&] { return waitpid(pid_, &wait_status, 0); });
     reaped_ = true;
   }
   RemoveLeftovers();
@@ -373,15 +318,15 @@ absl::Status WorkerProcess::Wait() {
 absl::Status WorkerProcess::ExitStatus(int wait_status) const {
   bool killed;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     killed = killed_;
   }
   const absl::string_view tail = absl::StripAsciiWhitespace(stderr_tail_);
   const std::string stderr_note = tail.empty() ? "" : absl::StrCat("; stderr: ", tail);
   if (WIFSIGNALED(wait_status)) {
     if (killed) return absl::CancelledError("worker cancelled");
-    return absl::InternalError(
-        absl::StrCat("worker killed by ", DescribeSignal(WTERMSIG(wait_status)), stderr_note));
+    return absl::InternalError(absl::StrCat(
+        "worker killed by ", base::DescribeSignal(WTERMSIG(wait_status)), stderr_note));
   }
   const int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
   if (code == 0 && saw_done_) return absl::OkStatus();

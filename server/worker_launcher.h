@@ -11,7 +11,6 @@
 #include <sys/types.h>
 
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +18,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "base/fd.h"
 #include "ipclab/v1/worker.pb.h"
 
 namespace ipclab::server {
@@ -52,7 +53,7 @@ class WorkerProcess final {
 
   // Kills the process group with SIGKILL (idempotent, thread-safe). Pending
   // and later NextEvent calls return nullopt soon after.
-  void Kill();
+  void Kill() ABSL_LOCKS_EXCLUDED(mutex_);
 
   // After NextEvent returned nullopt: waits for the worker, kills what is left
   // of its group, reaps it and removes the /dev/shm entries it left. Returns
@@ -60,23 +61,23 @@ class WorkerProcess final {
   // the `error` event's status for a reported failure; otherwise INTERNAL
   // with the signal ("worker killed by signal 11 (SIGSEGV: Segmentation
   // fault)") or exit status and the tail of stderr.
-  absl::Status Wait();
+  absl::Status Wait() ABSL_LOCKS_EXCLUDED(mutex_);
 
   // The last kStderrTailBytes of the worker's stderr read so far.
   const std::string& stderr_tail() const { return stderr_tail_; }
 
  private:
-  WorkerProcess(pid_t pid, int event_fd, int stderr_fd, int pid_fd);
+  WorkerProcess(pid_t pid, base::Fd event_fd, base::Fd stderr_fd, base::Fd pid_fd);
 
   // Parses one complete event from the front of event_buffer_, if any.
   absl::StatusOr<std::optional<v1::WorkerEvent>> TakeBufferedEvent();
   // One poll round over the open fds; false if nothing is left to wait for.
   bool PollOnce();
   void ReadStderr();
-  void KillGroup();
+  void KillGroup() ABSL_LOCKS_EXCLUDED(mutex_);
   // Blocks until the worker has exited, without reaping it.
   void AwaitExit();
-  absl::Status ExitStatus(int wait_status) const;
+  absl::Status ExitStatus(int wait_status) const ABSL_LOCKS_EXCLUDED(mutex_);
 
   // Removes what a worker that did not finish cleanly may have left: POSIX
   // shm names, SysV segments and scratch files carrying its pid.
@@ -84,22 +85,19 @@ class WorkerProcess final {
 
   const pid_t pid_;
   std::vector<std::string> scratch_dirs_;  // where its mmap_file rings live
-  int event_fd_;   // -1 once at EOF and closed
-  int stderr_fd_;  // -1 once at EOF and closed
-  int pid_fd_;     // pidfd of the worker, -1 if unsupported or after exit
+  base::Fd event_fd_;                      // closed once at EOF
+  base::Fd stderr_fd_;                     // closed once at EOF
+  base::Fd pid_fd_;                        // pidfd of the worker; none if unsupported or after exit
 
   std::string event_buffer_;
   std::string stderr_tail_;
   bool saw_done_ = false;
   std::optional<absl::Status> reported_error_;
 
-  mutable std::mutex mutex_;
+  mutable absl::Mutex mutex_;
   bool reaped_ ABSL_GUARDED_BY(mutex_) = false;
   bool killed_ ABSL_GUARDED_BY(mutex_) = false;
 };
-
-// "signal 11 (SIGSEGV: Segmentation fault)".
-std::string DescribeSignal(int signal_number);
 
 }  // namespace ipclab::server
 

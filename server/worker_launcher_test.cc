@@ -10,7 +10,7 @@
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/test_support.h"
+#include "tests/testing/process_checks.h"
 #include "workloads/registry.h"
 
 namespace ipclab::server {
@@ -39,11 +39,6 @@ class FakeWorker final {
  private:
   std::string path_;
 };
-
-TEST(DescribeSignal, NamesAbbreviationAndDescription) {
-  EXPECT_EQ(DescribeSignal(SIGSEGV), "signal 11 (SIGSEGV: Segmentation fault)");
-  EXPECT_EQ(DescribeSignal(SIGKILL), "signal 9 (SIGKILL: Killed)");
-}
 
 TEST(WorkerProcess, MissingExecutableIsFailedPrecondition) {
   absl::StatusOr<std::unique_ptr<WorkerProcess>> worker =

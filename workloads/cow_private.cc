@@ -1,4 +1,6 @@
-#include "workloads/cow_private.h"
+#include "workloads/catalog.h"
+
+#include <memory>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,13 +13,15 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
+#include "base/fd.h"
+#include "base/metric_names.h"
+#include "base/size.h"
+#include "base/status_macros.h"
 #include "workloads/expectation_bands.h"
 #include "workloads/harness.h"
 #include "workloads/hugepages.h"
 #include "workloads/memory_region.h"
-#include "workloads/status_macros.h"
-#include "workloads/sys/errno_status.h"
-#include "workloads/sys/fd.h"
 #include "workloads/sys/mapping.h"
 
 namespace ipclab::workloads {
@@ -73,17 +77,17 @@ absl::StatusOr<CowPlan> MakePlan(const CaseParams& params) {
 // A file in `directory` that never has a name (O_TMPFILE), or, where the
 // file system cannot do that, one unlinked right after it was created:
 // either way nothing is left behind, even if the worker is killed.
-absl::StatusOr<sys::Fd> OpenNamelessFile(const std::string& directory) {
-  sys::Fd fd(::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+absl::StatusOr<base::Fd> OpenNamelessFile(const std::string& directory) {
+  base::Fd fd(::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
   if (fd.valid()) return fd;
   if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
-    return sys::ErrnoStatus(absl::StrCat("open(", directory, ", O_TMPFILE)"), errno);
+    return base::ErrnoStatus(absl::StrCat("open(", directory, ", O_TMPFILE)"), errno);
   }
   std::string path = absl::StrCat(directory, "/ipclab-cow-", ::getpid(), "-XXXXXX");
-  fd = sys::Fd(::mkostemp(path.data(), O_CLOEXEC));
-  if (!fd.valid()) return sys::ErrnoStatus(absl::StrCat("mkostemp(", path, ")"), errno);
+  fd = base::Fd(::mkostemp(path.data(), O_CLOEXEC));
+  if (!fd.valid()) return base::ErrnoStatus(absl::StrCat("mkostemp(", path, ")"), errno);
   if (::unlink(path.c_str()) != 0)
-    return sys::ErrnoStatus(absl::StrCat("unlink(", path, ")"), errno);
+    return base::ErrnoStatus(absl::StrCat("unlink(", path, ")"), errno);
   return fd;
 }
 
@@ -91,7 +95,7 @@ absl::StatusOr<sys::Fd> OpenNamelessFile(const std::string& directory) {
 absl::Status FillFile(int fd, const char* chunk, uint64_t size) {
   for (uint64_t done = 0; done < size;) {
     const size_t want = static_cast<size_t>(std::min<uint64_t>(kFillChunk, size - done));
-    IPCLAB_RETURN_IF_ERROR(sys::WriteFull(fd, chunk, want));
+    IPCLAB_RETURN_IF_ERROR(base::WriteFull(fd, chunk, want));
     done += want;
   }
   return absl::OkStatus();
@@ -107,49 +111,49 @@ uint64_t TouchFaults(uint64_t bytes, HugePages huge_pages, bool thp_works) {
   return TouchedPages(bytes);
 }
 
-}  // namespace
-
-CowPrivateWorkload::CowPrivateWorkload() {
-  spec_.set_name("cow_private");
-  spec_.set_summary(
+v1::WorkloadSpec CowPrivateSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("cow_private");
+  spec.set_summary(
       "copy-on-write after fork: the parent maps region_bytes MAP_PRIVATE, optionally writes it, "
       "forks; the child writes write_bytes, one byte per 4 KiB page (child_write: messages = "
       "pages written, so messages_per_sec = copied pages/s)");
-  *spec_.add_params() = SizeParam("region_bytes", kDefaultRegionBytes, 4096, kMaxRegionBytes,
-                                  "bytes the parent maps; a multiple of the page size (of 2MiB "
-                                  "for huge_pages=hugetlb)");
-  *spec_.add_params() = SizeParam("write_bytes", 0, 0, kMaxRegionBytes,
-                                  "bytes the child writes from the start of the region, at most "
-                                  "region_bytes; a multiple of the page size; 0: the whole region");
-  *spec_.add_params() = EnumParam(
+  *spec.add_params() = SizeParam("region_bytes", kDefaultRegionBytes, 4096, kMaxRegionBytes,
+                                 "bytes the parent maps; a multiple of the page size (of 2MiB "
+                                 "for huge_pages=hugetlb)");
+  *spec.add_params() = SizeParam("write_bytes", 0, 0, kMaxRegionBytes,
+                                 "bytes the child writes from the start of the region, at most "
+                                 "region_bytes; a multiple of the page size; 0: the whole region");
+  *spec.add_params() = EnumParam(
       "backing", "anon", {"anon", "file"},
       "anon: anonymous memory; file: a file in the server's tmpfs scratch directory (filled with "
       "write(), never named: O_TMPFILE or unlinked at once), mapped MAP_PRIVATE");
-  *spec_.add_params() = BoolParam(
+  *spec.add_params() = BoolParam(
       "parent_writes", true,
       "the parent writes every page before the fork, so the child's writes copy the parent's own "
       "pages (its RssAnon then does not grow); false: the child's writes fault fresh pages (anon) "
       "or copy the file's page-cache pages (file)");
-  *spec_.add_params() = EnumParam(
+  *spec.add_params() = EnumParam(
       "huge_pages", "none", {"none", "thp", "hugetlb"},
       "as page_fault (backing=anon only): none, thp (2 MiB-aligned + MADV_HUGEPAGE), hugetlb "
       "(MAP_HUGETLB; the pool needs region/2MiB + write/2MiB free pages: copies are whole huge "
       "pages)");
-  *spec_.add_params() = BoolParam(
+  *spec.add_params() = BoolParam(
       "populate", false,
       "pre-fault the region in setup (MAP_POPULATE semantics: private memory is write-faulted, "
       "so the parent's pages are its own copies before the fork even with parent_writes=false)");
-  *spec_.add_params() = EnumParam("placement", "none", {"none", "same", "cross"},
-                                  "none: the scheduler decides; same: both roles pinned to one "
-                                  "CPU; cross: pinned to two different CPUs");
-  spec_.add_roles(kParent);
-  spec_.add_roles(kChild);
+  *spec.add_params() = EnumParam("placement", "none", {"none", "same", "cross"},
+                                 "none: the scheduler decides; same: both roles pinned to one "
+                                 "CPU; cross: pinned to two different CPUs");
+  spec.add_roles(kParent);
+  spec.add_roles(kChild);
   for (const char* phase : {"setup", "parent_write", "fork", "child_write", "teardown"}) {
-    spec_.add_phases(phase);
+    spec.add_phases(phase);
   }
+  return spec;
 }
 
-absl::Status CowPrivateWorkload::Validate(const CaseParams& params) const {
+absl::Status ValidateCowPrivate(const CaseParams& params) {
   IPCLAB_ASSIGN_OR_RETURN(CowPlan plan, MakePlan(params));
   IPCLAB_RETURN_IF_ERROR(ValidateRegionSize("region_bytes", plan.region_bytes, plan.huge_pages));
   IPCLAB_RETURN_IF_ERROR(ValidateRegionSize("write_bytes", plan.write_bytes, HugePages::kNone));
@@ -167,8 +171,7 @@ absl::Status CowPrivateWorkload::Validate(const CaseParams& params) const {
   return absl::OkStatus();
 }
 
-std::vector<v1::Expectation> CowPrivateWorkload::Expect(const CaseParams& params,
-                                                        const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectCowPrivate(const CaseParams& params, const v1::HostInfo& host) {
   absl::StatusOr<CowPlan> plan_or = MakePlan(params);
   if (!plan_or.ok()) return {};
   const CowPlan& plan = *plan_or;
@@ -177,8 +180,8 @@ std::vector<v1::Expectation> CowPrivateWorkload::Expect(const CaseParams& params
   const bool perf = host.perf_events_allowed();
   const double region = static_cast<double>(plan.region_bytes);
   const double written = static_cast<double>(plan.write_bytes);
-  const std::string region_text = SizeText(plan.region_bytes);
-  const std::string write_text = SizeText(plan.write_bytes);
+  const std::string region_text = base::FormatSize(plan.region_bytes);
+  const std::string write_text = base::FormatSize(plan.write_bytes);
   const std::string pages_text = hugetlb ? "2 MiB hugetlb pages"
                                  : thp   ? "2 MiB transparent huge pages"
                                          : "4 KiB pages";
@@ -188,17 +191,17 @@ std::vector<v1::Expectation> CowPrivateWorkload::Expect(const CaseParams& params
 
   auto faults = [&](const std::string& phase, const char* role, double count,
                     const std::string& why, const std::string& if_deviated, bool with_perf) {
-    out.push_back(ExpectNear(RoleMetricName(phase, role, "minor_faults"), why, count,
+    out.push_back(ExpectNear(base::MetricName(phase, role, "minor_faults"), why, count,
                              kFaultRelative, kFaultAbsolute, kCounterGetrusage, if_deviated));
     if (perf && with_perf) {
-      out.push_back(ExpectNear(RoleMetricName(phase, role, "perf_page_faults"), why, count,
+      out.push_back(ExpectNear(base::MetricName(phase, role, "perf_page_faults"), why, count,
                                kFaultRelative, kFaultAbsolute, kCounterPerfEvent, if_deviated));
     }
   };
   auto memory = [&](const std::string& phase, const char* role, const std::string& metric,
                     double bytes, const std::string& why, const std::string& if_deviated) {
     out.push_back(ExpectNear(
-        RoleMetricName(phase, role, metric), why, bytes, kMemoryRelative, kMemoryAbsolute,
+        base::MetricName(phase, role, metric), why, bytes, kMemoryRelative, kMemoryAbsolute,
         metric == "pss_delta_bytes" ? kCounterSmapsRollup : kCounterProcStatus, if_deviated));
   };
 
@@ -215,7 +218,7 @@ std::vector<v1::Expectation> CowPrivateWorkload::Expect(const CaseParams& params
            absl::StrCat("populate=true: ", parent_why, ", taken while populating"),
            "the region was not populated in setup", /*with_perf=*/false);
     if (perf) {
-      out.push_back(ExpectNear(RoleMetricName("setup", kParent, "perf_page_faults"),
+      out.push_back(ExpectNear(base::MetricName("setup", kParent, "perf_page_faults"),
                                "populate faults do not fire the perf page-fault event", 0,
                                kFaultRelative, kFaultAbsolute, kCounterPerfEvent,
                                "the perf event counted populate faults"));
@@ -290,8 +293,8 @@ std::vector<v1::Expectation> CowPrivateWorkload::Expect(const CaseParams& params
   return out;
 }
 
-absl::StatusOr<v1::RepetitionResult> CowPrivateWorkload::RunRepetition(
-    const CaseParams& params, const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunCowPrivateRepetition(const CaseParams& params,
+                                                             const RunContext& context) {
   IPCLAB_ASSIGN_OR_RETURN(CowPlan plan, MakePlan(params));
   const std::string& placement = params.Text("placement");
   IPCLAB_ASSIGN_OR_RETURN(std::vector<int> cpus, PlacementCpus(placement, 2));
@@ -302,7 +305,7 @@ absl::StatusOr<v1::RepetitionResult> CowPrivateWorkload::RunRepetition(
         hugetlb_page,
         plan.region_bytes / hugetlb_page + (plan.write_bytes + hugetlb_page - 1) / hugetlb_page,
         absl::StrCat("cow_private region_bytes=", params.Text("region_bytes"),
-                     " write_bytes=", FormatSize(plan.write_bytes), " huge_pages=hugetlb")));
+                     " write_bytes=", base::FormatSize(plan.write_bytes), " huge_pages=hugetlb")));
   }
   const std::string scratch =
       context.scratch_tmpfs.empty() ? kDefaultScratchTmpfs : context.scratch_tmpfs;
@@ -332,7 +335,7 @@ absl::StatusOr<v1::RepetitionResult> CowPrivateWorkload::RunRepetition(
       RegionOptions options;
       options.huge_pages = plan.huge_pages;
       options.populate = plan.populate;
-      sys::Fd file;  // closed at the end of setup; the mapping keeps the file
+      base::Fd file;  // closed at the end of setup; the mapping keeps the file
       if (plan.file) {
         IPCLAB_ASSIGN_OR_RETURN(file, OpenNamelessFile(scratch));
         IPCLAB_RETURN_IF_ERROR(FillFile(file.get(), fill.data(), plan.region_bytes));
@@ -385,6 +388,13 @@ absl::StatusOr<v1::RepetitionResult> CowPrivateWorkload::RunRepetition(
   if (plan.huge_pages == HugePages::kThp)
     (*result.mutable_notes())["thp_enabled"] = ReadThpSetting("enabled");
   return result;
+}
+
+}  // namespace
+
+std::unique_ptr<Workload> NewCowPrivateWorkload() {
+  return WorkloadFromOps(
+      {CowPrivateSpec(), ValidateCowPrivate, ExpectCowPrivate, RunCowPrivateRepetition});
 }
 
 }  // namespace ipclab::workloads

@@ -1,7 +1,7 @@
 // Ground truth for `cow_private` (KERNEL-FACTS #8) and the harness's
 // sub-roles it is built on. Tolerances: the child's faults are the written
 // pages + at most 2 (its first touch of a harness page); memory ±1%.
-#include "workloads/cow_private.h"
+#include "workloads/catalog.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -17,11 +17,11 @@
 #include "gtest/gtest.h"
 #include "results/model/expectations.h"
 #include "results/model/summary.h"
-#include "workloads/expectation_testing.h"
 #include "workloads/harness.h"
 #include "workloads/host_info.h"
 #include "workloads/hugepages.h"
 #include "workloads/registry.h"
+#include "workloads/testing/expectation_testing.h"
 
 namespace ipclab::workloads {
 namespace {
@@ -241,7 +241,8 @@ TEST_P(CowExpectationTest, KernelDoesWhatTheExpectationSays) {
     reservation = std::move(reserved).value();
   }
   params["region_bytes"] = "16MiB";
-  absl::StatusOr<expectation_testing::JudgedRun> run = expectation_testing::RunAndJudge("cow_private", params);
+  absl::StatusOr<expectation_testing::JudgedRun> run =
+      expectation_testing::RunAndJudge("cow_private", params);
   ASSERT_TRUE(run.ok()) << run.status();
   ASSERT_FALSE(run->judged.empty());
   for (const v1::Expectation& expectation : run->judged) {

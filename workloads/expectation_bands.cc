@@ -8,11 +8,6 @@
 
 namespace ipclab::workloads {
 
-std::string RoleMetricName(absl::string_view phase, absl::string_view role,
-                           absl::string_view metric) {
-  return absl::StrCat(phase, ".", role, ".", metric);
-}
-
 v1::Expectation ExpectBand(std::string metric, std::string description, double expected,
                            double lower, double upper, absl::string_view counter,
                            std::string if_deviated) {
@@ -34,7 +29,5 @@ v1::Expectation ExpectNear(std::string metric, std::string description, double e
   return ExpectBand(std::move(metric), std::move(description), expected, expected - slack,
                     expected + slack, counter, std::move(if_deviated));
 }
-
-std::string SizeText(uint64_t bytes) { return FormatSize(bytes); }
 
 }  // namespace ipclab::workloads

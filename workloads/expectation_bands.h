@@ -18,10 +18,6 @@ inline constexpr char kCounterPerfEvent[] = "perf_event";  // PERF_COUNT_SW_PAGE
 inline constexpr char kCounterProcStatus[] = "/proc/PID/status";
 inline constexpr char kCounterSmapsRollup[] = "/proc/PID/smaps_rollup";
 
-// "write.toucher.minor_faults".
-std::string RoleMetricName(absl::string_view phase, absl::string_view role,
-                           absl::string_view metric);
-
 // [lower, upper] around `expected`.
 v1::Expectation ExpectBand(std::string metric, std::string description, double expected,
                            double lower, double upper, absl::string_view counter,
@@ -31,9 +27,6 @@ v1::Expectation ExpectBand(std::string metric, std::string description, double e
 v1::Expectation ExpectNear(std::string metric, std::string description, double expected,
                            double relative, double absolute, absl::string_view counter,
                            std::string if_deviated);
-
-// "128MiB" for sizes, "32768" for counts: short forms for descriptions.
-std::string SizeText(uint64_t bytes);
 
 }  // namespace ipclab::workloads
 

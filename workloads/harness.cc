@@ -1,8 +1,8 @@
+// The coordinator side of the harness (harness.h): forks the roles, runs the
+// lockstep barrier over their pipes and assembles the RepetitionResult.
 #include "workloads/harness.h"
 
 #include <poll.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,146 +12,27 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "workloads/status_macros.h"
+#include "base/errno_status.h"
+#include "base/fd.h"
+#include "base/posix_call.h"
+#include "base/status_macros.h"
 #include "workloads/sys/child_process.h"
 #include "workloads/sys/cpu.h"
-#include "workloads/sys/errno_status.h"
-#include "workloads/sys/fd.h"
 
 namespace ipclab::workloads {
-namespace {
-
-constexpr char kReady = 'R';
-constexpr char kGo = 'G';
-constexpr char kDone = 'D';
-
-// Closes every fd above 2 that is not in `keep` (close_range between them).
-void CloseAllExcept(std::vector<int> keep) {
-  std::sort(keep.begin(), keep.end());
-  unsigned int next = 3;
-  for (int fd : keep) {
-    if (fd < 3) continue;
-    if (static_cast<unsigned int>(fd) > next) ::close_range(next, static_cast<unsigned int>(fd) - 1, 0);
-    next = static_cast<unsigned int>(fd) + 1;
-  }
-  ::close_range(next, ~0U, 0);
-}
-
-void SetError(RoleReport* report, const absl::Status& status) {
-  report->status_code = static_cast<int32_t>(status.code());
-  std::snprintf(report->error, sizeof(report->error), "%s", std::string(status.message()).c_str());
-}
-
-// "child killed by signal 9 (SIGKILL: Killed)", for the first sub-role that
-// ended badly.
-void NoteSubRoleExit(RoleReport* report, const RoleSpec& sub, const sys::ExitInfo& exit) {
-  if (report->sub_role_exit[0] != '\0') return;
-  std::snprintf(report->sub_role_exit, sizeof(report->sub_role_exit), "%s %s", sub.name.c_str(),
-                exit.Describe().c_str());
-}
-
-double Rank(const int64_t* sorted, size_t count, double q) {
-  // Linear interpolation between closest ranks.
-  const double position = q * static_cast<double>(count - 1);
-  const size_t lower = static_cast<size_t>(position);
-  const size_t upper = std::min(lower + 1, count - 1);
-  const double fraction = position - static_cast<double>(lower);
-  return static_cast<double>(sorted[lower]) +
-         fraction * static_cast<double>(sorted[upper] - sorted[lower]);
-}
-
-}  // namespace
-
-namespace harness_internal {
-
-// The role process: pin, warm the clock and the probes, run, report. A role
-// that starts sub-roles keeps their pipe ends until it forks them. When all
-// went well it reaps them before reporting (they are finishing the last
-// phase), so its report can say if one died; when it failed it notes how a
-// sub-role that already ended died, kills the others and reports at once.
-int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int ready_fd, int go_fd,
-             std::vector<SubRole> sub_roles) {
-  static RoleReport report;  // static: no large stack frame
-  // A sub-role starts with its forking role's copy: clear it (which also
-  // takes the copy-on-write faults on it here, outside every phase).
-  report = RoleReport();
-  report.phases_done = spec.first_phase;
-  std::vector<int> keep = spec.keep_fds;
-  keep.push_back(ready_fd);
-  keep.push_back(go_fd);
-  for (const SubRole& sub : sub_roles) {
-    keep.insert(keep.end(), sub.spec->keep_fds.begin(), sub.spec->keep_fds.end());
-    keep.push_back(sub.ready_fd);
-    keep.push_back(sub.go_fd);
-  }
-  CloseAllExcept(keep);
-
-  absl::Status status = absl::OkStatus();
-  if (spec.pinned_cpu >= 0) status = sys::PinToCpu(spec.pinned_cpu);
-  // Where the host forbids perf events, getrusage alone is reported.
-  if (spec.count_perf_faults) {
-    (void)EnablePerfFaultCounter();
-  } else {
-    DisablePerfFaultCounter();
-  }
-  RoleContext context(ready_fd, go_fd, &report);
-  context.phases_ = &phases;
-  context.sub_roles_ = std::move(sub_roles);
-  if (status.ok()) {
-    // The first clock_gettime faults in the vvar pages; the first probe reads
-    // fault in their buffers. Both happen here, outside every phase.
-    for (int i = 0; i < 3; ++i) (void)MonotonicNowNs();
-    MemorySample warm_memory;
-    (void)ReadMemory(0, &warm_memory);
-    (void)ReadCountersSelf();
-    status = spec.body(context);
-  }
-  if (status.ok() && report.phases_done != static_cast<int>(phases.size())) {
-    status = absl::InternalError(absl::StrCat("role ", spec.name, " ran ",
-                                              report.phases_done - spec.first_phase, " of ",
-                                              phases.size() - spec.first_phase, " phases"));
-  }
-  if (status.ok()) {
-    // Every phase is done, so the sub-roles are finishing their last one:
-    // reap them first, so that the report can say if one died.
-    for (SubRole& sub : context.sub_roles_) {
-      if (sub.process.pid() < 0) continue;
-      absl::StatusOr<sys::ExitInfo> exit = sub.process.Wait();
-      if (exit.ok() && !exit->ok()) NoteSubRoleExit(&report, *sub.spec, *exit);
-    }
-  } else {
-    SetError(&report, status);
-    // Say how a sub-role that already ended died (the coordinator cannot
-    // wait for a grandchild), then stop the others.
-    for (SubRole& sub : context.sub_roles_) {
-      if (sub.process.pid() < 0) continue;
-      siginfo_t info{};
-      if (::waitid(P_PID, static_cast<id_t>(sub.process.pid()), &info,
-                   WEXITED | WNOHANG | WNOWAIT) == 0 &&
-          info.si_pid != 0) {
-        sys::ExitInfo exit;
-        exit.signaled = info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED;
-        (exit.signaled ? exit.signal : exit.code) = info.si_status;
-        if (!exit.ok()) NoteSubRoleExit(&report, *sub.spec, exit);
-      }
-      sub.process.Kill();
-    }
-  }
-  if (!sys::WriteFull(ready_fd, &kDone, 1).ok()) return 2;
-  if (!sys::WriteFull(ready_fd, &report, sizeof(report)).ok()) return 2;
-  return status.ok() ? 0 : 1;
-}
-
-}  // namespace harness_internal
 
 namespace {
+
+using harness_internal::kDone;
+using harness_internal::kGo;
+using harness_internal::kReady;
 
 struct RoleProcess {
   const RoleSpec* spec = nullptr;
   int parent = -1;            // index of the role that forks it; -1: the coordinator
   sys::ChildProcess process;  // empty for a sub-role (its parent reaps it)
-  sys::Fd ready;  // coordinator reads: 'R' per phase, then 'D' + RoleReport
-  sys::Fd go;     // coordinator writes 'G' per phase
+  base::Fd ready;             // coordinator reads: 'R' per phase, then 'D' + RoleReport
+  base::Fd go;                // coordinator writes 'G' per phase
   RoleReport report;
   bool reported = false;
 };
@@ -172,11 +53,10 @@ absl::Status SubRoleDied(std::vector<RoleProcess>& roles, const RoleProcess& sub
     constexpr int kPatienceMs = 10000;
     for (;;) {
       pollfd fd{parent.ready.get(), POLLIN, 0};
-      const int ready = ::poll(&fd, 1, kPatienceMs);
-      if (ready < 0 && errno == EINTR) continue;
+      const int ready = base::RetryOnEintr([&] { return ::poll(&fd, 1, kPatienceMs); });
       if (ready <= 0) break;
       char signal_byte = 0;
-      absl::StatusOr<size_t> got = sys::ReadFull(parent.ready.get(), &signal_byte, 1);
+      absl::StatusOr<size_t> got = base::ReadFull(parent.ready.get(), &signal_byte, 1);
       if (!got.ok() || *got != 1) {
         absl::StatusOr<sys::ExitInfo> exit = parent.process.Wait();
         return absl::InternalError(absl::StrCat(
@@ -185,7 +65,7 @@ absl::Status SubRoleDied(std::vector<RoleProcess>& roles, const RoleProcess& sub
       }
       if (signal_byte == kReady) continue;
       absl::StatusOr<size_t> size =
-          sys::ReadFull(parent.ready.get(), &parent.report, sizeof(parent.report));
+          base::ReadFull(parent.ready.get(), &parent.report, sizeof(parent.report));
       parent.reported = size.ok() && *size == sizeof(parent.report);
       break;
     }
@@ -221,19 +101,20 @@ absl::Status WaitForRoles(std::vector<RoleProcess>& roles, size_t step, bool exp
       fds.push_back(pollfd{roles[i].ready.get(), POLLIN, 0});
       index.push_back(i);
     }
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      return sys::ErrnoStatus("poll(role pipes)", errno);
+    if (base::RetryOnEintr([&] { return ::poll(fds.data(), fds.size(), -1); }) < 0) {
+      return base::ErrnoStatus("poll(role pipes)", errno);
     }
     for (size_t k = 0; k < fds.size(); ++k) {
       if (fds[k].revents == 0) continue;
       RoleProcess& role = roles[index[k]];
       char signal_byte = 0;
-      IPCLAB_ASSIGN_OR_RETURN(size_t got, sys::ReadFull(role.ready.get(), &signal_byte, 1));
+      IPCLAB_ASSIGN_OR_RETURN(size_t got, base::ReadFull(role.ready.get(), &signal_byte, 1));
       if (got == 1 && signal_byte == kDone) {
-        IPCLAB_ASSIGN_OR_RETURN(size_t size, sys::ReadFull(role.ready.get(), &role.report, sizeof(role.report)));
+        IPCLAB_ASSIGN_OR_RETURN(
+            size_t size, base::ReadFull(role.ready.get(), &role.report, sizeof(role.report)));
         if (size != sizeof(role.report)) {
-          return absl::InternalError(absl::StrCat("role ", role.spec->name, " sent a short report"));
+          return absl::InternalError(
+              absl::StrCat("role ", role.spec->name, " sent a short report"));
         }
         role.reported = true;
         if (role.report.status_code != 0) {
@@ -253,8 +134,8 @@ absl::Status WaitForRoles(std::vector<RoleProcess>& roles, size_t step, bool exp
       } else {
         // End of file: the role died. Say how.
         absl::StatusOr<sys::ExitInfo> exit = role.process.Wait();
-        return absl::InternalError(absl::StrCat(
-            "role ", role.spec->name, " ", exit.ok() ? exit->Describe() : "vanished"));
+        return absl::InternalError(
+            absl::StrCat("role ", role.spec->name, " ", exit.ok() ? exit->Describe() : "vanished"));
       }
       arrived[index[k]] = true;
       --pending;
@@ -323,83 +204,6 @@ v1::RepetitionResult Assemble(const std::vector<std::string>& phases, const std:
 
 }  // namespace
 
-absl::Status LatencyRecorder::Reserve(size_t max_samples) {
-  count_ = 0;
-  if (max_samples <= capacity_) return absl::OkStatus();
-  IPCLAB_ASSIGN_OR_RETURN(storage_, sys::Mapping::Anonymous(max_samples * sizeof(int64_t), MAP_POPULATE));
-  samples_ = reinterpret_cast<int64_t*>(storage_.data());
-  capacity_ = max_samples;
-  return absl::OkStatus();
-}
-
-LatencyStats LatencyRecorder::TakeStats() {
-  LatencyStats stats;
-  if (count_ == 0) return stats;
-  std::sort(samples_, samples_ + count_);
-  double sum = 0;
-  for (size_t i = 0; i < count_; ++i) sum += static_cast<double>(samples_[i]);
-  stats.count = count_;
-  stats.min_ns = static_cast<double>(samples_[0]);
-  stats.max_ns = static_cast<double>(samples_[count_ - 1]);
-  stats.mean_ns = sum / static_cast<double>(count_);
-  stats.p50_ns = Rank(samples_, count_, 0.50);
-  stats.p90_ns = Rank(samples_, count_, 0.90);
-  stats.p99_ns = Rank(samples_, count_, 0.99);
-  stats.p999_ns = Rank(samples_, count_, 0.999);
-  count_ = 0;
-  return stats;
-}
-
-absl::Status RoleContext::StartSubRoles() {
-  for (harness_internal::SubRole& sub : sub_roles_) {
-    if (sub.process.pid() >= 0 || sub.ready_fd < 0) {
-      return absl::InternalError(absl::StrCat("sub-role ", sub.spec->name, " started twice"));
-    }
-    // Plain fork: the sub-role gets this process's memory copy-on-write.
-    absl::StatusOr<sys::ChildProcess> process = sys::ChildProcess::Fork([&]() {
-      return harness_internal::RoleMain(*sub.spec, *phases_, sub.ready_fd, sub.go_fd, {});
-    });
-    if (!process.ok()) return process.status();
-    sub.process = std::move(process).value();
-    // Its pipe ends now live in the sub-role only, so its death shows as EOF.
-    ::close(sub.ready_fd);
-    ::close(sub.go_fd);
-    sub.ready_fd = sub.go_fd = -1;
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RoleContext::RunPhase(absl::FunctionRef<absl::StatusOr<PhaseWork>()> body) {
-  if (report_->phases_done >= kMaxPhases) return absl::InternalError("too many phases");
-  for (const harness_internal::SubRole& sub : sub_roles_) {
-    if (sub.ready_fd >= 0 && report_->phases_done >= sub.spec->first_phase) {
-      return absl::InternalError(
-          absl::StrCat("sub-role ", sub.spec->name, " was not started before its first phase"));
-    }
-  }
-  PhaseRecord& record = report_->phases[report_->phases_done];
-  IPCLAB_RETURN_IF_ERROR(ReadMemory(0, &record.memory_before));
-  IPCLAB_RETURN_IF_ERROR(sys::WriteFull(ready_fd_, &kReady, 1));
-  char go = 0;
-  IPCLAB_ASSIGN_OR_RETURN(size_t got, sys::ReadFull(go_fd_, &go, 1));
-  if (got != 1 || go != kGo) return absl::AbortedError("the coordinator went away");
-
-  record.cpu_before = sys::CurrentCpu();
-  record.counters_before = ReadCountersSelf();
-  record.start_ns = MonotonicNowNs();
-  absl::StatusOr<PhaseWork> work = body();
-  record.end_ns = MonotonicNowNs();
-  record.counters_after = ReadCountersSelf();
-  record.cpu_after = sys::CurrentCpu();
-  if (!work.ok()) return work.status();
-  record.bytes = work->bytes;
-  record.messages = work->messages;
-  if (latency_.count() > 0) record.latency = latency_.TakeStats();
-  IPCLAB_RETURN_IF_ERROR(ReadMemory(0, &record.memory_after));
-  ++report_->phases_done;
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::vector<int>> PlacementCpus(const std::string& placement, int role_count) {
   std::vector<int> cpus(static_cast<size_t>(role_count), -1);
   if (placement == "none") return cpus;
@@ -411,11 +215,12 @@ absl::StatusOr<std::vector<int>> PlacementCpus(const std::string& placement, int
   }
   if (placement == "cross") {
     if (static_cast<int>(allowed.size()) < role_count) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "placement=cross needs ", role_count, " CPUs but only ", allowed.size(),
-          " are allowed for this process"));
+      return absl::FailedPreconditionError(absl::StrCat("placement=cross needs ", role_count,
+                                                        " CPUs but only ", allowed.size(),
+                                                        " are allowed for this process"));
     }
-    for (int r = 0; r < role_count; ++r) cpus[static_cast<size_t>(r)] = allowed[static_cast<size_t>(r)];
+    for (int r = 0; r < role_count; ++r)
+      cpus[static_cast<size_t>(r)] = allowed[static_cast<size_t>(r)];
     return cpus;
   }
   return absl::InvalidArgumentError(absl::StrCat("unknown placement \"", placement, "\""));
@@ -424,7 +229,8 @@ absl::StatusOr<std::vector<int>> PlacementCpus(const std::string& placement, int
 absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
                                       const std::string& placement, std::vector<RoleSpec> specs,
                                       const RoleHooks& hooks) {
-  if (phases.size() > static_cast<size_t>(kMaxPhases)) return absl::InternalError("too many phases");
+  if (phases.size() > static_cast<size_t>(kMaxPhases))
+    return absl::InternalError("too many phases");
   std::vector<RoleProcess> roles(specs.size());
   for (size_t r = 0; r < specs.size(); ++r) {
     roles[r].spec = &specs[r];
@@ -446,11 +252,11 @@ absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
                        "\" first_phase=", specs[r].first_phase, " is not a valid start"));
     }
   }
-  std::vector<sys::Fd> child_ends;  // closed in the coordinator after forking
+  std::vector<base::Fd> child_ends;  // closed in the coordinator after forking
   std::vector<std::pair<int, int>> role_fds;
   for (size_t r = 0; r < specs.size(); ++r) {
-    IPCLAB_ASSIGN_OR_RETURN(sys::Pipe ready, sys::MakePipe());
-    IPCLAB_ASSIGN_OR_RETURN(sys::Pipe go, sys::MakePipe());
+    IPCLAB_ASSIGN_OR_RETURN(base::Pipe ready, base::MakePipe());
+    IPCLAB_ASSIGN_OR_RETURN(base::Pipe go, base::MakePipe());
     roles[r].ready = std::move(ready.read_end);
     roles[r].go = std::move(go.write_end);
     role_fds.emplace_back(ready.write_end.get(), go.read_end.get());
@@ -481,11 +287,12 @@ absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
   for (size_t p = 0; p <= phases.size(); ++p) {
     const bool last = p == phases.size();
     IPCLAB_RETURN_IF_ERROR(WaitForRoles(roles, p, /*expect_reports=*/last));
-    if (p > 0 && hooks.after_phase) IPCLAB_RETURN_IF_ERROR(hooks.after_phase(static_cast<int>(p - 1)));
+    if (p > 0 && hooks.after_phase)
+      IPCLAB_RETURN_IF_ERROR(hooks.after_phase(static_cast<int>(p - 1)));
     if (last) break;
     if (hooks.before_phase) hooks.before_phase(static_cast<int>(p));
     for (RoleProcess& role : roles) {
-      if (TakesPart(role, p)) IPCLAB_RETURN_IF_ERROR(sys::WriteFull(role.go.get(), &kGo, 1));
+      if (TakesPart(role, p)) IPCLAB_RETURN_IF_ERROR(base::WriteFull(role.go.get(), &kGo, 1));
     }
   }
   RolesOutcome outcome;

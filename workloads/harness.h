@@ -31,6 +31,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "ipclab/v1/ipclab.pb.h"
+#include "workloads/latency_recorder.h"
 #include "workloads/probes.h"
 #include "workloads/sys/child_process.h"
 #include "workloads/sys/mapping.h"
@@ -38,29 +39,6 @@
 namespace ipclab::workloads {
 
 inline constexpr int kMaxPhases = 8;
-
-struct LatencyStats {
-  uint64_t count = 0;
-  double min_ns = 0, mean_ns = 0, p50_ns = 0, p90_ns = 0, p99_ns = 0, p999_ns = 0, max_ns = 0;
-};
-
-// Per-message samples in memory reserved and touched before any timed region.
-class LatencyRecorder final {
- public:
-  absl::Status Reserve(size_t max_samples);
-  void Record(int64_t ns) {
-    if (count_ < capacity_) samples_[count_++] = ns;
-  }
-  size_t count() const { return count_; }
-  // Sorts the samples, computes the statistics and forgets the samples.
-  LatencyStats TakeStats();
-
- private:
-  sys::Mapping storage_;
-  int64_t* samples_ = nullptr;
-  size_t capacity_ = 0;
-  size_t count_ = 0;
-};
 
 // What a phase body did.
 struct PhaseWork {
@@ -97,6 +75,12 @@ struct RoleReport {
 struct RoleSpec;
 
 namespace harness_internal {
+// The barrier protocol on a role's pipes: 'R' (ready) per phase from the
+// role, 'G' (go) per phase from the coordinator, 'D' + RoleReport at the end.
+inline constexpr char kReady = 'R';
+inline constexpr char kGo = 'G';
+inline constexpr char kDone = 'D';
+
 // A sub-role as its forking role sees it: the pipe ends it inherited for it
 // from the coordinator, and the process once started.
 struct SubRole {
@@ -112,7 +96,8 @@ int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int r
 // The role's side of the harness, valid inside the role process only.
 class RoleContext final {
  public:
-  RoleContext(int ready_fd, int go_fd, RoleReport* report) : ready_fd_(ready_fd), go_fd_(go_fd), report_(report) {}
+  RoleContext(int ready_fd, int go_fd, RoleReport* report)
+      : ready_fd_(ready_fd), go_fd_(go_fd), report_(report) {}
 
   // Runs the next phase: memory probe, barrier with every role, counters,
   // timed body, counters, memory probe. The body must not allocate or log.

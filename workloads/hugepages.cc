@@ -14,10 +14,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/errno_status.h"
+#include "base/fd.h"
+#include "base/posix_call.h"
+#include "base/status_macros.h"
 #include "workloads/host_info.h"
-#include "workloads/status_macros.h"
-#include "workloads/sys/errno_status.h"
-#include "workloads/sys/fd.h"
 
 namespace ipclab::workloads {
 namespace {
@@ -26,11 +27,8 @@ constexpr char kHugePagesDir[] = "/sys/kernel/mm/hugepages";
 
 absl::StatusOr<uint64_t> ReadNumberAt(int fd, const std::string& path) {
   char text[32] = {};
-  ssize_t got;
-  do {
-    got = ::pread(fd, text, sizeof(text) - 1, 0);
-  } while (got < 0 && errno == EINTR);
-  if (got < 0) return sys::ErrnoStatus(absl::StrCat("read(", path, ")"), errno);
+  const ssize_t got = base::RetryOnEintr([&] { return ::pread(fd, text, sizeof(text) - 1, 0); });
+  if (got < 0) return base::ErrnoStatus(absl::StrCat("read(", path, ")"), errno);
   uint64_t value = 0;
   if (!absl::SimpleAtoi(
           absl::StripAsciiWhitespace(absl::string_view(text, static_cast<size_t>(got))), &value)) {
@@ -40,18 +38,16 @@ absl::StatusOr<uint64_t> ReadNumberAt(int fd, const std::string& path) {
 }
 
 absl::StatusOr<uint64_t> ReadNumber(const std::string& path) {
-  sys::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return sys::ErrnoStatus(absl::StrCat("open(", path, ")"), errno);
+  base::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return base::ErrnoStatus(absl::StrCat("open(", path, ")"), errno);
   return ReadNumberAt(fd.get(), path);
 }
 
 absl::Status WriteNumberAt(int fd, const std::string& path, uint64_t value) {
   const std::string text = absl::StrCat(value, "\n");
-  ssize_t written;
-  do {
-    written = ::pwrite(fd, text.data(), text.size(), 0);
-  } while (written < 0 && errno == EINTR);
-  if (written < 0) return sys::ErrnoStatus(absl::StrCat("write(", path, ", ", value, ")"), errno);
+  const ssize_t written =
+      base::RetryOnEintr([&] { return ::pwrite(fd, text.data(), text.size(), 0); });
+  if (written < 0) return base::ErrnoStatus(absl::StrCat("write(", path, ", ", value, ")"), errno);
   return absl::OkStatus();
 }
 
@@ -62,7 +58,7 @@ class LockedPoolSize final {
   static absl::StatusOr<LockedPoolSize> Open(uint64_t page_size_bytes) {
     LockedPoolSize locked;
     locked.path_ = HugePagePoolDir(page_size_bytes) + "/nr_hugepages";
-    locked.fd_ = sys::Fd(::open(locked.path_.c_str(), O_RDWR | O_CLOEXEC));
+    locked.fd_ = base::Fd(::open(locked.path_.c_str(), O_RDWR | O_CLOEXEC));
     if (!locked.fd_.valid()) {
       const int error = errno;
       if (error == ENOENT) {
@@ -76,10 +72,10 @@ class LockedPoolSize final {
             ", O_RDWR): ", error == EROFS ? "read-only file system" : "permission denied",
             "; changing huge page pools needs root and a writable /sys"));
       }
-      return sys::ErrnoStatus(absl::StrCat("open(", locked.path_, ")"), error);
+      return base::ErrnoStatus(absl::StrCat("open(", locked.path_, ")"), error);
     }
-    while (::flock(locked.fd_.get(), LOCK_EX) < 0) {
-      if (errno != EINTR) return sys::ErrnoStatus(absl::StrCat("flock(", locked.path_, ")"), errno);
+    if (base::RetryOnEintr([&] { return ::flock(locked.fd_.get(), LOCK_EX); }) < 0) {
+      return base::ErrnoStatus(absl::StrCat("flock(", locked.path_, ")"), errno);
     }
     return locked;
   }
@@ -89,25 +85,25 @@ class LockedPoolSize final {
 
  private:
   std::string path_;
-  sys::Fd fd_;
+  base::Fd fd_;
 };
 
 // The host-wide lock of HugePageReservation: binding an abstract Unix
 // socket name succeeds for one socket at a time, and the kernel frees it
 // when the socket closes or its process dies; nothing is left on disk.
-absl::StatusOr<sys::Fd> AcquireHostLock(std::chrono::seconds wait) {
+absl::StatusOr<base::Fd> AcquireHostLock(std::chrono::seconds wait) {
   constexpr char kName[] = "ipclab-hugepage-reservation";
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
-    sys::Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd.valid()) return sys::ErrnoStatus("socket(AF_UNIX)", errno);
+    base::Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return base::ErrnoStatus("socket(AF_UNIX)", errno);
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     std::memcpy(address.sun_path + 1, kName, sizeof(kName) - 1);  // sun_path[0] = 0: abstract
     const socklen_t length =
         static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + sizeof(kName));
     if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address), length) == 0) return fd;
-    if (errno != EADDRINUSE) return sys::ErrnoStatus(absl::StrCat("bind(@", kName, ")"), errno);
+    if (errno != EADDRINUSE) return base::ErrnoStatus(absl::StrCat("bind(@", kName, ")"), errno);
     if (std::chrono::steady_clock::now() >= deadline) {
       return absl::DeadlineExceededError(
           absl::StrCat("another process held the huge page reservation lock (@", kName,
@@ -181,7 +177,7 @@ absl::Status CheckHugePagesAvailable(uint64_t page_size_bytes, uint64_t pages_ne
 
 std::string ReadThpSetting(absl::string_view name) {
   const std::string path = absl::StrCat("/sys/kernel/mm/transparent_hugepage/", name);
-  sys::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  base::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return "";
   char text[256] = {};
   const ssize_t got = ::pread(fd.get(), text, sizeof(text) - 1, 0);
@@ -213,7 +209,7 @@ absl::StatusOr<HugePageReservation> HugePageReservation::Ensure(uint64_t page_si
                                                                 std::chrono::seconds wait) {
   HugePageReservation reservation;
   reservation.page_size_bytes_ = page_size_bytes;
-  IPCLAB_ASSIGN_OR_RETURN(sys::Fd lock, AcquireHostLock(wait));
+  IPCLAB_ASSIGN_OR_RETURN(base::Fd lock, AcquireHostLock(wait));
   reservation.lock_fd_ = lock.Release();
   IPCLAB_ASSIGN_OR_RETURN(HugePagePoolState pool, ReadHugePagePool(page_size_bytes));
   if (pool.available_pages() >= pages) return reservation;

@@ -5,46 +5,23 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
+#include "base/size.h"
+#include "base/status_macros.h"
 #include "workloads/hugepages.h"
 #include "workloads/params.h"
-#include "workloads/status_macros.h"
-#include "workloads/sys/errno_status.h"
 
 namespace ipclab::workloads {
 namespace {
 
 constexpr uint64_t kThpSize = kHugePage2MiB;
 
-uint64_t BasePageSize() { return static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)); }
-
-// mmap at a 2 MiB boundary: reserve `size + 2 MiB` of address space with no
-// access, map the region over its aligned part (MAP_FIXED), give back the rest.
-absl::StatusOr<char*> MapAligned(size_t size, int prot, int flags, int fd, off_t offset,
-                                 absl::string_view what) {
-  const size_t span = size + kThpSize;
-  void* reserved =
-      ::mmap(nullptr, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (reserved == MAP_FAILED) {
-    return sys::ErrnoStatus(absl::StrCat("mmap(", what, " address space, ", span, " bytes)"),
-                            errno);
-  }
-  const uintptr_t start = reinterpret_cast<uintptr_t>(reserved);
-  const uintptr_t aligned = (start + kThpSize - 1) & ~(uintptr_t{kThpSize} - 1);
-  void* data = ::mmap(reinterpret_cast<void*>(aligned), size, prot, flags | MAP_FIXED, fd, offset);
-  if (data == MAP_FAILED) {
-    const int error = errno;
-    ::munmap(reserved, span);
-    return sys::ErrnoStatus(absl::StrCat("mmap(", what, ", ", size, " bytes, MAP_FIXED)"), error);
-  }
-  if (aligned > start) ::munmap(reserved, aligned - start);
-  const uintptr_t end = aligned + size;
-  if (start + span > end) ::munmap(reinterpret_cast<void*>(end), start + span - end);
-  return static_cast<char*>(data);
-}
-
 }  // namespace
+
+uint64_t BasePageSize() { return static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)); }
 
 absl::StatusOr<HugePages> ParseHugePages(absl::string_view text) {
   if (text == "none") return HugePages::kNone;
@@ -80,13 +57,13 @@ absl::Status ValidateRegionSize(absl::string_view param_name, uint64_t bytes,
   const uint64_t multiple = RegionSizeMultiple(huge_pages);
   if (bytes % multiple == 0) return absl::OkStatus();
   if (HugetlbPageSize(huge_pages) == 0) {
-    return absl::InvalidArgumentError(absl::StrCat("parameter ", param_name, "=", FormatSize(bytes),
-                                                   " is not a multiple of the page size (",
-                                                   multiple, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("parameter ", param_name, "=", base::FormatSize(bytes),
+                     " is not a multiple of the page size (", multiple, ")"));
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("parameter ", param_name, "=", FormatSize(bytes), " is not a multiple of ",
-                   FormatSize(multiple), ", which huge_pages=", HugePagesName(huge_pages),
+      absl::StrCat("parameter ", param_name, "=", base::FormatSize(bytes), " is not a multiple of ",
+                   base::FormatSize(multiple), ", which huge_pages=", HugePagesName(huge_pages),
                    " needs (the region is made of whole ", HugePageSizeName(multiple), " pages)"));
 }
 
@@ -94,21 +71,6 @@ absl::Status CheckHugetlbPool(HugePages huge_pages, uint64_t bytes, absl::string
   const uint64_t page = HugetlbPageSize(huge_pages);
   if (page == 0) return absl::OkStatus();
   return CheckHugePagesAvailable(page, (bytes + page - 1) / page, what);
-}
-
-MemoryRegion& MemoryRegion::operator=(MemoryRegion&& other) noexcept {
-  if (this != &other) {
-    Reset();
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-  }
-  return *this;
-}
-
-void MemoryRegion::Reset() {
-  if (data_ != nullptr) ::munmap(data_, size_);
-  data_ = nullptr;
-  size_ = 0;
 }
 
 absl::StatusOr<MemoryRegion> MemoryRegion::Map(size_t size, const RegionOptions& options,
@@ -122,36 +84,35 @@ absl::StatusOr<MemoryRegion> MemoryRegion::Map(size_t size, const RegionOptions&
     if (anonymous)
       flags |= MAP_HUGETLB | (hugetlb_page == kHugePage1GiB ? MAP_HUGE_1GB : MAP_HUGE_2MB);
     if (options.populate) flags |= MAP_POPULATE;
-    void* data = ::mmap(nullptr, size, options.prot, flags, options.fd, options.offset);
-    if (data == MAP_FAILED) {
-      const int error = errno;
-      if (error == ENOMEM && anonymous) {
-        absl::StatusOr<HugePagePoolState> pool = ReadHugePagePool(hugetlb_page);
-        if (pool.ok()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "mmap(", what, ", MAP_HUGETLB, ", size, " bytes): Cannot allocate memory: ",
-              HugePageShortageMessage(*pool, (size + hugetlb_page - 1) / hugetlb_page, what)));
-        }
+    // Names the flag in errors ("mmap(page_fault region, MAP_HUGETLB, ...)"),
+    // in a stack buffer: setup is measured, so no allocation here.
+    char hugetlb_what[160];
+    std::snprintf(hugetlb_what, sizeof(hugetlb_what), "%.*s, MAP_HUGETLB",
+                  static_cast<int>(what.size()), what.data());
+    absl::StatusOr<sys::Mapping> mapping =
+        sys::Mapping::Map(size, options.prot, flags, options.fd, options.offset,
+                          anonymous ? absl::string_view(hugetlb_what) : what);
+    // ENOMEM (RESOURCE_EXHAUSTED) from an anonymous hugetlb mmap: the pool ran out.
+    if (absl::IsResourceExhausted(mapping.status()) && anonymous) {
+      absl::StatusOr<HugePagePoolState> pool = ReadHugePagePool(hugetlb_page);
+      if (pool.ok()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            mapping.status().message(), ": ",
+            HugePageShortageMessage(*pool, (size + hugetlb_page - 1) / hugetlb_page, what)));
       }
-      return sys::ErrnoStatus(
-          absl::StrCat("mmap(", what, ", ", anonymous ? "MAP_HUGETLB, " : "", size, " bytes)"),
-          error);
     }
-    return MemoryRegion(static_cast<char*>(data), size);
+    if (!mapping.ok()) return mapping.status();
+    return MemoryRegion(*std::move(mapping));
   }
 
-  char* data = nullptr;
-  if (options.huge_pages == HugePages::kThp) {
-    IPCLAB_ASSIGN_OR_RETURN(
-        data, MapAligned(size, options.prot, flags, options.fd, options.offset, what));
-  } else {
-    void* mapped = ::mmap(nullptr, size, options.prot, flags, options.fd, options.offset);
-    if (mapped == MAP_FAILED) {
-      return sys::ErrnoStatus(absl::StrCat("mmap(", what, ", ", size, " bytes)"), errno);
-    }
-    data = static_cast<char*>(mapped);
-  }
-  MemoryRegion region(data, size);  // owns it from here: errors below unmap it
+  absl::StatusOr<sys::Mapping> mapping =
+      options.huge_pages == HugePages::kThp
+          ? sys::Mapping::MapAligned(size, kThpSize, options.prot, flags, options.fd,
+                                     options.offset, what)
+          : sys::Mapping::Map(size, options.prot, flags, options.fd, options.offset, what);
+  if (!mapping.ok()) return mapping.status();
+  char* const data = mapping->data();
+  MemoryRegion region(*std::move(mapping));  // owns it from here: errors below unmap it
 
   if (options.huge_pages == HugePages::kThp) {
     if (::madvise(data, size, MADV_HUGEPAGE) != 0) {
@@ -162,12 +123,12 @@ absl::StatusOr<MemoryRegion> MemoryRegion::Map(size_t size, const RegionOptions&
                          ", MADV_HUGEPAGE): Invalid argument: this kernel has no "
                          "transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE)"));
       }
-      return sys::ErrnoStatus(absl::StrCat("madvise(", what, ", MADV_HUGEPAGE)"), error);
+      return base::ErrnoStatus(absl::StrCat("madvise(", what, ", MADV_HUGEPAGE)"), error);
     }
   } else {
     // EINVAL means a kernel without THP: there is nothing to switch off.
     if (::madvise(data, size, MADV_NOHUGEPAGE) != 0 && errno != EINVAL) {
-      return sys::ErrnoStatus(absl::StrCat("madvise(", what, ", MADV_NOHUGEPAGE)"), errno);
+      return base::ErrnoStatus(absl::StrCat("madvise(", what, ", MADV_NOHUGEPAGE)"), errno);
     }
   }
 
@@ -184,7 +145,7 @@ absl::StatusOr<MemoryRegion> MemoryRegion::Map(size_t size, const RegionOptions&
                                                           "): Invalid argument: populate=true "
                                                           "needs Linux 5.14 or later"));
       }
-      return sys::ErrnoStatus(absl::StrCat("madvise(", what, ", ", name, ")"), error);
+      return base::ErrnoStatus(absl::StrCat("madvise(", what, ", ", name, ")"), error);
     }
   }
   return region;

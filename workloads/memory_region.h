@@ -40,6 +40,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "workloads/sys/mapping.h"
 
 namespace ipclab::workloads {
 
@@ -51,6 +52,9 @@ inline constexpr const char* kHugePagesValues[] = {"none", "thp", "hugetlb", "hu
 // "none" | "thp" | "hugetlb" | "hugetlb_1g"; INVALID_ARGUMENT otherwise.
 absl::StatusOr<HugePages> ParseHugePages(absl::string_view text);
 const char* HugePagesName(HugePages huge_pages);
+
+// The base page size, sysconf(_SC_PAGESIZE).
+uint64_t BasePageSize();
 
 // The hugetlb page size (2 MiB, 1 GiB); 0 for none and thp.
 uint64_t HugetlbPageSize(HugePages huge_pages);
@@ -79,16 +83,10 @@ struct RegionOptions {
   int prot = PROT_READ | PROT_WRITE;
 };
 
-// Owns one mapping; munmap on destruction. Move-only.
+// Owns one mapping (a sys::Mapping); munmap on destruction. Move-only.
 class MemoryRegion final {
  public:
   MemoryRegion() = default;
-  MemoryRegion(MemoryRegion&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-  MemoryRegion& operator=(MemoryRegion&& other) noexcept;
-  MemoryRegion(const MemoryRegion&) = delete;
-  MemoryRegion& operator=(const MemoryRegion&) = delete;
-  ~MemoryRegion() { Reset(); }
 
   // Maps `size` bytes as `options` say. `what` names the region in errors
   // ("page_fault region"). Errors: those of mmap/madvise, naming the call;
@@ -97,15 +95,14 @@ class MemoryRegion final {
   static absl::StatusOr<MemoryRegion> Map(size_t size, const RegionOptions& options,
                                           absl::string_view what);
 
-  char* data() const { return data_; }
-  size_t size() const { return size_; }
+  char* data() const { return mapping_.data(); }
+  size_t size() const { return mapping_.size(); }
   // munmap now (the teardown phases time this).
-  void Reset();
+  void Reset() { mapping_.Reset(); }
 
  private:
-  MemoryRegion(char* data, size_t size) : data_(data), size_(size) {}
-  char* data_ = nullptr;
-  size_t size_ = 0;
+  explicit MemoryRegion(sys::Mapping mapping) : mapping_(std::move(mapping)) {}
+  sys::Mapping mapping_;
 };
 
 // The touch loops of the memory workloads: one byte per 4 KiB page, also in

@@ -8,10 +8,10 @@
 #include <cstdint>
 
 #include "absl/strings/match.h"
+#include "base/fd.h"
 #include "gtest/gtest.h"
 #include "workloads/hugepages.h"
 #include "workloads/probes.h"
-#include "workloads/sys/fd.h"
 
 namespace ipclab::workloads {
 namespace {
@@ -77,7 +77,7 @@ TEST(MemoryRegion, PopulateFaultsEveryPageInBeforeItReturns) {
 // A private file mapping: populate write-faults it, as MAP_POPULATE does, so
 // every page becomes an anonymous copy.
 TEST(MemoryRegion, PrivateFilePopulateMakesAnonymousCopies) {
-  sys::Fd file(::open("/dev/shm", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+  base::Fd file(::open("/dev/shm", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
   if (!file.valid()) GTEST_SKIP() << "no O_TMPFILE on /dev/shm";
   ASSERT_EQ(::ftruncate(file.get(), kSize), 0);
   RegionOptions options;

@@ -1,4 +1,7 @@
-#include "workloads/mmap_file.h"
+#include "workloads/catalog.h"
+#include "workloads/scratch_files.h"
+
+#include <memory>
 
 #include <dirent.h>
 #include <unistd.h>
@@ -9,9 +12,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "workloads/hugepages.h"
 #include "workloads/ring_workload.h"
-#include "workloads/status_macros.h"
 #include "workloads/sys/filesystem.h"
 #include "workloads/transfer.h"
 #include "workloads/worker.h"
@@ -48,57 +51,27 @@ std::string ThpSettingNote(const sys::FilesystemInfo& fs) {
                       " (page cache THP also needs a file system with large folios)");
 }
 
-}  // namespace
-
-std::string ScratchDirectory(const RunContext& context, const std::string& location) {
-  if (location == "tmpfs")
-    return context.scratch_tmpfs.empty() ? "/dev/shm" : context.scratch_tmpfs;
-  if (!context.scratch_disk.empty()) return context.scratch_disk;
-  const char* tmpdir = std::getenv("TMPDIR");
-  return tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
-}
-
-std::string ScratchFilePrefix(const std::string& dir, pid_t worker_pid) {
-  return absl::StrCat(dir, ShmNamePrefix(worker_pid), "file");
-}
-
-int RemoveLeftoverScratchFiles(const std::string& dir, pid_t worker_pid) {
-  const std::string prefix = ScratchFilePrefix("", worker_pid).substr(1);  // "ipclab-<pid>-file"
-  DIR* listing = ::opendir(dir.c_str());
-  if (listing == nullptr) return 0;
-  int removed = 0;
-  while (const dirent* entry = ::readdir(listing)) {
-    if (absl::StartsWith(entry->d_name, prefix) &&
-        ::unlink(absl::StrCat(dir, "/", entry->d_name).c_str()) == 0) {
-      ++removed;
-    }
-  }
-  ::closedir(listing);
-  return removed;
-}
-
-MmapFileWorkload::MmapFileWorkload() {
-  spec_.set_name("mmap_file");
-  spec_.set_summary(
+v1::WorkloadSpec MmapFileSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("mmap_file");
+  spec.set_summary(
       "ring in a file mapped MAP_SHARED by two processes, in the server's tmpfs or disk scratch "
       "directory; the producer copies each message into the ring, the consumer copies it out");
   for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/false))
-    *spec_.add_params() = std::move(param);
-  *spec_.add_params() = EnumParam(
+    *spec.add_params() = std::move(param);
+  *spec.add_params() = EnumParam(
       "location", "tmpfs", {"tmpfs", "disk"},
       "tmpfs: the server's --scratch-tmpfs directory (default /dev/shm); disk: its --scratch-disk "
       "directory (default $TMPDIR or /tmp), which must not be an in-memory file system");
-  spec_.add_roles("producer");
-  spec_.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+  spec.add_roles("producer");
+  spec.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
+  return spec;
 }
 
-absl::Status MmapFileWorkload::Validate(const CaseParams& params) const {
-  return ValidateRing(params);
-}
+absl::Status ValidateMmapFile(const CaseParams& params) { return ValidateRing(params); }
 
-std::vector<v1::Expectation> MmapFileWorkload::Expect(const CaseParams& params,
-                                                      const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectMmapFile(const CaseParams& params, const v1::HostInfo& host) {
   RingFaultModel model;
   model.read_fault_around = true;  // filemap_map_pages / shmem: both fault around
   if (params.Text("location") == "disk") {
@@ -118,8 +91,8 @@ std::vector<v1::Expectation> MmapFileWorkload::Expect(const CaseParams& params,
   return RingExpectations(params, host, model);
 }
 
-absl::StatusOr<v1::RepetitionResult> MmapFileWorkload::RunRepetition(
-    const CaseParams& params, const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunMmapFileRepetition(const CaseParams& params,
+                                                           const RunContext& context) {
   IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
   const std::string& location = params.Text("location");
   const std::string dir = ScratchDirectory(context, location);
@@ -134,7 +107,7 @@ absl::StatusOr<v1::RepetitionResult> MmapFileWorkload::RunRepetition(
                           sys::ScratchFile::Create(path, options.layout.bytes()));
   RingBacking backing;
   backing.map = [&]() -> absl::StatusOr<RingMemory> {
-    IPCLAB_ASSIGN_OR_RETURN(sys::Fd fd, sys::ScratchFile::Open(path));
+    IPCLAB_ASSIGN_OR_RETURN(base::Fd fd, sys::ScratchFile::Open(path));
     return MapRingFile(fd.get(), options, path);  // the fd closes; the mapping stays
   };
   backing.after_setup = [&]() { return file.Unlink(); };
@@ -142,6 +115,12 @@ absl::StatusOr<v1::RepetitionResult> MmapFileWorkload::RunRepetition(
   backing.notes["scratch_filesystem"] = absl::StrCat(fs.type, " on ", fs.mount_point);
   if (options.huge_pages == HugePages::kThp) backing.notes["thp_setting"] = ThpSettingNote(fs);
   return RunRingTransfer(params, context, options, backing);
+}
+
+}  // namespace
+
+std::unique_ptr<Workload> NewMmapFileWorkload() {
+  return WorkloadFromOps({MmapFileSpec(), ValidateMmapFile, ExpectMmapFile, RunMmapFileRepetition});
 }
 
 }  // namespace ipclab::workloads

@@ -1,14 +1,18 @@
-#include "workloads/page_fault.h"
+#include "workloads/catalog.h"
+
+#include <memory>
 
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/metric_names.h"
+#include "base/size.h"
+#include "base/status_macros.h"
 #include "workloads/expectation_bands.h"
 #include "workloads/harness.h"
 #include "workloads/hugepages.h"
 #include "workloads/memory_region.h"
-#include "workloads/status_macros.h"
 
 namespace ipclab::workloads {
 namespace {
@@ -54,7 +58,7 @@ absl::StatusOr<PageFaultPlan> MakePlan(const CaseParams& params) {
 }
 
 std::string CaseName(const PageFaultPlan& plan) {
-  return absl::StrCat("page_fault region_bytes=", FormatSize(plan.region_bytes),
+  return absl::StrCat("page_fault region_bytes=", base::FormatSize(plan.region_bytes),
                       " huge_pages=", HugePagesName(plan.huge_pages));
 }
 
@@ -104,46 +108,45 @@ FaultModel ModelFor(const PageFaultPlan& plan, const v1::HostInfo& host) {
   return model;
 }
 
-}  // namespace
-
-PageFaultWorkload::PageFaultWorkload() {
-  spec_.set_name("page_fault");
-  spec_.set_summary(
+v1::WorkloadSpec PageFaultSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("page_fault");
+  spec.set_summary(
       "first-touch cost of memory: one process maps region_bytes and reads and/or writes one "
       "byte per 4 KiB page (also in huge mappings); per touch phase, messages = pages touched "
       "(messages_per_sec = pages/s, ns per page = wall_ns / messages) and bytes = region_bytes");
-  *spec_.add_params() = SizeParam("region_bytes", kDefaultRegionBytes, 4096, kMaxRegionBytes,
-                                  "bytes mapped and touched; a multiple of the page size, of 2MiB "
-                                  "for huge_pages=hugetlb, of 1GiB for hugetlb_1g");
-  *spec_.add_params() = EnumParam(
+  *spec.add_params() = SizeParam("region_bytes", kDefaultRegionBytes, 4096, kMaxRegionBytes,
+                                 "bytes mapped and touched; a multiple of the page size, of 2MiB "
+                                 "for huge_pages=hugetlb, of 1GiB for hugetlb_1g");
+  *spec.add_params() = EnumParam(
       "access", "write", {"write", "read", "read_then_write"},
       "write: store to every page; read: load from every page (private anonymous memory maps the "
       "shared zero page, so RSS does not grow); read_then_write: both, as two phases");
-  *spec_.add_params() = EnumParam(
+  *spec.add_params() = EnumParam(
       "huge_pages", "none", {"none", "thp", "hugetlb", "hugetlb_1g"},
       "none: 4 KiB pages (MADV_NOHUGEPAGE, even where THP is always); thp: 2 MiB-aligned + "
       "MADV_HUGEPAGE (private memory follows transparent_hugepage/enabled, shared memory "
       "follows .../shmem_enabled); hugetlb / hugetlb_1g: MAP_HUGETLB from the 2 MiB / 1 GiB pool, "
       "which must have enough free pages (the run refuses otherwise and says how to reserve them)");
-  *spec_.add_params() = BoolParam(
+  *spec.add_params() = BoolParam(
       "populate", false,
       "pre-fault the region in setup (MAP_POPULATE semantics; MADV_POPULATE_WRITE/READ after the "
       "huge-page advice for none/thp): getrusage counts those faults, the perf event does not");
-  *spec_.add_params() = BoolParam(
+  *spec.add_params() = BoolParam(
       "shared", false,
       "MAP_SHARED|MAP_ANONYMOUS (shmem: shows as RssShmem, reads allocate pages) instead of "
       "MAP_PRIVATE");
-  spec_.add_roles(kRole);
-  for (const char* phase : {"setup", "read", "write", "teardown"}) spec_.add_phases(phase);
+  spec.add_roles(kRole);
+  for (const char* phase : {"setup", "read", "write", "teardown"}) spec.add_phases(phase);
+  return spec;
 }
 
-absl::Status PageFaultWorkload::Validate(const CaseParams& params) const {
+absl::Status ValidatePageFault(const CaseParams& params) {
   IPCLAB_ASSIGN_OR_RETURN(PageFaultPlan plan, MakePlan(params));
   return ValidateRegionSize("region_bytes", plan.region_bytes, plan.huge_pages);
 }
 
-std::vector<v1::Expectation> PageFaultWorkload::Expect(const CaseParams& params,
-                                                       const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectPageFault(const CaseParams& params, const v1::HostInfo& host) {
   absl::StatusOr<PageFaultPlan> plan_or = MakePlan(params);
   if (!plan_or.ok()) return {};
   const PageFaultPlan& plan = *plan_or;
@@ -153,30 +156,30 @@ std::vector<v1::Expectation> PageFaultWorkload::Expect(const CaseParams& params,
   const double faults = static_cast<double>(model.touch_faults);
   const bool hugetlb = HugetlbPageSize(plan.huge_pages) != 0;
   const bool perf = host.perf_events_allowed();
-  const std::string region_text = SizeText(region);
+  const std::string region_text = base::FormatSize(region);
   std::vector<v1::Expectation> out;
 
   // Both fault counters, when they should agree.
   auto expect_faults = [&](const std::string& phase, double count, const std::string& why,
                            const std::string& if_deviated) {
-    out.push_back(ExpectNear(RoleMetricName(phase, kRole, "minor_faults"), why, count,
+    out.push_back(ExpectNear(base::MetricName(phase, kRole, "minor_faults"), why, count,
                              kFaultRelative, kFaultAbsolute, kCounterGetrusage, if_deviated));
     if (perf) {
-      out.push_back(ExpectNear(RoleMetricName(phase, kRole, "perf_page_faults"), why, count,
+      out.push_back(ExpectNear(base::MetricName(phase, kRole, "perf_page_faults"), why, count,
                                kFaultRelative, kFaultAbsolute, kCounterPerfEvent, if_deviated));
     }
   };
   auto expect_memory = [&](const std::string& phase, const std::string& metric, double bytes,
                            const std::string& why, const std::string& if_deviated) {
     out.push_back(ExpectNear(
-        RoleMetricName(phase, kRole, metric), why, bytes, kMemoryRelative, kMemoryAbsolute,
+        base::MetricName(phase, kRole, metric), why, bytes, kMemoryRelative, kMemoryAbsolute,
         metric == "anon_huge_pages_delta_bytes" ? kCounterSmapsRollup : kCounterProcStatus,
         if_deviated));
   };
   // THP: AnonHugePages should cover the region's whole 2 MiB ranges (>= 90%).
   auto expect_huge_memory = [&](const std::string& phase, const std::string& why) {
     if (plan.huge_pages != HugePages::kThp || plan.shared) return;
-    const std::string metric = RoleMetricName(phase, kRole, "anon_huge_pages_delta_bytes");
+    const std::string metric = base::MetricName(phase, kRole, "anon_huge_pages_delta_bytes");
     if (!model.thp) {
       out.push_back(ExpectBand(metric, model.thp_caveat + "AnonHugePages stays 0", 0, 0, 0,
                                kCounterSmapsRollup,
@@ -204,12 +207,12 @@ std::vector<v1::Expectation> PageFaultWorkload::Expect(const CaseParams& params,
   // setup: mmap alone takes no faults; populate takes them all here.
   if (plan.populate) {
     out.push_back(
-        ExpectNear(RoleMetricName("setup", kRole, "minor_faults"),
+        ExpectNear(base::MetricName("setup", kRole, "minor_faults"),
                    absl::StrCat("populate=true: ", through("populated"), ", counted by getrusage"),
                    faults, kFaultRelative, kFaultAbsolute, kCounterGetrusage,
                    "the region was not populated in setup"));
     if (perf) {
-      out.push_back(ExpectNear(RoleMetricName("setup", kRole, "perf_page_faults"),
+      out.push_back(ExpectNear(base::MetricName("setup", kRole, "perf_page_faults"),
                                "populate=true: faults taken by the kernel while populating do not "
                                "fire the perf page-fault event",
                                0, kFaultRelative, kFaultAbsolute, kCounterPerfEvent,
@@ -224,7 +227,7 @@ std::vector<v1::Expectation> PageFaultWorkload::Expect(const CaseParams& params,
         "setup", absl::StrCat("populate=true with THP: AnonHugePages grows by about ", region_text,
                               " in setup (at least 90%)"));
   } else {
-    out.push_back(ExpectNear(RoleMetricName("setup", kRole, "minor_faults"),
+    out.push_back(ExpectNear(base::MetricName("setup", kRole, "minor_faults"),
                              "mmap only reserves address space: no faults before the first touch",
                              0, kFaultRelative, kFaultAbsolute, kCounterGetrusage,
                              "setup touched memory it should not have"));
@@ -298,10 +301,10 @@ std::vector<v1::Expectation> PageFaultWorkload::Expect(const CaseParams& params,
           "hypervisor splits the huge page (at most one per 4 KiB page)");
       const std::string if_deviated =
           "the writes did not fault as a read-only hugetlb mapping must";
-      out.push_back(ExpectBand(RoleMetricName("write", kRole, "minor_faults"), why, faults, faults,
-                               most, kCounterGetrusage, if_deviated));
+      out.push_back(ExpectBand(base::MetricName("write", kRole, "minor_faults"), why, faults,
+                               faults, most, kCounterGetrusage, if_deviated));
       if (perf) {
-        out.push_back(ExpectBand(RoleMetricName("write", kRole, "perf_page_faults"), why, faults,
+        out.push_back(ExpectBand(base::MetricName("write", kRole, "perf_page_faults"), why, faults,
                                  faults, most, kCounterPerfEvent, if_deviated));
       }
     } else if (plan.read) {
@@ -328,8 +331,8 @@ std::vector<v1::Expectation> PageFaultWorkload::Expect(const CaseParams& params,
   return out;
 }
 
-absl::StatusOr<v1::RepetitionResult> PageFaultWorkload::RunRepetition(
-    const CaseParams& params, const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunPageFaultRepetition(const CaseParams& params,
+                                                            const RunContext& context) {
   IPCLAB_ASSIGN_OR_RETURN(PageFaultPlan plan, MakePlan(params));
   IPCLAB_RETURN_IF_ERROR(CheckHugetlbPool(plan.huge_pages, plan.region_bytes, CaseName(plan)));
   RegionOptions options;
@@ -380,6 +383,13 @@ absl::StatusOr<v1::RepetitionResult> PageFaultWorkload::RunRepetition(
         ReadThpSetting(plan.shared ? "shmem_enabled" : "enabled");
   }
   return result;
+}
+
+}  // namespace
+
+std::unique_ptr<Workload> NewPageFaultWorkload() {
+  return WorkloadFromOps(
+      {PageFaultSpec(), ValidatePageFault, ExpectPageFault, RunPageFaultRepetition});
 }
 
 }  // namespace ipclab::workloads

@@ -2,8 +2,8 @@
 // fault counts ±1% (a 4 KiB region is 1 page, so +4 absolute for the odd
 // stray fault of the process itself); "does not grow" means by less than 1% of
 // the region. Tests the host cannot support are skipped with the reason.
-#include "workloads/expectation_testing.h"
-#include "workloads/page_fault.h"
+#include "workloads/catalog.h"
+#include "workloads/testing/expectation_testing.h"
 
 #include <cmath>
 #include <map>
@@ -12,6 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/size.h"
 #include "gtest/gtest.h"
 #include "results/model/expectations.h"
 #include "results/model/summary.h"
@@ -210,7 +211,8 @@ TEST(PageFault, HugetlbWithoutFreePagesSaysHowToReserveThem) {
   // One page more than the pool can give; nothing is mapped before the check.
   const uint64_t pages = pool->available_pages() + 1;
   const absl::Status status =
-      RunPageFault({{"region_bytes", FormatSize(pages * kHugePage2MiB)}, {"huge_pages", "hugetlb"}})
+      RunPageFault(
+          {{"region_bytes", base::FormatSize(pages * kHugePage2MiB)}, {"huge_pages", "hugetlb"}})
           .status();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(
@@ -356,7 +358,8 @@ TEST_P(PageFaultExpectationTest, KernelDoesWhatTheExpectationSays) {
     reservation = std::move(reserved).value();
   }
   params["region_bytes"] = "16MiB";
-  absl::StatusOr<expectation_testing::JudgedRun> run = expectation_testing::RunAndJudge("page_fault", params);
+  absl::StatusOr<expectation_testing::JudgedRun> run =
+      expectation_testing::RunAndJudge("page_fault", params);
   ASSERT_TRUE(run.ok()) << run.status();
   ASSERT_FALSE(run->judged.empty());
   for (const v1::Expectation& expectation : run->judged) {

@@ -9,16 +9,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/size.h"
 
 namespace ipclab::workloads {
 namespace {
-
-struct Unit {
-  const char* suffix;
-  int shift;
-};
-// Largest first, for FormatSize.
-constexpr Unit kUnits[] = {{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}};
 
 absl::Status BadValue(const v1::ParamSpec& spec, absl::string_view value, absl::string_view why) {
   std::string range;
@@ -33,57 +27,20 @@ absl::Status BadValue(const v1::ParamSpec& spec, absl::string_view value, absl::
     default:
       range = absl::StrCat("one of ", absl::StrJoin(spec.allowed(), ", "));
   }
-  return absl::InvalidArgumentError(absl::StrCat("parameter ", spec.name(), "=\"", value,
-                                                 "\": ", why, "; allowed: ", range));
+  return absl::InvalidArgumentError(
+      absl::StrCat("parameter ", spec.name(), "=\"", value, "\": ", why, "; allowed: ", range));
 }
 
 }  // namespace
-
-absl::StatusOr<uint64_t> ParseSize(absl::string_view text) {
-  absl::string_view digits = text;
-  int shift = 0;
-  for (const Unit& unit : kUnits) {
-    if (absl::EndsWith(text, unit.suffix)) {
-      digits = text.substr(0, text.size() - 3);
-      shift = unit.shift;
-      break;
-    }
-  }
-  if (digits.empty()) return absl::InvalidArgumentError(absl::StrCat("malformed size \"", text, "\""));
-  for (char c : digits) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("malformed size \"", text, "\" (units: KiB, MiB, GiB, TiB)"));
-    }
-  }
-  uint64_t number = 0;
-  if (!absl::SimpleAtoi(digits, &number)) {
-    return absl::InvalidArgumentError(absl::StrCat("size \"", text, "\" is too large"));
-  }
-  if (shift > 0 && number > (std::numeric_limits<uint64_t>::max() >> shift)) {
-    return absl::InvalidArgumentError(absl::StrCat("size \"", text, "\" is too large"));
-  }
-  return number << shift;
-}
-
-std::string FormatSize(uint64_t bytes) {
-  if (bytes != 0) {
-    for (const Unit& unit : kUnits) {
-      const uint64_t mask = (uint64_t{1} << unit.shift) - 1;
-      if ((bytes & mask) == 0) return absl::StrCat(bytes >> unit.shift, unit.suffix);
-    }
-  }
-  return absl::StrCat(bytes);
-}
 
 v1::ParamSpec SizeParam(absl::string_view name, uint64_t default_bytes, uint64_t min_bytes,
                         uint64_t max_bytes, absl::string_view doc) {
   v1::ParamSpec spec;
   spec.set_name(std::string(name));
   spec.set_type(v1::ParamSpec::SIZE);
-  spec.set_default_value(FormatSize(default_bytes));
-  spec.set_min(FormatSize(min_bytes));
-  spec.set_max(FormatSize(max_bytes));
+  spec.set_default_value(base::FormatSize(default_bytes));
+  spec.set_min(base::FormatSize(min_bytes));
+  spec.set_max(base::FormatSize(max_bytes));
   spec.set_unit("bytes");
   spec.set_doc(std::string(doc));
   return spec;
@@ -127,13 +84,13 @@ v1::ParamSpec BoolParam(absl::string_view name, bool default_value, absl::string
 absl::StatusOr<std::string> CanonicalValue(const v1::ParamSpec& spec, absl::string_view value) {
   switch (spec.type()) {
     case v1::ParamSpec::SIZE: {
-      absl::StatusOr<uint64_t> bytes = ParseSize(value);
+      absl::StatusOr<uint64_t> bytes = base::ParseSize(value);
       if (!bytes.ok()) return BadValue(spec, value, bytes.status().message());
       // Bounds were written by FormatSize, so they parse.
-      const uint64_t min = ParseSize(spec.min()).value();
-      const uint64_t max = ParseSize(spec.max()).value();
+      const uint64_t min = base::ParseSize(spec.min()).value();
+      const uint64_t max = base::ParseSize(spec.max()).value();
       if (*bytes < min || *bytes > max) return BadValue(spec, value, "out of range");
-      return FormatSize(*bytes);
+      return base::FormatSize(*bytes);
     }
     case v1::ParamSpec::INT: {
       int64_t number = 0;
@@ -170,7 +127,7 @@ const std::string& CaseParams::Text(absl::string_view name) const {
 }
 
 uint64_t CaseParams::Size(absl::string_view name) const {
-  absl::StatusOr<uint64_t> bytes = ParseSize(Text(name));
+  absl::StatusOr<uint64_t> bytes = base::ParseSize(Text(name));
   if (!bytes.ok()) std::abort();  // values are canonical once resolved
   return *bytes;
 }

@@ -1,4 +1,4 @@
-// Parameter values: size parsing and formatting, validation against a
+// Parameter values (sizes are base/size.h text): validation against a
 // workload's ParamSpec list, and a typed read-only view of a resolved case.
 #ifndef IPCLAB_WORKLOADS_PARAMS_H_
 #define IPCLAB_WORKLOADS_PARAMS_H_
@@ -13,15 +13,6 @@
 
 namespace ipclab::workloads {
 
-// Parses "4096", "4KiB", "64KiB", "1MiB", "1GiB", "1TiB" (binary units, case
-// of the unit letters as written; a bare number is bytes). Refuses empty text,
-// signs, fractions, unknown units ("12XB") and overflow.
-absl::StatusOr<uint64_t> ParseSize(absl::string_view text);
-
-// The canonical form: the largest binary unit that divides `bytes` exactly
-// ("64KiB", "1GiB"), else the plain number ("1000").
-std::string FormatSize(uint64_t bytes);
-
 // Builders for the catalog, so each workload file reads like a table.
 v1::ParamSpec SizeParam(absl::string_view name, uint64_t default_bytes, uint64_t min_bytes,
                         uint64_t max_bytes, absl::string_view doc);
@@ -32,7 +23,7 @@ v1::ParamSpec EnumParam(absl::string_view name, absl::string_view default_value,
 v1::ParamSpec BoolParam(absl::string_view name, bool default_value, absl::string_view doc);
 
 // Checks one value against its spec and returns its canonical text form
-// (sizes as FormatSize, enums as given, bools "true"/"false").
+// (sizes as base::FormatSize, enums as given, bools "true"/"false").
 // INVALID_ARGUMENT names the parameter, the value and the allowed range.
 absl::StatusOr<std::string> CanonicalValue(const v1::ParamSpec& spec, absl::string_view value);
 

@@ -5,32 +5,6 @@
 namespace ipclab::workloads {
 namespace {
 
-TEST(ParseSize, AcceptsBytesAndBinaryUnits) {
-  EXPECT_EQ(ParseSize("4096").value(), 4096u);
-  EXPECT_EQ(ParseSize("4KiB").value(), 4096u);
-  EXPECT_EQ(ParseSize("64KiB").value(), 65536u);
-  EXPECT_EQ(ParseSize("1MiB").value(), 1048576u);
-  EXPECT_EQ(ParseSize("1GiB").value(), 1073741824u);
-  EXPECT_EQ(ParseSize("2TiB").value(), uint64_t{2} << 40);
-  EXPECT_EQ(ParseSize("0").value(), 0u);
-}
-
-TEST(ParseSize, RefusesMalformedText) {
-  for (const char* bad : {"", "12XB", "KiB", "-1", "+4", "1.5MiB", "4 KiB", "4kib", "4K", "0x10",
-                          "99999999999999999999", "17179869184GiB"}) {
-    EXPECT_EQ(ParseSize(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
-  }
-}
-
-TEST(FormatSize, UsesTheLargestExactUnit) {
-  EXPECT_EQ(FormatSize(0), "0");
-  EXPECT_EQ(FormatSize(1000), "1000");
-  EXPECT_EQ(FormatSize(4096), "4KiB");
-  EXPECT_EQ(FormatSize(65536), "64KiB");
-  EXPECT_EQ(FormatSize(1536 * 1024), "1536KiB");
-  EXPECT_EQ(FormatSize(uint64_t{1} << 30), "1GiB");
-}
-
 TEST(CanonicalValue, SizesAreRangeCheckedAndNormalized) {
   const v1::ParamSpec spec = SizeParam("message_size", 65536, 1, 64 << 20, "doc");
   EXPECT_EQ(spec.default_value(), "64KiB");
@@ -64,8 +38,8 @@ TEST(CanonicalValue, EnumsBoolsAndInts) {
 }
 
 TEST(CaseParams, TypedAccessors) {
-  CaseParams params({{"message_size", "64KiB"}, {"mode", "stream"}, {"populate", "true"},
-                     {"count", "7"}});
+  CaseParams params(
+      {{"message_size", "64KiB"}, {"mode", "stream"}, {"populate", "true"}, {"count", "7"}});
   EXPECT_EQ(params.Size("message_size"), 65536u);
   EXPECT_EQ(params.Text("mode"), "stream");
   EXPECT_TRUE(params.Bool("populate"));

@@ -1,4 +1,6 @@
-#include "workloads/pipe.h"
+#include "workloads/catalog.h"
+
+#include <memory>
 
 #include <fcntl.h>
 #include <sys/uio.h>
@@ -8,9 +10,11 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "workloads/status_macros.h"
-#include "workloads/sys/errno_status.h"
-#include "workloads/sys/fd.h"
+#include "base/errno_status.h"
+#include "base/fd.h"
+#include "base/posix_call.h"
+#include "base/size.h"
+#include "base/status_macros.h"
 #include "workloads/sys/mapping.h"
 #include "workloads/transfer.h"
 
@@ -36,7 +40,11 @@ namespace {
 class PipeEndpoint final {
  public:
   PipeEndpoint(int in, int out, bool vmsplice, size_t rotation_slots, size_t slot_bytes)
-      : in_(in), out_(out), vmsplice_(vmsplice), rotation_slots_(rotation_slots), slot_bytes_(slot_bytes) {}
+      : in_(in),
+        out_(out),
+        vmsplice_(vmsplice),
+        rotation_slots_(rotation_slots),
+        slot_bytes_(slot_bytes) {}
 
   absl::Status Setup() {  // the pipes exist before the fork
     if (rotation_slots_ == 0) return absl::OkStatus();
@@ -55,16 +63,13 @@ class PipeEndpoint final {
 
   absl::Status Send(const char* data, size_t size) {
     while (size > 0) {
-      ssize_t written;
-      if (vmsplice_) {
+      const ssize_t written = base::RetryOnEintr([&] {
+        if (!vmsplice_) return ::write(out_, data, size);
         iovec pages{const_cast<char*>(data), size};
-        written = ::vmsplice(out_, &pages, 1, 0);
-      } else {
-        written = ::write(out_, data, size);
-      }
+        return ::vmsplice(out_, &pages, 1, 0);
+      });
       if (written < 0) {
-        if (errno == EINTR) continue;
-        return sys::ErrnoStatus(vmsplice_ ? "vmsplice(pipe)" : "write(pipe)", errno);
+        return base::ErrnoStatus(vmsplice_ ? "vmsplice(pipe)" : "write(pipe)", errno);
       }
       data += written;
       size -= static_cast<size_t>(written);
@@ -73,12 +78,10 @@ class PipeEndpoint final {
   }
 
   absl::StatusOr<size_t> Receive(char* data, size_t max) {
-    for (;;) {
-      const ssize_t got = ::read(in_, data, max);
-      if (got > 0) return static_cast<size_t>(got);
-      if (got == 0) return absl::AbortedError("read(pipe): the peer closed the pipe");
-      if (errno != EINTR) return sys::ErrnoStatus("read(pipe)", errno);
-    }
+    const ssize_t got = base::RetryOnEintr([&] { return ::read(in_, data, max); });
+    if (got > 0) return static_cast<size_t>(got);
+    if (got == 0) return absl::AbortedError("read(pipe): the peer closed the pipe");
+    return base::ErrnoStatus("read(pipe)", errno);
   }
 
   void Teardown() {
@@ -98,54 +101,54 @@ class PipeEndpoint final {
   size_t next_slot_ = 0;
 };
 
-absl::StatusOr<int> SetCapacity(const sys::Pipe& pipe, uint64_t capacity) {
+absl::StatusOr<int> SetCapacity(const base::Pipe& pipe, uint64_t capacity) {
   if (capacity > 0 && ::fcntl(pipe.write_end.get(), F_SETPIPE_SZ, static_cast<int>(capacity)) < 0) {
     const int error = errno;
     if (error == EPERM) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "fcntl(F_SETPIPE_SZ, ", capacity,
-          "): Operation not permitted (above /proc/sys/fs/pipe-max-size for an unprivileged user)"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("fcntl(F_SETPIPE_SZ, ", capacity,
+                       "): Operation not permitted (above /proc/sys/fs/pipe-max-size for an "
+                       "unprivileged user)"));
     }
-    return sys::ErrnoStatus(absl::StrCat("fcntl(F_SETPIPE_SZ, ", capacity, ")"), error);
+    return base::ErrnoStatus(absl::StrCat("fcntl(F_SETPIPE_SZ, ", capacity, ")"), error);
   }
   const int actual = ::fcntl(pipe.write_end.get(), F_GETPIPE_SZ);
-  if (actual < 0) return sys::ErrnoStatus("fcntl(F_GETPIPE_SZ)", errno);
+  if (actual < 0) return base::ErrnoStatus("fcntl(F_GETPIPE_SZ)", errno);
   return actual;
 }
 
-}  // namespace
-
-PipeWorkload::PipeWorkload() {
-  spec_.set_name("pipe");
-  spec_.set_summary(
+v1::WorkloadSpec PipeSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("pipe");
+  spec.set_summary(
       "anonymous pipe between two processes: write() by the producer, read() by the consumer");
-  for (v1::ParamSpec& param : TransferParamSpecs()) *spec_.add_params() = std::move(param);
-  *spec_.add_params() = SizeParam("pipe_capacity", 0, 0, uint64_t{1} << 30,
-                                  "pipe buffer size set with F_SETPIPE_SZ (the kernel rounds up to "
-                                  "a power of two pages); 0 keeps the kernel default (64KiB)");
-  *spec_.add_params() = EnumParam(
+  for (v1::ParamSpec& param : TransferParamSpecs()) *spec.add_params() = std::move(param);
+  *spec.add_params() = SizeParam("pipe_capacity", 0, 0, uint64_t{1} << 30,
+                                 "pipe buffer size set with F_SETPIPE_SZ (the kernel rounds up to "
+                                 "a power of two pages); 0 keeps the kernel default (64KiB)");
+  *spec.add_params() = EnumParam(
       "splice", "none", {"none", "vmsplice"},
       "none: write() copies the producer's buffer into the pipe; vmsplice: the producer's pages "
       "are mapped into the pipe (one copy fewer), each message in a fresh slot of a buffer larger "
       "than the pipe so no page is rewritten before the consumer has read it");
-  spec_.add_roles("producer");
-  spec_.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+  spec.add_roles("producer");
+  spec.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
+  return spec;
 }
 
-absl::Status PipeWorkload::Validate(const CaseParams& params) const {
+absl::Status ValidatePipe(const CaseParams& params) {
   IPCLAB_RETURN_IF_ERROR(ValidateTransfer(params));
   const uint64_t capacity = params.Size("pipe_capacity");
   if (capacity != 0 && capacity < 4096) {
-    return absl::InvalidArgumentError(absl::StrCat("parameter pipe_capacity=",
-                                                   params.Text("pipe_capacity"),
-                                                   " is too small; allowed: 0 or 4KiB to 1GiB"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("parameter pipe_capacity=", params.Text("pipe_capacity"),
+                     " is too small; allowed: 0 or 4KiB to 1GiB"));
   }
   return absl::OkStatus();
 }
 
-std::vector<v1::Expectation> PipeWorkload::Expect(const CaseParams& params,
-                                                  const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectPipe(const CaseParams& params, const v1::HostInfo& host) {
   (void)host;
   if (params.Text("splice") == "none") return CopyTransportExpectations("pipe");
   std::vector<v1::Expectation> expectations;
@@ -154,7 +157,8 @@ std::vector<v1::Expectation> PipeWorkload::Expect(const CaseParams& params,
       expectations.push_back(NoFaultsExpectation(
           phase, role,
           absl::StrCat("vmsplice hands the producer's pages (touched in setup) to the pipe and the "
-                       "consumer's read copies them into its buffer: no page faults in ", phase),
+                       "consumer's read copies them into its buffer: no page faults in ",
+                       phase),
           "a role faulted while moving data: its buffers were not resident, or a vmspliced page "
           "was written while the pipe still referenced it (the kernel does not copy it on write)"));
     }
@@ -162,20 +166,21 @@ std::vector<v1::Expectation> PipeWorkload::Expect(const CaseParams& params,
   return expectations;
 }
 
-absl::StatusOr<v1::RepetitionResult> PipeWorkload::RunRepetition(const CaseParams& params,
-                                                                 const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunPipeRepetition(const CaseParams& params,
+                                                       const RunContext& context) {
   const std::string& placement = params.Text("placement");
   IPCLAB_ASSIGN_OR_RETURN(std::vector<int> cpus, PlacementCpus(placement, 2));
   // Producer -> consumer always; consumer -> producer for the echo in pingpong.
-  IPCLAB_ASSIGN_OR_RETURN(sys::Pipe forward, sys::MakePipe());
+  IPCLAB_ASSIGN_OR_RETURN(base::Pipe forward, base::MakePipe());
   IPCLAB_ASSIGN_OR_RETURN(int capacity, SetCapacity(forward, params.Size("pipe_capacity")));
-  sys::Pipe backward;
+  base::Pipe backward;
   const bool pingpong = params.Text("mode") == "pingpong";
   if (pingpong) {
-    IPCLAB_ASSIGN_OR_RETURN(backward, sys::MakePipe());
+    IPCLAB_ASSIGN_OR_RETURN(backward, base::MakePipe());
     IPCLAB_RETURN_IF_ERROR(SetCapacity(backward, params.Size("pipe_capacity")).status());
   }
-  const TransferPlan plan = MakeTransferPlan(params, static_cast<uint64_t>(capacity), context.verify);
+  const TransferPlan plan =
+      MakeTransferPlan(params, static_cast<uint64_t>(capacity), context.verify);
 
   const bool vmsplice = params.Text("splice") == "vmsplice";
   // See PipeEndpoint: slots for the stream producer's messages under vmsplice.
@@ -190,7 +195,8 @@ absl::StatusOr<v1::RepetitionResult> PipeWorkload::RunRepetition(const CaseParam
   roles[0].pinned_cpu = cpus[0];
   roles[0].keep_fds = {forward.write_end.get(), producer_in};
   roles[0].body = [&](RoleContext& role) {
-    PipeEndpoint endpoint(producer_in, forward.write_end.get(), vmsplice, rotation_slots, slot_bytes);
+    PipeEndpoint endpoint(producer_in, forward.write_end.get(), vmsplice, rotation_slots,
+                          slot_bytes);
     return RunTransferRole(role, plan, /*producer=*/true, endpoint);
   };
   roles[1].name = "consumer";
@@ -204,15 +210,23 @@ absl::StatusOr<v1::RepetitionResult> PipeWorkload::RunRepetition(const CaseParam
   if (context.on_phase) {
     hooks.before_phase = [&](int index) { context.on_phase(TransferPhases()[index]); };
   }
-  IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome, RunRoles(TransferPhases(), placement, std::move(roles), hooks));
+  IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
+                          RunRoles(TransferPhases(), placement, std::move(roles), hooks));
   v1::RepetitionResult result = std::move(outcome.result);
-  (*result.mutable_notes())["pipe_capacity_actual"] = FormatSize(static_cast<uint64_t>(capacity));
+  (*result.mutable_notes())["pipe_capacity_actual"] =
+      base::FormatSize(static_cast<uint64_t>(capacity));
   if (rotation_slots > 0) {
     (*result.mutable_notes())["vmsplice_buffer"] =
-        absl::StrCat(rotation_slots, " slots of ", FormatSize(slot_bytes));
+        absl::StrCat(rotation_slots, " slots of ", base::FormatSize(slot_bytes));
   }
   if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome, &result));
   return result;
+}
+
+}  // namespace
+
+std::unique_ptr<Workload> NewPipeWorkload() {
+  return WorkloadFromOps({PipeSpec(), ValidatePipe, ExpectPipe, RunPipeRepetition});
 }
 
 }  // namespace ipclab::workloads

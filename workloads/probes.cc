@@ -11,7 +11,8 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "workloads/sys/errno_status.h"
+#include "base/errno_status.h"
+#include "base/posix_call.h"
 
 namespace ipclab::workloads {
 namespace {
@@ -28,15 +29,15 @@ absl::Status ReadProcFile(pid_t pid, const char* file, char* buffer, size_t size
     std::snprintf(path, sizeof(path), "/proc/%d/%s", static_cast<int>(pid), file);
   }
   const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return sys::ErrnoStatus(absl::StrCat("open(", path, ")"), errno);
+  if (fd < 0) return base::ErrnoStatus(absl::StrCat("open(", path, ")"), errno);
   size_t used = 0;
   while (used + 1 < size) {
-    const ssize_t got = ::read(fd, buffer + used, size - 1 - used);
+    const ssize_t got =
+        base::RetryOnEintr([&] { return ::read(fd, buffer + used, size - 1 - used); });
     if (got < 0) {
-      if (errno == EINTR) continue;
       const int error = errno;
       ::close(fd);
-      return sys::ErrnoStatus(absl::StrCat("read(", path, ")"), error);
+      return base::ErrnoStatus(absl::StrCat("read(", path, ")"), error);
     }
     if (got == 0) break;
     used += static_cast<size_t>(got);
@@ -80,10 +81,10 @@ absl::Status EnablePerfFaultCounter() {
   attr.type = PERF_TYPE_SOFTWARE;
   attr.config = PERF_COUNT_SW_PAGE_FAULTS;
   attr.inherit = 0;
-  const long fd = ::syscall(SYS_perf_event_open, &attr, 0 /*self*/, -1 /*any cpu*/, -1,
-                            PERF_FLAG_FD_CLOEXEC);
+  const long fd =
+      ::syscall(SYS_perf_event_open, &attr, 0 /*self*/, -1 /*any cpu*/, -1, PERF_FLAG_FD_CLOEXEC);
   if (fd < 0) {
-    return sys::ErrnoStatus("perf_event_open(PERF_COUNT_SW_PAGE_FAULTS)", errno);
+    return base::ErrnoStatus("perf_event_open(PERF_COUNT_SW_PAGE_FAULTS)", errno);
   }
   perf_fault_fd = static_cast<int>(fd);
   return absl::OkStatus();

@@ -4,9 +4,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "base/fd.h"
 #include "gtest/gtest.h"
 #include "workloads/sys/child_process.h"
-#include "workloads/sys/fd.h"
 
 namespace ipclab::workloads {
 namespace {
@@ -19,11 +19,11 @@ constexpr size_t kPage = 4096;
 // outside through /proc/PID by the parent, which must agree.
 TEST(Probes, FreshAnonymousWritesFaultOncePerPage) {
   constexpr size_t kPages = 16384;  // 64 MiB
-  auto pipe = sys::MakePipe().value();
-  auto go = sys::MakePipe().value();
+  auto pipe = base::MakePipe().value();
+  auto go = base::MakePipe().value();
   auto child = sys::ChildProcess::Fork([&]() {
-    char* region = static_cast<char*>(
-        ::mmap(nullptr, kPages * kPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    char* region = static_cast<char*>(::mmap(nullptr, kPages * kPage, PROT_READ | PROT_WRITE,
+                                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
     if (region == MAP_FAILED) return 1;
     ::madvise(region, kPages * kPage, MADV_NOHUGEPAGE);
     (void)EnablePerfFaultCounter();
@@ -34,22 +34,23 @@ TEST(Probes, FreshAnonymousWritesFaultOncePerPage) {
     for (size_t i = 0; i < kPages; ++i) region[i * kPage] = 1;
     const CounterSample counters_after = ReadCountersSelf();
     (void)ReadMemory(0, &after);
-    const uint64_t report[4] = {
-        counters_after.minor_faults - counters_before.minor_faults,
-        after.rss_anon - before.rss_anon,
-        counters_after.major_faults - counters_before.major_faults,
-        counters_after.perf_available ? counters_after.perf_page_faults - counters_before.perf_page_faults
-                                      : ~uint64_t{0}};
-    (void)sys::WriteFull(pipe.write_end.get(), report, sizeof(report));
+    const uint64_t report[4] = {counters_after.minor_faults - counters_before.minor_faults,
+                                after.rss_anon - before.rss_anon,
+                                counters_after.major_faults - counters_before.major_faults,
+                                counters_after.perf_available ? counters_after.perf_page_faults -
+                                                                    counters_before.perf_page_faults
+                                                              : ~uint64_t{0}};
+    (void)base::WriteFull(pipe.write_end.get(), report, sizeof(report));
     char byte;
-    (void)sys::ReadFull(go.read_end.get(), &byte, 1);  // stay alive for the parent's look
+    (void)base::ReadFull(go.read_end.get(), &byte, 1);  // stay alive for the parent's look
     return 0;
   });
   ASSERT_TRUE(child.ok()) << child.status();
   uint64_t report[4] = {};
-  ASSERT_EQ(sys::ReadFull(pipe.read_end.get(), report, sizeof(report)).value(), sizeof(report));
+  ASSERT_EQ(base::ReadFull(pipe.read_end.get(), report, sizeof(report)).value(), sizeof(report));
   EXPECT_NEAR(static_cast<double>(report[0]), kPages, kPages * 0.01) << "minor faults";
-  EXPECT_NEAR(static_cast<double>(report[1]), kPages * kPage, kPages * kPage * 0.01) << "RssAnon growth";
+  EXPECT_NEAR(static_cast<double>(report[1]), kPages * kPage, kPages * kPage * 0.01)
+      << "RssAnon growth";
   EXPECT_EQ(report[2], 0u) << "major faults";
   if (report[3] != ~uint64_t{0}) {
     EXPECT_NEAR(static_cast<double>(report[3]), kPages, kPages * 0.01) << "perf page-fault event";
@@ -65,7 +66,7 @@ TEST(Probes, FreshAnonymousWritesFaultOncePerPage) {
   CounterSample counters;
   ASSERT_TRUE(ReadCounters(child->pid(), &counters).ok());
   EXPECT_GE(counters.minor_faults, kPages);
-  ASSERT_TRUE(sys::WriteFull(go.write_end.get(), "g", 1).ok());
+  ASSERT_TRUE(base::WriteFull(go.write_end.get(), "g", 1).ok());
   EXPECT_TRUE(child->Wait().value().ok());
 }
 

@@ -6,27 +6,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "workloads/cow_private.h"
-#include "workloads/mmap_file.h"
-#include "workloads/page_fault.h"
-#include "workloads/pipe.h"
-#include "workloads/shm_posix.h"
-#include "workloads/shm_sysv.h"
-#include "workloads/status_macros.h"
-#include "workloads/unix_socket.h"
+#include "base/status_macros.h"
+#include "workloads/catalog.h"
 
 namespace ipclab::workloads {
 
 const std::vector<const Workload*>& AllWorkloads() {
   // The explicit table: adding a workload means adding a line here.
   static const auto* const kWorkloads = new std::vector<const Workload*>{
-      new PipeWorkload(),
-      new UnixSocketWorkload(),
-      new ShmPosixWorkload(),
-      new ShmSysvWorkload(),
-      new MmapFileWorkload(),
-      new CowPrivateWorkload(),
-      new PageFaultWorkload(),
+      NewPipeWorkload().release(),      NewUnixSocketWorkload().release(),
+      NewShmPosixWorkload().release(),  NewShmSysvWorkload().release(),
+      NewMmapFileWorkload().release(),  NewCowPrivateWorkload().release(),
+      NewPageFaultWorkload().release(),
   };
   return *kWorkloads;
 }
@@ -60,8 +51,8 @@ absl::Status UnknownParam(const v1::WorkloadSpec& spec, const std::string& name)
   std::vector<std::string> names;
   for (const v1::ParamSpec& param : spec.params()) names.push_back(param.name());
   return absl::InvalidArgumentError(absl::StrCat("unknown parameter \"", name, "\" for workload ",
-                                                 spec.name(), "; parameters: ",
-                                                 absl::StrJoin(names, ", ")));
+                                                 spec.name(),
+                                                 "; parameters: ", absl::StrJoin(names, ", ")));
 }
 
 }  // namespace
@@ -76,8 +67,8 @@ absl::StatusOr<std::vector<v1::Case>> ResolveCases(const v1::RunRequest& request
                                                    kMaxRepetitions));
   }
   if (request.warmup() > kMaxWarmup) {
-    return absl::InvalidArgumentError(absl::StrCat("warmup=", request.warmup(),
-                                                   " is out of range; allowed: 0 to ", kMaxWarmup));
+    return absl::InvalidArgumentError(
+        absl::StrCat("warmup=", request.warmup(), " is out of range; allowed: 0 to ", kMaxWarmup));
   }
 
   // Fixed values: defaults, overridden by the request.
@@ -101,7 +92,8 @@ absl::StatusOr<std::vector<v1::Case>> ResolveCases(const v1::RunRequest& request
           absl::StrCat("parameter ", sweep.name(), " is both fixed (-p) and swept (--sweep)"));
     }
     if (!swept.insert(sweep.name()).second) {
-      return absl::InvalidArgumentError(absl::StrCat("parameter ", sweep.name(), " is swept twice"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("parameter ", sweep.name(), " is swept twice"));
     }
     if (sweep.values().empty()) {
       return absl::InvalidArgumentError(absl::StrCat("sweep of ", sweep.name(), " has no values"));

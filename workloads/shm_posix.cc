@@ -1,4 +1,6 @@
-#include "workloads/shm_posix.h"
+#include "workloads/catalog.h"
+
+#include <memory>
 
 #include <linux/memfd.h>
 #include <sys/mman.h>
@@ -9,11 +11,12 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
+#include "base/fd.h"
+#include "base/size.h"
+#include "base/status_macros.h"
 #include "workloads/hugepages.h"
 #include "workloads/ring_workload.h"
-#include "workloads/status_macros.h"
-#include "workloads/sys/errno_status.h"
-#include "workloads/sys/fd.h"
 #include "workloads/sys/filesystem.h"
 #include "workloads/sys/shm_object.h"
 #include "workloads/transfer.h"
@@ -31,14 +34,14 @@ std::string NextShmName() {
 // only ever opens files there. For huge_pages=hugetlb the segment is a
 // memfd_create(MFD_HUGETLB) file instead: the roles inherit its fd (there
 // is no name to open, nor to leave behind).
-absl::StatusOr<sys::Fd> CreateHugetlbMemfd(const std::string& name, size_t size) {
+absl::StatusOr<base::Fd> CreateHugetlbMemfd(const std::string& name, size_t size) {
   const int fd = ::memfd_create(name.c_str(), MFD_CLOEXEC | MFD_HUGETLB | MFD_HUGE_2MB);
   if (fd < 0) {
-    return sys::ErrnoStatus(absl::StrCat("memfd_create(\"", name, "\", MFD_HUGETLB)"), errno);
+    return base::ErrnoStatus(absl::StrCat("memfd_create(\"", name, "\", MFD_HUGETLB)"), errno);
   }
-  sys::Fd owned(fd);
+  base::Fd owned(fd);
   if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
-    return sys::ErrnoStatus(absl::StrCat("ftruncate(memfd \"", name, "\", ", size, ")"), errno);
+    return base::ErrnoStatus(absl::StrCat("ftruncate(memfd \"", name, "\", ", size, ")"), errno);
   }
   return owned;
 }
@@ -51,26 +54,23 @@ std::string DevShmThpNote() {
                       ShmemThpSettingNote(), " (force/deny override the mount)");
 }
 
-}  // namespace
-
-ShmPosixWorkload::ShmPosixWorkload() {
-  spec_.set_name("shm_posix");
-  spec_.set_summary(
+v1::WorkloadSpec ShmPosixSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("shm_posix");
+  spec.set_summary(
       "POSIX shared memory ring (shm_open + mmap MAP_SHARED) between two processes; the producer "
       "copies each message into the ring, the consumer copies it out");
   for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/true))
-    *spec_.add_params() = std::move(param);
-  spec_.add_roles("producer");
-  spec_.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+    *spec.add_params() = std::move(param);
+  spec.add_roles("producer");
+  spec.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
+  return spec;
 }
 
-absl::Status ShmPosixWorkload::Validate(const CaseParams& params) const {
-  return ValidateRing(params);
-}
+absl::Status ValidateShmPosix(const CaseParams& params) { return ValidateRing(params); }
 
-std::vector<v1::Expectation> ShmPosixWorkload::Expect(const CaseParams& params,
-                                                      const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectShmPosix(const CaseParams& params, const v1::HostInfo& host) {
   RingFaultModel model;
   model.read_fault_around = true;  // a tmpfs file: shmem's map_pages
   model.thp_rule =
@@ -79,8 +79,8 @@ std::vector<v1::Expectation> ShmPosixWorkload::Expect(const CaseParams& params,
   return RingExpectations(params, host, model);
 }
 
-absl::StatusOr<v1::RepetitionResult> ShmPosixWorkload::RunRepetition(
-    const CaseParams& params, const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunShmPosixRepetition(const CaseParams& params,
+                                                           const RunContext& context) {
   IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
   const size_t region = options.layout.bytes();
   const std::string name = NextShmName();
@@ -90,12 +90,12 @@ absl::StatusOr<v1::RepetitionResult> ShmPosixWorkload::RunRepetition(
   // setup phase; the name is unlinked as soon as both have mapped it, so a
   // crash later leaves nothing in /dev/shm.
   std::optional<sys::ShmObject> object;
-  sys::Fd memfd;
+  base::Fd memfd;
   if (options.huge_pages == HugePages::kHugetlb) {
     IPCLAB_RETURN_IF_ERROR(CheckHugetlbPool(
         options.huge_pages, region,
         absl::StrCat("shm_posix huge_pages=hugetlb with ring_bytes=", params.Text("ring_bytes"),
-                     " (a ", FormatSize(region), " region)")));
+                     " (a ", base::FormatSize(region), " region)")));
     IPCLAB_ASSIGN_OR_RETURN(memfd, CreateHugetlbMemfd(name, region));
     backing.keep_fds = {memfd.get()};
     backing.map = [&]() { return MapRingFile(memfd.get(), options, name); };
@@ -115,6 +115,12 @@ absl::StatusOr<v1::RepetitionResult> ShmPosixWorkload::RunRepetition(
     if (options.huge_pages == HugePages::kThp) backing.notes["thp_setting"] = DevShmThpNote();
   }
   return RunRingTransfer(params, context, options, backing);
+}
+
+}  // namespace
+
+std::unique_ptr<Workload> NewShmPosixWorkload() {
+  return WorkloadFromOps({ShmPosixSpec(), ValidateShmPosix, ExpectShmPosix, RunShmPosixRepetition});
 }
 
 }  // namespace ipclab::workloads

@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "workloads/status_macros.h"
+#include "base/status_macros.h"
 #include "workloads/sys/event_fd.h"
 
 namespace ipclab::workloads {

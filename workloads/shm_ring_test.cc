@@ -56,7 +56,7 @@ TEST_P(ShmRingTest, MovesEveryByteInOrder) {
   auto region = sys::Mapping::Map(4096 + c.capacity, PROT_READ | PROT_WRITE,
                                   MAP_SHARED | MAP_ANONYMOUS, -1, 0, "ring test");
   ASSERT_TRUE(region.ok()) << region.status();
-  sys::Fd data_event, space_event;
+  base::Fd data_event, space_event;
   RingEvents events;
   if (c.sync == RingSync::kEventfd) {
     data_event = sys::MakeEventFd().value();
@@ -96,7 +96,7 @@ INSTANTIATE_TEST_SUITE_P(Modes, ShmRingTest,
                                          RingCase{RingSync::kFutex, 64 << 10, 1 << 20, 100000}));
 
 TEST(EventFd, SignalsCoalesceIntoOneWakeUp) {
-  sys::Fd event = sys::MakeEventFd().value();
+  base::Fd event = sys::MakeEventFd().value();
   ASSERT_TRUE(sys::SignalEventFd(event.get()).ok());
   ASSERT_TRUE(sys::SignalEventFd(event.get()).ok());
   EXPECT_EQ(sys::WaitEventFd(event.get()).value(), 2u) << "one read takes both signals";

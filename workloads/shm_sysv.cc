@@ -1,11 +1,14 @@
-#include "workloads/shm_sysv.h"
+#include "workloads/catalog.h"
+
+#include <memory>
 
 #include <sys/shm.h>
 
 #include "absl/strings/str_cat.h"
+#include "base/size.h"
+#include "base/status_macros.h"
 #include "workloads/hugepages.h"
 #include "workloads/ring_workload.h"
-#include "workloads/status_macros.h"
 #include "workloads/sys/sysv_segment.h"
 #include "workloads/transfer.h"
 
@@ -14,25 +17,25 @@
 #endif
 
 namespace ipclab::workloads {
+namespace {
 
-ShmSysvWorkload::ShmSysvWorkload() {
-  spec_.set_name("shm_sysv");
-  spec_.set_summary(
+v1::WorkloadSpec ShmSysvSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("shm_sysv");
+  spec.set_summary(
       "System V shared memory ring (shmget + shmat) between two processes; the producer copies "
       "each message into the ring, the consumer copies it out");
   for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/true))
-    *spec_.add_params() = std::move(param);
-  spec_.add_roles("producer");
-  spec_.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+    *spec.add_params() = std::move(param);
+  spec.add_roles("producer");
+  spec.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
+  return spec;
 }
 
-absl::Status ShmSysvWorkload::Validate(const CaseParams& params) const {
-  return ValidateRing(params);
-}
+absl::Status ValidateShmSysv(const CaseParams& params) { return ValidateRing(params); }
 
-std::vector<v1::Expectation> ShmSysvWorkload::Expect(const CaseParams& params,
-                                                     const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectShmSysv(const CaseParams& params, const v1::HostInfo& host) {
   RingFaultModel model;
   // SysV segments are shmem files, but ipc/shm.c's vm_ops have no map_pages:
   // every page the consumer reads is its own fault (measured: 1024 faults
@@ -44,8 +47,8 @@ std::vector<v1::Expectation> ShmSysvWorkload::Expect(const CaseParams& params,
   return RingExpectations(params, host, model);
 }
 
-absl::StatusOr<v1::RepetitionResult> ShmSysvWorkload::RunRepetition(
-    const CaseParams& params, const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunShmSysvRepetition(const CaseParams& params,
+                                                          const RunContext& context) {
   IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
   const size_t region = options.layout.bytes();
   int flags = 0;
@@ -53,7 +56,7 @@ absl::StatusOr<v1::RepetitionResult> ShmSysvWorkload::RunRepetition(
     IPCLAB_RETURN_IF_ERROR(CheckHugetlbPool(
         options.huge_pages, region,
         absl::StrCat("shm_sysv huge_pages=hugetlb with ring_bytes=", params.Text("ring_bytes"),
-                     " (a ", FormatSize(region), " segment)")));
+                     " (a ", base::FormatSize(region), " segment)")));
     flags = SHM_HUGETLB | SHM_HUGE_2MB;
   }
   // The coordinator creates the segment; each role attaches it by id in its
@@ -68,6 +71,12 @@ absl::StatusOr<v1::RepetitionResult> ShmSysvWorkload::RunRepetition(
   backing.notes["sysv_shmid"] = absl::StrCat(id);
   if (options.huge_pages == HugePages::kThp) backing.notes["thp_setting"] = ShmemThpSettingNote();
   return RunRingTransfer(params, context, options, backing);
+}
+
+}  // namespace
+
+std::unique_ptr<Workload> NewShmSysvWorkload() {
+  return WorkloadFromOps({ShmSysvSpec(), ValidateShmSysv, ExpectShmSysv, RunShmSysvRepetition});
 }
 
 }  // namespace ipclab::workloads

@@ -1,6 +1,7 @@
 #include "workloads/transfer.h"
 
 #include "absl/strings/str_cat.h"
+#include "base/metric_names.h"
 #include "workloads/expectation_bands.h"
 
 namespace ipclab::workloads {
@@ -25,14 +26,13 @@ absl::Status ValidateTransfer(const CaseParams& params) {
   const uint64_t total_bytes = params.Size("total_bytes");
   if (message_size > total_bytes) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "parameter message_size=", params.Text("message_size"),
-        " is larger than total_bytes=", params.Text("total_bytes"),
-        "; allowed: message_size <= total_bytes"));
+        "parameter message_size=", params.Text("message_size"), " is larger than total_bytes=",
+        params.Text("total_bytes"), "; allowed: message_size <= total_bytes"));
   }
   if (params.Text("mode") == "pingpong" && total_bytes / message_size > kMaxRoundTrips) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "parameters total_bytes=", params.Text("total_bytes"), " and message_size=",
-        params.Text("message_size"), " make ", total_bytes / message_size,
+        "parameters total_bytes=", params.Text("total_bytes"),
+        " and message_size=", params.Text("message_size"), " make ", total_bytes / message_size,
         " round trips; allowed: at most ", kMaxRoundTrips, " (total_bytes / message_size)"));
   }
   return absl::OkStatus();
@@ -69,8 +69,8 @@ absl::Status CheckChecksums(const RolesOutcome& outcome, v1::RepetitionResult* r
   if (outcome.checksums.size() != 2 || outcome.checksums[0] != outcome.checksums[1]) {
     return absl::DataLossError(absl::StrCat(
         "data verification failed: the producer's checksum ",
-        outcome.checksums.empty() ? 0 : outcome.checksums[0],
-        " differs from the consumer's ", outcome.checksums.size() < 2 ? 0 : outcome.checksums[1]));
+        outcome.checksums.empty() ? 0 : outcome.checksums[0], " differs from the consumer's ",
+        outcome.checksums.size() < 2 ? 0 : outcome.checksums[1]));
   }
   result->set_verified(true);
   return absl::OkStatus();
@@ -78,7 +78,7 @@ absl::Status CheckChecksums(const RolesOutcome& outcome, v1::RepetitionResult* r
 
 v1::Expectation NoFaultsExpectation(const std::string& phase, const std::string& role,
                                     const std::string& why, const std::string& if_deviated) {
-  return ExpectBand(RoleMetricName(phase, role, "minor_faults"), why, 0, 0, kFaultNoise,
+  return ExpectBand(base::MetricName(phase, role, "minor_faults"), why, 0, 0, kFaultNoise,
                     kCounterGetrusage, if_deviated);
 }
 
@@ -90,7 +90,8 @@ std::vector<v1::Expectation> CopyTransportExpectations(const std::string& transp
           phase, role,
           absl::StrCat("the ", transport,
                        " copies between the message buffers (touched in setup) and kernel "
-                       "memory: no page faults in ", phase),
+                       "memory: no page faults in ",
+                       phase),
           absl::StrCat("the ", role,
                        " faulted while moving data: its message buffer was not resident (reclaimed "
                        "or swapped out under memory pressure?) or it ran code for the first time "

@@ -34,9 +34,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/status_macros.h"
 #include "workloads/harness.h"
 #include "workloads/params.h"
-#include "workloads/status_macros.h"
 #include "workloads/sys/mapping.h"
 
 namespace ipclab::workloads {

@@ -27,17 +27,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/metric_names.h"
+#include "base/size.h"
 #include "gtest/gtest.h"
 #include "results/model/expectations.h"
 #include "results/model/phases.h"
 #include "results/model/summary.h"
-#include "workloads/expectation_testing.h"
 #include "workloads/host_info.h"
 #include "workloads/hugepages.h"
-#include "workloads/mmap_file.h"
 #include "workloads/registry.h"
+#include "workloads/scratch_files.h"
 #include "workloads/sys/filesystem.h"
 #include "workloads/sys/sysv_segment.h"
+#include "workloads/testing/expectation_testing.h"
 
 namespace ipclab::workloads {
 namespace {
@@ -62,8 +64,8 @@ RunContext Verified() {
 
 using results::FindPhase;
 
-// A case metric ("warm.producer.minor_faults") measured in one repetition,
-// computed as results/model/summary.h defines it; nullopt if not measured.
+// A case metric (base::MetricName("warm", "producer", "minor_faults")) measured in one
+// repetition, computed as results/model/summary.h defines it; nullopt if not measured.
 std::optional<double> Measured(const v1::RepetitionResult& result, const std::string& metric) {
   const std::vector<std::string> parts = absl::StrSplit(metric, '.');
   if (parts.size() != 3) return std::nullopt;
@@ -105,8 +107,8 @@ Judged Judge(const std::string& workload, const Params& params,
   v1::RunRequest request;
   request.set_workload(workload);
   request.mutable_params()->insert(params.begin(), params.end());
-  const std::vector<v1::Expectation> judged_expectations = expectation_testing::JudgeRepetition(
-      workload, ResolveCases(request).value().at(0), result);
+  const std::vector<v1::Expectation> judged_expectations =
+      expectation_testing::JudgeRepetition(workload, ResolveCases(request).value().at(0), result);
   Judged judged;
   for (const v1::Expectation& expectation : judged_expectations) {
     if (std::getenv("IPCLAB_TEST_PRINT")) {
@@ -179,8 +181,8 @@ TEST_P(TransportTest, MovesExactlyTotalBytesVerifiedAndLeavesNothing) {
   EXPECT_TRUE(result->verified());
   const v1::PhaseResult* steady = FindPhase(*result, "steady");
   ASSERT_NE(steady, nullptr);
-  const uint64_t total = ParseSize(GetParam().params.at("total_bytes")).value();
-  const uint64_t message = ParseSize(GetParam().params.at("message_size")).value();
+  const uint64_t total = base::ParseSize(GetParam().params.at("total_bytes")).value();
+  const uint64_t message = base::ParseSize(GetParam().params.at("message_size")).value();
   if (GetParam().params.count("mode") > 0 && GetParam().params.at("mode") == "pingpong") {
     EXPECT_EQ(steady->messages(), total / message);
     EXPECT_EQ(steady->bytes(), total / message * message);
@@ -382,7 +384,8 @@ TEST(TransportGroundTruth, DiskFileRingIsPageCache) {
   const v1::RepetitionResult result = RunCase("mmap_file", params, RunContext()).value();
   EXPECT_NEAR(WarmFaults(result, "producer"), 257, 8);
   const double shmem = Measured(result, "warm.producer.rss_shmem_delta_bytes").value();
-  const double rss = Measured(result, "warm.producer.vm_rss_delta_bytes").value();
+  const double rss =
+      Measured(result, base::MetricName("warm", "producer", "vm_rss_delta_bytes")).value();
   EXPECT_LT(shmem, 64 << 10);
   EXPECT_GE(rss, (1 << 20) + 4096);
   EXPECT_EQ(result.notes().at("scratch_filesystem").find("tmpfs"), std::string::npos);
@@ -446,8 +449,10 @@ TEST(TransportHugetlb, RingMemoryIsHugetlbNotRssAndExpectationsHold) {
         if (phase == "warm") {
           EXPECT_NEAR(WarmFaults(*result, "producer"), 1 + rings, 4)
               << "header + one 2 MiB fault per ring";
-          EXPECT_LT(std::abs(Measured(*result, "warm.producer.vm_rss_delta_bytes").value()),
-                    256 << 10);
+          EXPECT_LT(
+              std::abs(Measured(*result, base::MetricName("warm", "producer", "vm_rss_delta_bytes"))
+                           .value()),
+              256 << 10);
         }
         EXPECT_EQ(Leftovers().ToString(), before.ToString());
       }
@@ -588,7 +593,8 @@ TEST(TransportThp, DefaultDevShmFallsBackAndTheExpectationSaysSo) {
   EXPECT_NEAR(WarmFaults(result, "producer"), 512 + 1, 16) << "4 KiB pages: one fault per page";
   const Judged judged = Judge("shm_posix", params, result);
   ASSERT_FALSE(judged.deviations.empty());
-  EXPECT_TRUE(absl::StartsWith(judged.deviations[0], "warm.producer.minor_faults"))
+  EXPECT_TRUE(
+      absl::StartsWith(judged.deviations[0], base::MetricName("warm", "producer", "minor_faults")))
       << judged.deviations[0];
 }
 

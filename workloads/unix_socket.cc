@@ -1,4 +1,6 @@
-#include "workloads/unix_socket.h"
+#include "workloads/catalog.h"
+
+#include <memory>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -6,9 +8,11 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
-#include "workloads/status_macros.h"
-#include "workloads/sys/errno_status.h"
-#include "workloads/sys/fd.h"
+#include "base/errno_status.h"
+#include "base/fd.h"
+#include "base/posix_call.h"
+#include "base/size.h"
+#include "base/status_macros.h"
 #include "workloads/transfer.h"
 
 namespace ipclab::workloads {
@@ -24,11 +28,9 @@ class SocketEndpoint final {
   absl::Status Send(const char* data, size_t size) {
     while (size > 0) {
       // MSG_NOSIGNAL: a vanished peer is an error status, not a SIGPIPE death.
-      const ssize_t sent = ::send(socket_, data, size, MSG_NOSIGNAL);
-      if (sent < 0) {
-        if (errno == EINTR) continue;
-        return sys::ErrnoStatus("send(unix socket)", errno);
-      }
+      const ssize_t sent =
+          base::RetryOnEintr([&] { return ::send(socket_, data, size, MSG_NOSIGNAL); });
+      if (sent < 0) return base::ErrnoStatus("send(unix socket)", errno);
       data += sent;
       size -= static_cast<size_t>(sent);
     }
@@ -36,12 +38,10 @@ class SocketEndpoint final {
   }
 
   absl::StatusOr<size_t> Receive(char* data, size_t max) {
-    for (;;) {
-      const ssize_t got = ::recv(socket_, data, max, 0);
-      if (got > 0) return static_cast<size_t>(got);
-      if (got == 0) return absl::AbortedError("recv(unix socket): the peer closed its end");
-      if (errno != EINTR) return sys::ErrnoStatus("recv(unix socket)", errno);
-    }
+    const ssize_t got = base::RetryOnEintr([&] { return ::recv(socket_, data, max, 0); });
+    if (got > 0) return static_cast<size_t>(got);
+    if (got == 0) return absl::AbortedError("recv(unix socket): the peer closed its end");
+    return base::ErrnoStatus("recv(unix socket)", errno);
   }
 
   void Teardown() {
@@ -57,45 +57,42 @@ absl::StatusOr<int> SocketOption(int socket, int option, const char* name) {
   int value = 0;
   socklen_t length = sizeof(value);
   if (::getsockopt(socket, SOL_SOCKET, option, &value, &length) != 0) {
-    return sys::ErrnoStatus(absl::StrCat("getsockopt(", name, ")"), errno);
+    return base::ErrnoStatus(absl::StrCat("getsockopt(", name, ")"), errno);
   }
   return value;
 }
 
-}  // namespace
-
-UnixSocketWorkload::UnixSocketWorkload() {
-  spec_.set_name("unix_socket");
-  spec_.set_summary(
+v1::WorkloadSpec UnixSocketSpec() {
+  v1::WorkloadSpec spec;
+  spec.set_name("unix_socket");
+  spec.set_summary(
       "AF_UNIX stream socket pair between two processes: send() by the producer, recv() by the "
       "consumer (default socket buffers)");
-  for (v1::ParamSpec& param : TransferParamSpecs()) *spec_.add_params() = std::move(param);
-  spec_.add_roles("producer");
-  spec_.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec_.add_phases(phase);
+  for (v1::ParamSpec& param : TransferParamSpecs()) *spec.add_params() = std::move(param);
+  spec.add_roles("producer");
+  spec.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
+  return spec;
 }
 
-absl::Status UnixSocketWorkload::Validate(const CaseParams& params) const {
-  return ValidateTransfer(params);
-}
+absl::Status ValidateUnixSocket(const CaseParams& params) { return ValidateTransfer(params); }
 
-std::vector<v1::Expectation> UnixSocketWorkload::Expect(const CaseParams& params,
-                                                        const v1::HostInfo& host) const {
+std::vector<v1::Expectation> ExpectUnixSocket(const CaseParams& params, const v1::HostInfo& host) {
   (void)params;
   (void)host;
   return CopyTransportExpectations("unix socket");
 }
 
-absl::StatusOr<v1::RepetitionResult> UnixSocketWorkload::RunRepetition(
-    const CaseParams& params, const RunContext& context) const {
+absl::StatusOr<v1::RepetitionResult> RunUnixSocketRepetition(const CaseParams& params,
+                                                             const RunContext& context) {
   const std::string& placement = params.Text("placement");
   IPCLAB_ASSIGN_OR_RETURN(std::vector<int> cpus, PlacementCpus(placement, 2));
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-    return sys::ErrnoStatus("socketpair(AF_UNIX, SOCK_STREAM)", errno);
+    return base::ErrnoStatus("socketpair(AF_UNIX, SOCK_STREAM)", errno);
   }
-  sys::Fd producer_end(pair[0]);
-  sys::Fd consumer_end(pair[1]);
+  base::Fd producer_end(pair[0]);
+  base::Fd consumer_end(pair[1]);
   // What the kernel granted decides how much one send can queue: the warm
   // phase moves that much (one "window"), like one pipe capacity.
   IPCLAB_ASSIGN_OR_RETURN(int send_buffer,
@@ -128,11 +125,18 @@ absl::StatusOr<v1::RepetitionResult> UnixSocketWorkload::RunRepetition(
                           RunRoles(TransferPhases(), placement, std::move(roles), hooks));
   v1::RepetitionResult result = std::move(outcome.result);
   (*result.mutable_notes())["socket_sndbuf_actual"] =
-      FormatSize(static_cast<uint64_t>(send_buffer));
+      base::FormatSize(static_cast<uint64_t>(send_buffer));
   (*result.mutable_notes())["socket_rcvbuf_actual"] =
-      FormatSize(static_cast<uint64_t>(receive_buffer));
+      base::FormatSize(static_cast<uint64_t>(receive_buffer));
   if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome, &result));
   return result;
+}
+
+}  // namespace
+
+std::unique_ptr<Workload> NewUnixSocketWorkload() {
+  return WorkloadFromOps(
+      {UnixSocketSpec(), ValidateUnixSocket, ExpectUnixSocket, RunUnixSocketRepetition});
 }
 
 }  // namespace ipclab::workloads

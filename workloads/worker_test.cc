@@ -2,23 +2,22 @@
 #include "workloads/worker.h"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/fd.h"
 #include "google/protobuf/io/zero_copy_stream_impl.h"
 #include "google/protobuf/util/delimited_message_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/subprocess.h"
 #include "workloads/registry.h"
-#include "workloads/sys/fd.h"
-
-extern char** environ;
 
 namespace ipclab::workloads {
 namespace {
@@ -34,20 +33,17 @@ struct WorkerRun {
 };
 
 WorkerRun RunWorker(const v1::WorkerRequest& request) {
-  auto input = sys::MakePipe().value();
-  auto events = sys::MakePipe().value();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, input.read_end.get(), 0);
-  posix_spawn_file_actions_adddup2(&actions, events.write_end.get(), kWorkerEventFd);
-  const std::string path = WorkerPath();
-  char* argv[] = {const_cast<char*>(path.c_str()), nullptr};
-  pid_t pid = -1;
-  EXPECT_EQ(::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environ), 0) << path;
-  posix_spawn_file_actions_destroy(&actions);
+  auto input = base::MakePipe().value();
+  auto events = base::MakePipe().value();
+  testing::SpawnOptions options;
+  options.stdin_fd = input.read_end.get();
+  options.fds = {{events.write_end.get(), kWorkerEventFd}};
+  testing::Subprocess worker({WorkerPath()}, testing::EnvironmentWith({}), options);
+  EXPECT_GT(worker.pid(), 0) << worker.error();
   input.read_end.Reset();
   events.write_end.Reset();
-  EXPECT_TRUE(google::protobuf::util::SerializeDelimitedToFileDescriptor(request, input.write_end.get()));
+  EXPECT_TRUE(
+      google::protobuf::util::SerializeDelimitedToFileDescriptor(request, input.write_end.get()));
   input.write_end.Reset();
   WorkerRun run;
   google::protobuf::io::FileInputStream stream(events.read_end.get());
@@ -57,7 +53,7 @@ WorkerRun RunWorker(const v1::WorkerRequest& request) {
     run.events.push_back(event);
   }
   EXPECT_TRUE(clean_eof);
-  ::waitpid(pid, &run.wait_status, 0);
+  run.wait_status = worker.Wait(std::chrono::seconds(120)).wait_status;
   return run;
 }
 

@@ -4,6 +4,7 @@
 #define IPCLAB_WORKLOADS_WORKLOAD_H_
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,8 @@ namespace ipclab::workloads {
 
 // What a repetition needs besides its parameters.
 struct RunContext {
-  bool verify = false;          // checksum the data end to end
-  std::string scratch_tmpfs;    // directories for file-backed workloads
+  bool verify = false;        // checksum the data end to end
+  std::string scratch_tmpfs;  // directories for file-backed workloads
   std::string scratch_disk;
   // Called by the coordinator as each phase starts (for progress lines).
   // Never called inside a timed region.
@@ -51,6 +52,19 @@ class Workload {
   virtual absl::StatusOr<v1::RepetitionResult> RunRepetition(const CaseParams& params,
                                                              const RunContext& context) const = 0;
 };
+
+// A workload as its four parts (fio's ops table per engine): each workload
+// file writes these as functions and its factory (catalog.h) wraps them.
+struct WorkloadOps {
+  v1::WorkloadSpec spec;
+  absl::Status (*validate)(const CaseParams& params);
+  std::vector<v1::Expectation> (*expect)(const CaseParams& params, const v1::HostInfo& host);
+  absl::StatusOr<v1::RepetitionResult> (*run_repetition)(const CaseParams& params,
+                                                         const RunContext& context);
+};
+
+// The Workload that answers with `ops`.
+std::unique_ptr<Workload> WorkloadFromOps(WorkloadOps ops);
 
 }  // namespace ipclab::workloads
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "base/size.h"
 #include "gtest/gtest.h"
 #include "workloads/registry.h"
 #include "workloads/sys/cpu.h"
@@ -67,8 +68,8 @@ TEST_P(TransferTest, MovesExactlyTotalBytesVerified) {
   EXPECT_TRUE(result.verified());
   ASSERT_EQ(result.phases_size(), 4);
   const v1::PhaseResult& steady = Phase(result, "steady");
-  const uint64_t total = ParseSize(GetParam().params.at("total_bytes")).value();
-  const uint64_t message = ParseSize(GetParam().params.at("message_size")).value();
+  const uint64_t total = base::ParseSize(GetParam().params.at("total_bytes")).value();
+  const uint64_t message = base::ParseSize(GetParam().params.at("message_size")).value();
   if (GetParam().params.count("mode") && GetParam().params.at("mode") == "pingpong") {
     EXPECT_EQ(steady.messages(), total / message);
     EXPECT_EQ(steady.bytes(), total / message * message);
@@ -78,7 +79,8 @@ TEST_P(TransferTest, MovesExactlyTotalBytesVerified) {
     EXPECT_LE(steady.latency().p99_ns(), steady.latency().max_ns());
   } else {
     EXPECT_EQ(steady.bytes(), total);
-    for (const v1::RoleMeasurement& role : steady.roles()) EXPECT_EQ(role.bytes(), total) << role.role();
+    for (const v1::RoleMeasurement& role : steady.roles())
+      EXPECT_EQ(role.bytes(), total) << role.role();
     EXPECT_EQ(steady.latency().count(), 0u);
   }
   EXPECT_GT(steady.wall_ns(), 0);
@@ -94,19 +96,27 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         TransferCase{"pipe", {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}}},
         TransferCase{"pipe", {{"message_size", "1000"}, {"total_bytes", "1000007"}}},
+        TransferCase{
+            "pipe",
+            {{"message_size", "64KiB"}, {"total_bytes", "4MiB"}, {"pipe_capacity", "1MiB"}}},
         TransferCase{"pipe",
-                     {{"message_size", "64KiB"}, {"total_bytes", "4MiB"}, {"pipe_capacity", "1MiB"}}},
-        TransferCase{"pipe", {{"message_size", "1"}, {"total_bytes", "2000"}, {"mode", "pingpong"}}},
-        TransferCase{"pipe", {{"message_size", "4KiB"}, {"total_bytes", "4MiB"}, {"mode", "pingpong"}}},
+                     {{"message_size", "1"}, {"total_bytes", "2000"}, {"mode", "pingpong"}}},
+        TransferCase{"pipe",
+                     {{"message_size", "4KiB"}, {"total_bytes", "4MiB"}, {"mode", "pingpong"}}},
         TransferCase{"shm_posix", {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}}},
-        TransferCase{"shm_posix",
-                     {{"message_size", "3000"}, {"total_bytes", "1000007"}, {"ring_bytes", "8KiB"}}},
+        TransferCase{
+            "shm_posix",
+            {{"message_size", "3000"}, {"total_bytes", "1000007"}, {"ring_bytes", "8KiB"}}},
         TransferCase{"shm_posix",
                      {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}, {"sync", "spin"}}},
-        TransferCase{"shm_posix", {{"message_size", "64"}, {"total_bytes", "64000"}, {"mode", "pingpong"}}},
         TransferCase{"shm_posix",
-                     {{"message_size", "64"}, {"total_bytes", "64000"}, {"mode", "pingpong"},
-                      {"sync", "spin"}, {"placement", "same"}}}));
+                     {{"message_size", "64"}, {"total_bytes", "64000"}, {"mode", "pingpong"}}},
+        TransferCase{"shm_posix",
+                     {{"message_size", "64"},
+                      {"total_bytes", "64000"},
+                      {"mode", "pingpong"},
+                      {"sync", "spin"},
+                      {"placement", "same"}}}));
 
 TEST(Placement, SamePinsBothRolesToOneCpu) {
   const v1::RepetitionResult result =
@@ -155,9 +165,9 @@ TEST(Pipe, ReportsTheCapacityTheKernelGranted) {
 // The shared ring's pages are faulted in the warm phase (the first pass), so
 // the steady phase of a stream takes (almost) no faults in either role.
 TEST(ShmPosix, WarmPhaseTakesTheRingFaults) {
-  const v1::RepetitionResult result = RunOnce(
-      "shm_posix", {{"total_bytes", "16MiB"}, {"ring_bytes", "1MiB"}, {"message_size", "64KiB"}},
-      false);
+  const v1::RepetitionResult result =
+      RunOnce("shm_posix",
+              {{"total_bytes", "16MiB"}, {"ring_bytes", "1MiB"}, {"message_size", "64KiB"}}, false);
   const v1::PhaseResult& warm = Phase(result, "warm");
   const v1::PhaseResult& steady = Phase(result, "steady");
   // Producer writes 256 fresh shmem pages: one fault each (write faults get no

@@ -363,7 +363,7 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
   }
   for (const auto& [key, candidate_case] : candidate_cases) {
     if (std::none_of(base_cases.begin(), base_cases.end(),
-                     [&](const auto& entry) { return entry.first == key; })) {
+                     [&key = key](const auto& entry) { return entry.first == key; })) {
       comparison.only_in_candidate.push_back(
           DisplayName(candidate_case.parts.front(), varying, with_workload));
     }

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/size.h"
 #include "results/format/format.h"
 #include "results/model/phases.h"
 
@@ -32,7 +33,7 @@ std::optional<uint64_t> RegionBytes(const v1::CaseResult& result) {
   for (const char* name : {"region_bytes", "ring_bytes"}) {
     auto it = result.case_().params().find(name);
     if (it == result.case_().params().end()) continue;
-    if (std::optional<uint64_t> bytes = ParseSizeText(it->second)) return bytes;
+    if (absl::StatusOr<uint64_t> bytes = base::ParseSize(it->second); bytes.ok()) return *bytes;
   }
   return std::nullopt;
 }
@@ -169,23 +170,6 @@ std::vector<double> MetricSamples(const v1::CaseResult& result, const CaseMetric
     }
   }
   return values;
-}
-
-std::optional<uint64_t> ParseSizeText(absl::string_view text) {
-  static constexpr std::pair<const char*, uint64_t> kSuffixes[] = {
-      {"GiB", uint64_t{1} << 30}, {"MiB", uint64_t{1} << 20}, {"KiB", uint64_t{1} << 10}, {"B", 1}};
-  text = absl::StripAsciiWhitespace(text);
-  uint64_t multiplier = 1;
-  for (const auto& [suffix, factor] : kSuffixes) {
-    if (absl::ConsumeSuffix(&text, suffix)) {
-      multiplier = factor;
-      break;
-    }
-  }
-  uint64_t number = 0;
-  if (text.empty() || !absl::SimpleAtoi(text, &number)) return std::nullopt;
-  if (number > UINT64_MAX / multiplier) return std::nullopt;
-  return number * multiplier;
 }
 
 std::string FormatMetricValue(const CaseMetric& metric, double value) {

@@ -70,10 +70,6 @@ std::optional<double> RepetitionValue(const v1::CaseResult& result,
                                       const v1::RepetitionResult& repetition,
                                       const CaseMetric& metric, uint64_t page_size_bytes);
 
-// A size in ipclab's text forms ("4096", "4KiB", "64KiB", "1MiB", "1GiB",
-// also "64B"); nullopt for anything else.
-std::optional<uint64_t> ParseSizeText(absl::string_view text);
-
 // How a metric's value is written for people: FormatThroughput, Duration,
 // Bytes, or "0.0123 faults/page".
 std::string FormatMetricValue(const CaseMetric& metric, double value);

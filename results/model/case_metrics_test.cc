@@ -78,16 +78,5 @@ TEST(ParseMetricList, KeysAliasesAndErrors) {
   EXPECT_THAT(std::string(bad.status().message()), HasSubstr("faults_per_page"));
 }
 
-TEST(ParseSizeText, IpclabForms) {
-  EXPECT_EQ(ParseSizeText("4096"), 4096u);
-  EXPECT_EQ(ParseSizeText("64KiB"), 65536u);
-  EXPECT_EQ(ParseSizeText("1MiB"), 1u << 20);
-  EXPECT_EQ(ParseSizeText("1GiB"), 1u << 30);
-  EXPECT_EQ(ParseSizeText("64B"), 64u);
-  EXPECT_FALSE(ParseSizeText("12XB").has_value());
-  EXPECT_FALSE(ParseSizeText("").has_value());
-  EXPECT_FALSE(ParseSizeText("KiB").has_value());
-}
-
 }  // namespace
 }  // namespace ipclab::results

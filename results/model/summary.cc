@@ -158,14 +158,6 @@ constexpr LatencyMetric kLatencyMetrics[] = {
 
 }  // namespace
 
-std::string MetricName(absl::string_view phase, absl::string_view metric) {
-  return absl::StrCat(phase, ".", metric);
-}
-
-std::string MetricName(absl::string_view phase, absl::string_view role, absl::string_view metric) {
-  return absl::StrCat(phase, ".", role, ".", metric);
-}
-
 v1::MetricSummary Summarize(std::string name, std::string unit, std::vector<double> values) {
   v1::MetricSummary summary;
   summary.set_name(std::move(name));

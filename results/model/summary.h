@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "base/metric_names.h"
 #include "ipclab/v1/ipclab.pb.h"
 
 namespace ipclab::results {
@@ -43,9 +44,8 @@ std::vector<v1::MetricSummary> SummarizeCase(const std::vector<v1::RepetitionRes
 // is into `result`, which must outlive its use.
 const v1::MetricSummary* FindMetric(const v1::CaseResult& result, absl::string_view name);
 
-// "<phase>.<metric>" and "<phase>.<role>.<metric>".
-std::string MetricName(absl::string_view phase, absl::string_view metric);
-std::string MetricName(absl::string_view phase, absl::string_view role, absl::string_view metric);
+// "<phase>.<metric>" and "<phase>.<role>.<metric>" (base/metric_names.h).
+using base::MetricName;
 
 }  // namespace ipclab::results
 

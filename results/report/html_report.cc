@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/size.h"
 #include "google/protobuf/util/time_util.h"
 #include "results/format/format.h"
 #include "results/model/case_metrics.h"
@@ -182,7 +183,8 @@ void ThroughputSection(const std::vector<v1::RunResult>& runs, std::ostream* out
       group.ranges.push_back(std::make_pair(*min, *max));
       bars.push_back(group);
       charted.push_back({&run, &result});
-      if (std::optional<uint64_t> size = ParseSizeText(Param(result, "message_size"))) {
+      if (absl::StatusOr<uint64_t> size = base::ParseSize(Param(result, "message_size"));
+          size.ok()) {
         sizes.insert(static_cast<double>(*size));
         series[key].points.push_back({static_cast<double>(*size), Median(values), *min, *max});
       }

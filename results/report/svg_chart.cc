@@ -380,7 +380,7 @@ std::string ChangeChartSvg(absl::string_view title, const std::vector<ChangeBar>
     absl::StrAppend(&svg,
                     Text(left - 8, center + 4, label, "font-size=\"11\" text-anchor=\"end\""));
     // Values beyond the axis stop at its ends; the note gives the value.
-    auto clip = [&](double value) { return std::clamp(value, low, high); };
+    auto clip = [low = low, high = high](double value) { return std::clamp(value, low, high); };
     if (std::isfinite(bar.change)) {
       const double x0 = map_x(0);
       const double x1 = map_x(clip(bar.change));

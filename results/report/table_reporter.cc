@@ -304,7 +304,8 @@ void PrintPhaseTables(const CaseView& view, std::ostream* out) {
     }
     bool first_row = true;
     for (const std::string& role : roles) {
-      auto median = [&](const char* metric, std::string (*format)(double)) {
+      // C++17 lambdas cannot capture a structured binding: capture it by name.
+      auto median = [&, &phase = phase](const char* metric, std::string (*format)(double)) {
         return MedianText(view, MetricName(phase, role, metric), format);
       };
       counters.AddRow({first_row ? phase : "", first_row ? wall : "", role,
@@ -320,7 +321,8 @@ void PrintPhaseTables(const CaseView& view, std::ostream* out) {
         }
       }
       // "2 MiB→2.25 MiB (+256 KiB)", or just "2 MiB" when nothing changed.
-      auto memory_cell = [&](uint64_t (v1::MemorySnapshot::*field)() const, const char* delta) {
+      auto memory_cell = [&, &phase = phase](uint64_t (v1::MemorySnapshot::*field)() const,
+                                             const char* delta) {
         if (measurement == nullptr) return std::string("-");
         const uint64_t before = (measurement->memory_before().*field)();
         const uint64_t after = (measurement->memory_after().*field)();
@@ -397,11 +399,11 @@ void PrintHost(const v1::HostInfo& host, std::ostream* out) {
                          ? "none"
                          : FormatBytes(static_cast<double>(host.cgroup_memory_limit_bytes())));
   // ---- containers (issue 11)
-  lines.emplace_back("cgroup cpu limit",
-                     host.cgroup_cpu_limit_millicpus() == 0
-                         ? "none"
-                         : absl::StrCat(FormatCount(host.cgroup_cpu_limit_millicpus() / 1000.0),
-                                        " CPUs"));
+  lines.emplace_back(
+      "cgroup cpu limit",
+      host.cgroup_cpu_limit_millicpus() == 0
+          ? "none"
+          : absl::StrCat(FormatCount(host.cgroup_cpu_limit_millicpus() / 1000.0), " CPUs"));
   std::vector<std::string> read_only, hidden;
   for (const v1::HostSetting& setting : host.host_settings()) {
     if (!setting.visible()) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include "base/quantiles.h"
+
 namespace ipclab::results {
 namespace {
 
@@ -82,18 +84,9 @@ double DrawMedian(const std::vector<double>& sorted, SplitMix64* random,
   return ResampledMedian(sorted, *drawn);
 }
 
-// Percentile() of statistics.h for values sorted already (no copy).
-double SortedQuantile(const std::vector<double>& sorted, double q) {
-  const double h = static_cast<double>(sorted.size() - 1) * q;
-  const size_t lower = static_cast<size_t>(std::floor(h));
-  const double fraction = h - static_cast<double>(lower);
-  if (lower + 1 >= sorted.size() || fraction == 0.0) return sorted[lower];
-  return sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower]);
-}
-
 Interval SortedInterval(std::vector<double>* values, double tail) {
   std::sort(values->begin(), values->end());
-  return Interval{SortedQuantile(*values, tail), SortedQuantile(*values, 1.0 - tail)};
+  return Interval{base::SortedQuantile(*values, tail), base::SortedQuantile(*values, 1.0 - tail)};
 }
 
 }  // namespace

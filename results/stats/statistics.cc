@@ -5,6 +5,8 @@
 #include <numeric>
 #include <utility>
 
+#include "base/quantiles.h"
+
 namespace ipclab::results {
 
 double Mean(const std::vector<double>& values) {
@@ -12,21 +14,9 @@ double Mean(const std::vector<double>& values) {
   return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
 }
 
-double Median(const std::vector<double>& values) { return Percentile(values, 0.5); }
+double Median(const std::vector<double>& values) { return base::Median(values); }
 
-double Percentile(const std::vector<double>& values, double q) {
-  if (values.empty()) return 0.0;
-  // Written so that NaN lands on 0 rather than indexing out of range.
-  if (!(q > 0.0)) q = 0.0;
-  if (q > 1.0) q = 1.0;
-  std::vector<double> sorted = values;
-  std::sort(sorted.begin(), sorted.end());
-  const double h = static_cast<double>(sorted.size() - 1) * q;
-  const size_t lower = static_cast<size_t>(std::floor(h));
-  const double fraction = h - static_cast<double>(lower);
-  if (lower + 1 >= sorted.size() || fraction == 0.0) return sorted[lower];
-  return sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower]);
-}
+double Percentile(const std::vector<double>& values, double q) { return base::Quantile(values, q); }
 
 double SampleStdDev(const std::vector<double>& values) {
   if (values.size() < 2) return 0.0;

@@ -10,9 +10,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/status_macros.h"
 #include "ipclab/v1/ipclab.pb.h"
 #include "results/store/store_sql.h"
-#include "workloads/status_macros.h"
 
 namespace ipclab::results::schema {
 namespace {

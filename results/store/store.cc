@@ -12,9 +12,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "base/errno_status.h"
+#include "base/posix_call.h"
+#include "base/status_macros.h"
 #include "results/store/store_schema.h"
 #include "results/store/store_sql.h"
-#include "workloads/status_macros.h"
 
 namespace ipclab::results {
 namespace {
@@ -43,8 +46,9 @@ absl::Status MakeDirectories(const std::string& directory) {
     IPCLAB_RETURN_IF_ERROR(MakeDirectories(directory.substr(0, slash)));
   }
   if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot create the results database: mkdir(\"",
-                                                   directory, "\"): ", strerror(errno)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot create the results database: ",
+                     base::ErrnoMessage(absl::StrCat("mkdir(\"", directory, "\")"), errno)));
   }
   return absl::OkStatus();
 }
@@ -61,18 +65,17 @@ absl::Status CheckHeader(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("cannot open the results database: open(\"", path, "\"): ", strerror(errno)));
+        absl::StrCat("cannot open the results database: ",
+                     base::ErrnoMessage(absl::StrCat("open(\"", path, "\")"), errno)));
   }
   char header[sizeof(kSqliteMagic)];
-  ssize_t got;
-  do {
-    got = read(fd, header, sizeof(header));
-  } while (got < 0 && errno == EINTR);
+  const ssize_t got = base::RetryOnEintr([&] { return read(fd, header, sizeof(header)); });
   const int error = errno;
   close(fd);
   if (got < 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("cannot read the results database: read(\"", path, "\"): ", strerror(error)));
+        absl::StrCat("cannot read the results database: ",
+                     base::ErrnoMessage(absl::StrCat("read(\"", path, "\")"), error)));
   }
   if (got == 0) return absl::OkStatus();  // an empty file is an empty database
   if (got < static_cast<ssize_t>(sizeof(header)) ||

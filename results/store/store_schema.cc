@@ -3,12 +3,12 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "results/model/case_metrics.h"
 #include "results/model/phases.h"
 #include "results/store/migration_2.h"
 #include "results/store/store.h"
 #include "results/store/store_sql.h"
-#include "workloads/status_macros.h"
 
 namespace ipclab::results::schema {
 namespace {

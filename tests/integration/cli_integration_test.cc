@@ -21,7 +21,7 @@
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.pb.h"
 #include "results/model/phases.h"
-#include "tests/integration/subprocess.h"
+#include "tests/testing/subprocess.h"
 
 namespace ipclab::testing {
 namespace {
@@ -71,7 +71,7 @@ class CliIntegrationTest : public ::testing::Test {
   std::string StartDaemon() {
     daemon_ = std::make_unique<Subprocess>(
         std::vector<std::string>{BinDir() + "/ipclabd", "--listen", "127.0.0.1:0"}, environment_,
-        /*capture_stderr=*/false);
+        SpawnOptions{StderrMode::kInherit});
     EXPECT_GT(daemon_->pid(), 0) << daemon_->error();
     const std::string line = daemon_->ReadLineContaining("listening on", std::chrono::seconds(20));
     std::smatch match;

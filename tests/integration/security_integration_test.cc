@@ -15,7 +15,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.pb.h"
-#include "tests/integration/subprocess.h"
+#include "tests/testing/subprocess.h"
 
 namespace ipclab::testing {
 namespace {

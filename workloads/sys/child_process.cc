@@ -9,27 +9,10 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "workloads/sys/errno_status.h"
+#include "base/errno_status.h"
+#include "base/posix_call.h"
 
 namespace ipclab::sys {
-
-std::string ExitInfo::Describe() const {
-  if (!signaled) return absl::StrCat("exited with status ", code);
-  const char* abbrev = ::sigabbrev_np(signal);
-  return absl::StrCat("killed by signal ", signal, " (SIG", abbrev != nullptr ? abbrev : "?", ": ",
-                      ::strsignal(signal), ")");
-}
-
-ExitInfo ExitInfoFromWaitStatus(int wait_status) {
-  ExitInfo info;
-  if (WIFSIGNALED(wait_status)) {
-    info.signaled = true;
-    info.signal = WTERMSIG(wait_status);
-  } else {
-    info.code = WEXITSTATUS(wait_status);
-  }
-  return info;
-}
 
 ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
   if (this != &other) {
@@ -44,7 +27,7 @@ ChildProcess::~ChildProcess() { Kill(); }
 absl::StatusOr<ChildProcess> ChildProcess::Fork(absl::FunctionRef<int()> body) {
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
-  if (pid < 0) return ErrnoStatus("fork", errno);
+  if (pid < 0) return base::ErrnoStatus("fork", errno);
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
@@ -56,8 +39,8 @@ absl::StatusOr<ChildProcess> ChildProcess::Fork(absl::FunctionRef<int()> body) {
 absl::StatusOr<ExitInfo> ChildProcess::Wait() {
   if (pid_ < 0) return absl::FailedPreconditionError("no child process to wait for");
   int wait_status = 0;
-  while (::waitpid(pid_, &wait_status, 0) < 0) {
-    if (errno != EINTR) return ErrnoStatus(absl::StrCat("waitpid(", pid_, ")"), errno);
+  if (base::RetryOnEintr([&] { return ::waitpid(pid_, &wait_status, 0); }) < 0) {
+    return base::ErrnoStatus(absl::StrCat("waitpid(", pid_, ")"), errno);
   }
   pid_ = -1;
   return ExitInfoFromWaitStatus(wait_status);

@@ -11,20 +11,12 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "base/exit_status.h"
 
 namespace ipclab::sys {
 
-// How a process ended.
-struct ExitInfo {
-  bool signaled = false;
-  int code = 0;    // exit status when !signaled
-  int signal = 0;  // terminating signal when signaled
-  bool ok() const { return !signaled && code == 0; }
-  // "exited with status 3", "killed by signal 11 (SIGSEGV: Segmentation fault)"
-  std::string Describe() const;
-};
-
-ExitInfo ExitInfoFromWaitStatus(int wait_status);
+using base::ExitInfo;
+using base::ExitInfoFromWaitStatus;
 
 // Move-only. If still running at destruction, the child is killed (SIGKILL)
 // and reaped, so no zombie or stray process outlives its owner.

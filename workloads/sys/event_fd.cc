@@ -7,31 +7,33 @@
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
-#include "workloads/sys/errno_status.h"
+#include "base/errno_status.h"
+#include "base/posix_call.h"
 
 namespace ipclab::sys {
 
-absl::StatusOr<Fd> MakeEventFd() {
+absl::StatusOr<base::Fd> MakeEventFd() {
   const int fd = ::eventfd(0, EFD_CLOEXEC);
-  if (fd < 0) return ErrnoStatus("eventfd(0, EFD_CLOEXEC)", errno);
-  return Fd(fd);
+  if (fd < 0) return base::ErrnoStatus("eventfd(0, EFD_CLOEXEC)", errno);
+  return base::Fd(fd);
 }
 
 absl::Status SignalEventFd(int fd) {
   const uint64_t one = 1;
-  for (;;) {
-    if (::write(fd, &one, sizeof(one)) == static_cast<ssize_t>(sizeof(one)))
-      return absl::OkStatus();
-    if (errno != EINTR) return ErrnoStatus(absl::StrCat("write(eventfd ", fd, ")"), errno);
+  // An eventfd write moves all 8 bytes or fails.
+  if (base::RetryOnEintr([&] { return ::write(fd, &one, sizeof(one)); }) < 0) {
+    return base::ErrnoStatus(absl::StrCat("write(eventfd ", fd, ")"), errno);
   }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<uint64_t> WaitEventFd(int fd) {
   uint64_t value = 0;
-  for (;;) {
-    if (::read(fd, &value, sizeof(value)) == static_cast<ssize_t>(sizeof(value))) return value;
-    if (errno != EINTR) return ErrnoStatus(absl::StrCat("read(eventfd ", fd, ")"), errno);
+  // An eventfd read moves all 8 bytes or fails.
+  if (base::RetryOnEintr([&] { return ::read(fd, &value, sizeof(value)); }) < 0) {
+    return base::ErrnoStatus(absl::StrCat("read(eventfd ", fd, ")"), errno);
   }
+  return value;
 }
 
 }  // namespace ipclab::sys

@@ -5,12 +5,12 @@
 #define IPCLAB_WORKLOADS_SYS_EVENT_FD_H_
 
 #include "absl/status/statusor.h"
-#include "workloads/sys/fd.h"
+#include "base/fd.h"
 
 namespace ipclab::sys {
 
 // eventfd(0, EFD_CLOEXEC): blocking, counter mode (not EFD_SEMAPHORE).
-absl::StatusOr<Fd> MakeEventFd();
+absl::StatusOr<base::Fd> MakeEventFd();
 
 // write(fd, 1), retrying on EINTR.
 absl::Status SignalEventFd(int fd);

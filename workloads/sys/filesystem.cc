@@ -13,7 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "workloads/sys/errno_status.h"
+#include "base/errno_status.h"
 
 namespace ipclab::sys {
 namespace {
@@ -55,11 +55,11 @@ std::string FilesystemInfo::Option(absl::string_view name) const {
 absl::StatusOr<FilesystemInfo> FilesystemOf(const std::string& path) {
   char resolved[PATH_MAX];
   if (::realpath(path.c_str(), resolved) == nullptr) {
-    return ErrnoStatus(absl::StrCat("realpath(", path, ")"), errno);
+    return base::ErrnoStatus(absl::StrCat("realpath(", path, ")"), errno);
   }
   const std::string real(resolved);
   std::ifstream mountinfo("/proc/self/mountinfo");
-  if (!mountinfo) return ErrnoStatus("open(/proc/self/mountinfo)", errno);
+  if (!mountinfo) return base::ErrnoStatus("open(/proc/self/mountinfo)", errno);
   FilesystemInfo best;
   bool found = false;
   std::string line;
@@ -98,25 +98,25 @@ ScratchFile& ScratchFile::operator=(ScratchFile&& other) noexcept {
 
 absl::StatusOr<ScratchFile> ScratchFile::Create(const std::string& path, size_t size) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return ErrnoStatus(absl::StrCat("open(\"", path, "\", O_CREAT)"), errno);
-  ScratchFile file(path, Fd(fd));
+  if (fd < 0) return base::ErrnoStatus(absl::StrCat("open(\"", path, "\", O_CREAT)"), errno);
+  ScratchFile file(path, base::Fd(fd));
   if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
-    return ErrnoStatus(absl::StrCat("ftruncate(\"", path, "\", ", size, ")"), errno);
+    return base::ErrnoStatus(absl::StrCat("ftruncate(\"", path, "\", ", size, ")"), errno);
   }
   return file;  // on error above, `file` unlinks the name
 }
 
-absl::StatusOr<Fd> ScratchFile::Open(const std::string& path) {
+absl::StatusOr<base::Fd> ScratchFile::Open(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(absl::StrCat("open(\"", path, "\")"), errno);
-  return Fd(fd);
+  if (fd < 0) return base::ErrnoStatus(absl::StrCat("open(\"", path, "\")"), errno);
+  return base::Fd(fd);
 }
 
 absl::Status ScratchFile::Unlink() {
   if (!owner_) return absl::OkStatus();
   owner_ = false;
   if (::unlink(path_.c_str()) != 0)
-    return ErrnoStatus(absl::StrCat("unlink(\"", path_, "\")"), errno);
+    return base::ErrnoStatus(absl::StrCat("unlink(\"", path_, "\")"), errno);
   return absl::OkStatus();
 }
 

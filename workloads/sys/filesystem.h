@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "workloads/sys/fd.h"
+#include "base/fd.h"
 
 namespace ipclab::sys {
 
@@ -40,7 +40,7 @@ class ScratchFile final {
   // open(O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600) + ftruncate(size).
   static absl::StatusOr<ScratchFile> Create(const std::string& path, size_t size);
   // open(O_RDWR | O_CLOEXEC) of an existing file (anyone's; never unlinks).
-  static absl::StatusOr<Fd> Open(const std::string& path);
+  static absl::StatusOr<base::Fd> Open(const std::string& path);
 
   // Removes the name now (the file lives on while open or mapped).
   absl::Status Unlink();
@@ -49,9 +49,10 @@ class ScratchFile final {
   int fd() const { return fd_.get(); }
 
  private:
-  ScratchFile(std::string path, Fd fd) : path_(std::move(path)), fd_(std::move(fd)), owner_(true) {}
+  ScratchFile(std::string path, base::Fd fd)
+      : path_(std::move(path)), fd_(std::move(fd)), owner_(true) {}
   std::string path_;
-  Fd fd_;
+  base::Fd fd_;
   bool owner_ = false;
 };
 

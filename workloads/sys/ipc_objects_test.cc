@@ -83,7 +83,7 @@ TEST(ScratchFile, UnlinksOnlyWhatItCreatedAndOnlyOnce) {
     EXPECT_EQ(::access(path.c_str(), F_OK), 0);
     EXPECT_EQ(ScratchFile::Create(path, 1).status().code(), absl::StatusCode::kAlreadyExists);
     EXPECT_EQ(::access(path.c_str(), F_OK), 0) << "the failed create must not remove it";
-    Fd opened = ScratchFile::Open(path).value();
+    base::Fd opened = ScratchFile::Open(path).value();
     EXPECT_EQ(::lseek(opened.get(), 0, SEEK_END), 12345);
     ASSERT_TRUE(file.Unlink().ok());
     EXPECT_NE(::access(path.c_str(), F_OK), 0);

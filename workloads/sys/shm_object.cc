@@ -7,7 +7,7 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
-#include "workloads/sys/errno_status.h"
+#include "base/errno_status.h"
 
 namespace ipclab::sys {
 
@@ -30,25 +30,25 @@ ShmObject::~ShmObject() { (void)Unlink(); }
 
 absl::StatusOr<ShmObject> ShmObject::Create(const std::string& name, size_t size) {
   const int fd = ::shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return ErrnoStatus(absl::StrCat("shm_open(\"", name, "\", O_CREAT)"), errno);
-  ShmObject object(name, Fd(fd), /*owner=*/true);
+  if (fd < 0) return base::ErrnoStatus(absl::StrCat("shm_open(\"", name, "\", O_CREAT)"), errno);
+  ShmObject object(name, base::Fd(fd), /*owner=*/true);
   if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
-    return ErrnoStatus(absl::StrCat("ftruncate(\"", name, "\", ", size, ")"), errno);
+    return base::ErrnoStatus(absl::StrCat("ftruncate(\"", name, "\", ", size, ")"), errno);
   }
   return object;  // on error above, `object` unlinks the name
 }
 
 absl::StatusOr<ShmObject> ShmObject::Open(const std::string& name) {
   const int fd = ::shm_open(name.c_str(), O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0) return ErrnoStatus(absl::StrCat("shm_open(\"", name, "\")"), errno);
-  return ShmObject(name, Fd(fd), /*owner=*/false);
+  if (fd < 0) return base::ErrnoStatus(absl::StrCat("shm_open(\"", name, "\")"), errno);
+  return ShmObject(name, base::Fd(fd), /*owner=*/false);
 }
 
 absl::Status ShmObject::Unlink() {
   if (!owner_) return absl::OkStatus();
   owner_ = false;
   if (::shm_unlink(name_.c_str()) != 0) {
-    return ErrnoStatus(absl::StrCat("shm_unlink(\"", name_, "\")"), errno);
+    return base::ErrnoStatus(absl::StrCat("shm_unlink(\"", name_, "\")"), errno);
   }
   return absl::OkStatus();
 }

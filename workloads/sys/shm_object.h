@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "workloads/sys/fd.h"
+#include "base/fd.h"
 
 namespace ipclab::sys {
 
@@ -31,10 +31,10 @@ class ShmObject final {
   bool owner() const { return owner_; }
 
  private:
-  ShmObject(std::string name, Fd fd, bool owner)
+  ShmObject(std::string name, base::Fd fd, bool owner)
       : name_(std::move(name)), fd_(std::move(fd)), owner_(owner) {}
   std::string name_;
-  Fd fd_;
+  base::Fd fd_;
   bool owner_ = false;  // created it and has not unlinked it yet
 };
 

@@ -7,8 +7,6 @@
 #include "gtest/gtest.h"
 #include "workloads/sys/child_process.h"
 #include "workloads/sys/cpu.h"
-#include "workloads/sys/errno_status.h"
-#include "workloads/sys/fd.h"
 #include "workloads/sys/mapping.h"
 #include "workloads/sys/shm_object.h"
 
@@ -59,44 +57,15 @@ TEST(ShmObject, ExplicitUnlinkThenDestructorDoesNothing) {
   mapping->data()[0] = 7;
 }
 
-TEST(Fd, ClosesOnDestructionAndMoves) {
-  int raw = -1;
-  {
-    auto pipe = MakePipe().value();
-    raw = pipe.read_end.get();
-    EXPECT_TRUE(::fcntl(raw, F_GETFD) & FD_CLOEXEC);
-    Fd moved = std::move(pipe.read_end);
-    EXPECT_FALSE(pipe.read_end.valid());
-    EXPECT_EQ(moved.get(), raw);
-  }
-  EXPECT_EQ(::fcntl(raw, F_GETFD), -1);
-}
-
-TEST(Fd, FullReadsAndWritesAcrossChunks) {
-  auto pipe = MakePipe().value();
-  ASSERT_TRUE(WriteFull(pipe.write_end.get(), "hello", 5).ok());
-  pipe.write_end.Reset();
-  char buffer[16] = {};
-  EXPECT_EQ(ReadFull(pipe.read_end.get(), buffer, sizeof(buffer)).value(), 5u);
-  EXPECT_STREQ(buffer, "hello");
-}
-
-TEST(ErrnoStatus, NamesTheCallAndMapsTheCode) {
-  EXPECT_EQ(ErrnoStatus("shm_open(\"/x\")", EACCES).ToString(),
-            "PERMISSION_DENIED: shm_open(\"/x\"): Permission denied");
-  EXPECT_EQ(ErrnoStatus("mmap", ENOMEM).code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_EQ(ErrnoStatus("open", ENOENT).code(), absl::StatusCode::kNotFound);
-}
-
 TEST(ChildProcess, ReportsExitCodeAndSignal) {
   auto exits = ChildProcess::Fork([] { return 3; }).value();
   const ExitInfo exited = exits.Wait().value();
   EXPECT_FALSE(exited.ok());
   EXPECT_EQ(exited.Describe(), "exited with status 3");
   auto crashes = ChildProcess::Fork([] {
-    ::raise(SIGSEGV);
-    return 0;
-  }).value();
+                   ::raise(SIGSEGV);
+                   return 0;
+                 }).value();
   const ExitInfo crashed = crashes.Wait().value();
   EXPECT_TRUE(crashed.signaled);
   EXPECT_EQ(crashed.Describe(), "killed by signal 11 (SIGSEGV: Segmentation fault)");
@@ -106,9 +75,9 @@ TEST(ChildProcess, DestructorKillsAndReaps) {
   pid_t pid = -1;
   {
     auto sleeper = ChildProcess::Fork([] {
-      ::pause();
-      return 0;
-    }).value();
+                     ::pause();
+                     return 0;
+                   }).value();
     pid = sleeper.pid();
   }
   EXPECT_EQ(::kill(pid, 0), -1) << "the child must be gone, not a zombie";
@@ -118,9 +87,9 @@ TEST(Cpu, PinningIsVisible) {
   const std::vector<int> allowed = AllowedCpus().value();
   ASSERT_FALSE(allowed.empty());
   auto child = ChildProcess::Fork([&] {
-    if (!PinToCpu(allowed.back()).ok()) return 1;
-    return CurrentCpu() == allowed.back() ? 0 : 2;
-  }).value();
+                 if (!PinToCpu(allowed.back()).ok()) return 1;
+                 return CurrentCpu() == allowed.back() ? 0 : 2;
+               }).value();
   EXPECT_TRUE(child.Wait().value().ok());
 }
 

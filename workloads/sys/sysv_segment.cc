@@ -12,7 +12,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "workloads/sys/errno_status.h"
+#include "base/errno_status.h"
 
 namespace ipclab::sys {
 namespace {
@@ -39,7 +39,7 @@ key_t MarkedKey(unsigned serial) {
 template <typename Visit>
 absl::Status ForEachSegmentCreatedBy(pid_t creator_pid, bool marked_only, Visit visit) {
   std::ifstream table("/proc/sysvipc/shm");
-  if (!table) return ErrnoStatus("open(/proc/sysvipc/shm)", errno);
+  if (!table) return base::ErrnoStatus("open(/proc/sysvipc/shm)", errno);
   std::string line;
   std::getline(table, line);  // header
   while (std::getline(table, line)) {
@@ -88,14 +88,14 @@ absl::StatusOr<SysvSegment> SysvSegment::Create(size_t size, int extra_flags) {
         absl::StrCat(call, ": ", error == EINVAL ? "Invalid argument" : "No space left on device",
                      " (over the System V limits kernel.shmmax / kernel.shmall / kernel.shmmni?)"));
   }
-  return ErrnoStatus(call, error);
+  return base::ErrnoStatus(call, error);
 }
 
 absl::Status SysvSegment::MarkForRemoval() {
   if (id_ < 0) return absl::OkStatus();
   const int id = std::exchange(id_, -1);
   if (::shmctl(id, IPC_RMID, nullptr) != 0) {
-    return ErrnoStatus(absl::StrCat("shmctl(", id, ", IPC_RMID)"), errno);
+    return base::ErrnoStatus(absl::StrCat("shmctl(", id, ", IPC_RMID)"), errno);
   }
   return absl::OkStatus();
 }
@@ -112,7 +112,7 @@ SysvAttachment& SysvAttachment::operator=(SysvAttachment&& other) noexcept {
 absl::StatusOr<SysvAttachment> SysvAttachment::Attach(int id, size_t size) {
   void* data = ::shmat(id, nullptr, 0);
   if (data == reinterpret_cast<void*>(-1)) {
-    return ErrnoStatus(absl::StrCat("shmat(", id, ")"), errno);
+    return base::ErrnoStatus(absl::StrCat("shmat(", id, ")"), errno);
   }
   return SysvAttachment(static_cast<char*>(data), size);
 }

@@ -1,7 +1,8 @@
-// Helpers shared by the server tests: finding the built binaries, fake
-// workers written as shell scripts, and checks that nothing was left behind.
-#ifndef IPCLAB_SERVER_TEST_SUPPORT_H_
-#define IPCLAB_SERVER_TEST_SUPPORT_H_
+// Test-only (ipclab_subprocess_testing), for the server, client and
+// integration tests: the real worker, fake workers written as shell
+// scripts, and checks that no process or /dev/shm entry was left behind.
+#ifndef IPCLAB_TESTS_TESTING_PROCESS_CHECKS_H_
+#define IPCLAB_TESTS_TESTING_PROCESS_CHECKS_H_
 
 #include <sys/types.h>
 
@@ -10,10 +11,9 @@
 #include <string>
 #include <vector>
 
-namespace ipclab::server::testing {
+#include "tests/testing/subprocess.h"
 
-// $IPCLAB_BIN_DIR/<name>, or "" if IPCLAB_BIN_DIR is unset.
-std::string BinaryPath(const std::string& name);
+namespace ipclab::testing {
 
 // The real worker; "" if it has not been built.
 std::string RealWorkerPath();
@@ -49,6 +49,6 @@ bool ProcessGone(pid_t pid);
 bool WaitFor(const std::function<bool()>& condition,
              std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-}  // namespace ipclab::server::testing
+}  // namespace ipclab::testing
 
-#endif  // IPCLAB_SERVER_TEST_SUPPORT_H_
+#endif  // IPCLAB_TESTS_TESTING_PROCESS_CHECKS_H_

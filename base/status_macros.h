@@ -1,7 +1,7 @@
 // Status propagation macros. Debian's Abseil 20220623 has no status macros,
 // so they are defined once here for every ipclab library.
-#ifndef IPCLAB_WORKLOADS_STATUS_MACROS_H_
-#define IPCLAB_WORKLOADS_STATUS_MACROS_H_
+#ifndef IPCLAB_BASE_STATUS_MACROS_H_
+#define IPCLAB_BASE_STATUS_MACROS_H_
 
 #include <utility>
 
@@ -12,10 +12,10 @@
 #define IPCLAB_STATUS_CONCAT_(a, b) IPCLAB_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the current function if `expr` is not OK.
-#define IPCLAB_RETURN_IF_ERROR(expr)                  \
-  do {                                                \
-    ::absl::Status ipclab_status_ = (expr);           \
-    if (!ipclab_status_.ok()) return ipclab_status_;  \
+#define IPCLAB_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::absl::Status ipclab_status_ = (expr);          \
+    if (!ipclab_status_.ok()) return ipclab_status_; \
   } while (0)
 
 // `IPCLAB_ASSIGN_OR_RETURN(auto x, MakeX());` declares/assigns `x` from the
@@ -28,4 +28,4 @@
   if (!statusor.ok()) return std::move(statusor).status();  \
   lhs = std::move(statusor).value()
 
-#endif  // IPCLAB_WORKLOADS_STATUS_MACROS_H_
+#endif  // IPCLAB_BASE_STATUS_MACROS_H_

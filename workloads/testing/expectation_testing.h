@@ -1,8 +1,8 @@
-// Test support: runs a workload case on this host and judges what its
-// Expect() states with the product's own code (results::SummarizeCase and
+// Test support (ipclab_workloads_testing, linked only into tests): runs a workload case on this
+// host and judges what its Expect() states with the product's own code (results::SummarizeCase and
 // results::Judge), as the server does. For ground-truth tests only.
-#ifndef IPCLAB_WORKLOADS_EXPECTATION_TESTING_H_
-#define IPCLAB_WORKLOADS_EXPECTATION_TESTING_H_
+#ifndef IPCLAB_WORKLOADS_TESTING_EXPECTATION_TESTING_H_
+#define IPCLAB_WORKLOADS_TESTING_EXPECTATION_TESTING_H_
 
 #include <map>
 #include <string>
@@ -31,4 +31,4 @@ absl::StatusOr<JudgedRun> RunAndJudge(const std::string& workload,
 
 }  // namespace ipclab::workloads::expectation_testing
 
-#endif  // IPCLAB_WORKLOADS_EXPECTATION_TESTING_H_
+#endif  // IPCLAB_WORKLOADS_TESTING_EXPECTATION_TESTING_H_

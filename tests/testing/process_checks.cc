@@ -1,4 +1,4 @@
-#include "server/test_support.h"
+#include "tests/testing/process_checks.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -11,13 +11,7 @@
 #include <sstream>
 #include <thread>
 
-namespace ipclab::server::testing {
-
-std::string BinaryPath(const std::string& name) {
-  const char* dir = std::getenv("IPCLAB_BIN_DIR");
-  if (dir == nullptr || *dir == '\0') return "";
-  return std::string(dir) + "/" + name;
-}
+namespace ipclab::testing {
 
 std::string RealWorkerPath() {
   std::string path = BinaryPath("ipclab-worker");
@@ -106,4 +100,4 @@ bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds t
   return true;
 }
 
-}  // namespace ipclab::server::testing
+}  // namespace ipclab::testing

@@ -1,4 +1,4 @@
-#include "workloads/sys/fd.h"
+#include "base/fd.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,21 +6,19 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
-#include "workloads/sys/errno_status.h"
+#include "base/errno_status.h"
+#include "base/posix_call.h"
 
-namespace ipclab::sys {
+namespace ipclab::base {
 
 Fd& Fd::operator=(Fd&& other) noexcept {
-  if (this != &other) {
-    Reset();
-    fd_ = std::exchange(other.fd_, -1);
-  }
+  if (this != &other) Reset(std::exchange(other.fd_, -1));
   return *this;
 }
 
-void Fd::Reset() {
+void Fd::Reset(int fd) {
   if (fd_ >= 0) ::close(fd_);  // close() is not retried: the fd is gone either way
-  fd_ = -1;
+  fd_ = fd;
 }
 
 absl::StatusOr<Pipe> MakePipe() {
@@ -32,11 +30,8 @@ absl::StatusOr<Pipe> MakePipe() {
 absl::Status WriteFull(int fd, const void* data, size_t size) {
   const char* cursor = static_cast<const char*>(data);
   while (size > 0) {
-    const ssize_t written = ::write(fd, cursor, size);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoStatus(absl::StrCat("write(fd ", fd, ")"), errno);
-    }
+    const ssize_t written = RetryOnEintr([&] { return ::write(fd, cursor, size); });
+    if (written < 0) return ErrnoStatus(absl::StrCat("write(fd ", fd, ")"), errno);
     cursor += written;
     size -= static_cast<size_t>(written);
   }
@@ -47,15 +42,12 @@ absl::StatusOr<size_t> ReadFull(int fd, void* data, size_t size) {
   char* cursor = static_cast<char*>(data);
   size_t total = 0;
   while (total < size) {
-    const ssize_t got = ::read(fd, cursor + total, size - total);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoStatus(absl::StrCat("read(fd ", fd, ")"), errno);
-    }
+    const ssize_t got = RetryOnEintr([&] { return ::read(fd, cursor + total, size - total); });
+    if (got < 0) return ErrnoStatus(absl::StrCat("read(fd ", fd, ")"), errno);
     if (got == 0) break;
     total += static_cast<size_t>(got);
   }
   return total;
 }
 
-}  // namespace ipclab::sys
+}  // namespace ipclab::base

@@ -1,15 +1,17 @@
 // An owned file descriptor, and EINTR-safe full reads and writes.
-#ifndef IPCLAB_WORKLOADS_SYS_FD_H_
-#define IPCLAB_WORKLOADS_SYS_FD_H_
+#ifndef IPCLAB_BASE_FD_H_
+#define IPCLAB_BASE_FD_H_
 
 #include <sys/types.h>
 
 #include <cstddef>
 #include <utility>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
-namespace ipclab::sys {
+namespace ipclab::base {
 
 // Move-only owner of one fd; closes it on destruction.
 class Fd final {
@@ -25,7 +27,8 @@ class Fd final {
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
   int Release() { return std::exchange(fd_, -1); }
-  void Reset();
+  // Closes the fd it holds (if any) and holds `fd` instead.
+  void Reset(int fd = -1);
 
  private:
   int fd_ = -1;
@@ -41,10 +44,13 @@ absl::StatusOr<Pipe> MakePipe();
 
 // Writes all `size` bytes, retrying on EINTR and short writes.
 absl::Status WriteFull(int fd, const void* data, size_t size);
+inline absl::Status WriteAll(int fd, absl::string_view bytes) {
+  return WriteFull(fd, bytes.data(), bytes.size());
+}
 
 // Reads until `size` bytes or end of file; returns how many were read.
 absl::StatusOr<size_t> ReadFull(int fd, void* data, size_t size);
 
-}  // namespace ipclab::sys
+}  // namespace ipclab::base
 
-#endif  // IPCLAB_WORKLOADS_SYS_FD_H_
+#endif  // IPCLAB_BASE_FD_H_

@@ -1,11 +1,11 @@
-#include "workloads/sys/errno_status.h"
+#include "base/errno_status.h"
 
 #include <cerrno>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
 
-namespace ipclab::sys {
+namespace ipclab::base {
 
 absl::Status ErrnoStatus(absl::string_view call, int error_number) {
   absl::StatusCode code = absl::ErrnoToStatusCode(error_number);
@@ -19,7 +19,11 @@ absl::Status ErrnoStatus(absl::string_view call, int error_number) {
     default:
       break;
   }
-  return absl::Status(code, absl::StrCat(call, ": ", std::strerror(error_number)));
+  return absl::Status(code, ErrnoMessage(call, error_number));
 }
 
-}  // namespace ipclab::sys
+std::string ErrnoMessage(absl::string_view call, int error_number) {
+  return absl::StrCat(call, ": ", std::strerror(error_number));
+}
+
+}  // namespace ipclab::base

@@ -1,4 +1,4 @@
-#include "tests/integration/subprocess.h"
+#include "tests/testing/subprocess.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -16,6 +16,8 @@
 #include <cerrno>
 #include <filesystem>
 #include <thread>
+
+#include "base/posix_call.h"
 
 extern char** environ;
 
@@ -42,6 +44,11 @@ std::string BinDir() {
   return dir != nullptr ? dir : "";
 }
 
+std::string BinaryPath(const std::string& name) {
+  const std::string dir = BinDir();
+  return dir.empty() ? "" : dir + "/" + name;
+}
+
 std::vector<std::string> EnvironmentWith(const std::map<std::string, std::string>& overrides) {
   std::vector<std::string> environment;
   for (char** entry = environ; *entry != nullptr; ++entry) {
@@ -54,7 +61,8 @@ std::vector<std::string> EnvironmentWith(const std::map<std::string, std::string
 }
 
 Subprocess::Subprocess(const std::vector<std::string>& argv,
-                       const std::vector<std::string>& environment, bool capture_stderr) {
+                       const std::vector<std::string>& environment, const SpawnOptions& options) {
+  const bool capture_stderr = options.stderr_mode == StderrMode::kCapture;
   int out_pipe[2] = {-1, -1};
   int err_pipe[2] = {-1, -1};
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || (capture_stderr && pipe2(err_pipe, O_CLOEXEC) != 0)) {
@@ -66,9 +74,19 @@ Subprocess::Subprocess(const std::vector<std::string>& argv,
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (options.stdin_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, options.stdin_fd, STDIN_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  }
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
   if (capture_stderr) posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+  if (options.stderr_mode == StderrMode::kIntoStdout) {
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDERR_FILENO);
+  }
+  for (const auto& [parent_fd, child_fd] : options.fds) {
+    posix_spawn_file_actions_adddup2(&actions, parent_fd, child_fd);
+  }
 
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
@@ -97,8 +115,7 @@ Subprocess::~Subprocess() {
   if (pid_ > 0 && !reaped_) {
     kill(pid_, SIGKILL);
     int status = 0;
-    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
+    base::RetryOnEintr([&] { return waitpid(pid_, &status, 0); });
   }
   CloseIfOpen(&out_fd_);
   CloseIfOpen(&err_fd_);
@@ -116,8 +133,7 @@ bool Subprocess::Pump(std::chrono::milliseconds timeout) {
   for (int i = 0; i < count; ++i) {
     if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
     char buffer[16384];
-    const ssize_t n = read(fds[i].fd, buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
+    const ssize_t n = base::RetryOnEintr([&] { return read(fds[i].fd, buffer, sizeof(buffer)); });
     const bool is_out = fds[i].fd == out_fd_;
     if (n <= 0) {
       CloseIfOpen(is_out ? &out_fd_ : &err_fd_);
@@ -163,8 +179,7 @@ ProcessResult Subprocess::Wait(std::chrono::milliseconds timeout) {
     if (left.count() <= 0) {
       result.timed_out = true;
       kill(pid_, SIGKILL);
-      while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-      }
+      base::RetryOnEintr([&] { return waitpid(pid_, &status, 0); });
       break;
     }
     // Drain the pipes first so a chatty child never blocks on a full pipe.
@@ -181,6 +196,7 @@ ProcessResult Subprocess::Wait(std::chrono::milliseconds timeout) {
   }
   reaped_ = true;
   result.exit_code = ExitCodeOf(status);
+  result.wait_status = status;
   result.out = out_.substr(out_consumed_);
   result.err = err_;
   return result;

@@ -1,15 +1,16 @@
-// Test-only helpers for integration tests: run the real binaries as child
+// Test-only (ipclab_subprocess_testing): run the real binaries as child
 // processes (posix_spawn), capture their output, and keep an `ipclabd` on a
 // loopback port for the length of a test. Nothing here outlives its object:
 // children are killed and reaped, temporary directories removed.
-#ifndef IPCLAB_TESTS_INTEGRATION_SUBPROCESS_H_
-#define IPCLAB_TESTS_INTEGRATION_SUBPROCESS_H_
+#ifndef IPCLAB_TESTS_TESTING_SUBPROCESS_H_
+#define IPCLAB_TESTS_TESTING_SUBPROCESS_H_
 
 #include <sys/types.h>
 
 #include <chrono>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ipclab::testing {
@@ -18,8 +19,12 @@ namespace ipclab::testing {
 // ipclab_add_test), or "" if unset.
 std::string BinDir();
 
+// BinDir() + "/" + name, or "" if IPCLAB_BIN_DIR is unset.
+std::string BinaryPath(const std::string& name);
+
 struct ProcessResult {
-  int exit_code = -1;  // the exit status, or 128 + signal number
+  int exit_code = -1;   // the exit status, or 128 + signal number
+  int wait_status = 0;  // as waitpid() returned it
   bool timed_out = false;
   std::string out;
   std::string err;
@@ -28,15 +33,31 @@ struct ProcessResult {
 // The environment of this process with `overrides` applied.
 std::vector<std::string> EnvironmentWith(const std::map<std::string, std::string>& overrides);
 
-// A child process with stdout and stderr captured through pipes.
+// Where a child's stderr goes.
+enum class StderrMode {
+  kCapture,     // its own pipe: ProcessResult::err
+  kInherit,     // this process's stderr (a long-lived server whose log nobody drains)
+  kIntoStdout,  // the stdout pipe, interleaved as written
+};
+
+struct SpawnOptions {
+  SpawnOptions() = default;
+  explicit SpawnOptions(StderrMode mode) : stderr_mode(mode) {}
+
+  StderrMode stderr_mode = StderrMode::kCapture;
+  int stdin_fd = -1;  // the child's stdin; -1: /dev/null
+  // (fd in this process, fd in the child): further descriptors the child
+  // gets, e.g. a worker's event pipe on fd 3.
+  std::vector<std::pair<int, int>> fds;
+};
+
+// A child process with stdout (and stderr) captured through pipes.
 class Subprocess final {
  public:
-  // Spawns argv[0] (a path) with `environment` ("NAME=value" entries).
-  // With capture_stderr false the child writes to this process's stderr
-  // (for a long-lived server whose log nobody drains). On failure pid() is
-  // -1 and error() says why.
+  // Spawns argv[0] (a path) with `environment` ("NAME=value" entries). On
+  // failure pid() is -1 and error() says why.
   Subprocess(const std::vector<std::string>& argv, const std::vector<std::string>& environment,
-             bool capture_stderr = true);
+             const SpawnOptions& options = {});
   // Kills (SIGKILL) and reaps the child if it still runs.
   ~Subprocess();
   Subprocess(const Subprocess&) = delete;
@@ -95,4 +116,4 @@ int ClosedLoopbackPort();
 
 }  // namespace ipclab::testing
 
-#endif  // IPCLAB_TESTS_INTEGRATION_SUBPROCESS_H_
+#endif  // IPCLAB_TESTS_TESTING_SUBPROCESS_H_

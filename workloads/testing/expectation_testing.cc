@@ -1,10 +1,10 @@
-#include "workloads/expectation_testing.h"
+#include "workloads/testing/expectation_testing.h"
 
+#include "base/status_macros.h"
 #include "results/model/expectations.h"
 #include "results/model/summary.h"
 #include "workloads/host_info.h"
 #include "workloads/registry.h"
-#include "workloads/status_macros.h"
 
 namespace ipclab::workloads::expectation_testing {
 

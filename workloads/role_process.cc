@@ -1,0 +1,184 @@
+// The role side of the harness (harness.h): the forked role process, its
+// barrier with the coordinator, and the sub-roles it forks.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "base/fd.h"
+#include "base/status_macros.h"
+#include "workloads/harness.h"
+#include "workloads/sys/child_process.h"
+#include "workloads/sys/cpu.h"
+
+namespace ipclab::workloads {
+namespace {
+
+using harness_internal::kDone;
+using harness_internal::kGo;
+using harness_internal::kReady;
+
+// Closes every fd above 2 that is not in `keep` (close_range between them).
+void CloseAllExcept(std::vector<int> keep) {
+  std::sort(keep.begin(), keep.end());
+  unsigned int next = 3;
+  for (int fd : keep) {
+    if (fd < 3) continue;
+    if (static_cast<unsigned int>(fd) > next)
+      ::close_range(next, static_cast<unsigned int>(fd) - 1, 0);
+    next = static_cast<unsigned int>(fd) + 1;
+  }
+  ::close_range(next, ~0U, 0);
+}
+
+void SetError(RoleReport* report, const absl::Status& status) {
+  report->status_code = static_cast<int32_t>(status.code());
+  std::snprintf(report->error, sizeof(report->error), "%s", std::string(status.message()).c_str());
+}
+
+// "child killed by signal 9 (SIGKILL: Killed)", for the first sub-role that
+// ended badly.
+void NoteSubRoleExit(RoleReport* report, const RoleSpec& sub, const sys::ExitInfo& exit) {
+  if (report->sub_role_exit[0] != '\0') return;
+  std::snprintf(report->sub_role_exit, sizeof(report->sub_role_exit), "%s %s", sub.name.c_str(),
+                exit.Describe().c_str());
+}
+
+}  // namespace
+
+namespace harness_internal {
+
+// The role process: pin, warm the clock and the probes, run, report. A role
+// that starts sub-roles keeps their pipe ends until it forks them. When all
+// went well it reaps them before reporting (they are finishing the last
+// phase), so its report can say if one died; when it failed it notes how a
+// sub-role that already ended died, kills the others and reports at once.
+int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int ready_fd, int go_fd,
+             std::vector<SubRole> sub_roles) {
+  static RoleReport report;  // static: no large stack frame
+  // A sub-role starts with its forking role's copy: clear it (which also
+  // takes the copy-on-write faults on it here, outside every phase).
+  report = RoleReport();
+  report.phases_done = spec.first_phase;
+  std::vector<int> keep = spec.keep_fds;
+  keep.push_back(ready_fd);
+  keep.push_back(go_fd);
+  for (const SubRole& sub : sub_roles) {
+    keep.insert(keep.end(), sub.spec->keep_fds.begin(), sub.spec->keep_fds.end());
+    keep.push_back(sub.ready_fd);
+    keep.push_back(sub.go_fd);
+  }
+  CloseAllExcept(keep);
+
+  absl::Status status = absl::OkStatus();
+  if (spec.pinned_cpu >= 0) status = sys::PinToCpu(spec.pinned_cpu);
+  // Where the host forbids perf events, getrusage alone is reported.
+  if (spec.count_perf_faults) {
+    (void)EnablePerfFaultCounter();
+  } else {
+    DisablePerfFaultCounter();
+  }
+  RoleContext context(ready_fd, go_fd, &report);
+  context.phases_ = &phases;
+  context.sub_roles_ = std::move(sub_roles);
+  if (status.ok()) {
+    // The first clock_gettime faults in the vvar pages; the first probe reads
+    // fault in their buffers. Both happen here, outside every phase.
+    for (int i = 0; i < 3; ++i) (void)MonotonicNowNs();
+    MemorySample warm_memory;
+    (void)ReadMemory(0, &warm_memory);
+    (void)ReadCountersSelf();
+    status = spec.body(context);
+  }
+  if (status.ok() && report.phases_done != static_cast<int>(phases.size())) {
+    status = absl::InternalError(absl::StrCat("role ", spec.name, " ran ",
+                                              report.phases_done - spec.first_phase, " of ",
+                                              phases.size() - spec.first_phase, " phases"));
+  }
+  if (status.ok()) {
+    // Every phase is done, so the sub-roles are finishing their last one:
+    // reap them first, so that the report can say if one died.
+    for (SubRole& sub : context.sub_roles_) {
+      if (sub.process.pid() < 0) continue;
+      absl::StatusOr<sys::ExitInfo> exit = sub.process.Wait();
+      if (exit.ok() && !exit->ok()) NoteSubRoleExit(&report, *sub.spec, *exit);
+    }
+  } else {
+    SetError(&report, status);
+    // Say how a sub-role that already ended died (the coordinator cannot
+    // wait for a grandchild), then stop the others.
+    for (SubRole& sub : context.sub_roles_) {
+      if (sub.process.pid() < 0) continue;
+      siginfo_t info{};
+      if (::waitid(P_PID, static_cast<id_t>(sub.process.pid()), &info,
+                   WEXITED | WNOHANG | WNOWAIT) == 0 &&
+          info.si_pid != 0) {
+        sys::ExitInfo exit;
+        exit.signaled = info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED;
+        (exit.signaled ? exit.signal : exit.code) = info.si_status;
+        if (!exit.ok()) NoteSubRoleExit(&report, *sub.spec, exit);
+      }
+      sub.process.Kill();
+    }
+  }
+  if (!base::WriteFull(ready_fd, &kDone, 1).ok()) return 2;
+  if (!base::WriteFull(ready_fd, &report, sizeof(report)).ok()) return 2;
+  return status.ok() ? 0 : 1;
+}
+
+}  // namespace harness_internal
+
+absl::Status RoleContext::StartSubRoles() {
+  for (harness_internal::SubRole& sub : sub_roles_) {
+    if (sub.process.pid() >= 0 || sub.ready_fd < 0) {
+      return absl::InternalError(absl::StrCat("sub-role ", sub.spec->name, " started twice"));
+    }
+    // Plain fork: the sub-role gets this process's memory copy-on-write.
+    absl::StatusOr<sys::ChildProcess> process = sys::ChildProcess::Fork([&]() {
+      return harness_internal::RoleMain(*sub.spec, *phases_, sub.ready_fd, sub.go_fd, {});
+    });
+    if (!process.ok()) return process.status();
+    sub.process = std::move(process).value();
+    // Its pipe ends now live in the sub-role only, so its death shows as EOF.
+    ::close(sub.ready_fd);
+    ::close(sub.go_fd);
+    sub.ready_fd = sub.go_fd = -1;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RoleContext::RunPhase(absl::FunctionRef<absl::StatusOr<PhaseWork>()> body) {
+  if (report_->phases_done >= kMaxPhases) return absl::InternalError("too many phases");
+  for (const harness_internal::SubRole& sub : sub_roles_) {
+    if (sub.ready_fd >= 0 && report_->phases_done >= sub.spec->first_phase) {
+      return absl::InternalError(
+          absl::StrCat("sub-role ", sub.spec->name, " was not started before its first phase"));
+    }
+  }
+  PhaseRecord& record = report_->phases[report_->phases_done];
+  IPCLAB_RETURN_IF_ERROR(ReadMemory(0, &record.memory_before));
+  IPCLAB_RETURN_IF_ERROR(base::WriteFull(ready_fd_, &kReady, 1));
+  char go = 0;
+  IPCLAB_ASSIGN_OR_RETURN(size_t got, base::ReadFull(go_fd_, &go, 1));
+  if (got != 1 || go != kGo) return absl::AbortedError("the coordinator went away");
+
+  record.cpu_before = sys::CurrentCpu();
+  record.counters_before = ReadCountersSelf();
+  record.start_ns = MonotonicNowNs();
+  absl::StatusOr<PhaseWork> work = body();
+  record.end_ns = MonotonicNowNs();
+  record.counters_after = ReadCountersSelf();
+  record.cpu_after = sys::CurrentCpu();
+  if (!work.ok()) return work.status();
+  record.bytes = work->bytes;
+  record.messages = work->messages;
+  if (latency_.count() > 0) record.latency = latency_.TakeStats();
+  IPCLAB_RETURN_IF_ERROR(ReadMemory(0, &record.memory_after));
+  ++report_->phases_done;
+  return absl::OkStatus();
+}
+
+}  // namespace ipclab::workloads
