@@ -13,12 +13,16 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "results/model/run_defaults.h"
 #include "server/run_executor.h"
 #include "workloads/hugepages.h"
 #include "workloads/params.h"
 
 namespace ipclab::server {
 namespace {
+
+using results::EffectiveRepetitions;
+using results::EffectiveWarmup;
 
 // Code, stacks and probes of one process of a case, beyond what it maps.
 constexpr uint64_t kRoleOverheadBytes = uint64_t{8} << 20;
