@@ -2,16 +2,19 @@
 # Installs what ipclab needs to build and test, from Debian bookworm packages.
 # Idempotent and quiet when everything is already there. Needs root (or sudo).
 # --tests also installs what only the test suite uses (Debian's Google
-# Benchmark compare.py and SciPy, to check that it reads ipclab's exports).
+# Benchmark compare.py and SciPy, to check that it reads ipclab's exports;
+# the PostgreSQL server, which the team store's tests start on a private
+# socket - no system service is used).
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libcli11-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libpq-dev
 )
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(libbenchmark-tools python3-scipy)
+  packages+=(libbenchmark-tools python3-scipy postgresql)
 fi
 
 # The Kubernetes manifest test's validator (issue 11): pinned by
