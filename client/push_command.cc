@@ -73,9 +73,9 @@ absl::Status PushAll(const ResultsPushOptions& options, RunSource* source,
 
 ExitCode ResultsPushCommand(const ResultsPushOptions& options, const CommandIo& io) {
   if (!options.runs.empty() && (!options.filters.empty() || options.limit > 0)) {
-    return ReportError(absl::InvalidArgumentError(
-                           "give either RUN arguments or --filter/--limit, not both"),
-                       io.err);
+    return ReportError(
+        absl::InvalidArgumentError("give either RUN arguments or --filter/--limit, not both"),
+        io.err);
   }
   WarnIfPasswordInCommandLine(options.to);
   absl::StatusOr<std::unique_ptr<results::ResultStore>> destination =

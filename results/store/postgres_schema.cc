@@ -153,8 +153,8 @@ absl::Status Migrate(const pg::Connection& connection, int from_version, int to_
   IPCLAB_RETURN_IF_ERROR(connection.Exec("DELETE FROM ipclab_schema", "setting the version"));
   pg::Params version;
   version.Int(kStoreApplicationId).Int(to_version);
-  return connection.Query("INSERT INTO ipclab_schema VALUES ($1, $2)", version,
-                          "setting the schema version")
+  return connection
+      .Query("INSERT INTO ipclab_schema VALUES ($1, $2)", version, "setting the schema version")
       .status();
 }
 

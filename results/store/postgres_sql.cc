@@ -7,10 +7,10 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 
 namespace ipclab::results::pg {
@@ -189,9 +189,9 @@ absl::StatusOr<Connection> Connection::Open(const std::string& uri) {
   if (PQstatus(connection) != CONNECTION_OK) {
     std::string message(absl::StripTrailingAsciiWhitespace(PQerrorMessage(connection)));
     PQfinish(connection);
-    return absl::UnavailableError(
-        absl::StrCat("cannot connect to the results database \"", RedactLocation(uri),
-                     "\": ", RedactSecrets(message, uri)));
+    return absl::UnavailableError(absl::StrCat("cannot connect to the results database \"",
+                                               RedactLocation(uri),
+                                               "\": ", RedactSecrets(message, uri)));
   }
   PQsetNoticeProcessor(connection, NoNotices, nullptr);
   return Connection(connection, uri);
@@ -219,7 +219,8 @@ absl::Status Connection::Error(PGresult* result, absl::string_view what) const {
   const char* detail = result != nullptr ? PQresultErrorMessage(result) : "";
   std::string message(absl::StripTrailingAsciiWhitespace(
       detail != nullptr && *detail != '\0' ? detail : PQerrorMessage(connection_)));
-  message = absl::StrCat(what, " in \"", RedactLocation(uri_), "\": ", RedactSecrets(message, uri_));
+  message =
+      absl::StrCat(what, " in \"", RedactLocation(uri_), "\": ", RedactSecrets(message, uri_));
   if (PQstatus(connection_) != CONNECTION_OK || absl::StartsWith(sqlstate, "08") ||
       absl::StartsWith(sqlstate, "57P")) {
     return absl::UnavailableError(message);  // connection lost, server shutting down
@@ -236,13 +237,12 @@ absl::Status Connection::Error(PGresult* result, absl::string_view what) const {
 absl::Status Connection::Exec(absl::string_view sql, absl::string_view what) const {
   PGresult* raw = PQexec(connection_, std::string(sql).c_str());
   const ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
-  absl::Status outcome = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK
-                             ? absl::OkStatus()
-                             : Error(raw, what);
+  absl::Status outcome =
+      status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? absl::OkStatus() : Error(raw, what);
   // COMMIT of a failed transaction "succeeds" as ROLLBACK.
   if (outcome.ok() && sql == "COMMIT" && absl::string_view(PQcmdStatus(raw)) == "ROLLBACK") {
-    outcome = absl::AbortedError(absl::StrCat(what, " in \"", RedactLocation(uri_),
-                                              "\": the transaction was rolled back"));
+    outcome = absl::AbortedError(
+        absl::StrCat(what, " in \"", RedactLocation(uri_), "\": the transaction was rolled back"));
   }
   PQclear(raw);
   return outcome;
@@ -256,9 +256,9 @@ absl::StatusOr<Result> Connection::Query(const std::string& sql, const Params& p
     values[i] = params.nulls_[i] ? nullptr : params.values_[i].data();
     lengths[i] = static_cast<int>(params.values_[i].size());
   }
-  PGresult* raw = PQexecParams(connection_, sql.c_str(), params.size(), params.types_.data(),
-                               values.data(), lengths.data(), params.formats_.data(),
-                               binary_results ? 1 : 0);
+  PGresult* raw =
+      PQexecParams(connection_, sql.c_str(), params.size(), params.types_.data(), values.data(),
+                   lengths.data(), params.formats_.data(), binary_results ? 1 : 0);
   const ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     absl::Status error = Error(raw, what);

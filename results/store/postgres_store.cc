@@ -82,8 +82,7 @@ absl::Status PostgresResultStore::PrepareSchema(Mode mode) {
                                                                 "reading the schema version"));
   const int64_t now = current.rows() == 1 ? current.Int(0, 1) : 0;
   if (now < kStoreSchemaVersion) {
-    IPCLAB_RETURN_IF_ERROR(
-        sql::Migrate(connection_, static_cast<int>(now), kStoreSchemaVersion));
+    IPCLAB_RETURN_IF_ERROR(sql::Migrate(connection_, static_cast<int>(now), kStoreSchemaVersion));
   }
   return transaction.Commit();
 }
@@ -162,10 +161,10 @@ absl::Status PostgresResultStore::SaveRows(const v1::RunResult& run, const Tags&
         ++param_count;
       }
     }
-    IPCLAB_RETURN_IF_ERROR(connection_
-                               .Query(sql::InsertRows("cases", 6, run.cases_size()), case_rows,
-                                      "storing the cases")
-                               .status());
+    IPCLAB_RETURN_IF_ERROR(
+        connection_
+            .Query(sql::InsertRows("cases", 6, run.cases_size()), case_rows, "storing the cases")
+            .status());
     if (param_count > 0) {
       IPCLAB_RETURN_IF_ERROR(connection_
                                  .Query(sql::InsertRows("case_params", 4, param_count), param_rows,

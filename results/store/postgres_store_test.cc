@@ -21,8 +21,8 @@ namespace ipclab::results {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::MakeSyntheticRun;
+using ::testing::Not;
 using testing::SyntheticCase;
 
 v1::RunResult PipeRun(const std::string& id, int minutes) {
@@ -141,8 +141,9 @@ TEST_F(PostgresStoreTest, AServerKilledMidSaveLeavesNoHalfRun) {
   auto store = OpenResultStore(uri_, ResultStore::Mode::kReadWrite);
   ASSERT_TRUE(store.ok()) << store.status();
   absl::Status saved;
-  std::thread writer(
-      [&] { saved = (*store)->Save(PipeRun("bbbb000000000002", 1), {{"commit", "def"}}); });
+  std::thread writer([&] {
+    saved = (*store)->Save(PipeRun("bbbb000000000002", 1), {{"commit", "def"}});
+  });
   bool stalled = false;
   for (int i = 0; i < 300 && !stalled; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -158,8 +159,8 @@ TEST_F(PostgresStoreTest, AServerKilledMidSaveLeavesNoHalfRun) {
 
   ASSERT_TRUE(server_->Restart().ok());
   pg::Connection connection = Connect();
-  for (const char* table : {"runs", "run_results", "run_tags", "cases", "case_params",
-                            "repetitions"}) {
+  for (const char* table :
+       {"runs", "run_results", "run_tags", "cases", "case_params", "repetitions"}) {
     EXPECT_EQ(Count(connection, std::string("SELECT count(*) FROM ") + table +
                                     " WHERE run_id = 'bbbb000000000002'"),
               0)
@@ -183,8 +184,7 @@ TEST_F(PostgresStoreTest, RefusesAnotherProgramsTablesWithoutTouchingThem) {
   auto store = OpenResultStore(uri_, ResultStore::Mode::kCreate);
   EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
   EXPECT_THAT(std::string(store.status().message()), HasSubstr("tables: contacts"));
-  EXPECT_EQ(Count(connection,
-                  "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"),
+  EXPECT_EQ(Count(connection, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"),
             1);
 }
 

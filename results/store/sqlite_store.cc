@@ -138,7 +138,7 @@ absl::Status PrepareSchema(sqlite3* db, const std::string& path) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteResultStore>> SqliteResultStore::Open(const std::string& path,
-                                                                        Mode mode) {
+                                                                           Mode mode) {
   if (path.empty()) return absl::InvalidArgumentError("--db needs a file name");
   struct stat info;
   if (stat(path.c_str(), &info) != 0) {

@@ -121,9 +121,10 @@ class StoreContractTest : public StoreTest, public ::testing::WithParamInterface
     if (GetParam() == Backend::kSqlite) {
       sqlite3* db = nullptr;
       ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-      const std::string trigger = "CREATE TRIGGER refuse BEFORE INSERT ON repetitions WHEN "
-                                  "NEW.run_id = '" + run_id +
-                                  "' BEGIN SELECT RAISE(ABORT, 'no'); END";
+      const std::string trigger =
+          "CREATE TRIGGER refuse BEFORE INSERT ON repetitions WHEN "
+          "NEW.run_id = '" +
+          run_id + "' BEGIN SELECT RAISE(ABORT, 'no'); END";
       ASSERT_EQ(sqlite3_exec(db, trigger.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
       sqlite3_close(db);
       return;
@@ -132,7 +133,8 @@ class StoreContractTest : public StoreTest, public ::testing::WithParamInterface
     ASSERT_TRUE(connection.ok()) << connection.status();
     ASSERT_TRUE(connection
                     ->Exec("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                           "BEGIN IF NEW.run_id = '" + run_id +
+                           "BEGIN IF NEW.run_id = '" +
+                               run_id +
                                "' THEN RAISE EXCEPTION 'no'; END IF; RETURN NEW; END $$; "
                                "CREATE TRIGGER refuse BEFORE INSERT ON repetitions FOR EACH ROW "
                                "EXECUTE FUNCTION refuse()",

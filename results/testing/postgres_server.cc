@@ -82,10 +82,10 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
       return absl::InternalError(absl::StrCat("chown(\"", pattern, "\"): ", strerror(errno)));
     }
   }
-  if (absl::Status made = server->RunTool({"initdb", "-D", pattern + "/data", "-U", kUser, "-A",
-                                           "trust", "-E", "UTF8", "--locale=C", "--no-sync",
-                                           "--no-instructions"},
-                                          "initdb.log");
+  if (absl::Status made =
+          server->RunTool({"initdb", "-D", pattern + "/data", "-U", kUser, "-A", "trust", "-E",
+                           "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+                          "initdb.log");
       !made.ok()) {
     return made;
   }
@@ -126,8 +126,8 @@ absl::Status PostgresServer::RunTool(const std::vector<std::string>& argv,
     if (errno != EINTR) return absl::InternalError(absl::StrCat("waitpid: ", strerror(errno)));
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return absl::InternalError(absl::StrCat(absl::StrJoin(command, " "), " failed (status ",
-                                            status, "):\n", ReadTail(log)));
+    return absl::InternalError(absl::StrCat(absl::StrJoin(command, " "), " failed (status ", status,
+                                            "):\n", ReadTail(log)));
   }
   return absl::OkStatus();
 }

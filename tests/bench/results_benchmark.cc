@@ -19,10 +19,10 @@
 #include "benchmark/benchmark.h"
 #include "results/compare/compare.h"
 #include "results/report/comparison_report.h"
+#include "results/report/text_table.h"
 #include "results/store/store.h"
 #include "results/testing/postgres_server.h"
 #include "results/testing/synthetic_runs.h"
-#include "results/report/text_table.h"
 
 namespace ipclab::results {
 namespace {

@@ -52,8 +52,8 @@ class PostgresIntegrationTest : public ::testing::Test {
     auto store = results::OpenResultStore(path, results::ResultStore::Mode::kCreate);
     ASSERT_TRUE(store.ok()) << store.status();
     for (int i = 0; i < runs; ++i) {
-      v1::RunResult run = results::testing::MakeLargeRun(absl::StrCat(prefix, 10 + i), 3, 4,
-                                                          1.0, static_cast<uint64_t>(i + 1));
+      v1::RunResult run = results::testing::MakeLargeRun(absl::StrCat(prefix, 10 + i), 3, 4, 1.0,
+                                                         static_cast<uint64_t>(i + 1));
       ASSERT_TRUE((*store)->Save(run, {{"origin", prefix}}).ok());
     }
     if (!shared.empty()) {
@@ -128,15 +128,14 @@ TEST_F(PostgresIntegrationTest, PushIsIdempotentAndKeepsTags) {
 }
 
 TEST_F(PostgresIntegrationTest, RunStoresThereAndEveryReaderFindsIt) {
-  ProcessResult run = Ipclab({"run", "pipe", "-p", "total_bytes=1MiB", "-p", "message_size=64KiB",
-                              "--repetitions", "2", "--warmup", "0", "--db", uri_, "--tag",
-                              "commit=abc", "--quiet"});
+  ProcessResult run =
+      Ipclab({"run", "pipe", "-p", "total_bytes=1MiB", "-p", "message_size=64KiB", "--repetitions",
+              "2", "--warmup", "0", "--db", uri_, "--tag", "commit=abc", "--quiet"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
 
   // IPCLAB_DB selects the store where --db is not given.
-  environment_ = EnvironmentWith({{"TMPDIR", temp_.path()},
-                                  {"XDG_DATA_HOME", temp_.path() + "/xdg"},
-                                  {"IPCLAB_DB", uri_}});
+  environment_ = EnvironmentWith(
+      {{"TMPDIR", temp_.path()}, {"XDG_DATA_HOME", temp_.path() + "/xdg"}, {"IPCLAB_DB", uri_}});
   ProcessResult list = Ipclab({"results", "list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_THAT(list.out, HasSubstr("commit=abc"));
@@ -151,8 +150,7 @@ TEST_F(PostgresIntegrationTest, RunStoresThereAndEveryReaderFindsIt) {
 }
 
 TEST_F(PostgresIntegrationTest, APasswordInTheUriIsWarnedAboutAndNeverEchoed) {
-  const std::string uri =
-      "postgresql://ipclab:s3cr3t@/nosuchdb?host=" + server_->directory();
+  const std::string uri = "postgresql://ipclab:s3cr3t@/nosuchdb?host=" + server_->directory();
   ProcessResult list = Ipclab({"results", "list", "--db", uri});
   EXPECT_EQ(list.exit_code, 4) << list.err;
   EXPECT_THAT(list.err, HasSubstr("holds a password"));
