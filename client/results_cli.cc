@@ -7,8 +7,8 @@ namespace ipclab::client {
 namespace {
 
 constexpr char kDbHelp[] =
-    "Results database (default $XDG_DATA_HOME/ipclab/results.db, else "
-    "~/.local/share/ipclab/results.db)";
+    "Results database: an SQLite file or a postgresql:// URI (default $IPCLAB_DB, else "
+    "$XDG_DATA_HOME/ipclab/results.db, else ~/.local/share/ipclab/results.db)";
 
 constexpr char kRunArgumentHelp[] =
     "\nA RUN is a stored run id (or a unique prefix of one), tag:KEY=VALUE (the newest run\n"
@@ -21,7 +21,10 @@ constexpr char kResultsFooter[] =
     "  ipclab results list\n"
     "  ipclab results list --filter workload=pipe --filter tag:commit=abc123 --filter since=7d\n"
     "  ipclab results show 3f2a\n"
-    "  ipclab results export 3f2a --format gbench --out pipe.gbench.json\n";
+    "  ipclab results export 3f2a --format gbench --out pipe.gbench.json\n"
+    "  ipclab results push --to postgresql://ci@db.example/ipclab?sslmode=verify-full\n"
+    "\nA postgresql:// URI (--db or IPCLAB_DB) selects a team store on PostgreSQL; its password\n"
+    "belongs in ~/.pgpass or PGPASSFILE, never in the URI (the process list shows it).\n";
 
 constexpr char kCompareFooter[] =
     "\nPer case (matched by the parameters the runs sweep) and metric: both medians, the change,\n"
@@ -63,7 +66,7 @@ constexpr char kReportFooter[] =
     "  ipclab report tag:commit=abc123 tag:commit=def456 --html change.html\n";
 
 void AddDb(CLI::App* command, std::string* db) {
-  command->add_option("--db", *db, kDbHelp)->type_name("PATH");
+  command->add_option("--db", *db, kDbHelp)->type_name("PATH|URI");
 }
 
 bool Chosen(const CLI::App* command) { return command != nullptr && command->parsed(); }
@@ -117,6 +120,23 @@ ResultsCli::ResultsCli(CLI::App* app) {
       ->capture_default_str();
   export_->add_option("--out", export_options_.out_file, "Write to FILE instead of stdout")
       ->type_name("FILE");
+
+  push_ = results_->add_subcommand(
+      "push", "Copy stored runs to another store (a team's PostgreSQL), skipping those there");
+  push_->add_option("RUN", push_options_.runs, "Runs to push (default: all that --filter selects)");
+  push_
+      ->add_option("--to", push_options_.to,
+                   "The store to copy to: a postgresql:// URI (or an SQLite file)")
+      ->required()
+      ->type_name("URI");
+  AddDb(push_, &push_options_.db);
+  push_
+      ->add_option("--filter", push_options_.filters,
+                   "As for `results list` (repeatable; all must hold)")
+      ->allow_extra_args(false)
+      ->type_name("TERM");
+  push_->add_option("--limit", push_options_.limit, "Push the newest N only")
+      ->check(CLI::NonNegativeNumber);
 
   compare_ = app->add_subcommand("compare", "Compare a baseline and a candidate run");
   compare_->add_option("BASE", compare_options_.base, "Baseline RUN")->required();
@@ -179,6 +199,7 @@ std::optional<int> ResultsCli::Run(const CommandIo& io) {
   if (Chosen(list_)) return ResultsListCommand(list_options_, io);
   if (Chosen(show_)) return ResultsShowCommand(show_options_, io);
   if (Chosen(export_)) return ResultsExportCommand(export_options_, io);
+  if (Chosen(push_)) return ResultsPushCommand(push_options_, io);
   if (Chosen(compare_)) return CompareCommand(compare_options_, io);
   if (Chosen(gate_)) return GateCommand(gate_options_, io);
   if (Chosen(report_)) return ReportCommand(report_options_, io);

@@ -4,7 +4,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <iostream>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
@@ -15,6 +18,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "results/report/json_reporter.h"
+#include "results/store/postgres_sql.h"
 
 namespace ipclab::client {
 namespace {
@@ -40,8 +44,22 @@ bool IsFileSpec(const std::string& spec) {
 }
 
 absl::StatusOr<std::string> StorePath(const std::string& flag) {
-  if (!flag.empty()) return flag;
+  if (!flag.empty()) {
+    WarnIfPasswordInCommandLine(flag);
+    return flag;
+  }
+  const char* environment = std::getenv("IPCLAB_DB");
+  if (environment != nullptr && *environment != '\0') return std::string(environment);
   return results::DefaultStorePath();
+}
+
+void WarnIfPasswordInCommandLine(const std::string& location) {
+  static std::set<std::string>* const warned = new std::set<std::string>();
+  if (!results::IsPostgresLocation(location) || results::pg::PasswordOf(location).empty()) return;
+  if (!warned->insert(location).second) return;
+  std::cerr << "ipclab: warning: the connection string \"" << results::pg::RedactLocation(location)
+            << "\" holds a password, which the process list shows to every user of this "
+               "machine; put it in ~/.pgpass (or PGPASSFILE) instead\n";
 }
 
 absl::StatusOr<std::vector<v1::RunResult>> ReadRunsFile(const std::string& path) {

@@ -19,8 +19,14 @@
 
 namespace ipclab::client {
 
-// `flag` (--db) if given, else results::DefaultStorePath().
+// Where the store is: `flag` (--db) if given, else $IPCLAB_DB if set, else
+// results::DefaultStorePath(). A file path or a postgresql:// URI.
 absl::StatusOr<std::string> StorePath(const std::string& flag);
+
+// Warns on stderr (once per process and location) when `location` is a
+// PostgreSQL URI given on the command line with a password in it: the
+// process list shows it to every user of the machine.
+void WarnIfPasswordInCommandLine(const std::string& location);
 
 // Reads a `run --out` file: one RunResult or an array of them.
 // INVALID_ARGUMENT naming the file for malformed JSON or JSON that holds no

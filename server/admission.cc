@@ -21,6 +21,9 @@
 namespace ipclab::server {
 namespace {
 
+using results::EffectiveRepetitions;
+using results::EffectiveWarmup;
+
 // Code, stacks and probes of one process of a case, beyond what it maps.
 constexpr uint64_t kRoleOverheadBytes = uint64_t{8} << 20;
 // Spawning a worker and forking roles, per repetition and per case.
