@@ -11,7 +11,7 @@ packages=(
   libcli11-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(libbenchmark-tools python3-scipy)
+  packages+=(libbenchmark-tools python3-scipy python3-yaml)
 fi
 
 # The Kubernetes manifest test's validator (issue 11): pinned by

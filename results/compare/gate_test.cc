@@ -144,6 +144,87 @@ Comparison WithChecks(const std::vector<MetricComparison>& metrics) {
   return comparison;
 }
 
+TEST(Gate, TheFalseDiscoveryRateDecidesSignificance) {
+  // Alone, p = 0.02 < 0.05 fails.
+  EXPECT_EQ(EvaluateGate(WithChecks({Slower(0.02)})).outcome, GateOutcome::kFail);
+  // CompareRuns adjusted it above 0.05 among other checks: the check is no
+  // longer significant nor worse, and says why.
+  MetricComparison adjusted = Slower(0.02);
+  adjusted.p_adjusted = 0.06;
+  adjusted.significant = false;
+  adjusted.verdict = ChangeVerdict::kNoisy;
+  MetricComparison unchanged = Slower(0.9);
+  unchanged.difference = 0;
+  unchanged.difference_ci = {-1, 1};
+  unchanged.significant = false;
+  unchanged.verdict = ChangeVerdict::kSame;
+  const GateReport report = EvaluateGate(WithChecks({adjusted, unchanged, unchanged}));
+  EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kNotSignificantAmongMany);
+  EXPECT_EQ(report.checks[0].family_size, 3u);
+}
+
+TEST(Gate, CompareRunsAdjustsByBenjaminiHochberg) {
+  // Three cases 20% slower at 8 vs 8 (p = 2/12870 each): all stay
+  // significant together, each adjusted p = its raw p.
+  std::vector<SyntheticCase> base;
+  std::vector<SyntheticCase> candidate;
+  for (const char* size : {"4KiB", "64KiB", "1MiB"}) {
+    SyntheticCase b = Stream(kSteady);
+    b.params = {{"message_size", size}};
+    SyntheticCase c = Stream(Times(kSteady, 0.8));
+    c.params = {{"message_size", size}};
+    base.push_back(b);
+    candidate.push_back(c);
+  }
+  CompareOptions options;
+  options.metrics = {FindCaseMetric("throughput")};
+  const Comparison comparison = CompareRuns({MakeSyntheticRun("b", "pipe", base)},
+                                            {MakeSyntheticRun("c", "pipe", candidate)}, options);
+  ASSERT_EQ(comparison.cases.size(), 3u);
+  for (const CaseComparison& c : comparison.cases) {
+    EXPECT_DOUBLE_EQ(c.metrics[0].p_adjusted, c.metrics[0].test.p_value);
+  }
+  EXPECT_EQ(EvaluateGate(comparison).failed, 3);
+}
+
+}  // namespace
+}  // namespace ipclab::results
+
+namespace ipclab::results {
+namespace {
+
+// A hand-set comparison: 10% slower with a CI of [-14%, -6%] and p-value `p`.
+MetricComparison Slower(double p) {
+  MetricComparison c;
+  c.metric = FindCaseMetric("throughput");
+  c.base = {8, 100.0, 0.02};
+  c.candidate = {8, 90.0, 0.02};
+  c.difference = -10.0;
+  c.difference_ci = {-14.0, -6.0};
+  c.change = -0.10;
+  c.change_ci = Interval{-0.14, -0.06};
+  c.band = 5.0;
+  c.test.p_value = p;
+  c.significant = true;
+  c.enough_repetitions = true;
+  c.verdict = ChangeVerdict::kWorse;
+  return c;
+}
+
+Comparison WithChecks(const std::vector<MetricComparison>& metrics) {
+  Comparison comparison;
+  for (size_t i = 0; i < metrics.size(); ++i) {
+    CaseComparison c;
+    c.name = "case" + std::to_string(i);
+    c.workload = "pipe";
+    c.base_status = c.candidate_status = "ok";
+    c.metrics = {metrics[i]};
+    comparison.cases.push_back(c);
+  }
+  return comparison;
+}
+
 TEST(Gate, HolmCorrectionOverAllChecks) {
   // Alone, p = 0.02 < 0.05 fails.
   EXPECT_EQ(EvaluateGate(WithChecks({Slower(0.02)})).outcome, GateOutcome::kFail);
