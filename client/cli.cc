@@ -121,7 +121,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
       ->type_name("NAME=V1,V2,...");
   CLI::Option* repetitions_option =
       run->add_option("--repetitions", repetitions,
-                      "Measured repetitions per case (server default 5)")
+                      "Measured repetitions per case (server default 10)")
           ->check(CLI::PositiveNumber);
   CLI::Option* warmup_option =
       run->add_option("--warmup", warmup,

@@ -8,9 +8,11 @@
 #include <optional>
 
 #include "CLI/CLI.hpp"
+#include "client/bundle.h"
 #include "client/command_io.h"
 #include "client/compare_command.h"
 #include "client/push_command.h"
+#include "client/history_command.h"
 #include "client/report_command.h"
 #include "client/results_commands.h"
 
@@ -39,6 +41,12 @@ class ResultsCli final {
   CLI::App* compare_ = nullptr;
   CLI::App* gate_ = nullptr;
   CLI::App* report_ = nullptr;
+  CLI::App* import_ = nullptr;
+  CLI::App* history_ = nullptr;
+  std::vector<std::string> export_runs_;  // RUN... (several with --bundle)
+  BundleExportOptions bundle_export_options_;
+  BundleImportOptions bundle_import_options_;
+  HistoryCommandOptions history_options_;
   ResultsListOptions list_options_;
   ResultsShowOptions show_options_;
   ResultsExportOptions export_options_;

@@ -13,12 +13,14 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "base/status_macros.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "results/report/json_reporter.h"
 #include "results/store/postgres_sql.h"
+#include "results/store/history.h"
 
 namespace ipclab::client {
 namespace {
@@ -123,11 +125,19 @@ absl::StatusOr<std::vector<v1::RunResult>> RunSource::Resolve(const std::string&
   if (absl::ConsumePrefix(&tag, "tag:")) {
     IPCLAB_ASSIGN_OR_RETURN(auto key_value, results::ParseTag(tag));
     IPCLAB_ASSIGN_OR_RETURN(results::ResultStore * store, Store());
-    IPCLAB_ASSIGN_OR_RETURN(v1::RunResult run,
-                            store->LoadLatestWithTag(key_value.first, key_value.second));
-    return std::vector<v1::RunResult>{std::move(run)};
+    results::RunFilter filter;
+    filter.tags.push_back(std::move(key_value));
+    return results::LoadRuns(*store, filter);  // every run with the tag, oldest first
   }
   if (LooksLikeFile(spec)) return ReadRunsFile(spec);
+  if (spec.find(',') != std::string::npos) {  // a list of ids
+    std::vector<v1::RunResult> runs;
+    for (absl::string_view id : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
+      IPCLAB_ASSIGN_OR_RETURN(std::vector<v1::RunResult> more, Resolve(std::string(id)));
+      for (v1::RunResult& run : more) runs.push_back(std::move(run));
+    }
+    return runs;
+  }
   IPCLAB_ASSIGN_OR_RETURN(results::ResultStore * store, Store());
   IPCLAB_ASSIGN_OR_RETURN(v1::RunResult run, store->Load(spec));
   return std::vector<v1::RunResult>{std::move(run)};

@@ -3,8 +3,10 @@
 //   - a JSON file written by `ipclab run --out` (one RunResult, or an array
 //     of them from --matrix or several servers): used when a file of that
 //     name exists, or the argument ends in ".json" or holds a '/';
-//   - tag:KEY=VALUE: the newest stored run carrying that tag;
-//   - a stored run id, or a prefix of one that only one run has.
+//   - tag:KEY=VALUE: every stored run carrying that tag, oldest first (a
+//     matrix tagged once is all of its runs);
+//   - a stored run id, or a prefix of one that only one run has;
+//   - ids separated by commas ("3f2a,77b0").
 // The store is opened on first use, so file-only commands need no database.
 #ifndef IPCLAB_CLIENT_RUN_SOURCES_H_
 #define IPCLAB_CLIENT_RUN_SOURCES_H_

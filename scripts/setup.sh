@@ -16,7 +16,8 @@ if [[ "${1:-}" == "--tests" ]]; then
   # compare.py and SciPy read the exports; openssl makes the TLS tests'
   # certificates; clang and clang-format are the CI's thread-safety and
   # format checks; podman, runc and debootstrap run the image smoke test.
-  packages+=(libbenchmark-tools python3-scipy openssl clang clang-format podman runc debootstrap postgresql)
+  packages+=(libbenchmark-tools python3-scipy openssl clang clang-format podman runc debootstrap postgresql
+                python3-yaml)
 fi
 
 # The Kubernetes manifest test's validator (issue 11): pinned by

@@ -265,7 +265,8 @@ absl::Status Admit(const AdmissionLimits& limits, const HostBudget& budget,
                                                      " cases; this server allows at most ",
                                                      limits.max_cases, " (--max-cases)"));
   }
-  const uint32_t repetitions = results::EffectiveRepetitions(request) + results::EffectiveWarmup(request);
+  const uint32_t repetitions =
+      results::EffectiveRepetitions(request) + results::EffectiveWarmup(request);
   const uint64_t result_bytes =
       cases.size() *
       (kResultBytesPerCase + results::EffectiveRepetitions(request) * kResultBytesPerRepetition);
