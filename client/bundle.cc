@@ -13,7 +13,7 @@
 #include "results/report/json_reporter.h"
 #include "results/report/json_writer.h"
 #include "results/store/history.h"
-#include "workloads/status_macros.h"
+#include "base/status_macros.h"
 
 namespace ipclab::client {
 namespace {
