@@ -163,8 +163,9 @@ int Main(int argc, const char* const* argv, CommandIo io) {
       ->capture_default_str();
   health->add_option("--service", health_options.service,
                      "service name to check (default: the server as a whole)");
-  health->add_option("--timeout", health_options.timeout_seconds,
-                     "seconds to wait for a connection and the answer")
+  health
+      ->add_option("--timeout", health_options.timeout_seconds,
+                   "seconds to wait for a connection and the answer")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   health->footer(

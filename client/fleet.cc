@@ -92,9 +92,8 @@ absl::StatusOr<std::vector<std::string>> ResolveFleetTarget(absl::string_view ta
   int port_number = 0;
   if (name.empty() || !absl::SimpleAtoi(port, &port_number) || port_number < 1 ||
       port_number > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat("--fleet \"", target,
-                                                   "\": needs a name and a port 1-65535; ",
-                                                   kFleetTargetForms));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--fleet \"", target, "\": needs a name and a port 1-65535; ", kFleetTargetForms));
   }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -102,8 +101,8 @@ absl::StatusOr<std::vector<std::string>> ResolveFleetTarget(absl::string_view ta
   addrinfo* found = nullptr;
   const int code = getaddrinfo(name.c_str(), port.c_str(), &hints, &found);
   if (code != 0) {
-    return absl::UnavailableError(absl::StrCat("--fleet ", target, ": cannot resolve \"", name,
-                                               "\": ", gai_strerror(code)));
+    return absl::UnavailableError(
+        absl::StrCat("--fleet ", target, ": cannot resolve \"", name, "\": ", gai_strerror(code)));
   }
   std::unique_ptr<addrinfo, AddrInfoDeleter> list(found);
   std::vector<std::string> addresses;
@@ -189,9 +188,9 @@ ExitCode ReportFleetRun(const FleetReportOptions& options, std::vector<HostOutco
   for (size_t i = 0; i < outcomes.size(); ++i) {
     for (v1::RunResult& run : outcomes[i].results) {
       run.set_fleet_id(options.fleet_id);
-      fleet.runs.push_back(std::move(run));
+      fleet.runs.push_back(run);  // a copy: the outcome is judged below
     }
-    HostOutcome& outcome = outcomes[i];
+    const HostOutcome& outcome = outcomes[i];
     if (Succeeded(outcome)) continue;
     ++failed;
     all_failed_code = WorseExitCode(
@@ -241,7 +240,8 @@ ExitCode ReportFleetRun(const FleetReportOptions& options, std::vector<HostOutco
     StoreFlags flags = options.store;
     flags.tags.erase(std::remove_if(flags.tags.begin(), flags.tags.end(),
                                     [](const std::string& tag) {
-                                      return absl::StartsWith(tag, absl::StrCat(results::kFleetTag, "="));
+                                      return absl::StartsWith(
+                                          tag, absl::StrCat(results::kFleetTag, "="));
                                     }),
                      flags.tags.end());
     flags.tags.push_back(absl::StrCat(results::kFleetTag, "=", options.fleet_id));
@@ -251,8 +251,8 @@ ExitCode ReportFleetRun(const FleetReportOptions& options, std::vector<HostOutco
       exit_code = WorseExitCode(exit_code, kExitUsage);
     } else if (options.announce_stored) {
       *io.err << "stored " << fleet.runs.size() << (fleet.runs.size() == 1 ? " run" : " runs")
-              << " of fleet " << options.fleet_id << " in " << store->path() << " (select with fleet:"
-              << options.fleet_id << ")\n";
+              << " of fleet " << options.fleet_id << " in " << store->path()
+              << " (select with fleet:" << options.fleet_id << ")\n";
     }
   }
   return exit_code;

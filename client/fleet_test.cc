@@ -65,7 +65,9 @@ v1::RunResult HostRun(const std::string& id, const std::string& server,
                       const std::string& hostname) {
   v1::HostInfo host = results::testing::SyntheticHost();
   host.set_hostname(hostname);
-  SyntheticCase stream{{{"message_size", "64KiB"}}, {1e9, 1.01e9, 0.99e9, 1e9}};
+  SyntheticCase stream;
+  stream.params = {{"message_size", "64KiB"}};
+  stream.throughput = {1e9, 1.01e9, 0.99e9, 1e9};
   v1::RunResult run = MakeSyntheticRun(id, "pipe", {stream}, host);
   run.set_server(server);
   return run;
@@ -75,12 +77,12 @@ class FleetReportTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* base = getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                          "/ipclab-fleet-test-XXXXXX";
+    std::string pattern =
+        std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/ipclab-fleet-test-XXXXXX";
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     directory_ = pattern;
-    auto store = results::ResultStore::Open(directory_ + "/results.db",
-                                            results::ResultStore::Mode::kCreate);
+    auto store =
+        results::ResultStore::Open(directory_ + "/results.db", results::ResultStore::Mode::kCreate);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     io_.out = &out_;
@@ -214,7 +216,7 @@ TEST(FleetCli, ReferenceHostWithoutAFleetIsAUsageError) {
 }
 
 TEST(FleetCli, AFleetNameThatDoesNotResolveIsExit4BeforeAnythingRuns) {
-  const char* argv[] = {"ipclab", "run", "pipe", "--fleet", "dns:///no-such-host.invalid:7557",
+  const char* argv[] = {"ipclab",    "run", "pipe", "--fleet", "dns:///no-such-host.invalid:7557",
                         "--no-store"};
   std::ostringstream out;
   std::ostringstream err;

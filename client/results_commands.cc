@@ -49,8 +49,9 @@ void PrintListTable(const std::vector<results::StoredRun>& runs, std::ostream* o
   using Align = results::TextTable::Align;
   // A fleet column (and the server, which tells a fleet's hosts apart) only
   // when a listed run belongs to a fleet run.
-  const bool fleets = std::any_of(runs.begin(), runs.end(),
-                                  [](const results::StoredRun& run) { return !FleetOf(run).empty(); });
+  const bool fleets = std::any_of(runs.begin(), runs.end(), [](const results::StoredRun& run) {
+    return !FleetOf(run).empty();
+  });
   std::vector<results::TextTable::Column> columns = {{"run"},
                                                      {"started (UTC)"},
                                                      {"workload"},

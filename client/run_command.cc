@@ -93,7 +93,7 @@ absl::StatusOr<std::vector<v1::RunRequest>> RequestsFor(const RunOptions& option
 // Connects to one server (empty address: embedded) and runs the requests
 // one after another, stopping at the first error or on SIGINT.
 HostOutcome RunOnTarget(const RunOptions& options, const std::string& address, size_t slot,
-                          InterruptCanceller* canceller, ProgressLine* progress) {
+                        InterruptCanceller* canceller, ProgressLine* progress) {
   HostOutcome outcome;
   progress->Update(slot, address.empty() ? "starting the embedded server" : "connecting");
   absl::StatusOr<std::unique_ptr<Connection>> connection =
@@ -174,9 +174,9 @@ ExitCode RunCommand(const RunOptions& options, const CommandIo& io) {
     }
     addresses = std::move(unique);
   } else if (!options.reference_host.empty()) {
-    return ReportError(absl::InvalidArgumentError(
-                           "--reference-host needs a fleet (several --server, or --fleet)"),
-                       io.err);
+    return ReportError(
+        absl::InvalidArgumentError("--reference-host needs a fleet (several --server, or --fleet)"),
+        io.err);
   }
   if (addresses.empty()) addresses.push_back("");  // the embedded server
   const std::string fleet_id = fleet ? NewFleetId() : std::string();

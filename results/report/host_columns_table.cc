@@ -76,9 +76,7 @@ std::string LimitText(uint64_t value, std::string (*format)(double)) {
   return value == 0 ? "none" : format(static_cast<double>(value));
 }
 
-std::string MillicpusText(double millicpus) {
-  return absl::StrCat(millicpus / 1000.0, " CPUs");
-}
+std::string MillicpusText(double millicpus) { return absl::StrCat(millicpus / 1000.0, " CPUs"); }
 
 // The facts compared between hosts: a name and how to write it for a host.
 struct HostFact {
@@ -93,8 +91,9 @@ const std::vector<HostFact>& HostFacts() {
       {"cpu", CpuText},
       {"thp",
        [](const v1::HostInfo& h) {
-         return absl::StrCat("enabled=", OrDash(h.thp_enabled()), " defrag=",
-                             OrDash(h.thp_defrag()), " shmem=", OrDash(h.thp_shmem_enabled()));
+         return absl::StrCat("enabled=", OrDash(h.thp_enabled()),
+                             " defrag=", OrDash(h.thp_defrag()),
+                             " shmem=", OrDash(h.thp_shmem_enabled()));
        }},
       {"container",
        [](const v1::HostInfo& h) {
@@ -108,11 +107,13 @@ const std::vector<HostFact>& HostFacts() {
          return LimitText(h.cgroup_cpu_limit_millicpus(), MillicpusText);
        }},
       {"/dev/shm",
-       [](const v1::HostInfo& h) { return LimitText(h.dev_shm_size_bytes(), FormatBytes); }},
-      {"page size",
        [](const v1::HostInfo& h) {
-         return FormatBytes(static_cast<double>(h.page_size_bytes()));
+         return h.dev_shm_size_bytes() == 0
+                    ? std::string("-")
+                    : FormatBytes(static_cast<double>(h.dev_shm_size_bytes()));
        }},
+      {"page size",
+       [](const v1::HostInfo& h) { return FormatBytes(static_cast<double>(h.page_size_bytes())); }},
       {"ipclab", [](const v1::HostInfo& h) { return OrDash(h.ipclab_version()); }},
   };
   return *kFacts;
@@ -221,7 +222,8 @@ void PrintHostColumnsTable(const FleetOutcome& fleet, const CompareOptions& opti
     if (differences.empty()) {
       std::vector<std::string> shared;
       for (const HostFact& fact : HostFacts()) {
-        shared.push_back(absl::StrCat(fact.name, " ", fact.text(FirstRunOf(fleet, columns[0])->host())));
+        shared.push_back(
+            absl::StrCat(fact.name, " ", fact.text(FirstRunOf(fleet, columns[0])->host())));
       }
       *out << "hosts alike: " << absl::StrJoin(shared, "; ") << "\n";
     } else {

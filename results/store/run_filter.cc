@@ -83,10 +83,10 @@ absl::StatusOr<RunFilter> ParseRunFilter(const std::vector<std::string>& terms, 
       IPCLAB_ASSIGN_OR_RETURN(int64_t since, ParseSince(value, now));
       filter.since_us = since;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "filter \"", term,
-          "\": expected workload=NAME, label=TEXT, tag:KEY=VALUE, fleet:ID, "
-          "status=succeeded|failed, or since=DATE|AGE"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("filter \"", term,
+                       "\": expected workload=NAME, label=TEXT, tag:KEY=VALUE, fleet:ID, "
+                       "status=succeeded|failed, or since=DATE|AGE"));
     }
   }
   return filter;

@@ -109,9 +109,11 @@ TEST_F(FleetIntegrationTest, ThreeHostsOneKilledMidRunTwoSideBySideAndTheDeadOne
   const std::string c = StartDaemon();
   const std::string out_file = temp_.path() + "/fleet.json";
   // Long enough (several seconds on 2 shared CPUs) to be killed mid-run.
-  Subprocess client(IpclabArgv({"run", "pipe", "-p", "total_bytes=256MiB", "--repetitions", "4",
-                                "--warmup", "0", "--server", a, "--server", b, "--server", c,
-                                "--db", db_, "--out", out_file, "--tag", "suite=fleet"}),
+  Subprocess client(IpclabArgv({"run",           "pipe",   "-p",       "total_bytes=256MiB",
+                                "--repetitions", "4",      "--warmup", "0",
+                                "--server",      a,        "--server", b,
+                                "--server",      c,        "--db",     db_,
+                                "--out",         out_file, "--tag",    "suite=fleet"}),
                     environment_);
   ASSERT_GT(client.pid(), 0) << client.error();
 
@@ -138,8 +140,9 @@ TEST_F(FleetIntegrationTest, ThreeHostsOneKilledMidRunTwoSideBySideAndTheDeadOne
   std::smatch header;
   const std::regex header_pattern("case +metric +" + a + " +" + b + " +vs " + a + "\n");
   EXPECT_TRUE(std::regex_search(run.out, header, header_pattern)) << run.out;
-  const std::regex row_pattern("pipe +throughput +[0-9.]+ [kMG]?B/s +[0-9.]+ [kMG]?B/s +[-+][0-9.]+% "
-                               "(better|worse|same|noisy)\n");
+  const std::regex row_pattern(
+      "pipe +throughput +[0-9.]+ [kMG]?B/s +[0-9.]+ [kMG]?B/s +[-+][0-9.]+% "
+      "(better|worse|same|noisy)\n");
   EXPECT_TRUE(std::regex_search(run.out, header, row_pattern)) << run.out;
   EXPECT_THAT(run.out, HasSubstr("failed hosts (not in the table):\n  " + c + ": "));
   EXPECT_THAT(run.out, Not(HasSubstr("vs " + c)));
