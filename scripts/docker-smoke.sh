@@ -287,8 +287,9 @@ leftover=$(podman exec "$name" sh -c 'ls -A /dev/shm; tail -n +2 /proc/sysvipc/s
 
 # A fleet run: the container and two ipclabd's on the host, the same request
 # on each at once, side by side. The container is named through --fleet
-# dns:///localhost:PORT (every address the name resolves to), the host ones
-# with --server; the one token is accepted by all three.
+# dns:///localhost:PORT (every address the name resolves to) and is the
+# reference, the host ones come with --server; the one token is accepted by
+# all three.
 for n in 1 2; do
   "$bin/ipclabd" --listen 127.0.0.1:0 --auth-token-file "$token" > "$work/host-ipclabd-$n.out" 2>&1 &
   host_daemons+=($!)
@@ -306,6 +307,7 @@ done
 started=$(date +%s.%N)
 if ! ipclab_remote run pipe -p message_size=64KiB -p total_bytes=16MiB -p "placement=$placement" \
     --repetitions 3 --warmup 0 --fleet "dns:///localhost:$port" "${fleet_servers[@]}" \
+    --reference-host "127.0.0.1:$port" \
     --no-store > "$work/fleet.txt" 2> "$work/fleet.err"; then
   cat "$work/fleet.txt" "$work/fleet.err" >&2
   fail "the fleet run failed"
