@@ -30,7 +30,8 @@ constexpr char kExitCodesHelp[] =
     "       memory, scratch space, duration, cases, queue full)\n"
     "  4    server or transport error: server unreachable (UNAVAILABLE), deadline\n"
     "       exceeded, internal error, UNAUTHENTICATED; or a run that failed on the\n"
-    "       server (e.g. a worker crashed; its result is still printed)\n"
+    "       server (e.g. a worker crashed; its result is still printed); a fleet run\n"
+    "       where some hosts failed (the others' results are printed and stored)\n"
     "  3    gate: inconclusive (too few repetitions or too much variation)\n"
     "  130  interrupted (Ctrl-C cancels the run on the server)\n";
 

@@ -129,17 +129,22 @@ std::string NewFleetId() {
 FleetProgress::FleetProgress(std::ostream* err, bool enabled, std::string fleet_id)
     : err_(err), enabled_(enabled), fleet_id_(std::move(fleet_id)) {}
 
+std::string FleetProgress::Summary(const HostOutcome& outcome, double seconds) {
+  std::string text;
+  if (Succeeded(outcome)) {
+    text = absl::StrCat("done: ", outcome.results.size(),
+                        outcome.results.size() == 1 ? " run" : " runs");
+  } else {
+    text = absl::StrCat("FAILED: ", FailureText(outcome));
+  }
+  return absl::StrCat(text, absl::StrFormat(" (%.1f s)", seconds));
+}
+
 void FleetProgress::HostFinished(const std::string& server, const HostOutcome& outcome,
                                  double seconds) {
   if (!enabled_) return;
-  std::string line = absl::StrCat("fleet ", fleet_id_, ": ", server, " ");
-  if (Succeeded(outcome)) {
-    absl::StrAppend(&line, "done: ", outcome.results.size(),
-                    outcome.results.size() == 1 ? " run" : " runs");
-  } else {
-    absl::StrAppend(&line, "FAILED: ", FailureText(outcome));
-  }
-  absl::StrAppend(&line, absl::StrFormat(" (%.1f s)\n", seconds));
+  const std::string line =
+      absl::StrCat("fleet ", fleet_id_, ": ", server, " ", Summary(outcome, seconds), "\n");
   std::lock_guard<std::mutex> lock(mu_);
   *err_ << line;
   err_->flush();

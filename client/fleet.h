@@ -55,13 +55,17 @@ absl::StatusOr<std::vector<std::string>> ResolveFleetTarget(absl::string_view ta
 std::string NewFleetId();
 
 // The hosts' completion lines on stderr, one per host as it finishes
-// ("fleet f-..: 10.0.0.1:7557 done: 1 run in 3.2 s"), so a fleet's progress
-// shows also where no progress line is drawn. Thread-safe.
+// ("fleet f-..: 10.0.0.1:7557 done: 1 run (3.2 s)"), so a fleet's progress
+// shows also where no progress line is drawn (on a terminal the host's slot
+// of the progress line says it instead). Thread-safe.
 class FleetProgress final {
  public:
   // `err` must outlive this object; nothing is written when !enabled.
   FleetProgress(std::ostream* err, bool enabled, std::string fleet_id);
   void HostFinished(const std::string& server, const HostOutcome& outcome, double seconds);
+
+  // "done: 1 run (3.2 s)" or "FAILED: <why> (0.1 s)".
+  static std::string Summary(const HostOutcome& outcome, double seconds);
 
  private:
   std::ostream* const err_;

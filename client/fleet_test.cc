@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "client/cli.h"
 #include "client/run_sources.h"
 #include "gmock/gmock.h"
@@ -202,6 +203,16 @@ TEST_F(FleetReportTest, JsonIsOneDocumentThatReadsBackAsItsRuns) {
   ASSERT_EQ(read->size(), 2u);
   EXPECT_EQ((*read)[1].server(), "10.0.0.2:7557");
   EXPECT_EQ((*read)[1].fleet_id(), "f-000000abcdef");
+}
+
+TEST(FleetSelector, FleetIdIsTheFleetTag) {
+  absl::StatusOr<results::RunFilter> filter =
+      results::ParseRunFilter({"fleet:f-0123456789ab", "workload=pipe"}, absl::Now());
+  ASSERT_TRUE(filter.ok()) << filter.status();
+  EXPECT_THAT(filter->tags,
+              ElementsAre(std::make_pair(std::string("fleet"), std::string("f-0123456789ab"))));
+  EXPECT_TRUE(absl::IsInvalidArgument(results::ParseRunFilter({"fleet:"}, absl::Now()).status()));
+  EXPECT_FALSE(IsFileSpec("fleet:f-0123456789ab"));
 }
 
 TEST(FleetCli, ReferenceHostWithoutAFleetIsAUsageError) {

@@ -180,7 +180,7 @@ ExitCode RunCommand(const RunOptions& options, const CommandIo& io) {
   }
   if (addresses.empty()) addresses.push_back("");  // the embedded server
   const std::string fleet_id = fleet ? NewFleetId() : std::string();
-  FleetProgress fleet_progress(io.err, fleet && !options.quiet, fleet_id);
+  FleetProgress fleet_progress(io.err, fleet && !options.quiet && !io.progress, fleet_id);
   std::vector<std::string> labels;
   for (const std::string& address : addresses) {
     labels.push_back(address.empty() ? kEmbeddedLabel : address);
@@ -197,9 +197,10 @@ ExitCode RunCommand(const RunOptions& options, const CommandIo& io) {
         threads.emplace_back([&, i] {
           const absl::Time start = absl::Now();
           outcomes[i] = RunOnTarget(options, addresses[i], i, canceller->get(), &progress);
-          if (!(*canceller)->interrupted()) {
-            fleet_progress.HostFinished(addresses[i], outcomes[i],
-                                        absl::ToDoubleSeconds(absl::Now() - start));
+          const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+          if (fleet && !(*canceller)->interrupted()) {
+            progress.Update(i, FleetProgress::Summary(outcomes[i], seconds));
+            fleet_progress.HostFinished(addresses[i], outcomes[i], seconds);
           }
         });
       }
