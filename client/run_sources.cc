@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "base/status_macros.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "results/report/json_reporter.h"
@@ -42,7 +43,8 @@ absl::Status CheckHoldsARun(const v1::RunResult& run, const std::string& path) {
 }  // namespace
 
 bool IsFileSpec(const std::string& spec) {
-  return !absl::StartsWith(spec, "tag:") && LooksLikeFile(spec);
+  return !absl::StartsWith(spec, "tag:") && !absl::StartsWith(spec, "fleet:") &&
+         LooksLikeFile(spec);
 }
 
 absl::StatusOr<std::string> StorePath(const std::string& flag) {
@@ -79,13 +81,23 @@ absl::StatusOr<std::vector<v1::RunResult>> ReadRunsFile(const std::string& path)
   contents << in.rdbuf();
   const std::string json = contents.str();
   std::vector<v1::RunResult> runs;
-  if (absl::StartsWith(absl::StripLeadingAsciiWhitespace(json), "[")) {
-    google::protobuf::ListValue list;
+  google::protobuf::ListValue list;
+  const bool array = absl::StartsWith(absl::StripLeadingAsciiWhitespace(json), "[");
+  if (array) {
     const auto status = google::protobuf::util::JsonStringToMessage(json, &list);
     if (!status.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("\"", path, "\" is not valid JSON: ", std::string(status.message())));
     }
+  } else if (absl::StrContains(json, "\"fleetId\"")) {
+    // A fleet run's document (client/fleet.h): its runs.
+    google::protobuf::Struct fleet;
+    if (google::protobuf::util::JsonStringToMessage(json, &fleet).ok() &&
+        fleet.fields().count("fleetId") > 0 && fleet.fields().count("runs") > 0) {
+      list = fleet.fields().at("runs").list_value();
+    }
+  }
+  if (array || list.values_size() > 0) {
     for (const google::protobuf::Value& element : list.values()) {
       std::string text;
       (void)google::protobuf::util::MessageToJsonString(element, &text);
@@ -119,9 +131,26 @@ absl::StatusOr<results::ResultStore*> RunSource::Store() {
   return store_.get();
 }
 
+absl::StatusOr<std::vector<v1::RunResult>> RunSource::ResolveFleet(const std::string& spec) {
+  IPCLAB_ASSIGN_OR_RETURN(results::RunFilter filter, results::ParseRunFilter({spec}, absl::Now()));
+  IPCLAB_ASSIGN_OR_RETURN(results::ResultStore * store, Store());
+  IPCLAB_ASSIGN_OR_RETURN(std::vector<results::StoredRun> stored, store->List(filter));
+  if (stored.empty()) {
+    return absl::NotFoundError(absl::StrCat("no stored run of ", spec, " in \"", store->path(),
+                                            "\" (see `ipclab results list`)"));
+  }
+  std::vector<v1::RunResult> runs;
+  for (auto it = stored.rbegin(); it != stored.rend(); ++it) {  // oldest first
+    IPCLAB_ASSIGN_OR_RETURN(v1::RunResult run, store->Load(it->run_id));
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
 absl::StatusOr<std::vector<v1::RunResult>> RunSource::Resolve(const std::string& spec) {
   if (spec.empty()) return absl::InvalidArgumentError("an empty RUN argument");
   absl::string_view tag = spec;
+  if (absl::StartsWith(spec, "fleet:")) return ResolveFleet(spec);
   if (absl::ConsumePrefix(&tag, "tag:")) {
     IPCLAB_ASSIGN_OR_RETURN(auto key_value, results::ParseTag(tag));
     IPCLAB_ASSIGN_OR_RETURN(results::ResultStore * store, Store());
