@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "base/status_macros.h"
 #include "client/output.h"
 #include "client/run_sources.h"
 #include "google/protobuf/struct.pb.h"
@@ -13,7 +14,6 @@
 #include "results/report/json_reporter.h"
 #include "results/report/json_writer.h"
 #include "results/store/history.h"
-#include "base/status_macros.h"
 
 namespace ipclab::client {
 namespace {

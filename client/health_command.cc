@@ -18,8 +18,9 @@ ExitCode HealthCommand(const HealthOptions& options, const CommandIo& io) {
       grpc::CreateChannel(options.server, grpc::InsecureChannelCredentials());
   std::unique_ptr<grpc::health::v1::Health::Stub> stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::milliseconds(static_cast<int64_t>(options.timeout_seconds * 1000)));
+  context.set_deadline(
+      std::chrono::system_clock::now() +
+      std::chrono::milliseconds(static_cast<int64_t>(options.timeout_seconds * 1000)));
   // Keep trying to connect until the deadline: a server that is starting is
   // not a failure yet.
   context.set_wait_for_ready(true);

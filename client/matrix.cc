@@ -69,11 +69,11 @@ const std::vector<MatrixEntry>& DefaultMatrix() {
     }
     // Anonymous faults: 4 KiB pages vs THP, write vs read (zero page) vs
     // read then write; and MAP_POPULATE paying in setup.
-    entries->push_back({"page_fault",
-                        {},
-                        {{"access", {"write", "read", "read_then_write"}},
-                         {"huge_pages", {"none", "thp"}}},
-                        false});
+    entries->push_back(
+        {"page_fault",
+         {},
+         {{"access", {"write", "read", "read_then_write"}}, {"huge_pages", {"none", "thp"}}},
+         false});
     entries->push_back({"page_fault", {{"access", "write"}, {"populate", "true"}}, {}, false});
     // Copy-on-write after fork: anonymous vs file-backed private mappings.
     entries->push_back({"cow_private", {}, {{"backing", {"anon", "file"}}}, false});

@@ -36,9 +36,9 @@ TEST(MatrixRequests, DefaultComparesEveryTransportInBothModesPlusMemoryWorkloads
     EXPECT_FALSE(request.has_warmup());
   }
   EXPECT_THAT(seen, ElementsAre("cow_private", "mmap_file/pingpong", "mmap_file/stream",
-                                "page_fault", "pipe/pingpong", "pipe/stream",
-                                "shm_posix/pingpong", "shm_posix/stream", "shm_sysv/pingpong",
-                                "shm_sysv/stream", "unix_socket/pingpong", "unix_socket/stream"));
+                                "page_fault", "pipe/pingpong", "pipe/stream", "shm_posix/pingpong",
+                                "shm_posix/stream", "shm_sysv/pingpong", "shm_sysv/stream",
+                                "unix_socket/pingpong", "unix_socket/stream"));
 }
 
 TEST(MatrixRequests, StreamSweepsThreeSizesPingpongUsesSmallMessages) {

@@ -11,8 +11,8 @@
 #include "client/bundle.h"
 #include "client/command_io.h"
 #include "client/compare_command.h"
-#include "client/push_command.h"
 #include "client/history_command.h"
+#include "client/push_command.h"
 #include "client/report_command.h"
 #include "client/results_commands.h"
 

@@ -13,8 +13,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "base/status_macros.h"
 #include "absl/time/clock.h"
+#include "base/status_macros.h"
 #include "client/connection.h"
 #include "client/fleet.h"
 #include "client/interrupt.h"

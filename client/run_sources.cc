@@ -15,13 +15,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "base/status_macros.h"
 #include "absl/time/clock.h"
+#include "base/status_macros.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "results/report/json_reporter.h"
-#include "results/store/postgres_sql.h"
 #include "results/store/history.h"
+#include "results/store/postgres_sql.h"
 
 namespace ipclab::client {
 namespace {

@@ -15,8 +15,8 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
-#include "base/size.h"
 #include "base/posix_call.h"
+#include "base/size.h"
 #include "server/auth.h"
 #include "server/server.h"
 #include "workloads/params.h"

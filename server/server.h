@@ -92,7 +92,7 @@ class Server final {
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<IpcLabService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
-  std::unique_ptr<grpc::Server> health_server_;  // null without health_listen
+  std::unique_ptr<grpc::Server> health_server_;        // null without health_listen
   std::shared_ptr<TokenAuthenticator> authenticator_;  // null without tokens
   int port_ = 0;
   std::string address_;

@@ -8,7 +8,8 @@
 namespace ipclab::workloads {
 namespace {
 
-v1::RunRequest Request(const std::string& workload, std::map<std::string, std::string> params = {}) {
+v1::RunRequest Request(const std::string& workload,
+                       std::map<std::string, std::string> params = {}) {
   v1::RunRequest request;
   request.set_workload(workload);
   request.mutable_params()->insert(params.begin(), params.end());

@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "results/store/migration_2.h"
 #include "results/store/store.h"
-#include "base/status_macros.h"
 
 namespace ipclab::results::postgres_schema {
 namespace {

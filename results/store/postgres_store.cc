@@ -7,9 +7,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "base/status_macros.h"
 #include "results/store/postgres_schema.h"
 #include "results/store/store_rows.h"
-#include "base/status_macros.h"
 
 namespace ipclab::results {
 namespace {

@@ -11,11 +11,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "results/store/store_schema.h"
-#include "results/store/store_sql.h"
 #include "base/errno_status.h"
 #include "base/posix_call.h"
 #include "base/status_macros.h"
+#include "results/store/store_schema.h"
+#include "results/store/store_sql.h"
 
 namespace ipclab::results {
 namespace {

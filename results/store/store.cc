@@ -4,9 +4,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "results/store/postgres_store.h"
 #include "results/store/sqlite_store.h"
-#include "base/status_macros.h"
 
 namespace ipclab::results {
 

@@ -38,7 +38,8 @@ void RunCase(benchmark::State& state, const std::string& name, const Params& par
   double p50_sum = 0, p99_sum = 0;
   int iterations = 0;
   for (auto _ : state) {
-    absl::StatusOr<v1::RepetitionResult> result = workload->RunRepetition(case_params, RunContext());
+    absl::StatusOr<v1::RepetitionResult> result =
+        workload->RunRepetition(case_params, RunContext());
     if (!result.ok()) {
       state.SkipWithError(std::string(result.status().message()).c_str());
       return;
@@ -82,9 +83,9 @@ BENCHMARK(BM_memcpy_prefaulted)->Arg(256 << 20)->Unit(benchmark::kMillisecond)->
 
 void Register(const std::string& label, const std::string& workload, const Params& params,
               int repetitions) {
-  benchmark::RegisterBenchmark(label.c_str(), [workload, params](benchmark::State& state) {
-    RunCase(state, workload, params);
-  })
+  benchmark::RegisterBenchmark(
+      label.c_str(),
+      [workload, params](benchmark::State& state) { RunCase(state, workload, params); })
       ->UseManualTime()
       ->Iterations(repetitions)
       ->Unit(benchmark::kMillisecond);
@@ -108,7 +109,8 @@ void RunTouchPhase(benchmark::State& state, const std::string& name, const Param
   const CaseParams case_params = CaseParams::FromCase(cases->front());
   double wall_ns = 0, pages = 0, faults = 0;
   for (auto _ : state) {
-    absl::StatusOr<v1::RepetitionResult> result = workload->RunRepetition(case_params, RunContext());
+    absl::StatusOr<v1::RepetitionResult> result =
+        workload->RunRepetition(case_params, RunContext());
     if (!result.ok()) {
       state.SkipWithError(std::string(result.status().message()).c_str());
       return;
@@ -131,9 +133,10 @@ void RunTouchPhase(benchmark::State& state, const std::string& name, const Param
 
 void RegisterTouch(const std::string& label, const std::string& workload, const Params& params,
                    const std::string& timed_phase, int repetitions) {
-  benchmark::RegisterBenchmark(label.c_str(), [workload, params, timed_phase](benchmark::State& state) {
-    RunTouchPhase(state, workload, params, timed_phase);
-  })
+  benchmark::RegisterBenchmark(label.c_str(),
+                               [workload, params, timed_phase](benchmark::State& state) {
+                                 RunTouchPhase(state, workload, params, timed_phase);
+                               })
       ->UseManualTime()
       ->Iterations(repetitions)
       ->Unit(benchmark::kMillisecond);
@@ -145,24 +148,36 @@ void RegisterAll() {
     Register("pipe/stream/64KiB" + at, "pipe",
              {{"message_size", "64KiB"}, {"total_bytes", "1GiB"}, {"placement", placement}}, 5);
     Register("pipe/stream/64KiB/capacity:1MiB" + at, "pipe",
-             {{"message_size", "64KiB"}, {"total_bytes", "1GiB"}, {"pipe_capacity", "1MiB"},
+             {{"message_size", "64KiB"},
+              {"total_bytes", "1GiB"},
+              {"pipe_capacity", "1MiB"},
               {"placement", placement}},
              5);
     Register("pipe/pingpong/1B" + at, "pipe",
-             {{"message_size", "1"}, {"total_bytes", "200000"}, {"mode", "pingpong"},
+             {{"message_size", "1"},
+              {"total_bytes", "200000"},
+              {"mode", "pingpong"},
               {"placement", placement}},
              5);
     Register("shm_posix/stream/64KiB/ring:1MiB" + at, "shm_posix",
-             {{"message_size", "64KiB"}, {"total_bytes", "1GiB"}, {"ring_bytes", "1MiB"},
+             {{"message_size", "64KiB"},
+              {"total_bytes", "1GiB"},
+              {"ring_bytes", "1MiB"},
               {"placement", placement}},
              5);
     Register("shm_posix/stream/64KiB/ring:1MiB/spin" + at, "shm_posix",
-             {{"message_size", "64KiB"}, {"total_bytes", "1GiB"}, {"ring_bytes", "1MiB"},
-              {"sync", "spin"}, {"placement", placement}},
+             {{"message_size", "64KiB"},
+              {"total_bytes", "1GiB"},
+              {"ring_bytes", "1MiB"},
+              {"sync", "spin"},
+              {"placement", placement}},
              5);
     Register("shm_posix/pingpong/64B/spin" + at, "shm_posix",
-             {{"message_size", "64"}, {"total_bytes", "12800000"}, {"mode", "pingpong"},
-              {"sync", "spin"}, {"placement", placement}},
+             {{"message_size", "64"},
+              {"total_bytes", "12800000"},
+              {"mode", "pingpong"},
+              {"sync", "spin"},
+              {"placement", placement}},
              5);
   }
   // Every transport streaming 1 GiB in 64 KiB and 1 MiB messages (rings of
@@ -194,8 +209,11 @@ void RegisterAll() {
     }
     for (const char* workload : {"shm_posix", "shm_sysv", "mmap_file"}) {
       Register(std::string("transport/") + workload + "/spin/pingpong/64B" + at, workload,
-               {{"message_size", "64"}, {"total_bytes", "12800000"}, {"mode", "pingpong"},
-                {"sync", "spin"}, {"placement", placement}},
+               {{"message_size", "64"},
+                {"total_bytes", "12800000"},
+                {"mode", "pingpong"},
+                {"sync", "spin"},
+                {"placement", placement}},
                5);
     }
   }
