@@ -71,7 +71,7 @@ class FleetIntegrationTest : public ::testing::Test {
   std::string StartDaemon() {
     daemons_.push_back(std::make_unique<Subprocess>(
         std::vector<std::string>{BinDir() + "/ipclabd", "--listen", "127.0.0.1:0"}, environment_,
-        /*capture_stderr=*/false));
+        SpawnOptions(StderrMode::kInherit)));
     Subprocess& daemon = *daemons_.back();
     EXPECT_GT(daemon.pid(), 0) << daemon.error();
     const std::string line = daemon.ReadLineContaining("listening on", std::chrono::seconds(20));

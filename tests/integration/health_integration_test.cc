@@ -46,7 +46,7 @@ class HealthIntegrationTest : public ::testing::Test {
     std::vector<std::string> argv = {BinDir() + "/ipclabd", "--listen", "127.0.0.1:0",
                                      "--health-listen", "127.0.0.1:0"};
     argv.insert(argv.end(), flags.begin(), flags.end());
-    daemon_ = std::make_unique<Subprocess>(argv, environment_, /*capture_stderr=*/false);
+    daemon_ = std::make_unique<Subprocess>(argv, environment_, SpawnOptions(StderrMode::kInherit));
     EXPECT_GT(daemon_->pid(), 0) << daemon_->error();
     static const std::regex kAddress("(127\\.0\\.0\\.1:[0-9]+)");
     Addresses addresses;
