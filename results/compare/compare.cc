@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
 #include "results/format/format.h"
+#include "results/model/case_view.h"
 #include "results/stats/false_discovery.h"
 #include "results/stats/noise.h"
 #include "results/stats/statistics.h"
@@ -25,19 +26,6 @@ struct SideCase {
   const v1::CaseResult* result;
   const v1::RunResult* run;
 };
-
-std::string StatusText(const v1::CaseResult& result) {
-  switch (result.status()) {
-    case v1::SUCCEEDED:
-      return "ok";
-    case v1::FAILED:
-      return "FAILED";
-    case v1::CANCELLED:
-      return "CANCELLED";
-    default:
-      return "-";
-  }
-}
 
 // Adds the names of the parameters whose values differ between cases of one
 // workload on one side (and the names a run sweeps): what tells cases apart.
@@ -218,7 +206,7 @@ struct PooledCase {
   std::pair<std::string, std::string> Status() const {
     for (const SideCase& part : parts) {
       if (part.result->status() != v1::SUCCEEDED) {
-        return {StatusText(*part.result), part.result->error()};
+        return {CaseStatusText(*part.result), part.result->error()};
       }
     }
     return {"ok", ""};

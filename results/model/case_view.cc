@@ -84,8 +84,10 @@ std::string CaseView::PlacementText() const {
   return parts.empty() ? "-" : absl::StrJoin(parts, " ");
 }
 
-std::string CaseView::StatusText() const {
-  switch (result_.status()) {
+std::string CaseView::StatusText() const { return CaseStatusText(result_); }
+
+std::string CaseStatusText(const v1::CaseResult& result) {
+  switch (result.status()) {
     case v1::SUCCEEDED:
       return "ok";
     case v1::FAILED:

@@ -63,6 +63,9 @@ class CaseView final {
 // "MATCHED", "DEVIATED", or "-" (nothing expected, or nothing measured).
 std::string VerdictText(v1::Verdict verdict);
 
+// "ok", "FAILED", "CANCELLED" or "-": a case's status as the tables print it.
+std::string CaseStatusText(const v1::CaseResult& result);
+
 }  // namespace ipclab::results
 
 #endif  // IPCLAB_RESULTS_MODEL_CASE_VIEW_H_
