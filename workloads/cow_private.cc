@@ -376,11 +376,6 @@ absl::StatusOr<v1::RepetitionResult> RunCowPrivateRepetition(const CaseParams& p
     });
   };
   RoleHooks hooks;
-  if (context.on_phase) {
-    hooks.before_phase = [&](int index) {
-      context.on_phase(plan.phases[static_cast<size_t>(index)]);
-    };
-  }
   IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
                           RunRoles(plan.phases, placement, std::move(roles), hooks));
   v1::RepetitionResult result = std::move(outcome.result);

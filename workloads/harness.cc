@@ -2,7 +2,10 @@
 // lockstep barrier over their pipes and assembles the RepetitionResult.
 #include "workloads/harness.h"
 
+#include <linux/futex.h>
 #include <poll.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,16 +26,51 @@ namespace ipclab::workloads {
 
 namespace {
 
+using harness_internal::Barrier;
 using harness_internal::kDone;
-using harness_internal::kGo;
 using harness_internal::kReady;
+
+// The shared barrier page; unmapped when the repetition ends.
+class BarrierPage final {
+ public:
+  static absl::StatusOr<BarrierPage> Create() {
+    void* page = ::mmap(nullptr, sizeof(Barrier), PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED) return base::ErrnoStatus("mmap(barrier page)", errno);
+    return BarrierPage(new (page) Barrier{});
+  }
+  BarrierPage(BarrierPage&& other) noexcept : barrier_(other.barrier_) { other.barrier_ = nullptr; }
+  BarrierPage& operator=(BarrierPage&&) = delete;
+  ~BarrierPage() {
+    if (barrier_ != nullptr) ::munmap(barrier_, sizeof(Barrier));
+  }
+  Barrier* get() const { return barrier_; }
+
+  // Releases phase `phase` to every waiting role at once.
+  void Release(int phase) {
+    barrier_->release_ns[phase] = MonotonicNowNs();
+    __atomic_store_n(&barrier_->released, static_cast<uint32_t>(phase + 1), __ATOMIC_RELEASE);
+    ::syscall(SYS_futex, &barrier_->released, FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+  }
+  // Makes every waiting role (and every later wait) fail.
+  void Abort() {
+    __atomic_store_n(&barrier_->aborted, 1u, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&barrier_->released, 0x10000u, __ATOMIC_RELEASE);
+    ::syscall(SYS_futex, &barrier_->released, FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+    __atomic_add_fetch(&barrier_->pass_word, 0u, __ATOMIC_RELEASE);
+    ::syscall(SYS_futex, &barrier_->pass_word, FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+  }
+
+ private:
+  explicit BarrierPage(Barrier* barrier) : barrier_(barrier) {}
+  Barrier* barrier_;
+};
 
 struct RoleProcess {
   const RoleSpec* spec = nullptr;
   int parent = -1;            // index of the role that forks it; -1: the coordinator
   sys::ChildProcess process;  // empty for a sub-role (its parent reaps it)
   base::Fd ready;             // coordinator reads: 'R' per phase, then 'D' + RoleReport
-  base::Fd go;                // coordinator writes 'G' per phase
   RoleReport report;
   bool reported = false;
 };
@@ -44,12 +82,13 @@ bool TakesPart(const RoleProcess& role, size_t step) {
 }
 
 // A sub-role's pipe reached end of file without a report. Its forking role
-// reaps it, so ask that role: closing its go pipe makes it fail at its
+// reaps it, so ask that role: aborting the barrier makes it fail at its
 // barrier, and its report says how the sub-role ended.
-absl::Status SubRoleDied(std::vector<RoleProcess>& roles, const RoleProcess& sub) {
+absl::Status SubRoleDied(std::vector<RoleProcess>& roles, const RoleProcess& sub,
+                         BarrierPage& barrier) {
   RoleProcess& parent = roles[static_cast<size_t>(sub.parent)];
   if (!parent.reported) {
-    parent.go.Reset();
+    barrier.Abort();
     constexpr int kPatienceMs = 10000;
     for (;;) {
       pollfd fd{parent.ready.get(), POLLIN, 0};
@@ -86,7 +125,8 @@ absl::Status SubRoleDied(std::vector<RoleProcess>& roles, const RoleProcess& sub
 // Waits until every role taking part in `step` has sent 'R' (step < phase
 // count) or its report (step == phase count). A report before the last
 // step, or end of file, is a failure.
-absl::Status WaitForRoles(std::vector<RoleProcess>& roles, size_t step, bool expect_reports) {
+absl::Status WaitForRoles(std::vector<RoleProcess>& roles, size_t step, bool expect_reports,
+                          BarrierPage& barrier) {
   std::vector<bool> arrived(roles.size(), false);
   size_t pending = 0;
   for (size_t i = 0; i < roles.size(); ++i) {
@@ -130,7 +170,7 @@ absl::Status WaitForRoles(std::vector<RoleProcess>& roles, size_t step, bool exp
       } else if (got == 1 && signal_byte == kReady && !expect_reports) {
         // ready for the next phase
       } else if (role.parent >= 0) {
-        return SubRoleDied(roles, role);
+        return SubRoleDied(roles, role, barrier);
       } else {
         // End of file: the role died. Say how.
         absl::StatusOr<sys::ExitInfo> exit = role.process.Wait();
@@ -152,7 +192,7 @@ v1::RepetitionResult Assemble(const std::vector<std::string>& phases, const std:
   for (size_t p = 0; p < phases.size(); ++p) {
     v1::PhaseResult* phase = result.add_phases();
     phase->set_name(phases[p]);
-    int64_t start = INT64_MAX, end = INT64_MIN;
+    int64_t start = INT64_MAX, end = INT64_MIN, max_skew = 0;
     for (size_t r = 0; r < roles.size(); ++r) {
       if (!TakesPart(roles[r], p)) continue;
       const PhaseRecord& record = roles[r].report.phases[p];
@@ -185,8 +225,15 @@ v1::RepetitionResult Assemble(const std::vector<std::string>& phases, const std:
       seen[r].insert(cpus.begin(), cpus.end());
       role->set_bytes(record.bytes);
       role->set_wall_ns(record.end_ns - record.start_ns);
+      role->set_release_skew_ns(record.start_ns - record.release_ns);
+      max_skew = std::max(max_skew, role->release_skew_ns());
     }
     phase->set_wall_ns(end - start);
+    phase->set_max_release_skew_ns(max_skew);
+    // Flagged when the last role started later than 5% of the phase after the
+    // release: the roles then did not overlap as the phase assumes, and a
+    // ratio against wall time is off by about that share.
+    phase->set_skewed(max_skew * 20 > phase->wall_ns());
     if (phase->wall_ns() > 0) {
       const double seconds = static_cast<double>(phase->wall_ns()) / 1e9;
       phase->set_throughput_bytes_per_sec(static_cast<double>(phase->bytes()) / seconds);
@@ -252,16 +299,15 @@ absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
                        "\" first_phase=", specs[r].first_phase, " is not a valid start"));
     }
   }
+  // Before any fork: every role and sub-role shares this page.
+  IPCLAB_ASSIGN_OR_RETURN(BarrierPage barrier, BarrierPage::Create());
   std::vector<base::Fd> child_ends;  // closed in the coordinator after forking
-  std::vector<std::pair<int, int>> role_fds;
+  std::vector<int> role_fds;
   for (size_t r = 0; r < specs.size(); ++r) {
     IPCLAB_ASSIGN_OR_RETURN(base::Pipe ready, base::MakePipe());
-    IPCLAB_ASSIGN_OR_RETURN(base::Pipe go, base::MakePipe());
     roles[r].ready = std::move(ready.read_end);
-    roles[r].go = std::move(go.write_end);
-    role_fds.emplace_back(ready.write_end.get(), go.read_end.get());
+    role_fds.push_back(ready.write_end.get());
     child_ends.push_back(std::move(ready.write_end));
-    child_ends.push_back(std::move(go.read_end));
   }
   for (size_t r = 0; r < specs.size(); ++r) {
     if (roles[r].parent >= 0) continue;
@@ -270,13 +316,12 @@ absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
       if (roles[s].parent != static_cast<int>(r)) continue;
       harness_internal::SubRole sub;
       sub.spec = &specs[s];
-      sub.ready_fd = role_fds[s].first;
-      sub.go_fd = role_fds[s].second;
+      sub.ready_fd = role_fds[s];
       sub_roles.push_back(std::move(sub));
     }
     IPCLAB_ASSIGN_OR_RETURN(roles[r].process, sys::ChildProcess::Fork([&]() {
-                              return harness_internal::RoleMain(specs[r], phases, role_fds[r].first,
-                                                                role_fds[r].second,
+                              return harness_internal::RoleMain(specs[r], phases, role_fds[r],
+                                                                barrier.get(),
                                                                 std::move(sub_roles));
                             }));
   }
@@ -286,14 +331,21 @@ absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
   // sub-role dies with the role that forked it: PR_SET_PDEATHSIG).
   for (size_t p = 0; p <= phases.size(); ++p) {
     const bool last = p == phases.size();
-    IPCLAB_RETURN_IF_ERROR(WaitForRoles(roles, p, /*expect_reports=*/last));
-    if (p > 0 && hooks.after_phase)
-      IPCLAB_RETURN_IF_ERROR(hooks.after_phase(static_cast<int>(p - 1)));
+    absl::Status waited = WaitForRoles(roles, p, /*expect_reports=*/last, barrier);
+    if (!waited.ok()) {
+      barrier.Abort();
+      return waited;
+    }
+    if (p > 0 && hooks.after_phase) {
+      absl::Status after = hooks.after_phase(static_cast<int>(p - 1));
+      if (!after.ok()) {
+        barrier.Abort();
+        return after;
+      }
+    }
     if (last) break;
     if (hooks.before_phase) hooks.before_phase(static_cast<int>(p));
-    for (RoleProcess& role : roles) {
-      if (TakesPart(role, p)) IPCLAB_RETURN_IF_ERROR(base::WriteFull(role.go.get(), &kGo, 1));
-    }
+    barrier.Release(static_cast<int>(p));
   }
   RolesOutcome outcome;
   for (RoleProcess& role : roles) {
