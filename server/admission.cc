@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "results/model/run_defaults.h"
 #include "server/run_executor.h"
 #include "workloads/hugepages.h"
 #include "workloads/params.h"
@@ -261,13 +262,13 @@ absl::Status Admit(const AdmissionLimits& limits, const HostBudget& budget,
                                                      " cases; this server allows at most ",
                                                      limits.max_cases, " (--max-cases)"));
   }
-  const uint32_t repetitions = EffectiveRepetitions(request) + EffectiveWarmup(request);
+  const uint32_t repetitions = results::EffectiveRepetitions(request) + results::EffectiveWarmup(request);
   const uint64_t result_bytes =
       cases.size() *
-      (kResultBytesPerCase + EffectiveRepetitions(request) * kResultBytesPerRepetition);
+      (kResultBytesPerCase + results::EffectiveRepetitions(request) * kResultBytesPerRepetition);
   if (result_bytes > static_cast<uint64_t>(kMaxResultMessageBytes)) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "the result of ", cases.size(), " cases x ", EffectiveRepetitions(request),
+        "the result of ", cases.size(), " cases x ", results::EffectiveRepetitions(request),
         " repetitions could take ", HumanBytes(result_bytes), "; results are limited to ",
         HumanBytes(kMaxResultMessageBytes), ": use fewer cases or repetitions"));
   }
