@@ -299,6 +299,12 @@ absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
                        "\" first_phase=", specs[r].first_phase, " is not a valid start"));
     }
   }
+  for (RoleSpec& spec : specs) {
+    spec.own_cpu = spec.pinned_cpu >= 0 &&
+                   std::count_if(specs.begin(), specs.end(), [&](const RoleSpec& other) {
+                     return other.pinned_cpu == spec.pinned_cpu;
+                   }) == 1;
+  }
   // Before any fork: every role and sub-role shares this page.
   IPCLAB_ASSIGN_OR_RETURN(BarrierPage barrier, BarrierPage::Create());
   std::vector<base::Fd> child_ends;  // closed in the coordinator after forking

@@ -146,8 +146,12 @@ class RoleContext final {
   // or went away.
   absl::Status AwaitRelease(int phase);
 
+  // How long a role with its own CPU spins at a barrier before sleeping.
+  static constexpr int64_t kSpinNs = 200'000;
+
   int ready_fd_;
   harness_internal::Barrier* barrier_;
+  bool spin_ = false;
   RoleReport* report_;
   LatencyRecorder latency_;
   // Set by the harness for roles that start sub-roles.
@@ -158,6 +162,9 @@ class RoleContext final {
 struct RoleSpec {
   std::string name;     // "producer"
   int pinned_cpu = -1;  // -1: wherever the scheduler puts it
+  // Set by RunRoles: pinned to a CPU no other role is pinned to, so it may
+  // spin briefly at the barrier.
+  bool own_cpu = false;
   // Also count faults with the perf software page-fault event (where the host
   // permits). Only for workloads whose subject is faults: a task with a perf
   // event pays at every context switch (~0.5 us each on a KVM guest, +20% on

@@ -89,6 +89,7 @@ int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int r
   }
   RoleContext context(ready_fd, barrier, &report);
   context.phases_ = &phases;
+  context.spin_ = spec.own_cpu;
   context.sub_roles_ = std::move(sub_roles);
   if (status.ok()) {
     // The first clock_gettime faults in the vvar pages; the first probe reads
@@ -156,6 +157,18 @@ absl::Status RoleContext::StartSubRoles() {
 }
 
 absl::Status RoleContext::AwaitRelease(int phase) {
+  // A role with a CPU of its own spins briefly first: the release then
+  // reaches it in well under a microsecond instead of a futex wake-up from
+  // idle (15-30 us on a KVM guest). Roles sharing a CPU never spin (the
+  // spinner would hold the CPU the other role needs to reach the barrier).
+  if (spin_) {
+    const int64_t deadline = MonotonicNowNs() + kSpinNs;
+    while (__atomic_load_n(&barrier_->released, __ATOMIC_ACQUIRE) <= static_cast<uint32_t>(phase) &&
+           __atomic_load_n(&barrier_->aborted, __ATOMIC_RELAXED) == 0 &&
+           MonotonicNowNs() < deadline) {
+      __builtin_ia32_pause();
+    }
+  }
   const pid_t parent = ::getppid();
   for (;;) {
     const uint32_t released = __atomic_load_n(&barrier_->released, __ATOMIC_ACQUIRE);
