@@ -195,11 +195,18 @@ v1::RepetitionResult Assemble(const std::vector<std::string>& phases, const std:
     v1::PhaseResult* phase = result.add_phases();
     phase->set_name(phases[p]);
     int64_t start = INT64_MAX, end = INT64_MIN, max_skew = 0;
+    bool any_busy = false;
+    for (size_t r = 0; r < roles.size(); ++r) {
+      if (TakesPart(roles[r], p) && !roles[r].report.phases[p].idle) any_busy = true;
+    }
     for (size_t r = 0; r < roles.size(); ++r) {
       if (!TakesPart(roles[r], p)) continue;
       const PhaseRecord& record = roles[r].report.phases[p];
-      start = std::min(start, record.start_ns);
-      end = std::max(end, record.end_ns);
+      if (!record.idle || !any_busy) {
+        start = std::min(start, record.start_ns);
+        end = std::max(end, record.end_ns);
+        max_skew = std::max(max_skew, record.start_ns - record.release_ns);
+      }
       phase->set_bytes(std::max(phase->bytes(), record.bytes));
       phase->set_messages(std::max(phase->messages(), record.messages));
       if (record.latency.count > 0) {
@@ -228,7 +235,6 @@ v1::RepetitionResult Assemble(const std::vector<std::string>& phases, const std:
       role->set_bytes(record.bytes);
       role->set_wall_ns(record.end_ns - record.start_ns);
       role->set_release_skew_ns(record.start_ns - record.release_ns);
-      max_skew = std::max(max_skew, role->release_skew_ns());
     }
     phase->set_wall_ns(end - start);
     phase->set_max_release_skew_ns(max_skew);
@@ -332,7 +338,12 @@ v1::Interference MeasureInterference(const std::vector<CpuTimes>& before,
     }
   }
   interference.set_other_share(worst);
-  if (worst > kDisturbedShare) {
+  // Unpinned roles are seen on a CPU only at phase boundaries, so their time
+  // cannot be attributed per CPU: the figures are kept, but not judged.
+  const bool all_pinned = std::all_of(roles.begin(), roles.end(), [](const RoleProcess& role) {
+    return role.spec->pinned_cpu >= 0;
+  });
+  if (all_pinned && worst > kDisturbedShare) {
     interference.set_disturbed(true);
     interference.set_reason(absl::StrCat("CPU ", worst_cpu, " spent ",
                                          static_cast<int>(std::lround(worst * 100)),

@@ -11,7 +11,7 @@
 // two clock reads. The coordinator (the worker process) only waits; it never
 // measures itself. Results cross a pipe as plain structs and are assembled
 // into a RepetitionResult: a phase's wall time runs from the first role's
-// start to the last role's end.
+// start to the last role's end (roles idle in the phase left out).
 //
 // Sub-roles: a role may also be forked by another role instead of by the
 // coordinator (RoleSpec::forked_by), so that it starts as a copy-on-write copy
@@ -47,6 +47,9 @@ inline constexpr int kMaxPhases = 8;
 struct PhaseWork {
   uint64_t bytes = 0;
   uint64_t messages = 0;
+  // The role only waits through this phase (cow_private's parent while the
+  // child writes): the phase's wall time is the other roles' own.
+  bool idle = false;
 };
 
 // What one role measured in one phase. Plain data: it crosses a pipe whole.
@@ -58,6 +61,7 @@ struct PhaseRecord {
   int32_t cpu_before = -1;
   int32_t cpu_after = -1;
   int64_t release_ns = 0;  // the coordinator's release of this phase
+  bool idle = false;       // PhaseWork::idle
   uint64_t bytes = 0;
   uint64_t messages = 0;
   LatencyStats latency;

@@ -223,6 +223,7 @@ absl::Status RoleContext::RunPhase(absl::FunctionRef<absl::StatusOr<PhaseWork>()
   if (!work.ok()) return work.status();
   record.release_ns = barrier_->release_ns[report_->phases_done];
   record.bytes = work->bytes;
+  record.idle = work->idle;
   record.messages = work->messages;
   if (latency_.count() > 0) record.latency = latency_.TakeStats();
   IPCLAB_RETURN_IF_ERROR(ReadMemory(0, &record.memory_after));
