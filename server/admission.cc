@@ -21,6 +21,9 @@
 namespace ipclab::server {
 namespace {
 
+using results::EffectiveRepetitions;
+using results::EffectiveWarmup;
+
 // Code, stacks and probes of one process of a case, beyond what it maps.
 constexpr uint64_t kRoleOverheadBytes = uint64_t{8} << 20;
 // Spawning a worker and forking roles, per repetition and per case.
@@ -262,7 +265,8 @@ absl::Status Admit(const AdmissionLimits& limits, const HostBudget& budget,
                                                      " cases; this server allows at most ",
                                                      limits.max_cases, " (--max-cases)"));
   }
-  const uint32_t repetitions = results::EffectiveRepetitions(request) + results::EffectiveWarmup(request);
+  const uint32_t repetitions =
+      results::EffectiveRepetitions(request) + results::EffectiveWarmup(request);
   const uint64_t result_bytes =
       cases.size() *
       (kResultBytesPerCase + results::EffectiveRepetitions(request) * kResultBytesPerRepetition);

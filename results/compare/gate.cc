@@ -18,25 +18,8 @@ double WorstRegression(const MetricComparison& c) {
   return std::max(Regression(c, c.difference_ci.lower), Regression(c, c.difference_ci.upper));
 }
 
-// Holm's step-down procedure over the p-values of all metric checks: which
-// are significant with the family-wise error rate held at alpha.
-std::vector<bool> HolmSignificant(const std::vector<double>& p_values, double alpha) {
-  std::vector<size_t> order(p_values.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return p_values[a] < p_values[b]; });
-  std::vector<bool> significant(p_values.size(), false);
-  for (size_t rank = 0; rank < order.size(); ++rank) {
-    if (!(p_values[order[rank]] < alpha / static_cast<double>(order.size() - rank))) break;
-    significant[order[rank]] = true;
-  }
-  return significant;
-}
-
-// `family_significant`: the check survives Holm's correction over all
-// `family_size` metric checks of the gate.
 GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricComparison& c,
-                      bool family_significant, size_t family_size) {
+                      size_t family_size, double alpha) {
   GateCheck check;
   check.case_name = case_comparison.name;
   check.workload = case_comparison.workload;
@@ -47,12 +30,20 @@ GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricCompari
     check.reason = GateReason::kComparisonSaysWhy;
     return check;
   }
+  if (c.base.disturbed + c.candidate.disturbed > 0) {
+    check.outcome = GateOutcome::kInconclusive;
+    check.reason = GateReason::kDisturbed;
+    check.disturbed = c.base.disturbed + c.candidate.disturbed;
+    return check;
+  }
   const double regression = Regression(c, c.difference);
   // The smallest regression the CI allows must exceed the limit: noise that
   // merely moves the median past it is not a failure.
   const double least =
       std::min(Regression(c, c.difference_ci.lower), Regression(c, c.difference_ci.upper));
-  if (c.significant && family_significant && least > c.band) {
+  const bool raw_significant =
+      c.test.p_value < alpha && (c.difference_ci.lower > 0.0 || c.difference_ci.upper < 0.0);
+  if (c.verdict == ChangeVerdict::kWorse) {  // significant, past the band and the floor
     check.outcome = GateOutcome::kFail;
     check.reason = GateReason::kRegressed;
     check.regression = regression;
@@ -66,9 +57,13 @@ GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricCompari
     return check;
   }
   check.outcome = GateOutcome::kInconclusive;
+  const bool past_limit = least > c.band && regression > 0;
   if (!c.enough_repetitions) {
     check.reason = GateReason::kComparisonSaysWhy;
-  } else if (c.significant && least > c.band) {  // alone it would fail; among many, not
+  } else if (c.significant && past_limit) {  // significant, past the limit, not the floor
+    check.reason = GateReason::kWithinNoiseFloor;
+    check.regression = regression;
+  } else if (!c.significant && raw_significant && past_limit) {
     check.reason = GateReason::kNotSignificantAmongMany;
     check.regression = regression;
     check.family_size = family_size;
@@ -110,7 +105,8 @@ GateReport EvaluateGate(const Comparison& comparison) {
     check.case_error = std::move(error);
     report.checks.push_back(std::move(check));
   };
-  std::vector<double> p_values;  // of the metric checks, in order
+  report.same_runs = comparison.same_runs;
+  size_t family_size = 0;  // metric checks, for the reason of kNotSignificantAmongMany
   for (const CaseComparison& c : comparison.cases) {
     if (c.base_status != "ok") {
       case_check(&c, c.name, GateOutcome::kInconclusive, "status", GateReason::kBaseCaseFailed,
@@ -123,17 +119,13 @@ GateReport EvaluateGate(const Comparison& comparison) {
       continue;
     }
     for (const MetricComparison& metric : c.metrics) {
-      if (metric.verdict != ChangeVerdict::kUnavailable) p_values.push_back(metric.test.p_value);
+      if (metric.verdict != ChangeVerdict::kUnavailable) ++family_size;
     }
   }
-  const std::vector<bool> family_significant = HolmSignificant(p_values, comparison.options.alpha);
-  size_t next_p = 0;
   for (const CaseComparison& c : comparison.cases) {
     if (c.base_status != "ok" || c.candidate_status != "ok") continue;
     for (const MetricComparison& metric : c.metrics) {
-      const bool significant =
-          metric.verdict != ChangeVerdict::kUnavailable && family_significant[next_p++];
-      report.checks.push_back(CheckMetric(c, metric, significant, p_values.size()));
+      report.checks.push_back(CheckMetric(c, metric, family_size, comparison.options.alpha));
     }
   }
   // Cases missing from the candidate carry the base's workload when it has one.
