@@ -115,6 +115,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   std::string run_format = "table";
   uint32_t repetitions = 0;
   uint32_t warmup = 0;
+  double min_time = 0;
   bool quiet = false;
   CLI::App* run =
       app.add_subcommand("run", "Run a workload (or a matrix of runs) and print the results");
@@ -132,6 +133,11 @@ int Main(int argc, const char* const* argv, CommandIo io) {
       run->add_option("--repetitions", repetitions,
                       "Measured repetitions per case (server default 10)")
           ->check(CLI::PositiveNumber);
+  CLI::Option* min_time_option =
+      run->add_option("--min-time", min_time,
+                      "each steady transfer phase runs whole passes of total_bytes until it "
+                      "lasts this many seconds (default 0.05; 0: one pass)")
+          ->check(CLI::NonNegativeNumber);
   CLI::Option* warmup_option =
       run->add_option("--warmup", warmup,
                       "Unmeasured warm-up repetitions per case (server default 1)")
@@ -208,6 +214,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   }
   if (repetitions_option->count() > 0) run_options.flags.repetitions = repetitions;
   if (warmup_option->count() > 0) run_options.flags.warmup = warmup;
+  if (min_time_option->count() > 0) run_options.flags.min_time_seconds = min_time;
   run_options.format = ParseOutputFormat(run_format);
   io.progress = io.progress && !quiet;
   run_options.quiet = quiet;

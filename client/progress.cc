@@ -68,6 +68,7 @@ std::string RunProgress::Text() const {
   }
   if (!progress_.phase().empty()) absl::StrAppend(&text, " ", progress_.phase());
   if (queue_position_ > 0) absl::StrAppend(&text, "   queued: position ", queue_position_);
+  if (!progress_.waiting().empty()) absl::StrAppend(&text, "   waiting: ", progress_.waiting());
   return text;
 }
 

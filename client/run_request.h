@@ -22,6 +22,7 @@ struct RunFlags {
   std::vector<std::string> sweeps;  // "--sweep NAME=V1,V2,...", in order
   std::optional<uint32_t> repetitions;
   std::optional<uint32_t> warmup;
+  std::optional<double> min_time_seconds;  // --min-time; absent: the server's default
   bool verify = false;
   std::string label;
 };

@@ -28,6 +28,10 @@ v1::WorkerRequest MakeWorkerRequest(const ExecutorOptions& options, const v1::Ru
   worker_request.set_verify(request.verify());
   worker_request.set_scratch_tmpfs(options.scratch_tmpfs);
   worker_request.set_scratch_disk(options.scratch_disk);
+  worker_request.set_min_time_seconds(request.min_time_seconds());  // resolved in ExecuteRun
+  // The worker waits after each repetition until the event is relayed
+  // (RelayWorker acks it), so the relay never runs while roles measure.
+  worker_request.set_ack_repetitions(true);
   return worker_request;
 }
 
@@ -57,6 +61,8 @@ absl::Status RelayWorker(WorkerProcess* worker, const v1::Case& c, uint32_t case
       v1::RunEvent event = NewRunEvent();
       *event.mutable_repetition() = std::move(repetition);
       emit(std::move(event));
+      // Relayed: the worker may start the next repetition.
+      worker->Ack();
     }
     // `error` and `done` only decide the exit status, which Wait reports.
   }

@@ -1,6 +1,7 @@
 #include "server/worker_launcher.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -131,7 +132,9 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(
     return base::ErrnoStatus("fcntl(F_SETPIPE_SZ) for the worker request", errno);
   }
   IPCLAB_RETURN_IF_ERROR(base::WriteAll(stdin_pipe.write_end.get(), request_bytes));
-  stdin_pipe.write_end.Reset();
+  // With ack_repetitions the write end stays open for the acks; otherwise
+  // the worker sees end of file after the request.
+  if (!request.ack_repetitions()) stdin_pipe.write_end.Reset();
 
   SpawnAttributes spawn;
   IPCLAB_RETURN_IF_ERROR(spawn.Configure(stdin_pipe.read_end.get(), event_pipe.write_end.get(),
@@ -145,7 +148,8 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(
   // forked still hold fd 3 open. Kernels before 5.3 fall back to EOF.
   int pid_fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   auto worker = std::unique_ptr<WorkerProcess>(new WorkerProcess(
-      pid, std::move(event_pipe.read_end), std::move(stderr_pipe.read_end), base::Fd(pid_fd)));
+      pid, std::move(event_pipe.read_end), std::move(stderr_pipe.read_end), base::Fd(pid_fd),
+      std::move(stdin_pipe.write_end)));
   workloads::RunContext context;
   context.scratch_tmpfs = request.scratch_tmpfs();
   context.scratch_disk = request.scratch_disk();
@@ -161,11 +165,31 @@ void WorkerProcess::RemoveLeftovers() const {
   for (const std::string& dir : scratch_dirs_) workloads::RemoveLeftoverScratchFiles(dir, pid_);
 }
 
-WorkerProcess::WorkerProcess(pid_t pid, base::Fd event_fd, base::Fd stderr_fd, base::Fd pid_fd)
+WorkerProcess::WorkerProcess(pid_t pid, base::Fd event_fd, base::Fd stderr_fd, base::Fd pid_fd,
+                             base::Fd ack_fd)
     : pid_(pid),
       event_fd_(std::move(event_fd)),
       stderr_fd_(std::move(stderr_fd)),
-      pid_fd_(std::move(pid_fd)) {}
+      pid_fd_(std::move(pid_fd)),
+      ack_fd_(std::move(ack_fd)) {}
+
+void WorkerProcess::Ack() {
+  if (!ack_fd_.valid()) return;
+  // SIGPIPE blocked on this thread for the write: a dead worker gives EPIPE
+  // (the pending signal is then consumed), never a process-wide signal.
+  sigset_t pipe_only, old;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+  const char ack = 'A';
+  const ssize_t n = base::RetryOnEintr([&] { return ::write(ack_fd_.get(), &ack, 1); });
+  if (n < 0 && errno == EPIPE) {
+    const timespec zero{0, 0};
+    base::RetryOnEintr([&] { return sigtimedwait(&pipe_only, nullptr, &zero); });
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (n != 1) ack_fd_.Reset();
+}
 
 WorkerProcess::~WorkerProcess() {
   bool reaped;
@@ -311,6 +335,7 @@ absl::Status WorkerProcess::Wait() {
     base::RetryOnEintr([&] { return waitpid(pid_, &wait_status, 0); });
     reaped_ = true;
   }
+  ack_fd_.Reset();
   RemoveLeftovers();
   return ExitStatus(wait_status);
 }

@@ -63,11 +63,17 @@ class WorkerProcess final {
   // fault)") or exit status and the tail of stderr.
   absl::Status Wait() ABSL_LOCKS_EXCLUDED(mutex_);
 
+  // Tells a worker run with ack_repetitions that its last `repetition` event
+  // was relayed, so it may start the next repetition. A worker that is gone
+  // is not an error here (NextEvent and Wait report it).
+  void Ack();
+
   // The last kStderrTailBytes of the worker's stderr read so far.
   const std::string& stderr_tail() const { return stderr_tail_; }
 
  private:
-  WorkerProcess(pid_t pid, base::Fd event_fd, base::Fd stderr_fd, base::Fd pid_fd);
+  WorkerProcess(pid_t pid, base::Fd event_fd, base::Fd stderr_fd, base::Fd pid_fd,
+                base::Fd ack_fd);
 
   // Parses one complete event from the front of event_buffer_, if any.
   absl::StatusOr<std::optional<v1::WorkerEvent>> TakeBufferedEvent();
@@ -88,6 +94,7 @@ class WorkerProcess final {
   base::Fd event_fd_;                      // closed once at EOF
   base::Fd stderr_fd_;                     // closed once at EOF
   base::Fd pid_fd_;                        // pidfd of the worker; none if unsupported or after exit
+  base::Fd ack_fd_;                        // the worker's stdin, after the request
 
   std::string event_buffer_;
   std::string stderr_tail_;

@@ -354,8 +354,12 @@ absl::StatusOr<v1::RepetitionResult> RunCowPrivateRepetition(const CaseParams& p
       IPCLAB_RETURN_IF_ERROR(role.StartSubRoles());
       return PhaseWork{};
     }));
-    IPCLAB_RETURN_IF_ERROR(
-        role.RunPhase([]() -> absl::StatusOr<PhaseWork> { return PhaseWork{}; }));
+    // child_write: the parent waits; the phase's time is the child's own.
+    IPCLAB_RETURN_IF_ERROR(role.RunPhase([]() -> absl::StatusOr<PhaseWork> {
+      PhaseWork idle;
+      idle.idle = true;
+      return idle;
+    }));
     return role.RunPhase([&]() -> absl::StatusOr<PhaseWork> {
       region.Reset();
       return PhaseWork{};
@@ -376,11 +380,6 @@ absl::StatusOr<v1::RepetitionResult> RunCowPrivateRepetition(const CaseParams& p
     });
   };
   RoleHooks hooks;
-  if (context.on_phase) {
-    hooks.before_phase = [&](int index) {
-      context.on_phase(plan.phases[static_cast<size_t>(index)]);
-    };
-  }
   IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
                           RunRoles(plan.phases, placement, std::move(roles), hooks));
   v1::RepetitionResult result = std::move(outcome.result);

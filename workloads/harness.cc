@@ -2,13 +2,18 @@
 // lockstep barrier over their pipes and assembles the RepetitionResult.
 #include "workloads/harness.h"
 
+#include <linux/futex.h>
 #include <poll.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <cstdio>
+#include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -23,16 +28,51 @@ namespace ipclab::workloads {
 
 namespace {
 
+using harness_internal::Barrier;
 using harness_internal::kDone;
-using harness_internal::kGo;
 using harness_internal::kReady;
+
+// The shared barrier page; unmapped when the repetition ends.
+class BarrierPage final {
+ public:
+  static absl::StatusOr<BarrierPage> Create() {
+    void* page = ::mmap(nullptr, sizeof(Barrier), PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED) return base::ErrnoStatus("mmap(barrier page)", errno);
+    return BarrierPage(new (page) Barrier{});
+  }
+  BarrierPage(BarrierPage&& other) noexcept : barrier_(other.barrier_) { other.barrier_ = nullptr; }
+  BarrierPage& operator=(BarrierPage&&) = delete;
+  ~BarrierPage() {
+    if (barrier_ != nullptr) ::munmap(barrier_, sizeof(Barrier));
+  }
+  Barrier* get() const { return barrier_; }
+
+  // Releases phase `phase` to every waiting role at once.
+  void Release(int phase) {
+    barrier_->release_ns[phase] = MonotonicNowNs();
+    __atomic_store_n(&barrier_->released, static_cast<uint32_t>(phase + 1), __ATOMIC_RELEASE);
+    ::syscall(SYS_futex, &barrier_->released, FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+  }
+  // Makes every waiting role (and every later wait) fail.
+  void Abort() {
+    __atomic_store_n(&barrier_->aborted, 1u, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&barrier_->released, 0x10000u, __ATOMIC_RELEASE);
+    ::syscall(SYS_futex, &barrier_->released, FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+    __atomic_add_fetch(&barrier_->pass_word, 0u, __ATOMIC_RELEASE);
+    ::syscall(SYS_futex, &barrier_->pass_word, FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+  }
+
+ private:
+  explicit BarrierPage(Barrier* barrier) : barrier_(barrier) {}
+  Barrier* barrier_;
+};
 
 struct RoleProcess {
   const RoleSpec* spec = nullptr;
   int parent = -1;            // index of the role that forks it; -1: the coordinator
   sys::ChildProcess process;  // empty for a sub-role (its parent reaps it)
   base::Fd ready;             // coordinator reads: 'R' per phase, then 'D' + RoleReport
-  base::Fd go;                // coordinator writes 'G' per phase
   RoleReport report;
   bool reported = false;
 };
@@ -44,12 +84,13 @@ bool TakesPart(const RoleProcess& role, size_t step) {
 }
 
 // A sub-role's pipe reached end of file without a report. Its forking role
-// reaps it, so ask that role: closing its go pipe makes it fail at its
+// reaps it, so ask that role: aborting the barrier makes it fail at its
 // barrier, and its report says how the sub-role ended.
-absl::Status SubRoleDied(std::vector<RoleProcess>& roles, const RoleProcess& sub) {
+absl::Status SubRoleDied(std::vector<RoleProcess>& roles, const RoleProcess& sub,
+                         BarrierPage& barrier) {
   RoleProcess& parent = roles[static_cast<size_t>(sub.parent)];
   if (!parent.reported) {
-    parent.go.Reset();
+    barrier.Abort();
     constexpr int kPatienceMs = 10000;
     for (;;) {
       pollfd fd{parent.ready.get(), POLLIN, 0};
@@ -86,7 +127,8 @@ absl::Status SubRoleDied(std::vector<RoleProcess>& roles, const RoleProcess& sub
 // Waits until every role taking part in `step` has sent 'R' (step < phase
 // count) or its report (step == phase count). A report before the last
 // step, or end of file, is a failure.
-absl::Status WaitForRoles(std::vector<RoleProcess>& roles, size_t step, bool expect_reports) {
+absl::Status WaitForRoles(std::vector<RoleProcess>& roles, size_t step, bool expect_reports,
+                          BarrierPage& barrier) {
   std::vector<bool> arrived(roles.size(), false);
   size_t pending = 0;
   for (size_t i = 0; i < roles.size(); ++i) {
@@ -130,7 +172,7 @@ absl::Status WaitForRoles(std::vector<RoleProcess>& roles, size_t step, bool exp
       } else if (got == 1 && signal_byte == kReady && !expect_reports) {
         // ready for the next phase
       } else if (role.parent >= 0) {
-        return SubRoleDied(roles, role);
+        return SubRoleDied(roles, role, barrier);
       } else {
         // End of file: the role died. Say how.
         absl::StatusOr<sys::ExitInfo> exit = role.process.Wait();
@@ -152,12 +194,19 @@ v1::RepetitionResult Assemble(const std::vector<std::string>& phases, const std:
   for (size_t p = 0; p < phases.size(); ++p) {
     v1::PhaseResult* phase = result.add_phases();
     phase->set_name(phases[p]);
-    int64_t start = INT64_MAX, end = INT64_MIN;
+    int64_t start = INT64_MAX, end = INT64_MIN, max_skew = 0;
+    bool any_busy = false;
+    for (size_t r = 0; r < roles.size(); ++r) {
+      if (TakesPart(roles[r], p) && !roles[r].report.phases[p].idle) any_busy = true;
+    }
     for (size_t r = 0; r < roles.size(); ++r) {
       if (!TakesPart(roles[r], p)) continue;
       const PhaseRecord& record = roles[r].report.phases[p];
-      start = std::min(start, record.start_ns);
-      end = std::max(end, record.end_ns);
+      if (!record.idle || !any_busy) {
+        start = std::min(start, record.start_ns);
+        end = std::max(end, record.end_ns);
+        max_skew = std::max(max_skew, record.start_ns - record.release_ns);
+      }
       phase->set_bytes(std::max(phase->bytes(), record.bytes));
       phase->set_messages(std::max(phase->messages(), record.messages));
       if (record.latency.count > 0) {
@@ -185,8 +234,14 @@ v1::RepetitionResult Assemble(const std::vector<std::string>& phases, const std:
       seen[r].insert(cpus.begin(), cpus.end());
       role->set_bytes(record.bytes);
       role->set_wall_ns(record.end_ns - record.start_ns);
+      role->set_release_skew_ns(record.start_ns - record.release_ns);
     }
     phase->set_wall_ns(end - start);
+    phase->set_max_release_skew_ns(max_skew);
+    // Flagged when the last role started later than 5% of the phase after the
+    // release: the roles then did not overlap as the phase assumes, and a
+    // ratio against wall time is off by about that share.
+    phase->set_skewed(max_skew * 20 > phase->wall_ns());
     if (phase->wall_ns() > 0) {
       const double seconds = static_cast<double>(phase->wall_ns()) / 1e9;
       phase->set_throughput_bytes_per_sec(static_cast<double>(phase->bytes()) / seconds);
@@ -200,6 +255,102 @@ v1::RepetitionResult Assemble(const std::vector<std::string>& phases, const std:
     for (int cpu : seen[r]) role->add_observed_cpus(cpu);
   }
   return result;
+}
+
+// Per-CPU busy and steal time from /proc/stat, in ns (USER_HZ ticks).
+struct CpuTimes {
+  int64_t busy_ns = 0;
+  int64_t steal_ns = 0;
+};
+std::vector<CpuTimes> ReadProcStat() {
+  std::vector<CpuTimes> cpus;
+  FILE* file = std::fopen("/proc/stat", "re");
+  if (file == nullptr) return cpus;
+  const int64_t tick_ns = 1000000000 / std::max(1L, ::sysconf(_SC_CLK_TCK));
+  char line[512];
+  while (std::fgets(line, sizeof(line), file) != nullptr) {
+    int cpu = -1;
+    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0,
+                       softirq = 0, steal = 0;
+    if (std::sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &user, &nice,
+                    &system, &idle, &iowait, &irq, &softirq, &steal) < 8 ||
+        cpu < 0) {
+      continue;
+    }
+    if (static_cast<size_t>(cpu) >= cpus.size()) cpus.resize(static_cast<size_t>(cpu) + 1);
+    CpuTimes& times = cpus[static_cast<size_t>(cpu)];
+    times.busy_ns = static_cast<int64_t>(user + nice + system + irq + softirq + steal) * tick_ns;
+    times.steal_ns = static_cast<int64_t>(steal) * tick_ns;
+  }
+  std::fclose(file);
+  return cpus;
+}
+
+// What else ran on the roles' CPUs between the first release and the last
+// report: /proc/stat busy time minus the roles' own CPU time in the phases.
+// /proc/stat counts in ticks (10 ms at USER_HZ 100) and each of the two reads
+// may be off by one, so two ticks per CPU are forgiven before the share is
+// computed; windows shorter than ~0.2 s are therefore judged coarsely. Disturbed above 10%: the quiet runs
+// on this 2-CPU KVM guest stay below 3%, and one competing busy process on a
+// role's CPU shows 30-50%.
+constexpr double kDisturbedShare = 0.10;
+v1::Interference MeasureInterference(const std::vector<CpuTimes>& before,
+                                     const std::vector<CpuTimes>& after, int64_t window_ns,
+                                     const std::vector<RoleProcess>& roles, size_t phase_count) {
+  v1::Interference interference;
+  std::map<int, int64_t> roles_ns;  // per CPU
+  for (const RoleProcess& role : roles) {
+    int64_t cpu_ns = 0;
+    std::set<int> cpus;
+    for (size_t p = 0; p < phase_count; ++p) {
+      if (!TakesPart(role, p)) continue;
+      const PhaseRecord& record = role.report.phases[p];
+      cpu_ns += (record.counters_after.user_cpu_ns - record.counters_before.user_cpu_ns) +
+                (record.counters_after.system_cpu_ns - record.counters_before.system_cpu_ns);
+      interference.set_involuntary_context_switches(
+          interference.involuntary_context_switches() +
+          (record.counters_after.involuntary_context_switches -
+           record.counters_before.involuntary_context_switches));
+      for (int cpu : {record.cpu_before, record.cpu_after}) {
+        if (cpu >= 0) cpus.insert(cpu);
+      }
+    }
+    if (role.spec->pinned_cpu >= 0) cpus = {role.spec->pinned_cpu};
+    for (int cpu : cpus) roles_ns[cpu] += cpu_ns / static_cast<int64_t>(cpus.size());
+  }
+  const int64_t tick_ns = 1000000000 / std::max(1L, ::sysconf(_SC_CLK_TCK));
+  double worst = 0;
+  int worst_cpu = -1;
+  for (const auto& [cpu, own_ns] : roles_ns) {
+    const auto index = static_cast<size_t>(cpu);
+    if (index >= before.size() || index >= after.size() || window_ns <= 0) continue;
+    v1::CpuBusy* busy = interference.add_cpus();
+    busy->set_cpu(cpu);
+    busy->set_window_ns(window_ns);
+    busy->set_busy_ns(after[index].busy_ns - before[index].busy_ns);
+    busy->set_roles_ns(own_ns);
+    busy->set_steal_ns(after[index].steal_ns - before[index].steal_ns);
+    const int64_t other = std::max<int64_t>(0, busy->busy_ns() - own_ns - 2 * tick_ns);
+    const double share = static_cast<double>(other) / static_cast<double>(window_ns);
+    if (share > worst) {
+      worst = share;
+      worst_cpu = cpu;
+    }
+  }
+  interference.set_other_share(worst);
+  // Unpinned roles are seen on a CPU only at phase boundaries, so their time
+  // cannot be attributed per CPU: the figures are kept, but not judged.
+  const bool all_pinned = std::all_of(roles.begin(), roles.end(), [](const RoleProcess& role) {
+    return role.spec->pinned_cpu >= 0;
+  });
+  if (all_pinned && worst > kDisturbedShare) {
+    interference.set_disturbed(true);
+    interference.set_reason(absl::StrCat("CPU ", worst_cpu, " spent ",
+                                         static_cast<int>(std::lround(worst * 100)),
+                                         "% of the timed window on other work (limit ",
+                                         static_cast<int>(kDisturbedShare * 100), "%)"));
+  }
+  return interference;
 }
 
 }  // namespace
@@ -252,16 +403,21 @@ absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
                        "\" first_phase=", specs[r].first_phase, " is not a valid start"));
     }
   }
+  for (RoleSpec& spec : specs) {
+    spec.own_cpu = spec.pinned_cpu >= 0 &&
+                   std::count_if(specs.begin(), specs.end(), [&](const RoleSpec& other) {
+                     return other.pinned_cpu == spec.pinned_cpu;
+                   }) == 1;
+  }
+  // Before any fork: every role and sub-role shares this page.
+  IPCLAB_ASSIGN_OR_RETURN(BarrierPage barrier, BarrierPage::Create());
   std::vector<base::Fd> child_ends;  // closed in the coordinator after forking
-  std::vector<std::pair<int, int>> role_fds;
+  std::vector<int> role_fds;
   for (size_t r = 0; r < specs.size(); ++r) {
     IPCLAB_ASSIGN_OR_RETURN(base::Pipe ready, base::MakePipe());
-    IPCLAB_ASSIGN_OR_RETURN(base::Pipe go, base::MakePipe());
     roles[r].ready = std::move(ready.read_end);
-    roles[r].go = std::move(go.write_end);
-    role_fds.emplace_back(ready.write_end.get(), go.read_end.get());
+    role_fds.push_back(ready.write_end.get());
     child_ends.push_back(std::move(ready.write_end));
-    child_ends.push_back(std::move(go.read_end));
   }
   for (size_t r = 0; r < specs.size(); ++r) {
     if (roles[r].parent >= 0) continue;
@@ -270,31 +426,45 @@ absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
       if (roles[s].parent != static_cast<int>(r)) continue;
       harness_internal::SubRole sub;
       sub.spec = &specs[s];
-      sub.ready_fd = role_fds[s].first;
-      sub.go_fd = role_fds[s].second;
+      sub.ready_fd = role_fds[s];
       sub_roles.push_back(std::move(sub));
     }
     IPCLAB_ASSIGN_OR_RETURN(roles[r].process, sys::ChildProcess::Fork([&]() {
-                              return harness_internal::RoleMain(specs[r], phases, role_fds[r].first,
-                                                                role_fds[r].second,
+                              return harness_internal::RoleMain(specs[r], phases, role_fds[r],
+                                                                barrier.get(),
                                                                 std::move(sub_roles));
                             }));
   }
   child_ends.clear();
 
+  std::vector<CpuTimes> stat_before;
+  int64_t window_start_ns = 0;
   // On any failure the RoleProcess destructors kill and reap every role (a
   // sub-role dies with the role that forked it: PR_SET_PDEATHSIG).
   for (size_t p = 0; p <= phases.size(); ++p) {
     const bool last = p == phases.size();
-    IPCLAB_RETURN_IF_ERROR(WaitForRoles(roles, p, /*expect_reports=*/last));
-    if (p > 0 && hooks.after_phase)
-      IPCLAB_RETURN_IF_ERROR(hooks.after_phase(static_cast<int>(p - 1)));
+    absl::Status waited = WaitForRoles(roles, p, /*expect_reports=*/last, barrier);
+    if (!waited.ok()) {
+      barrier.Abort();
+      return waited;
+    }
+    if (p > 0 && hooks.after_phase) {
+      absl::Status after = hooks.after_phase(static_cast<int>(p - 1));
+      if (!after.ok()) {
+        barrier.Abort();
+        return after;
+      }
+    }
     if (last) break;
     if (hooks.before_phase) hooks.before_phase(static_cast<int>(p));
-    for (RoleProcess& role : roles) {
-      if (TakesPart(role, p)) IPCLAB_RETURN_IF_ERROR(base::WriteFull(role.go.get(), &kGo, 1));
+    if (p == 0) {  // outside every role's timed region: they all wait
+      stat_before = ReadProcStat();
+      window_start_ns = MonotonicNowNs();
     }
+    barrier.Release(static_cast<int>(p));
   }
+  const int64_t window_ns = MonotonicNowNs() - window_start_ns;
+  const std::vector<CpuTimes> stat_after = ReadProcStat();
   RolesOutcome outcome;
   for (RoleProcess& role : roles) {
     if (role.parent >= 0) {  // reaped by its forking role; its report is in
@@ -308,6 +478,8 @@ absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
     outcome.checksums.push_back(role.report.checksum);
   }
   outcome.result = Assemble(phases, placement, roles);
+  *outcome.result.mutable_interference() =
+      MeasureInterference(stat_before, stat_after, window_ns, roles, phases.size());
   return outcome;
 }
 

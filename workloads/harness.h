@@ -2,13 +2,16 @@
 //
 // Each role (producer, consumer, ...) is a forked process that runs its
 // phases in order. For every phase, each role reads its memory probe,
-// reports ready, and waits until the coordinator has seen every role ready;
+// reports ready, and waits until the coordinator has seen every role ready
+// and released them all at once (one futex word in a shared page bumped and
+// woken with FUTEX_WAKE; the release time is stored beside it, so each role
+// records how late it started: release_skew_ns);
 // then it reads its counters, times the phase body with CLOCK_MONOTONIC,
 // and reads its counters and memory again. Nothing else happens between the
 // two clock reads. The coordinator (the worker process) only waits; it never
 // measures itself. Results cross a pipe as plain structs and are assembled
 // into a RepetitionResult: a phase's wall time runs from the first role's
-// start to the last role's end.
+// start to the last role's end (roles idle in the phase left out).
 //
 // Sub-roles: a role may also be forked by another role instead of by the
 // coordinator (RoleSpec::forked_by), so that it starts as a copy-on-write copy
@@ -44,6 +47,9 @@ inline constexpr int kMaxPhases = 8;
 struct PhaseWork {
   uint64_t bytes = 0;
   uint64_t messages = 0;
+  // The role only waits through this phase (cow_private's parent while the
+  // child writes): the phase's wall time is the other roles' own.
+  bool idle = false;
 };
 
 // What one role measured in one phase. Plain data: it crosses a pipe whole.
@@ -54,6 +60,8 @@ struct PhaseRecord {
   MemorySample memory_before, memory_after;
   int32_t cpu_before = -1;
   int32_t cpu_after = -1;
+  int64_t release_ns = 0;  // the coordinator's release of this phase
+  bool idle = false;       // PhaseWork::idle
   uint64_t bytes = 0;
   uint64_t messages = 0;
   LatencyStats latency;
@@ -75,29 +83,39 @@ struct RoleReport {
 struct RoleSpec;
 
 namespace harness_internal {
-// The barrier protocol on a role's pipes: 'R' (ready) per phase from the
-// role, 'G' (go) per phase from the coordinator, 'D' + RoleReport at the end.
+// The barrier protocol: 'R' (ready) per phase on the role's pipe; the release
+// through the shared Barrier page; 'D' + RoleReport on the pipe at the end.
 inline constexpr char kReady = 'R';
-inline constexpr char kGo = 'G';
 inline constexpr char kDone = 'D';
 
-// A sub-role as its forking role sees it: the pipe ends it inherited for it
+// One MAP_SHARED anonymous page, mapped before the roles are forked (so
+// sub-roles have it too). Process-shared futexes (no FUTEX_PRIVATE_FLAG).
+struct Barrier {
+  // Phases released so far: phase p starts when released > p.
+  uint32_t released;
+  uint32_t aborted;  // nonzero: the coordinator gave up; roles stop
+  // CLOCK_MONOTONIC the coordinator read just before waking phase p.
+  int64_t release_ns[kMaxPhases];
+  // --min-time passes (RoleContext::AnotherPass): (pass << 1) | more.
+  uint32_t pass_word;
+};
+
+// A sub-role as its forking role sees it: the pipe end it inherited for it
 // from the coordinator, and the process once started.
 struct SubRole {
   const RoleSpec* spec = nullptr;
   int ready_fd = -1;
-  int go_fd = -1;
   sys::ChildProcess process;
 };
-int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int ready_fd, int go_fd,
-             std::vector<SubRole> sub_roles);
+int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int ready_fd,
+             Barrier* barrier, std::vector<SubRole> sub_roles);
 }  // namespace harness_internal
 
 // The role's side of the harness, valid inside the role process only.
 class RoleContext final {
  public:
-  RoleContext(int ready_fd, int go_fd, RoleReport* report)
-      : ready_fd_(ready_fd), go_fd_(go_fd), report_(report) {}
+  RoleContext(int ready_fd, harness_internal::Barrier* barrier, RoleReport* report)
+      : ready_fd_(ready_fd), barrier_(barrier), report_(report) {}
 
   // Runs the next phase: memory probe, barrier with every role, counters,
   // timed body, counters, memory probe. The body must not allocate or log.
@@ -111,6 +129,13 @@ class RoleContext final {
   // was started. A no-op for roles without sub-roles.
   absl::Status StartSubRoles();
 
+  // --min-time: between two passes of a phase body, whether to run another.
+  // The deciding role (one per workload, e.g. the producer) passes
+  // `more` = its own decision and publishes it; every other role passes
+  // decide=false and waits for the decider's answer for pass `pass`
+  // (1-based: the number of passes done). Never called per message.
+  bool AnotherPass(uint32_t pass, bool decide, bool more);
+
   LatencyRecorder& latency() { return latency_; }
   // In verify mode: a checksum of the data this role sent or received.
   void set_checksum(uint64_t checksum) { report_->checksum = checksum; }
@@ -118,11 +143,19 @@ class RoleContext final {
  private:
   friend int harness_internal::RoleMain(const RoleSpec& spec,
                                         const std::vector<std::string>& phases, int ready_fd,
-                                        int go_fd,
+                                        harness_internal::Barrier* barrier,
                                         std::vector<harness_internal::SubRole> sub_roles);
 
+  // Waits until phase `phase` is released; ABORTED if the coordinator gave up
+  // or went away.
+  absl::Status AwaitRelease(int phase);
+
+  // How long a role with its own CPU spins at a barrier before sleeping.
+  static constexpr int64_t kSpinNs = 200'000;
+
   int ready_fd_;
-  int go_fd_;
+  harness_internal::Barrier* barrier_;
+  bool spin_ = false;
   RoleReport* report_;
   LatencyRecorder latency_;
   // Set by the harness for roles that start sub-roles.
@@ -133,6 +166,9 @@ class RoleContext final {
 struct RoleSpec {
   std::string name;     // "producer"
   int pinned_cpu = -1;  // -1: wherever the scheduler puts it
+  // Set by RunRoles: pinned to a CPU no other role is pinned to, so it may
+  // spin briefly at the barrier.
+  bool own_cpu = false;
   // Also count faults with the perf software page-fault event (where the host
   // permits). Only for workloads whose subject is faults: a task with a perf
   // event pays at every context switch (~0.5 us each on a KVM guest, +20% on

@@ -27,6 +27,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "workloads/probes.h"
 
 #ifndef IPCLAB_VERSION
 #define IPCLAB_VERSION "unknown"
@@ -271,22 +272,14 @@ std::string ContainerRuntime() {
   return "";
 }
 
-// Whether a user-space-only software page-fault counter can be opened on
-// ourselves, which is what the probes would use.
+// Whether the roles' page-fault counter can be opened: the very call the
+// roles make (probes.cc, exclude_kernel=0: faults are counted in the kernel),
+// so an unprivileged server at perf_event_paranoid 2 says false, as its roles
+// would get EACCES.
 bool PerfEventsAllowed() {
-  perf_event_attr attr;
-  std::memset(&attr, 0, sizeof(attr));
-  attr.size = sizeof(attr);
-  attr.type = PERF_TYPE_SOFTWARE;
-  attr.config = PERF_COUNT_SW_PAGE_FAULTS;
-  attr.disabled = 1;
-  attr.exclude_kernel = 1;
-  attr.exclude_hv = 1;
-  long fd = syscall(SYS_perf_event_open, &attr, 0 /* self */, -1 /* any cpu */, -1 /* no group */,
-                    PERF_FLAG_FD_CLOEXEC);
-  if (fd < 0) return false;
-  close(static_cast<int>(fd));
-  return true;
+  const bool allowed = EnablePerfFaultCounter().ok();
+  DisablePerfFaultCounter();
+  return allowed;
 }
 
 }  // namespace

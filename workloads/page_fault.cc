@@ -332,7 +332,7 @@ std::vector<v1::Expectation> ExpectPageFault(const CaseParams& params, const v1:
 }
 
 absl::StatusOr<v1::RepetitionResult> RunPageFaultRepetition(const CaseParams& params,
-                                                            const RunContext& context) {
+                                                            const RunContext& /*context*/) {
   IPCLAB_ASSIGN_OR_RETURN(PageFaultPlan plan, MakePlan(params));
   IPCLAB_RETURN_IF_ERROR(CheckHugetlbPool(plan.huge_pages, plan.region_bytes, CaseName(plan)));
   RegionOptions options;
@@ -368,11 +368,6 @@ absl::StatusOr<v1::RepetitionResult> RunPageFaultRepetition(const CaseParams& pa
     });
   };
   RoleHooks hooks;
-  if (context.on_phase) {
-    hooks.before_phase = [&](int index) {
-      context.on_phase(plan.phases[static_cast<size_t>(index)]);
-    };
-  }
   std::vector<RoleSpec> roles;
   roles.push_back(std::move(toucher));
   IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,

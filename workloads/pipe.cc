@@ -179,8 +179,9 @@ absl::StatusOr<v1::RepetitionResult> RunPipeRepetition(const CaseParams& params,
     IPCLAB_ASSIGN_OR_RETURN(backward, base::MakePipe());
     IPCLAB_RETURN_IF_ERROR(SetCapacity(backward, params.Size("pipe_capacity")).status());
   }
-  const TransferPlan plan =
+  TransferPlan plan =
       MakeTransferPlan(params, static_cast<uint64_t>(capacity), context.verify);
+  plan.min_time_ns = static_cast<int64_t>(context.min_time_seconds * 1e9);
 
   const bool vmsplice = params.Text("splice") == "vmsplice";
   // See PipeEndpoint: slots for the stream producer's messages under vmsplice.
@@ -207,9 +208,6 @@ absl::StatusOr<v1::RepetitionResult> RunPipeRepetition(const CaseParams& params,
     return RunTransferRole(role, plan, /*producer=*/false, endpoint);
   };
   RoleHooks hooks;
-  if (context.on_phase) {
-    hooks.before_phase = [&](int index) { context.on_phase(TransferPhases()[index]); };
-  }
   IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
                           RunRoles(TransferPhases(), placement, std::move(roles), hooks));
   v1::RepetitionResult result = std::move(outcome.result);

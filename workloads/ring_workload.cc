@@ -182,7 +182,8 @@ absl::StatusOr<v1::RepetitionResult> RunRingTransfer(const CaseParams& params,
                                                      RingBacking& backing) {
   const std::string& placement = params.Text("placement");
   IPCLAB_ASSIGN_OR_RETURN(std::vector<int> cpus, PlacementCpus(placement, 2));
-  const TransferPlan plan = MakeTransferPlan(params, options.layout.capacity, context.verify);
+  TransferPlan plan = MakeTransferPlan(params, options.layout.capacity, context.verify);
+  plan.min_time_ns = static_cast<int64_t>(context.min_time_seconds * 1e9);
 
   // sync=eventfd: two eventfds per ring, inherited by both roles.
   std::vector<base::Fd> event_fds;
@@ -219,9 +220,6 @@ absl::StatusOr<v1::RepetitionResult> RunRingTransfer(const CaseParams& params,
   hooks.after_phase = [&](int index) {
     return index == 0 && backing.after_setup ? backing.after_setup() : absl::OkStatus();
   };
-  if (context.on_phase) {
-    hooks.before_phase = [&](int index) { context.on_phase(TransferPhases()[index]); };
-  }
   IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
                           RunRoles(TransferPhases(), placement, std::move(roles), hooks));
   v1::RepetitionResult result = std::move(outcome.result);

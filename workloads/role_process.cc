@@ -1,5 +1,7 @@
 // The role side of the harness (harness.h): the forked role process, its
 // barrier with the coordinator, and the sub-roles it forks.
+#include <linux/futex.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,9 +19,15 @@
 namespace ipclab::workloads {
 namespace {
 
+using harness_internal::Barrier;
 using harness_internal::kDone;
-using harness_internal::kGo;
 using harness_internal::kReady;
+
+// Waits (at most `timeout_ms`) while *word == expected; process-shared.
+void FutexWait(uint32_t* word, uint32_t expected, int timeout_ms) {
+  const timespec timeout{timeout_ms / 1000, (timeout_ms % 1000) * 1000000L};
+  ::syscall(SYS_futex, word, FUTEX_WAIT, expected, &timeout, nullptr, 0);
+}
 
 // Closes every fd above 2 that is not in `keep` (close_range between them).
 void CloseAllExcept(std::vector<int> keep) {
@@ -56,8 +64,8 @@ namespace harness_internal {
 // went well it reaps them before reporting (they are finishing the last
 // phase), so its report can say if one died; when it failed it notes how a
 // sub-role that already ended died, kills the others and reports at once.
-int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int ready_fd, int go_fd,
-             std::vector<SubRole> sub_roles) {
+int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int ready_fd,
+             Barrier* barrier, std::vector<SubRole> sub_roles) {
   static RoleReport report;  // static: no large stack frame
   // A sub-role starts with its forking role's copy: clear it (which also
   // takes the copy-on-write faults on it here, outside every phase).
@@ -65,11 +73,9 @@ int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int r
   report.phases_done = spec.first_phase;
   std::vector<int> keep = spec.keep_fds;
   keep.push_back(ready_fd);
-  keep.push_back(go_fd);
   for (const SubRole& sub : sub_roles) {
     keep.insert(keep.end(), sub.spec->keep_fds.begin(), sub.spec->keep_fds.end());
     keep.push_back(sub.ready_fd);
-    keep.push_back(sub.go_fd);
   }
   CloseAllExcept(keep);
 
@@ -81,8 +87,9 @@ int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int r
   } else {
     DisablePerfFaultCounter();
   }
-  RoleContext context(ready_fd, go_fd, &report);
+  RoleContext context(ready_fd, barrier, &report);
   context.phases_ = &phases;
+  context.spin_ = spec.own_cpu;
   context.sub_roles_ = std::move(sub_roles);
   if (status.ok()) {
     // The first clock_gettime faults in the vvar pages; the first probe reads
@@ -138,16 +145,59 @@ absl::Status RoleContext::StartSubRoles() {
     }
     // Plain fork: the sub-role gets this process's memory copy-on-write.
     absl::StatusOr<sys::ChildProcess> process = sys::ChildProcess::Fork([&]() {
-      return harness_internal::RoleMain(*sub.spec, *phases_, sub.ready_fd, sub.go_fd, {});
+      return harness_internal::RoleMain(*sub.spec, *phases_, sub.ready_fd, barrier_, {});
     });
     if (!process.ok()) return process.status();
     sub.process = std::move(process).value();
-    // Its pipe ends now live in the sub-role only, so its death shows as EOF.
+    // Its pipe end now lives in the sub-role only, so its death shows as EOF.
     ::close(sub.ready_fd);
-    ::close(sub.go_fd);
-    sub.ready_fd = sub.go_fd = -1;
+    sub.ready_fd = -1;
   }
   return absl::OkStatus();
+}
+
+absl::Status RoleContext::AwaitRelease(int phase) {
+  // A role with a CPU of its own spins briefly first: the release then
+  // reaches it in well under a microsecond instead of a futex wake-up from
+  // idle (15-30 us on a KVM guest). Roles sharing a CPU never spin (the
+  // spinner would hold the CPU the other role needs to reach the barrier).
+  if (spin_) {
+    const int64_t deadline = MonotonicNowNs() + kSpinNs;
+    while (__atomic_load_n(&barrier_->released, __ATOMIC_ACQUIRE) <= static_cast<uint32_t>(phase) &&
+           __atomic_load_n(&barrier_->aborted, __ATOMIC_RELAXED) == 0 &&
+           MonotonicNowNs() < deadline) {
+      __builtin_ia32_pause();
+    }
+  }
+  const pid_t parent = ::getppid();
+  for (;;) {
+    const uint32_t released = __atomic_load_n(&barrier_->released, __ATOMIC_ACQUIRE);
+    if (__atomic_load_n(&barrier_->aborted, __ATOMIC_ACQUIRE) != 0) {
+      return absl::AbortedError("the coordinator gave up");
+    }
+    if (released > static_cast<uint32_t>(phase)) return absl::OkStatus();
+    // The timeout only notices a coordinator (or forking role) that died.
+    FutexWait(&barrier_->released, released, 1000);
+    if (::getppid() != parent) return absl::AbortedError("the coordinator went away");
+  }
+}
+
+bool RoleContext::AnotherPass(uint32_t pass, bool decide, bool more) {
+  uint32_t* word = &barrier_->pass_word;
+  if (decide) {
+    __atomic_store_n(word, (pass << 1) | (more ? 1u : 0u), __ATOMIC_RELEASE);
+    ::syscall(SYS_futex, word, FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+    return more;
+  }
+  for (;;) {
+    const uint32_t value = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+    // The decider may already be past pass `pass` (its data was buffered):
+    // then it decided "more" for `pass`.
+    if ((value >> 1) > pass) return true;
+    if ((value >> 1) == pass) return (value & 1u) != 0;
+    if (__atomic_load_n(&barrier_->aborted, __ATOMIC_ACQUIRE) != 0) return false;
+    FutexWait(word, value, 1000);
+  }
 }
 
 absl::Status RoleContext::RunPhase(absl::FunctionRef<absl::StatusOr<PhaseWork>()> body) {
@@ -161,9 +211,7 @@ absl::Status RoleContext::RunPhase(absl::FunctionRef<absl::StatusOr<PhaseWork>()
   PhaseRecord& record = report_->phases[report_->phases_done];
   IPCLAB_RETURN_IF_ERROR(ReadMemory(0, &record.memory_before));
   IPCLAB_RETURN_IF_ERROR(base::WriteFull(ready_fd_, &kReady, 1));
-  char go = 0;
-  IPCLAB_ASSIGN_OR_RETURN(size_t got, base::ReadFull(go_fd_, &go, 1));
-  if (got != 1 || go != kGo) return absl::AbortedError("the coordinator went away");
+  IPCLAB_RETURN_IF_ERROR(AwaitRelease(report_->phases_done));
 
   record.cpu_before = sys::CurrentCpu();
   record.counters_before = ReadCountersSelf();
@@ -173,7 +221,9 @@ absl::Status RoleContext::RunPhase(absl::FunctionRef<absl::StatusOr<PhaseWork>()
   record.counters_after = ReadCountersSelf();
   record.cpu_after = sys::CurrentCpu();
   if (!work.ok()) return work.status();
+  record.release_ns = barrier_->release_ns[report_->phases_done];
   record.bytes = work->bytes;
+  record.idle = work->idle;
   record.messages = work->messages;
   if (latency_.count() > 0) record.latency = latency_.TakeStats();
   IPCLAB_RETURN_IF_ERROR(ReadMemory(0, &record.memory_after));

@@ -57,6 +57,9 @@ struct TransferPlan {
   uint64_t warm_bytes = 0;  // what the warm phase moves
   bool pingpong = false;
   bool verify = false;
+  // --min-time: the steady phase repeats whole passes of total_bytes until it
+  // has lasted this long; the producer decides between passes.
+  int64_t min_time_ns = 0;
 };
 
 // The parameters common to transfer workloads, and the catalog entries.
@@ -230,9 +233,22 @@ absl::Status RunTransferRole(RoleContext& context, const TransferPlan& plan, boo
                                    &position, &checksum, nullptr);
   }));
   if (plan.pingpong && producer) latency = &context.latency();
-  IPCLAB_RETURN_IF_ERROR(context.RunPhase([&]() {
-    return transfer_internal::Move(endpoint, plan, producer, plan.total_bytes, buffer, echo,
-                                   &position, &checksum, latency);
+  IPCLAB_RETURN_IF_ERROR(context.RunPhase([&]() -> absl::StatusOr<PhaseWork> {
+    // Whole passes until min_time: the clock is read between passes only,
+    // and the consumer learns the producer's decision through the harness.
+    PhaseWork total;
+    const int64_t start = MonotonicNowNs();
+    for (uint32_t pass = 1;; ++pass) {
+      IPCLAB_ASSIGN_OR_RETURN(PhaseWork work,
+                              transfer_internal::Move(endpoint, plan, producer, plan.total_bytes,
+                                                      buffer, echo, &position, &checksum, latency));
+      total.bytes += work.bytes;
+      total.messages += work.messages;
+      if (plan.min_time_ns <= 0) break;
+      const bool more = producer && MonotonicNowNs() - start < plan.min_time_ns;
+      if (!context.AnotherPass(pass, producer, more)) break;
+    }
+    return total;
   }));
   IPCLAB_RETURN_IF_ERROR(context.RunPhase([&]() -> absl::StatusOr<PhaseWork> {
     endpoint.Teardown();

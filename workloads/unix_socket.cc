@@ -99,8 +99,9 @@ absl::StatusOr<v1::RepetitionResult> RunUnixSocketRepetition(const CaseParams& p
                           SocketOption(producer_end.get(), SO_SNDBUF, "SO_SNDBUF"));
   IPCLAB_ASSIGN_OR_RETURN(int receive_buffer,
                           SocketOption(consumer_end.get(), SO_RCVBUF, "SO_RCVBUF"));
-  const TransferPlan plan =
+  TransferPlan plan =
       MakeTransferPlan(params, static_cast<uint64_t>(send_buffer), context.verify);
+  plan.min_time_ns = static_cast<int64_t>(context.min_time_seconds * 1e9);
 
   std::vector<RoleSpec> roles(2);
   roles[0].name = "producer";
@@ -118,9 +119,6 @@ absl::StatusOr<v1::RepetitionResult> RunUnixSocketRepetition(const CaseParams& p
     return RunTransferRole(role, plan, /*producer=*/false, endpoint);
   };
   RoleHooks hooks;
-  if (context.on_phase) {
-    hooks.before_phase = [&](int index) { context.on_phase(TransferPhases()[index]); };
-  }
   IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
                           RunRoles(TransferPhases(), placement, std::move(roles), hooks));
   v1::RepetitionResult result = std::move(outcome.result);

@@ -9,9 +9,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/posix_call.h"
 #include "base/status_macros.h"
 #include "google/protobuf/io/zero_copy_stream_impl.h"
 #include "google/protobuf/util/delimited_message_util.h"
+#include "workloads/host_lock.h"
 #include "workloads/registry.h"
 
 namespace ipclab::workloads {
@@ -24,7 +26,16 @@ absl::Status WriteEvent(int event_fd, const v1::WorkerEvent& event) {
   return absl::OkStatus();
 }
 
-absl::Status RunAll(const v1::WorkerRequest& request, int event_fd) {
+// Waits for the server's ack byte on `ack_fd`: the repetition's event was
+// relayed, so the server is idle again.
+absl::Status AwaitAck(int ack_fd) {
+  char ack = 0;
+  const ssize_t n = base::RetryOnEintr([&] { return ::read(ack_fd, &ack, 1); });
+  if (n == 1) return absl::OkStatus();
+  return absl::UnavailableError("the server closed the ack pipe (it went away?)");
+}
+
+absl::Status RunAll(const v1::WorkerRequest& request, int event_fd, int ack_fd) {
   IPCLAB_ASSIGN_OR_RETURN(const Workload* workload, FindWorkload(request.workload()));
   const CaseParams params = CaseParams::FromCase(request.case_());
   // The server validated the case already; validate again so a worker run by
@@ -37,6 +48,17 @@ absl::Status RunAll(const v1::WorkerRequest& request, int event_fd) {
   }
   IPCLAB_RETURN_IF_ERROR(workload->Validate(params));
 
+  // One measurement per host (host_lock.h), held for the whole case. A
+  // waiting worker tells the client why through a progress event.
+  absl::Status wait_status = absl::OkStatus();
+  IPCLAB_ASSIGN_OR_RETURN(HostLock host_lock, HostLock::Acquire([&](const std::string& why) {
+                            v1::WorkerEvent event;
+                            event.mutable_progress()->set_case_index(request.case_().index());
+                            event.mutable_progress()->set_waiting(why);
+                            wait_status = WriteEvent(event_fd, event);
+                          }));
+  IPCLAB_RETURN_IF_ERROR(wait_status);
+
   const uint32_t total = request.warmup() + request.repetitions();
   for (uint32_t n = 0; n < total; ++n) {
     const bool warmup = n < request.warmup();
@@ -45,24 +67,25 @@ absl::Status RunAll(const v1::WorkerRequest& request, int event_fd) {
     context.verify = request.verify();
     context.scratch_tmpfs = request.scratch_tmpfs();
     context.scratch_disk = request.scratch_disk();
-    absl::Status progress_status = absl::OkStatus();
-    context.on_phase = [&](const std::string& phase) {
+    context.min_time_seconds = request.min_time_seconds();
+    // One progress event before the repetition, none during it: nothing of
+    // ipclab (serialization, the server's relay) runs while the roles measure.
+    {
       v1::WorkerEvent event;
       v1::Progress* progress = event.mutable_progress();
       progress->set_case_index(request.case_().index());
       progress->set_repetition(repetition);
       progress->set_warmup(warmup);
-      progress->set_phase(phase);
-      if (progress_status.ok()) progress_status = WriteEvent(event_fd, event);
-    };
+      IPCLAB_RETURN_IF_ERROR(WriteEvent(event_fd, event));
+    }
     IPCLAB_ASSIGN_OR_RETURN(v1::RepetitionResult result, workload->RunRepetition(params, context));
-    IPCLAB_RETURN_IF_ERROR(progress_status);
     result.set_case_index(request.case_().index());
     result.set_repetition(repetition);
     result.set_warmup(warmup);
     v1::WorkerEvent event;
     *event.mutable_repetition() = std::move(result);
     IPCLAB_RETURN_IF_ERROR(WriteEvent(event_fd, event));
+    if (request.ack_repetitions()) IPCLAB_RETURN_IF_ERROR(AwaitAck(ack_fd));
   }
   return absl::OkStatus();
 }
@@ -87,8 +110,8 @@ int RemoveLeftoverShm(pid_t worker_pid) {
   return removed;
 }
 
-absl::Status RunWorkerRequest(const v1::WorkerRequest& request, int event_fd) {
-  absl::Status status = RunAll(request, event_fd);
+absl::Status RunWorkerRequest(const v1::WorkerRequest& request, int event_fd, int ack_fd) {
+  absl::Status status = RunAll(request, event_fd, ack_fd);
   v1::WorkerEvent last;
   if (status.ok()) {
     last.set_done(true);
@@ -109,7 +132,7 @@ int WorkerMain(int request_fd, int event_fd) {
                  clean_eof ? "no request on stdin" : "malformed request on stdin");
     return 2;
   }
-  const absl::Status status = RunWorkerRequest(request, event_fd);
+  const absl::Status status = RunWorkerRequest(request, event_fd, request_fd);
   if (!status.ok()) {
     std::fprintf(stderr, "ipclab-worker: %s\n", status.ToString().c_str());
     return 1;

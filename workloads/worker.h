@@ -4,9 +4,12 @@
 // the embedded server, never forked from a gRPC process. It reads exactly one
 // length-delimited WorkerRequest from stdin, runs `warmup` then `repetitions`
 // repetitions of the one case, and writes length-delimited WorkerEvents to
-// fd 3: `progress` at phase starts (outside timed regions), one `repetition`
+// fd 3: `progress` before each repetition (never during one), one `repetition`
 // per repetition (warm-ups included, flagged), and finally `done` (exit 0) or
-// `error` (exit 1). Diagnostics go to stderr. The roles it forks stay in its
+// `error` (exit 1). With ack_repetitions it then waits for one ack byte on
+// stdin before the next repetition. It holds the host measurement lock
+// (host_lock.h) for the whole case; while waiting for it, a `progress` event
+// with `waiting` says who holds it. Diagnostics go to stderr. The roles it forks stay in its
 // process group, so killing the group cancels everything. POSIX shm names it
 // creates start with "/ipclab-<worker pid>-", so whoever kills a worker can
 // remove what it left (see RemoveLeftoverShm).
@@ -26,7 +29,8 @@ inline constexpr int kWorkerEventFd = 3;
 
 // Runs a parsed request, writing events to `event_fd`. Returns the status of
 // the first failure (already reported as an `error` event) or OK after `done`.
-absl::Status RunWorkerRequest(const v1::WorkerRequest& request, int event_fd);
+// `ack_fd` is read for the acks when request.ack_repetitions() is set.
+absl::Status RunWorkerRequest(const v1::WorkerRequest& request, int event_fd, int ack_fd = -1);
 
 // main() of ipclab-worker: reads the request from `request_fd`.
 int WorkerMain(int request_fd, int event_fd);

@@ -19,9 +19,10 @@ struct RunContext {
   bool verify = false;        // checksum the data end to end
   std::string scratch_tmpfs;  // directories for file-backed workloads
   std::string scratch_disk;
-  // Called by the coordinator as each phase starts (for progress lines).
-  // Never called inside a timed region.
-  std::function<void(const std::string& phase)> on_phase;
+  // Steady transfer phases are extended in whole passes of total_bytes until
+  // they last at least this long (the clock is read between passes only);
+  // 0: one pass.
+  double min_time_seconds = 0;
 };
 
 class Workload {

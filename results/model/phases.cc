@@ -21,6 +21,9 @@ std::string HeadlinePhase(const v1::CaseResult& result) {
   for (const v1::RepetitionResult& repetition : result.repetitions()) {
     for (const v1::PhaseResult& phase : repetition.phases()) {
       if (phase.name() == "steady") return "steady";
+      // cow_private exists for the copy-on-write the child's writes take,
+      // not the parent's first-touch writes before the fork.
+      if (phase.name() == "child_write") return "child_write";
       if (first.empty()) first = phase.name();
       if (first_moving.empty() && phase.bytes() > 0) first_moving = phase.name();
       if (first_inner.empty() && !IsEdgePhase(phase.name())) first_inner = phase.name();

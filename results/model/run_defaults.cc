@@ -1,5 +1,7 @@
 #include "results/model/run_defaults.h"
 
+#include <algorithm>
+
 #include <utility>
 
 #include "google/protobuf/unknown_field_set.h"
@@ -34,7 +36,13 @@ uint32_t EffectiveWarmup(const v1::RunRequest& request) {
   return kDefaultWarmup;
 }
 
+double EffectiveMinTime(const v1::RunRequest& request) {
+  if (request.has_min_time_seconds()) return std::max(0.0, request.min_time_seconds());
+  return kDefaultMinTimeSeconds;
+}
+
 v1::RunRequest WithRunDefaults(v1::RunRequest request) {
+  request.set_min_time_seconds(EffectiveMinTime(request));
   request.set_repetitions(EffectiveRepetitions(request));
   request.set_warmup(EffectiveWarmup(request));
   return request;

@@ -21,7 +21,17 @@ uint32_t EffectiveRepetitions(const v1::RunRequest& request);
 // Warm-up repetitions per case: `warmup` when present (0 included), else 1.
 uint32_t EffectiveWarmup(const v1::RunRequest& request);
 
-// `request` with repetitions and warmup set to their effective values.
+// Minimum duration of each measured steady transfer phase, in seconds, when
+// the request does not say: long enough that a phase spans many scheduler
+// ticks and several passes (1-25 ms single passes spread far more than their
+// CV), short enough that the default matrix stays about a minute on 2 cores.
+inline constexpr double kDefaultMinTimeSeconds = 0.05;
+
+// `min_time_seconds` when present (0 included: one pass), else the default.
+double EffectiveMinTime(const v1::RunRequest& request);
+
+// `request` with repetitions, warmup and min_time_seconds set to their
+// effective values.
 v1::RunRequest WithRunDefaults(v1::RunRequest request);
 
 }  // namespace ipclab::results

@@ -25,7 +25,8 @@ std::string WriteFakeWorker(const std::string& body);
 void RemoveFakeWorker(const std::string& path);
 
 // Writes the length-delimited WorkerEvent{done: true} to fd 3 and exits 0.
-inline constexpr char kFakeWorkerDone[] = "cat >/dev/null; printf '\\002\\040\\001' >&3; exit 0\n";
+// It does not read stdin to its end: the server keeps stdin open for acks.
+inline constexpr char kFakeWorkerDone[] = "printf '\\002\\040\\001' >&3; exit 0\n";
 // Runs for a long time, with a child in its process group.
 inline constexpr char kFakeWorkerSleeps[] = "sleep 1000 & wait\n";
 
