@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
 #include "results/format/format.h"
+#include "results/model/noise.h"
 #include "results/stats/statistics.h"
 
 namespace ipclab::results {
@@ -196,6 +197,21 @@ struct PooledCase {
   }
 
   // "ok" when every part succeeded, else the first failure and its error.
+  // (disturbed share over all parts, noise text of the parts that have one)
+  std::pair<double, std::string> Noise() const {
+    double disturbed = 0.0;
+    double measured = 0.0;
+    std::vector<std::string> lines;
+    for (const SideCase& part : parts) {
+      const double share = DisturbedShare(*part.result);
+      const double n = static_cast<double>(part.result->repetitions_size());
+      disturbed += share * n;
+      measured += n;
+      for (std::string& line : NoiseLines(*part.result)) lines.push_back(std::move(line));
+    }
+    return {measured > 0 ? disturbed / measured : 0.0, absl::StrJoin(lines, "; ")};
+  }
+
   std::pair<std::string, std::string> Status() const {
     for (const SideCase& part : parts) {
       if (part.result->status() != v1::SUCCEEDED) {
@@ -352,6 +368,9 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
     std::tie(case_comparison.base_status, case_comparison.base_error) = base_case.Status();
     std::tie(case_comparison.candidate_status, case_comparison.candidate_error) =
         candidate_case.Status();
+    std::tie(case_comparison.base_disturbed_share, case_comparison.base_noise) = base_case.Noise();
+    std::tie(case_comparison.candidate_disturbed_share, case_comparison.candidate_noise) =
+        candidate_case.Noise();
     for (const CaseMetric* metric : metrics) {
       const std::vector<double> base_samples = base_case.Samples(*metric);
       const std::vector<double> candidate_samples = candidate_case.Samples(*metric);

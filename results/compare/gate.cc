@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+
 namespace ipclab::results {
 namespace {
 
@@ -80,6 +82,20 @@ GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricCompari
   return check;
 }
 
+// A check on a case whose base or candidate was disturbed too often is
+// inconclusive, whatever the statistics say (issue 8: a disturbed run never
+// passes a gate, nor fails one).
+void MarkDisturbed(const CaseComparison& c, GateCheck* check) {
+  const bool base = c.base_disturbed_share >= kDisturbedShareLimit;
+  const bool candidate = c.candidate_disturbed_share >= kDisturbedShareLimit;
+  if (!base && !candidate) return;
+  check->outcome = GateOutcome::kInconclusive;
+  check->reason = GateReason::kDisturbed;
+  check->regression = 0.0;
+  check->case_error = base ? absl::StrCat("base: ", c.base_noise)
+                           : absl::StrCat("candidate: ", c.candidate_noise);
+}
+
 }  // namespace
 
 const char* GateOutcomeName(GateOutcome outcome) {
@@ -134,6 +150,7 @@ GateReport EvaluateGate(const Comparison& comparison) {
       const bool significant =
           metric.verdict != ChangeVerdict::kUnavailable && family_significant[next_p++];
       report.checks.push_back(CheckMetric(c, metric, significant, p_values.size()));
+      MarkDisturbed(c, &report.checks.back());
     }
   }
   // Cases missing from the candidate carry the base's workload when it has one.

@@ -53,7 +53,15 @@ enum class GateReason {
   kNotSignificantAmongMany,  // would fail alone, but not after Holm's correction
   kChangedButCiPastLimit,    // a significant change whose CI reaches past the limit
   kCiPastLimit,              // not significant and the CI reaches past the limit
+  kDisturbed,                // inconclusive: too many repetitions of a side were disturbed
+                             // (case_error says which side and why)
 };
+
+// A side with at least this share of its measured repetitions disturbed
+// (other load on the roles' CPUs, steal) decides nothing: its numbers
+// measure the other load. 0.4 = 2 of 5 default repetitions; one disturbed
+// repetition of five moves a median little, two can move it.
+constexpr double kDisturbedShareLimit = 0.4;
 
 struct GateCheck {
   std::string case_name;

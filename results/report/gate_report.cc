@@ -207,6 +207,9 @@ void PrintGateJUnit(const GateReport& report, const Comparison& comparison, std:
 std::string GateReasonText(const GateCheck& check, const CompareOptions& options) {
   const std::string limit = FormatPercent(options.threshold, 1);
   const std::string error = check.case_error.empty() ? "" : absl::StrCat(": ", check.case_error);
+  if (check.reason == GateReason::kDisturbed) {
+    return absl::StrCat("too noisy to judge: ", check.case_error);
+  }
   if (!check.comparison.has_value()) {
     switch (check.reason) {
       case GateReason::kBaseCaseFailed:
