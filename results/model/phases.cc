@@ -35,13 +35,14 @@ std::string HeadlinePhase(const v1::CaseResult& result) {
 }
 
 bool TouchesPages(const v1::CaseResult& result) {
+  bool touched = false;
   for (const v1::RepetitionResult& repetition : result.repetitions()) {
     for (const v1::PhaseResult& phase : repetition.phases()) {
       if (phase.name() == "steady") return false;
-      if (phase.messages() > 0 && !IsEdgePhase(phase.name())) return true;
+      touched |= phase.messages() > 0 && !IsEdgePhase(phase.name());
     }
   }
-  return false;
+  return touched;
 }
 
 }  // namespace ipclab::results
