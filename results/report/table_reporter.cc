@@ -342,7 +342,10 @@ void PrintPhaseTables(const CaseView& view, std::ostream* out) {
   const v1::RepetitionResult& last = *view.result().repetitions().rbegin();
 
   for (const auto& [phase, roles] : view.phases()) {
-    const std::string wall = MedianText(view, MetricName(phase, "wall_ns"), FormatDuration);
+    std::string wall = MedianText(view, MetricName(phase, "wall_ns"), FormatDuration);
+    if (std::optional<double> per_page = view.Median(MetricName(phase, "ns_per_page"))) {
+      absl::StrAppend(&wall, " (", FormatDuration(*per_page), "/page)");
+    }
     if (roles.empty()) counters.AddRow({phase, wall, "-"});
     const v1::PhaseResult* last_phase = nullptr;
     for (const v1::PhaseResult& candidate : last.phases()) {
