@@ -28,7 +28,8 @@ constexpr char kCompareFooter[] =
     "its 95% bootstrap confidence interval, the Mann-Whitney U p-value and a verdict:\n"
     "better/worse (p < 0.05 and the whole CI beyond --threshold), same (the CI lies within\n"
     "±threshold), noisy (neither: too few repetitions or too much variation).\n"
-    "Metrics: throughput, p50, p99 (latency), faults_per_page, rss_growth.\n"
+    "Metrics: throughput, p50, p99 (latency), ns_per_page (page_fault, cow_private),\n"
+    "faults_per_page, rss_growth.\n"
     "Differences of host, kernel, THP mode, CPU and parameters are printed as warnings.\n"
     "Exit code 0 whatever the verdicts; 2 for unusable input.\n"
     "\nExamples:\n"
@@ -153,7 +154,7 @@ ResultsCli::ResultsCli(CLI::App* app) {
       ->capture_default_str();
   gate_
       ->add_option("--metric", gate_options_.metrics,
-                   "Metrics to gate on, comma-separated: throughput,p50,p99,faults_per_page,"
+                   "Metrics to gate on, comma-separated: throughput,p50,p99,ns_per_page,faults_per_page,"
                    "rss_growth (default: all)")
       ->type_name("LIST");
   gate_
