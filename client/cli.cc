@@ -30,7 +30,8 @@ constexpr char kExitCodesHelp[] =
     "       memory, scratch space, duration, cases, queue full)\n"
     "  4    server or transport error: server unreachable (UNAVAILABLE), deadline\n"
     "       exceeded, internal error, UNAUTHENTICATED; or a run that failed on the\n"
-    "       server (e.g. a worker crashed; its result is still printed)\n"
+    "       server (e.g. a worker crashed; its result is still printed); a fleet run\n"
+    "       where some hosts failed (the others' results are printed and stored)\n"
     "  3    gate: inconclusive (too few repetitions or too much variation)\n"
     "  130  interrupted (Ctrl-C cancels the run on the server)\n";
 
@@ -48,13 +49,20 @@ constexpr char kMainFooter[] =
 constexpr char kRunFooter[] =
     "\nParameters (see `ipclab list`): sizes accept 4096, 4KiB, 64KiB, 1MiB, 1GiB.\n"
     "--sweep runs the cartesian product of the swept values, one case each.\n"
-    "With several --server options the same run goes to every server at once.\n"
+    "Fleet: with several --server options (or --fleet dns:///NAME:PORT, every\n"
+    "address NAME resolves to, e.g. a headless Service) the same run goes to every\n"
+    "host at once under one fleet id; the table has a column per host and each\n"
+    "host's change against the reference host; JSON is {fleetId, referenceServer,\n"
+    "servers, failures, runs}. A failed host is reported and the others count\n"
+    "(exit 4 when some failed). `ipclab results list --filter fleet:ID` lists them.\n"
     "--matrix default compares pipe and shm_posix (stream 64KiB, pingpong 64 B;\n"
     "placement same,cross when the server may use 2 CPUs) in one table.\n"
-    "--out stores the RunResult JSON (an array for --matrix or several servers);\n"
+    "--out stores the RunResult JSON (an array for --matrix; the fleet document\n"
+    "for a fleet);\n"
     "the file is written whole or not at all.\n"
-    "Every result is also stored in the results database (--db, default\n"
-    "~/.local/share/ipclab/results.db) with its --label and --tag KEY=VALUE pairs;\n"
+    "Every result is also stored in the results database (--db FILE or postgresql://\n"
+    "URI, default $IPCLAB_DB, else ~/.local/share/ipclab/results.db) with its --label\n"
+    "and --tag KEY=VALUE pairs;\n"
     "--no-store skips that. See `ipclab results --help`.\n"
     "\nExamples:\n"
     "  ipclab run pipe\n"
@@ -62,7 +70,9 @@ constexpr char kRunFooter[] =
     "  ipclab run pipe -p mode=pingpong -p message_size=64 --repetitions 10\n"
     "  ipclab run shm_posix --sweep message_size=4KiB,64KiB,1MiB --format csv\n"
     "  ipclab run pipe --server 127.0.0.1:7557 --format json --out pipe.json\n"
-    "  ipclab run --matrix default --quiet\n";
+    "  ipclab run --matrix default --quiet\n"
+    "  ipclab run pipe --server lab1:7557 --server lab2:7557 --reference-host lab2\n"
+    "  ipclab run pipe --fleet dns:///ipclabd.ipclab.svc:7557 --token-file lab.token\n";
 
 void AddFormatOption(CLI::App* command, std::string* format,
                      const std::vector<std::string>& choices) {
@@ -136,7 +146,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
       ->type_name("NAME=V1,V2,...");
   CLI::Option* repetitions_option =
       run->add_option("--repetitions", repetitions,
-                      "Measured repetitions per case (server default 5)")
+                      "Measured repetitions per case (server default 10)")
           ->check(CLI::PositiveNumber);
   CLI::Option* warmup_option =
       run->add_option("--warmup", warmup,
@@ -145,8 +155,16 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   run->add_flag("--verify", run_options.flags.verify, "Checksum the data end to end (slower)");
   run->add_option("--label", run_options.flags.label, "Free text stored with the result");
   run->add_option("--server", run_options.servers,
-                  "ipclabd address host:port (repeatable; default: embedded)")
+                  "ipclabd address host:port (repeatable: a fleet run; default: embedded)")
       ->allow_extra_args(false);
+  run->add_option("--fleet", run_options.fleet_targets,
+                  "every address NAME resolves to, as a fleet (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("dns:///NAME:PORT");
+  run->add_option("--reference-host", run_options.reference_host,
+                  "fleet: the host (address or hostname) the others are compared to "
+                  "(default: the first)")
+      ->type_name("HOST");
   AddFormatOption(run, &run_format, {"table", "json", "csv"});
   AddSecurityFlags(run, &run_options.security);
   run->add_option("--out", run_options.out_file, "Also store the result as JSON in FILE")
@@ -163,8 +181,9 @@ int Main(int argc, const char* const* argv, CommandIo io) {
       ->capture_default_str();
   health->add_option("--service", health_options.service,
                      "service name to check (default: the server as a whole)");
-  health->add_option("--timeout", health_options.timeout_seconds,
-                     "seconds to wait for a connection and the answer")
+  health
+      ->add_option("--timeout", health_options.timeout_seconds,
+                   "seconds to wait for a connection and the answer")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   health->footer(
@@ -211,6 +230,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   if (warmup_option->count() > 0) run_options.flags.warmup = warmup;
   run_options.format = ParseOutputFormat(run_format);
   io.progress = io.progress && !quiet;
+  run_options.quiet = quiet;
   return RunCommand(run_options, io);
 }
 

@@ -209,17 +209,27 @@ TEST_F(CliWithServer, ProgressLineIsClearedBeforeTheEnd) {
   EXPECT_EQ(outcome.err.substr(outcome.err.size() - 4), "\r\x1b[K");
 }
 
-TEST_F(CliWithServer, SeveralServersGiveOneJsonArray) {
+// Several servers are a fleet run (client/fleet.h): one JSON document with
+// the fleet id and the runs, each carrying its server and the fleet id.
+TEST_F(CliWithServer, SeveralServersGiveOneFleetDocument) {
   std::unique_ptr<server::Server> second = StartServer();
   ASSERT_NE(second, nullptr);
   Outcome outcome = RunCli(SmallPipeRun(
       {"--server", address(), "--server", second->address(), "--format", "json", "-q"}));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
-  std::vector<v1::RunResult> results = ParseResultArray(outcome.out);
+  google::protobuf::Struct fleet;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(outcome.out, &fleet).ok()) << outcome.out;
+  const std::string fleet_id = fleet.fields().at("fleetId").string_value();
+  EXPECT_FALSE(fleet_id.empty());
+  std::string runs_json;
+  ASSERT_TRUE(
+      google::protobuf::util::MessageToJsonString(fleet.fields().at("runs"), &runs_json).ok());
+  std::vector<v1::RunResult> results = ParseResultArray(runs_json);
   ASSERT_EQ(results.size(), 2u);
   std::set<std::string> servers;
   for (const v1::RunResult& result : results) {
     EXPECT_EQ(result.status(), v1::SUCCEEDED) << result.error();
+    EXPECT_EQ(result.fleet_id(), fleet_id);
     servers.insert(result.server());
   }
   EXPECT_EQ(servers, (std::set<std::string>{address(), second->address()}));

@@ -1,17 +1,20 @@
 #include "client/compare_command.h"
 
 #include <future>
+#include <set>
 #include <sstream>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "base/status_macros.h"
 #include "client/output.h"
 #include "client/run_sources.h"
 #include "results/compare/gate.h"
+#include "results/compare/history.h"
 #include "results/report/comparison_report.h"
 #include "results/report/gate_report.h"
 
@@ -62,6 +65,17 @@ absl::StatusOr<results::CompareOptions> Options(absl::string_view flag,
 }
 
 absl::Status CheckSomethingInCommon(const results::Comparison& comparison) {
+  if (comparison.workloads_disjoint) {
+    std::set<std::string> base;
+    std::set<std::string> candidate;
+    for (const results::RunSummary& run : comparison.base_runs) base.insert(run.workload);
+    for (const results::RunSummary& run : comparison.candidate_runs) candidate.insert(run.workload);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the sides measure different workloads (", absl::StrJoin(base, ", "), " against ",
+        absl::StrJoin(candidate, ", "),
+        "); a gate or comparison pairs a workload only with itself - compare transports with "
+        "`ipclab run --matrix` tables instead"));
+  }
   if (!comparison.cases.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(
       absl::StrCat("the two sides have no case in common (", comparison.only_in_base.size(),
@@ -86,6 +100,7 @@ ExitCode CompareCommand(const CompareCommandOptions& options, const CommandIo& i
   absl::StatusOr<results::CompareOptions> compare_options =
       Options("--threshold", options.threshold, options.metrics);
   if (!compare_options.ok()) return ReportError(compare_options.status(), io.err);
+  compare_options->by_host = options.by_host;
   absl::StatusOr<Sides> sides = LoadSides(options.db, {options.base}, {options.candidate});
   if (!sides.ok()) return ReportError(sides.status(), io.err);
   const results::Comparison comparison =
@@ -114,8 +129,31 @@ ExitCode GateCommand(const GateCommandOptions& options, const CommandIo& io) {
     absl::Status writable = CheckOutputPath(*file);
     if (!writable.ok()) return ReportError(writable, io.err);
   }
+  absl::StatusOr<double> fdr = ParseFraction("--fdr", options.false_discovery_rate);
+  if (!fdr.ok()) return ReportError(fdr.status(), io.err);
+  if (!(*fdr > 0.0) || !(options.noise_k >= 0.0) || options.history < 0) {
+    return ReportError(
+        absl::InvalidArgumentError("--fdr must be above 0, --noise-k and --history 0 or more"),
+        io.err);
+  }
+  compare_options->alpha = *fdr;
+  compare_options->noise_k = options.noise_k;
+  compare_options->by_host = options.by_host;
   absl::StatusOr<Sides> sides = LoadSides(options.db, options.baseline, options.candidate);
   if (!sides.ok()) return ReportError(sides.status(), io.err);
+  if (options.history > 0) {
+    // Newest first, then the newest N comparable runs per candidate case.
+    std::vector<v1::RunResult> pool(sides->base.rbegin(), sides->base.rend());
+    sides->base =
+        results::ComparableHistory(pool, sides->candidate, static_cast<size_t>(options.history));
+    if (sides->base.empty()) {
+      return ReportError(
+          absl::InvalidArgumentError(
+              "--history: no baseline run measured a candidate case with the same parameters on "
+              "the same host (hostname, kernel, CPU, THP mode)"),
+          io.err);
+    }
+  }
   const results::Comparison comparison =
       results::CompareRuns(sides->base, sides->candidate, *compare_options);
   absl::Status common = CheckSomethingInCommon(comparison);

@@ -19,9 +19,10 @@ struct CompareCommandOptions {
   std::string base;
   std::string candidate;
   std::string db;
-  std::string format = "table";  // table | json | markdown
-  std::string threshold = "5%";  // the change that matters
-  std::string metrics;           // "throughput,p99"; "" : all
+  std::string format = "table";   // table | json | markdown
+  std::string threshold = "10%";  // the change that matters
+  std::string metrics;            // "throughput,p99"; "" : all
+  bool by_host = false;
 };
 
 // Prints the comparison; 0 whatever the verdicts, 2 for unusable input
@@ -35,8 +36,14 @@ struct GateCommandOptions {
   std::vector<std::string> baseline;
   std::vector<std::string> candidate;
   std::string db;
-  std::string max_regression = "5%";
+  std::string max_regression = "10%";
   std::string metrics;
+  std::string false_discovery_rate = "5%";
+  double noise_k = 3.0;
+  bool by_host = false;
+  // > 0: the baseline is, per candidate case, the newest N comparable runs
+  // of the baseline selection (results/compare/history.h).
+  int history = 0;
   std::string markdown_file;  // "" : the Markdown summary goes to stdout
   std::string junit_file;     // "" : none
 };

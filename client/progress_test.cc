@@ -53,20 +53,20 @@ TEST(RunProgress, FollowsARunFromQueueToMeasuredRepetitions) {
 }
 
 TEST(RunProgress, UsesServerDefaultsAndShowsQueuePosition) {
-  v1::RunRequest request;  // repetitions 0, warm-up unset: 5 and 1
+  v1::RunRequest request;  // repetitions 0, warm-up unset: 10 and 1
   RunProgress progress(request);
   progress.Apply(Started({""}));
   v1::RunEvent event = Progress(0, 1, 0, false, "steady");
   event.mutable_progress()->set_queue_position(1);
   progress.Apply(event);
-  EXPECT_EQ(progress.Text(), "[case 1/1] rep 1/5 steady   queued: position 1");
+  EXPECT_EQ(progress.Text(), "[case 1/1] rep 1/10 steady   queued: position 1");
 }
 
 TEST(RunProgress, LongCaseNamesAreCutSoTheRepetitionStaysVisible) {
   RunProgress progress(v1::RunRequest{});
   progress.Apply(Started({"message_size=64,mode=pingpong,placement=cross,total_bytes=3125KiB"}));
   progress.Apply(Progress(0, 1, 0, false, "steady"));
-  EXPECT_EQ(progress.Text(), "[case 1/1 message_size=64,mode=pingpong,pla...] rep 1/5 steady");
+  EXPECT_EQ(progress.Text(), "[case 1/1 message_size=64,mode=pingpong,pla...] rep 1/10 steady");
 }
 
 TEST(RunProgress, ExplicitZeroWarmupsAreKept) {

@@ -1,5 +1,5 @@
 // The command-line surface of the results commands: `results list|show|
-// export`, `compare`, `gate` and `report`, and the storing flags of `run`
+// export|push`, `compare`, `gate` and `report`, and the storing flags of `run`
 // (--db, --no-store, --tag). cli.cc creates one ResultsCli on its CLI11 app
 // and, after parsing, lets it run whichever of its commands was chosen.
 #ifndef IPCLAB_CLIENT_RESULTS_CLI_H_
@@ -8,8 +8,11 @@
 #include <optional>
 
 #include "CLI/CLI.hpp"
+#include "client/bundle.h"
 #include "client/command_io.h"
 #include "client/compare_command.h"
+#include "client/push_command.h"
+#include "client/history_command.h"
 #include "client/report_command.h"
 #include "client/results_commands.h"
 
@@ -34,12 +37,20 @@ class ResultsCli final {
   CLI::App* list_ = nullptr;
   CLI::App* show_ = nullptr;
   CLI::App* export_ = nullptr;
+  CLI::App* push_ = nullptr;
   CLI::App* compare_ = nullptr;
   CLI::App* gate_ = nullptr;
   CLI::App* report_ = nullptr;
+  CLI::App* import_ = nullptr;
+  CLI::App* history_ = nullptr;
+  std::vector<std::string> export_runs_;  // RUN... (several with --bundle)
+  BundleExportOptions bundle_export_options_;
+  BundleImportOptions bundle_import_options_;
+  HistoryCommandOptions history_options_;
   ResultsListOptions list_options_;
   ResultsShowOptions show_options_;
   ResultsExportOptions export_options_;
+  ResultsPushOptions push_options_;
   CompareCommandOptions compare_options_;
   GateCommandOptions gate_options_;
   ReportCommandOptions report_options_;

@@ -260,3 +260,95 @@ TEST_F(ResultsCliTest, HelpDescribesTheCommands) {
 
 }  // namespace
 }  // namespace ipclab::client
+
+// ---- issue 9: whole selections, refusal, bundles, history -------------------
+
+namespace ipclab::client {
+namespace {
+
+std::vector<double> Ten(double gbps) {
+  std::vector<double> values;
+  for (int i = 0; i < 10; ++i) values.push_back(gbps * (1.0 + 0.004 * ((i * 7) % 10 - 4.5)));
+  return values;
+}
+
+TEST_F(ResultsCliTest, ATagSelectsEveryRunOfAMatrix) {
+  // Two "matrices" of two runs each, tagged m=2 and m=3; shm_posix regressed.
+  Store(MakeSyntheticRun("m2pipe", "pipe", {Stream(Ten(4.5))}), {{"m", "2"}});
+  Store(MakeSyntheticRun("m2shm", "shm_posix", {Stream(Ten(9.0))},
+                         results::testing::SyntheticHost(), 1),
+        {{"m", "2"}});
+  Store(
+      MakeSyntheticRun("m3pipe", "pipe", {Stream(Ten(4.5))}, results::testing::SyntheticHost(), 2),
+      {{"m", "3"}});
+  Store(MakeSyntheticRun("m3shm", "shm_posix", {Stream(Ten(6.0))},
+                         results::testing::SyntheticHost(), 3),
+        {{"m", "3"}});
+  Outcome gate = RunCli({"gate", "--db", db_, "--baseline", "tag:m=2", "--candidate", "tag:m=3",
+                         "--metric", "throughput"});
+  EXPECT_EQ(gate.exit_code, 1) << gate.out << gate.err;
+  EXPECT_THAT(gate.out, HasSubstr("1 failed, 0 inconclusive, 1 passed"));
+  EXPECT_THAT(gate.out, HasSubstr("shm_posix"));
+  Outcome compare =
+      RunCli({"compare", "--db", db_, "tag:m=2", "tag:m=3", "--metric", "throughput"});
+  ASSERT_EQ(compare.exit_code, 0) << compare.err;
+  EXPECT_THAT(compare.out, HasSubstr("pipe"));
+  EXPECT_THAT(compare.out, HasSubstr("shm_posix"));
+
+  // History: the m=2/m=3 runs of one workload as a series.
+  Outcome history = RunCli({"history", "--db", db_, "m2pipe,m3pipe"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_THAT(history.out, HasSubstr("0 change point(s)"));
+}
+
+TEST_F(ResultsCliTest, DifferentWorkloadsAreRefusedAndTheSameRunIsNamed) {
+  const std::string pipe =
+      WriteRun("pipe.json", MakeSyntheticRun("p1", "pipe", {Stream(Ten(4.5))}));
+  const std::string shm =
+      WriteRun("shm.json", MakeSyntheticRun("s1", "shm_posix", {Stream(Ten(4.5))}));
+  Outcome refused = RunCli({"gate", "--baseline", pipe, "--candidate", shm});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("different workloads"));
+  Outcome same = RunCli({"gate", "--baseline", pipe, "--candidate", pipe});
+  EXPECT_EQ(same.exit_code, 0) << same.out;
+  EXPECT_THAT(same.out, HasSubstr("The same run is on both sides"));
+}
+
+TEST_F(ResultsCliTest, ABundleCarriesRunsAndTagsAndImportsOnce) {
+  Store(MakeSyntheticRun("aaaa0001", "pipe", {Stream(Ten(4.5))}), {{"branch", "main"}});
+  Store(MakeSyntheticRun("aaaa0002", "pipe", {Stream(Ten(4.4))}, results::testing::SyntheticHost(),
+                         1),
+        {{"branch", "main"}, {"commit", "abc"}});
+  Store(MakeSyntheticRun("bbbb0003", "pipe", {Stream(Ten(4.4))}, results::testing::SyntheticHost(),
+                         2),
+        {{"branch", "dev"}});
+  const std::string bundle = directory_ + "/main.bundle.json";
+  Outcome exported =
+      RunCli({"results", "export", "--db", db_, "--bundle", bundle, "--filter", "tag:branch=main"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_THAT(exported.out, HasSubstr("2 run(s)"));
+
+  const std::string fresh = directory_ + "/fresh.db";
+  Outcome imported = RunCli({"results", "import", bundle, "--db", fresh});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr("imported 2 run(s), 0 already stored"));
+  Outcome again = RunCli({"results", "import", bundle, "--db", fresh});
+  EXPECT_THAT(again.out, HasSubstr("imported 0 run(s), 2 already stored"));
+  Outcome list = RunCli({"results", "list", "--db", fresh, "--filter", "tag:commit=abc"});
+  EXPECT_THAT(list.out, HasSubstr("aaaa0002"));
+  EXPECT_THAT(list.out, Not(HasSubstr("aaaa0001")));
+
+  Outcome history_gate = RunCli(
+      {"gate", "--db", fresh, "--baseline", "tag:branch=main", "--history", "5", "--candidate",
+       WriteRun("head.json", MakeSyntheticRun("head", "pipe", {Stream(Ten(4.5))},
+                                              results::testing::SyntheticHost(), 9)),
+       "--metric", "throughput"});
+  EXPECT_EQ(history_gate.exit_code, 0) << history_gate.out << history_gate.err;
+
+  Outcome not_bundle = RunCli({"results", "import", Write("x.json", "{\"a\": 1}"), "--db", fresh});
+  EXPECT_EQ(not_bundle.exit_code, 2);
+  EXPECT_THAT(not_bundle.err, HasSubstr("not an ipclab bundle"));
+}
+
+}  // namespace
+}  // namespace ipclab::client

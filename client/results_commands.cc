@@ -1,5 +1,6 @@
 #include "client/results_commands.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -27,21 +28,49 @@ std::string TagsText(const results::Tags& tags) {
   return absl::StrJoin(parts, ",");
 }
 
+// The fleet id a run was stored with (its tag fleet=ID), or "".
+std::string FleetOf(const results::StoredRun& run) {
+  for (const auto& [key, value] : run.tags) {
+    if (key == results::kFleetTag) return value;
+  }
+  return "";
+}
+
+// The tags but the fleet id, which has a column of its own.
+results::Tags TagsButFleet(const results::Tags& tags) {
+  results::Tags rest;
+  for (const auto& tag : tags) {
+    if (tag.first != results::kFleetTag) rest.push_back(tag);
+  }
+  return rest;
+}
+
 void PrintListTable(const std::vector<results::StoredRun>& runs, std::ostream* out) {
   using Align = results::TextTable::Align;
-  results::TextTable table({{"run"},
-                            {"started (UTC)"},
-                            {"workload"},
-                            {"status"},
-                            {"cases", Align::kRight},
-                            {"reps", Align::kRight},
-                            {"label"},
-                            {"tags"},
-                            {"host"}});
+  // A fleet column (and the server, which tells a fleet's hosts apart) only
+  // when a listed run belongs to a fleet run.
+  const bool fleets = std::any_of(runs.begin(), runs.end(), [](const results::StoredRun& run) {
+    return !FleetOf(run).empty();
+  });
+  std::vector<results::TextTable::Column> columns = {{"run"},
+                                                     {"started (UTC)"},
+                                                     {"workload"},
+                                                     {"status"},
+                                                     {"cases", Align::kRight},
+                                                     {"reps", Align::kRight},
+                                                     {"label"},
+                                                     {"tags"},
+                                                     {"host"}};
+  if (fleets) {
+    columns.push_back({"server"});
+    columns.push_back({"fleet"});
+  }
+  results::TextTable table(std::move(columns));
   for (const results::StoredRun& run : runs) {
     table.AddRow({run.run_id, TimeText(run.started_at_us), run.workload, run.status,
                   absl::StrCat(run.case_count), absl::StrCat(run.repetitions), run.label,
-                  TagsText(run.tags), run.hostname});
+                  TagsText(fleets ? TagsButFleet(run.tags) : run.tags), run.hostname, run.server,
+                  FleetOf(run)});
   }
   table.Print(out);
 }
@@ -68,6 +97,7 @@ void PrintListJson(const std::vector<results::StoredRun>& runs, std::ostream* ou
     json.Key("server").String(run.server);
     json.Key("hostname").String(run.hostname);
     json.Key("kernelRelease").String(run.kernel_release);
+    json.Key("fleetId").String(FleetOf(run));
     json.EndObject();
   }
   json.EndArray();

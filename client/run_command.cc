@@ -1,5 +1,6 @@
 #include "client/run_command.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -13,7 +14,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "absl/time/clock.h"
 #include "client/connection.h"
+#include "client/fleet.h"
 #include "client/interrupt.h"
 #include "client/matrix.h"
 #include "client/progress.h"
@@ -24,13 +27,6 @@ namespace ipclab::client {
 namespace {
 
 constexpr std::chrono::seconds kHostInfoDeadline(30);
-
-// What one server produced: the results of the requests that ran, and the
-// error that stopped the sequence (OK if none did).
-struct TargetOutcome {
-  std::vector<v1::RunResult> results;
-  absl::Status error;
-};
 
 absl::StatusOr<v1::HostInfo> FetchHostInfo(Connection& connection, InterruptCanceller* canceller) {
   grpc::ClientContext context;
@@ -96,9 +92,9 @@ absl::StatusOr<std::vector<v1::RunRequest>> RequestsFor(const RunOptions& option
 
 // Connects to one server (empty address: embedded) and runs the requests
 // one after another, stopping at the first error or on SIGINT.
-TargetOutcome RunOnTarget(const RunOptions& options, const std::string& address, size_t slot,
-                          InterruptCanceller* canceller, ProgressLine* progress) {
-  TargetOutcome outcome;
+HostOutcome RunOnTarget(const RunOptions& options, const std::string& address, size_t slot,
+                        InterruptCanceller* canceller, ProgressLine* progress) {
+  HostOutcome outcome;
   progress->Update(slot, address.empty() ? "starting the embedded server" : "connecting");
   absl::StatusOr<std::unique_ptr<Connection>> connection =
       Connection::Open(address, options.security);
@@ -163,22 +159,49 @@ ExitCode RunCommand(const RunOptions& options, const CommandIo& io) {
   if (!canceller.ok()) return ReportError(canceller.status(), io.err);
 
   std::vector<std::string> addresses = options.servers;
+  for (const std::string& target : options.fleet_targets) {
+    absl::StatusOr<std::vector<std::string>> resolved = ResolveFleetTarget(target);
+    if (!resolved.ok()) return ReportError(resolved.status(), io.err);
+    addresses.insert(addresses.end(), resolved->begin(), resolved->end());
+  }
+  const bool fleet = addresses.size() > 1 || !options.fleet_targets.empty();
+  if (fleet) {  // one column per host: each host once
+    std::vector<std::string> unique;
+    for (const std::string& address : addresses) {
+      if (std::find(unique.begin(), unique.end(), address) == unique.end()) {
+        unique.push_back(address);
+      }
+    }
+    addresses = std::move(unique);
+  } else if (!options.reference_host.empty()) {
+    return ReportError(
+        absl::InvalidArgumentError("--reference-host needs a fleet (several --server, or --fleet)"),
+        io.err);
+  }
   if (addresses.empty()) addresses.push_back("");  // the embedded server
+  const std::string fleet_id = fleet ? NewFleetId() : std::string();
+  FleetProgress fleet_progress(io.err, fleet && !options.quiet && !io.progress, fleet_id);
   std::vector<std::string> labels;
   for (const std::string& address : addresses) {
     labels.push_back(address.empty() ? kEmbeddedLabel : address);
   }
 
-  std::vector<TargetOutcome> outcomes(addresses.size());
+  std::vector<HostOutcome> outcomes(addresses.size());
   {
     ProgressLine progress(io.err, io.progress, io.terminal_width, labels);
-    if (addresses.size() == 1) {
+    if (addresses.size() == 1 && !fleet) {
       outcomes[0] = RunOnTarget(options, addresses[0], 0, canceller->get(), &progress);
     } else {
       std::vector<std::thread> threads;
       for (size_t i = 0; i < addresses.size(); ++i) {
         threads.emplace_back([&, i] {
+          const absl::Time start = absl::Now();
           outcomes[i] = RunOnTarget(options, addresses[i], i, canceller->get(), &progress);
+          const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+          if (fleet && !(*canceller)->interrupted()) {
+            progress.Update(i, FleetProgress::Summary(outcomes[i], seconds));
+            fleet_progress.HostFinished(addresses[i], outcomes[i], seconds);
+          }
         });
       }
       for (std::thread& thread : threads) thread.join();
@@ -193,6 +216,18 @@ ExitCode RunCommand(const RunOptions& options, const CommandIo& io) {
             << (signal_number == SIGINT ? "" : absl::StrCat(" (", strsignal(signal_number), ")"))
             << "\n";
     return static_cast<ExitCode>(128 + signal_number);  // 130 for SIGINT
+  }
+
+  if (fleet) {
+    FleetReportOptions report;
+    report.fleet_id = fleet_id;
+    report.servers = addresses;
+    report.reference_host = options.reference_host;
+    report.format = options.format;
+    report.out_file = options.out_file;
+    report.store = options.store;
+    report.announce_stored = !options.quiet;
+    return ReportFleetRun(report, std::move(outcomes), store->get(), io);
   }
 
   ExitCode exit_code = kExitSuccess;

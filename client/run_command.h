@@ -23,13 +23,20 @@ struct RunOptions {
   // Remote servers ("host:port"), each running the same requests at once;
   // empty: the embedded server.
   std::vector<std::string> servers;
+  // --fleet dns:///NAME:PORT (repeatable): every address NAME resolves to
+  // joins `servers`. Two or more hosts make a fleet run (client/fleet.h).
+  std::vector<std::string> fleet_targets;
+  std::string reference_host;  // --reference-host: the fleet's reference
+  bool quiet = false;          // --quiet: no progress, no per-host lines
   OutputFormat format = OutputFormat::kTable;
   std::string out_file;     // also store the JSON here; empty: don't
   StoreFlags store;         // where the results database keeps every run
   ClientSecurity security;  // TLS and token for remote servers
 };
 
-// Runs the command and returns its exit code (see exit_codes.h):
+// Runs the command and returns its exit code (see exit_codes.h); a fleet
+// run (several hosts) prints and exits as ReportFleetRun (client/fleet.h)
+// says. Otherwise:
 // 0 when every run SUCCEEDED; 2 for a malformed flag, an unknown matrix or a
 // request the server refuses; 4 when a server is unreachable or fails, or a
 // run finished FAILED/CANCELLED on the server (its result is still printed);

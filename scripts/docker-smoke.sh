@@ -14,10 +14,14 @@
 #     skipped when `podman image exists debian:bookworm`.
 # Then, with the binaries scripts/build.sh already built (no second compile):
 # builds the image (BINARIES=prebuilt), starts it with the compose settings on
-# a loopback port, waits for `ipclab health`, runs a short workload of each
-# transport through the host's CLI, checks the host facts (in a container,
-# cgroup memory limit, /dev/shm size) and the CPU set handling, stops and
-# removes it and checks nothing is left. Exit 0 on success; 1 with
+# a loopback port and a bearer token mounted where compose's secret lands
+# (/run/secrets/ipclab-token; the image's command requires it), waits for
+# `ipclab health` (no token: the health port is open), checks a call without
+# the token is refused, runs a short workload of each transport through the
+# host's CLI with --token-file, checks the host facts (in a container, cgroup
+# memory limit, /dev/shm size) and the CPU set handling, runs a fleet run on
+# the container plus two ipclabd's on the host (side by side), stops and
+# removes everything and checks nothing is left. Exit 0 on success; 1 with
 # "docker-smoke: FAIL: ..." otherwise.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -119,7 +123,11 @@ done
 work=$(mktemp -d)
 netns_before=$( (ls /run/netns 2>/dev/null || true) | wc -l)
 volumes_before=$(podman volume ls -q | wc -l)
+host_daemons=()  # pids of the fleet run's host-side ipclabd's
 cleanup() {
+  local pid
+  for pid in "${host_daemons[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${host_daemons[@]}"; do wait "$pid" 2>/dev/null || true; done
   podman rm -f -v "$name" >/dev/null 2>&1 || true
   podman rm -f -v "$name-cpuset" >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -174,9 +182,15 @@ for rule in profile["syscalls"]:
 profile["syscalls"].append({"names": ["perf_event_open"], "action": "SCMP_ACT_ALLOW"})
 json.dump(profile, open(sys.argv[2], "w"))
 EOF
+# The bearer token, where compose's `secrets:` puts it (a bind mount of the
+# file, as compose does for a file secret); readable by the image's user.
+token="$work/ipclab.token"
+head -c 32 /dev/urandom | base64 > "$token"
+if [[ $(id -u) -eq 0 ]]; then chown 7557:7557 "$token"; chmod 0400 "$token"; else chmod 0444 "$token"; fi
 # Podman schedules HEALTHCHECKs with systemd timers; without systemd it logs
 # errors but runs the container, and `podman healthcheck run` still works.
 podman run -d --name "$name" \
+  -v "$token:/run/secrets/ipclab-token:ro" \
   --shm-size="$shm_size" --memory="$memory" --pids-limit=4096 \
   --ulimit "memlock=$memlock:$memlock" --ulimit nofile=8192:16384 --ulimit nproc=32768:32768 \
   --cap-drop=ALL --cap-add=PERFMON --cap-add=SYS_NICE --security-opt=no-new-privileges \
@@ -197,9 +211,17 @@ done
 say "healthy in $(elapsed "$started"): $(cat "$work/health")"
 "$bin/ipclab" health --server "127.0.0.1:$port" >/dev/null || fail "the main port is not SERVING"
 podman healthcheck run "$name" >/dev/null 2>&1 || fail "the image's HEALTHCHECK failed"
+# The image's command requires the token: a call without it is refused.
+if IPCLAB_TOKEN= "$bin/ipclab" list --server "127.0.0.1:$port" > /dev/null 2> "$work/anonymous.err"; then
+  fail "the container served a call without the token"
+fi
+grep -qi "token\|unauthenticated" "$work/anonymous.err" ||
+  fail "a call without the token failed for another reason: $(cat "$work/anonymous.err")"
+say "token required on the main port: $(head -1 "$work/anonymous.err")"
+ipclab_remote() { "$bin/ipclab" "$@" --token-file "$token"; }
 
-"$bin/ipclab" host --server "127.0.0.1:$port" > "$work/host.txt" || fail "ipclab host failed"
-"$bin/ipclab" host --server "127.0.0.1:$port" --format json > "$work/host.json" || fail "ipclab host --format json failed"
+ipclab_remote host --server "127.0.0.1:$port" > "$work/host.txt" || fail "ipclab host failed"
+ipclab_remote host --server "127.0.0.1:$port" --format json > "$work/host.json" || fail "ipclab host --format json failed"
 python3 - "$work/host.json" "$memory_bytes" "$shm_bytes" <<'EOF' || fail "host facts from the container are wrong (above)"
 import json, sys
 host = json.load(open(sys.argv[1]))
@@ -229,7 +251,7 @@ for transport in pipe unix_socket shm_posix shm_sysv mmap_file; do
   started=$(date +%s.%N)
   params=(-p message_size=64KiB -p total_bytes=8MiB -p "placement=$placement")
   [[ $transport == shm_* || $transport == mmap_file ]] && params+=(-p ring_bytes=256KiB)
-  if ! "$bin/ipclab" run "$transport" "${params[@]}" --repetitions 2 --warmup 0 --quiet \
+  if ! ipclab_remote run "$transport" "${params[@]}" --repetitions 2 --warmup 0 --quiet \
       --server "127.0.0.1:$port" --no-store --format json > "$work/$transport.json" 2> "$work/$transport.err"; then
     cat "$work/$transport.err" >&2
     fail "ipclab run $transport through the container failed"
@@ -262,6 +284,45 @@ done
 # Nothing of the runs is left in the container's IPC namespace.
 leftover=$(podman exec "$name" sh -c 'ls -A /dev/shm; tail -n +2 /proc/sysvipc/shm')
 [[ -z "$leftover" ]] || fail "left in the container's /dev/shm or SysV: $leftover"
+
+# A fleet run: the container and two ipclabd's on the host, the same request
+# on each at once, side by side. The container is named through --fleet
+# dns:///localhost:PORT (every address the name resolves to) and is the
+# reference, the host ones come with --server; the one token is accepted by
+# all three.
+for n in 1 2; do
+  "$bin/ipclabd" --listen 127.0.0.1:0 --auth-token-file "$token" > "$work/host-ipclabd-$n.out" 2>&1 &
+  host_daemons+=($!)
+done
+fleet_servers=()
+for i in 0 1; do
+  for _ in $(seq 100); do
+    grep -q "listening on" "$work/host-ipclabd-$((i + 1)).out" 2>/dev/null && break
+    sleep 0.1
+  done
+  address=$(sed -nE 's/^ipclabd listening on (127\.0\.0\.1:[0-9]+)$/\1/p' "$work/host-ipclabd-$((i + 1)).out")
+  [[ -n $address ]] || fail "host-side ipclabd $((i + 1)) did not start: $(cat "$work/host-ipclabd-$((i + 1)).out")"
+  fleet_servers+=(--server "$address")
+done
+started=$(date +%s.%N)
+if ! ipclab_remote run pipe -p message_size=64KiB -p total_bytes=16MiB -p "placement=$placement" \
+    --repetitions 3 --warmup 0 --fleet "dns:///localhost:$port" "${fleet_servers[@]}" \
+    --reference-host "127.0.0.1:$port" \
+    --no-store > "$work/fleet.txt" 2> "$work/fleet.err"; then
+  cat "$work/fleet.txt" "$work/fleet.err" >&2
+  fail "the fleet run failed"
+fi
+grep -q "3 hosts, reference 127.0.0.1:$port" "$work/fleet.txt" &&
+  grep -q "container: .*yes (podman)" "$work/fleet.txt" &&
+  grep -Eq "throughput .* (better|worse|same|noisy)" "$work/fleet.txt" ||
+  { cat "$work/fleet.txt" >&2; fail "the fleet table lacks the hosts, the container difference or the changes"; }
+say "fleet run on 3 hosts in $(elapsed "$started"):"
+sed 's/^/    /' "$work/fleet.err" "$work/fleet.txt" >&2
+for pid in "${host_daemons[@]}"; do kill -TERM "$pid"; done
+for pid in "${host_daemons[@]}"; do
+  wait "$pid" || fail "a host-side ipclabd exited $? on SIGTERM"
+done
+host_daemons=()
 
 # --cpuset-cpus does not renumber CPUs: with only the last CPU allowed,
 # placement=same pins there (an embedded run inside a second container).
@@ -299,5 +360,10 @@ say "stopped (exit 0) and removed in $(elapsed "$started")"
 netns_after=$( (ls /run/netns 2>/dev/null || true) | wc -l)
 [[ $netns_after -le $netns_before ]] || fail "a network namespace is left ($netns_before before, $netns_after after)"
 [[ $(podman volume ls -q | wc -l) -le $volumes_before ]] || fail "a volume is left (the results VOLUME)"
-say "nothing left: no container, no volume, no port, no network namespace (its /dev/shm and IPC namespace went with it)"
+for server in "${fleet_servers[@]}"; do
+  [[ $server == --server ]] && continue
+  "$bin/ipclab" health --server "$server" --timeout 1 >/dev/null 2>&1 &&
+    fail "a host-side ipclabd still answers on $server"
+done
+say "nothing left: no container, no volume, no port, no network namespace, no host-side ipclabd (its /dev/shm and IPC namespace went with it)"
 say "PASS in $(elapsed "$t0")"

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Installs what ipclab needs to build and test, from Debian bookworm packages.
 # Idempotent and quiet when everything is already there. Needs root (or sudo).
-# --tests also installs what only the test suite uses (Debian's Google
-# Benchmark compare.py and SciPy, to check that it reads ipclab's exports).
+# --tests also installs what only the test suite and CI's checks use (the
+# PostgreSQL server is started by the team store's tests on a private socket;
+# no system service is used).
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libcli11-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libpq-dev
 )
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(libbenchmark-tools python3-scipy)
+  # compare.py and SciPy read the exports; openssl makes the TLS tests'
+  # certificates; clang and clang-format are the CI's thread-safety and
+  # format checks; podman, runc and debootstrap run the image smoke test.
+  packages+=(libbenchmark-tools python3-scipy openssl clang clang-format podman runc debootstrap postgresql
+                python3-yaml)
 fi
 
 # The Kubernetes manifest test's validator (issue 11): pinned by

@@ -13,12 +13,16 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "results/model/run_defaults.h"
 #include "server/run_executor.h"
 #include "workloads/hugepages.h"
 #include "workloads/params.h"
 
 namespace ipclab::server {
 namespace {
+
+using results::EffectiveRepetitions;
+using results::EffectiveWarmup;
 
 // Code, stacks and probes of one process of a case, beyond what it maps.
 constexpr uint64_t kRoleOverheadBytes = uint64_t{8} << 20;
@@ -261,13 +265,14 @@ absl::Status Admit(const AdmissionLimits& limits, const HostBudget& budget,
                                                      " cases; this server allows at most ",
                                                      limits.max_cases, " (--max-cases)"));
   }
-  const uint32_t repetitions = EffectiveRepetitions(request) + EffectiveWarmup(request);
+  const uint32_t repetitions =
+      results::EffectiveRepetitions(request) + results::EffectiveWarmup(request);
   const uint64_t result_bytes =
       cases.size() *
-      (kResultBytesPerCase + EffectiveRepetitions(request) * kResultBytesPerRepetition);
+      (kResultBytesPerCase + results::EffectiveRepetitions(request) * kResultBytesPerRepetition);
   if (result_bytes > static_cast<uint64_t>(kMaxResultMessageBytes)) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "the result of ", cases.size(), " cases x ", EffectiveRepetitions(request),
+        "the result of ", cases.size(), " cases x ", results::EffectiveRepetitions(request),
         " repetitions could take ", HumanBytes(result_bytes), "; results are limited to ",
         HumanBytes(kMaxResultMessageBytes), ": use fewer cases or repetitions"));
   }

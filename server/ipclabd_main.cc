@@ -15,6 +15,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "base/size.h"
 #include "base/posix_call.h"
 #include "server/auth.h"
 #include "server/server.h"
@@ -93,7 +94,7 @@ int main(int argc, char** argv) {
     return kUsageExit;
   }
   if (!max_memory.empty()) {
-    absl::StatusOr<uint64_t> parsed = ipclab::workloads::ParseSize(max_memory);
+    absl::StatusOr<uint64_t> parsed = ipclab::base::ParseSize(max_memory);
     if (!parsed.ok() || *parsed == 0) {
       std::cerr << "ipclabd: --max-memory " << max_memory.substr(0, 64)
                 << ": expected a size such as 8GiB\n";

@@ -12,6 +12,8 @@
 #include "google/protobuf/util/time_util.h"
 #include "results/format/format.h"
 #include "results/model/noise.h"
+#include "results/stats/false_discovery.h"
+#include "results/stats/noise.h"
 #include "results/stats/statistics.h"
 
 namespace ipclab::results {
@@ -65,15 +67,18 @@ void AddVaryingParams(const std::vector<v1::RunResult>& runs, std::set<std::stri
   }
 }
 
-std::string CaseKey(const v1::CaseResult& result, const std::string& workload,
-                    const std::set<std::string>& varying, bool with_workload) {
+std::string CaseKey(const v1::CaseResult& result, const v1::RunResult& run,
+                    const std::set<std::string>& varying, bool with_workload, bool by_host) {
+  const std::string& workload = run.workload();
   std::vector<std::string> parts;
   for (const std::string& name : varying) {  // std::set: sorted
     auto it = result.case_().params().find(name);
     parts.push_back(absl::StrCat(name, "=", it == result.case_().params().end() ? "" : it->second));
   }
-  const std::string key = absl::StrJoin(parts, ",");
-  return with_workload ? absl::StrCat(workload, "/", key) : key;
+  std::string key = absl::StrJoin(parts, ",");
+  if (with_workload) key = absl::StrCat(workload, "/", key);
+  if (by_host) key = absl::StrCat(run.host().hostname(), ":", key);
+  return key;
 }
 
 // The case's name, else its matching parameters; with the workload in front
@@ -81,7 +86,7 @@ std::string CaseKey(const v1::CaseResult& result, const std::string& workload,
 std::string DisplayName(const SideCase& side, const std::set<std::string>& varying,
                         bool with_workload) {
   std::string shown = side.result->case_().name();
-  if (shown.empty()) shown = CaseKey(*side.result, side.run->workload(), varying, false);
+  if (shown.empty()) shown = CaseKey(*side.result, *side.run, varying, false, false);
   if (shown.empty()) shown = "(single case)";
   return with_workload ? absl::StrCat(side.run->workload(), " ", shown) : shown;
 }
@@ -186,14 +191,31 @@ int RepetitionsToDecide(const MetricComparison& c, int minimum) {
 struct PooledCase {
   std::vector<SideCase> parts;
 
-  std::vector<double> Samples(const CaseMetric& metric) const {
-    std::vector<double> samples;
+  // One vector of samples per pooled run.
+  std::vector<std::vector<double>> SamplesPerRun(const CaseMetric& metric) const {
+    std::vector<std::vector<double>> samples;
     for (const SideCase& part : parts) {
-      const std::vector<double> more =
+      std::vector<double> more =
           MetricSamples(*part.result, metric, part.run->host().page_size_bytes());
-      samples.insert(samples.end(), more.begin(), more.end());
+      if (!more.empty()) samples.push_back(std::move(more));
     }
     return samples;
+  }
+
+  // Repetitions the timing harness marked as disturbed (its
+  // RepetitionResult.interference, or an older note "disturbed": "true").
+  uint32_t Disturbed() const {
+    uint32_t count = 0;
+    for (const SideCase& part : parts) {
+      for (const v1::RepetitionResult& repetition : part.result->repetitions()) {
+        auto it = repetition.notes().find("disturbed");
+        if ((it != repetition.notes().end() && it->second == "true") ||
+            (!repetition.warmup() && repetition.interference().disturbed())) {
+          ++count;
+        }
+      }
+    }
+    return count;
   }
 
   // "ok" when every part succeeded, else the first failure and its error.
@@ -231,12 +253,12 @@ std::set<std::string> Workloads(const std::vector<v1::RunResult>& runs) {
 // The cases of a side by key, in first-seen order, runs of one case pooled.
 std::vector<std::pair<std::string, PooledCase>> Pool(const std::vector<v1::RunResult>& runs,
                                                      const std::set<std::string>& varying,
-                                                     bool with_workload) {
+                                                     bool with_workload, bool by_host) {
   std::vector<std::pair<std::string, PooledCase>> pooled;
   std::map<std::string, size_t> index;
   for (const v1::RunResult& run : runs) {
     for (const v1::CaseResult& result : run.cases()) {
-      const std::string key = CaseKey(result, run.workload(), varying, with_workload);
+      const std::string key = CaseKey(result, run, varying, with_workload, by_host);
       auto [it, inserted] = index.emplace(key, pooled.size());
       if (inserted) pooled.emplace_back(key, PooledCase());
       pooled[it->second].second.parts.push_back(SideCase{&result, &run});
@@ -266,11 +288,43 @@ const char* ChangeVerdictName(ChangeVerdict verdict) {
 MetricComparison CompareSamples(const CaseMetric& metric, const std::vector<double>& base,
                                 const std::vector<double>& candidate,
                                 const CompareOptions& options) {
+  std::vector<std::vector<double>> base_runs;
+  std::vector<std::vector<double>> candidate_runs;
+  if (!base.empty()) base_runs.push_back(base);
+  if (!candidate.empty()) candidate_runs.push_back(candidate);
+  return CompareSamples(metric, base_runs, candidate_runs, options);
+}
+
+namespace {
+
+SideStatistics Describe(const std::vector<std::vector<double>>& runs, std::vector<double>* pooled) {
+  std::vector<double> medians;
+  for (const std::vector<double>& run : runs) {
+    pooled->insert(pooled->end(), run.begin(), run.end());
+    medians.push_back(Median(run));
+  }
+  SideStatistics side;
+  side.n = static_cast<uint32_t>(pooled->size());
+  side.median = Median(*pooled);
+  side.cv = CoefficientOfVariation(*pooled);
+  side.spread = RobustLogSpread(*pooled);
+  side.runs = static_cast<uint32_t>(runs.size());
+  if (side.runs >= kRunsForRunSpread) side.run_spread = RobustLogSpread(medians);
+  return side;
+}
+
+}  // namespace
+
+MetricComparison CompareSamples(const CaseMetric& metric,
+                                const std::vector<std::vector<double>>& base_runs,
+                                const std::vector<std::vector<double>>& candidate_runs,
+                                const CompareOptions& options) {
   MetricComparison c;
   c.metric = &metric;
-  c.base = {static_cast<uint32_t>(base.size()), Median(base), CoefficientOfVariation(base)};
-  c.candidate = {static_cast<uint32_t>(candidate.size()), Median(candidate),
-                 CoefficientOfVariation(candidate)};
+  std::vector<double> base;
+  std::vector<double> candidate;
+  c.base = Describe(base_runs, &base);
+  c.candidate = Describe(candidate_runs, &candidate);
   if (base.empty() || candidate.empty()) {
     c.reason = base.empty() ? "not measured in the base" : "not measured in the candidate";
     return c;
@@ -289,23 +343,46 @@ MetricComparison CompareSamples(const CaseMetric& metric, const std::vector<doub
   }
   c.band = std::max(options.threshold * std::fabs(c.base.median), metric.negligible);
   c.test = MannWhitneyU(base, candidate);
-  c.significant = c.test.p_value < options.alpha &&
-                  (c.difference_ci.lower > 0.0 || c.difference_ci.upper < 0.0);
+  c.p_adjusted = c.test.p_value;
+  const double spread =
+      std::max({c.base.spread, c.candidate.spread, c.base.run_spread, c.candidate.run_spread});
+  const bool higher_is_better = metric.direction == Direction::kHigherIsBetter;
+  c.floor_worse = NoiseFloor(spread, options.noise_k, higher_is_better);
+  c.floor_better = NoiseFloor(spread, options.noise_k, !higher_is_better);
   c.enough_repetitions = SmallestPossiblePValue(static_cast<int>(base.size()),
                                                 static_cast<int>(candidate.size())) < options.alpha;
+  DecideVerdict(options, &c);
+  return c;
+}
 
-  const bool higher_is_better = metric.direction == Direction::kHigherIsBetter;
+void DecideVerdict(const CompareOptions& options, MetricComparison* out) {
+  MetricComparison& c = *out;
+  c.reason.clear();
+  c.repetitions_needed = 0;
+  if (c.base.n == 0 || c.candidate.n == 0) {
+    c.verdict = ChangeVerdict::kUnavailable;
+    c.reason = c.base.n == 0 ? "not measured in the base" : "not measured in the candidate";
+    return;
+  }
+  c.significant =
+      c.p_adjusted < options.alpha && (c.difference_ci.lower > 0.0 || c.difference_ci.upper < 0.0);
+  const bool higher_is_better = c.metric->direction == Direction::kHigherIsBetter;
+  const bool up = c.difference > 0;
+  const bool worse = up != higher_is_better;
+  // The change of the medians against the floor in its own direction; a
+  // base median of 0 has no relative change and no relative floor.
+  const double floor = worse ? c.floor_worse : c.floor_better;
+  const bool beyond_floor = !c.change.has_value() || std::fabs(*c.change) > floor;
   // Beyond the band with confidence: the whole CI, not just the median.
   const bool beyond_band = c.difference_ci.lower > c.band || c.difference_ci.upper < -c.band;
-  if (c.significant && beyond_band) {
-    c.verdict =
-        (c.difference > 0) == higher_is_better ? ChangeVerdict::kBetter : ChangeVerdict::kWorse;
-    return c;
+  if (c.significant && beyond_band && beyond_floor) {
+    c.verdict = worse ? ChangeVerdict::kWorse : ChangeVerdict::kBetter;
+    return;
   }
   const bool within_band = c.difference_ci.lower >= -c.band && c.difference_ci.upper <= c.band;
   if (within_band && c.enough_repetitions) {
     c.verdict = ChangeVerdict::kSame;
-    return c;
+    return;
   }
   c.verdict = ChangeVerdict::kNoisy;
   const int minimum = MinimumRepetitionsPerSide(options.alpha);
@@ -314,7 +391,15 @@ MetricComparison CompareSamples(const CaseMetric& metric, const std::vector<doub
     c.reason = absl::StrCat("too few repetitions (", c.base.n, " and ", c.candidate.n,
                             ") for the test to reach p < ", options.alpha, "; needs at least ",
                             minimum, " per side");
-    return c;
+    return;
+  }
+  if (c.significant && beyond_band) {
+    c.reason =
+        absl::StrCat("the change (", FormatPercent(c.change.value_or(0.0)),
+                     ") is within the noise floor (", FormatPercent(floor), " = ", options.noise_k,
+                     " x the largest robust spread); runs interleaved in time or "
+                     "--history would measure the noise between runs");
+    return;
   }
   c.repetitions_needed = RepetitionsToDecide(c, minimum);
   c.reason = absl::StrCat("variation too high to decide (cv ", FormatPercent(c.base.cv), " and ",
@@ -325,7 +410,6 @@ MetricComparison CompareSamples(const CaseMetric& metric, const std::vector<doub
   } else {
     absl::StrAppend(&c.reason, "; more repetitions alone are unlikely to decide");
   }
-  return c;
 }
 
 Comparison CompareRuns(const std::vector<v1::RunResult>& base,
@@ -339,11 +423,33 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
   std::set<std::string> varying;
   AddVaryingParams(base, &varying);
   AddVaryingParams(candidate, &varying);
-  const bool with_workload = Workloads(base).size() > 1 || Workloads(candidate).size() > 1;
+  // The workload is always part of the pairing (pipe is never shm_posix);
+  // it is shown in the names only when a side holds several.
+  const std::set<std::string> base_workloads = Workloads(base);
+  const std::set<std::string> candidate_workloads = Workloads(candidate);
+  const bool with_workload = base_workloads.size() > 1 || candidate_workloads.size() > 1;
+  comparison.workloads_disjoint =
+      !base.empty() && !candidate.empty() &&
+      std::none_of(base_workloads.begin(), base_workloads.end(),
+                   [&](const std::string& w) { return candidate_workloads.count(w) > 0; });
+  std::set<std::string> base_ids;
+  for (const v1::RunResult& run : base) {
+    if (!run.run_id().empty()) base_ids.insert(run.run_id());
+  }
+  std::set<std::string> same_ids;
+  for (const v1::RunResult& run : candidate) {
+    if (base_ids.count(run.run_id()) > 0) same_ids.insert(run.run_id());
+  }
+  comparison.same_runs.assign(same_ids.begin(), same_ids.end());
+  if (!comparison.same_runs.empty()) {
+    comparison.warnings.push_back(absl::StrCat(
+        comparison.same_runs.size(), " run(s) on both sides (",
+        absl::StrJoin(comparison.same_runs, ", "), "): the comparison measures nothing"));
+  }
   const std::vector<std::pair<std::string, PooledCase>> base_cases =
-      Pool(base, varying, with_workload);
+      Pool(base, varying, true, options.by_host);
   const std::vector<std::pair<std::string, PooledCase>> candidate_cases =
-      Pool(candidate, varying, with_workload);
+      Pool(candidate, varying, true, options.by_host);
   std::map<std::string, const PooledCase*> candidate_by_key;
   for (const auto& [key, pooled] : candidate_cases) candidate_by_key.emplace(key, &pooled);
 
@@ -371,12 +477,18 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
     std::tie(case_comparison.base_disturbed_share, case_comparison.base_noise) = base_case.Noise();
     std::tie(case_comparison.candidate_disturbed_share, case_comparison.candidate_noise) =
         candidate_case.Noise();
+    const uint32_t base_disturbed = base_case.Disturbed();
+    const uint32_t candidate_disturbed = candidate_case.Disturbed();
     for (const CaseMetric* metric : metrics) {
-      const std::vector<double> base_samples = base_case.Samples(*metric);
-      const std::vector<double> candidate_samples = candidate_case.Samples(*metric);
+      const std::vector<std::vector<double>> base_samples = base_case.SamplesPerRun(*metric);
+      const std::vector<std::vector<double>> candidate_samples =
+          candidate_case.SamplesPerRun(*metric);
       if (base_samples.empty() && candidate_samples.empty()) continue;
-      case_comparison.metrics.push_back(
-          CompareSamples(*metric, base_samples, candidate_samples, options));
+      MetricComparison metric_comparison =
+          CompareSamples(*metric, base_samples, candidate_samples, options);
+      metric_comparison.base.disturbed = base_disturbed;
+      metric_comparison.candidate.disturbed = candidate_disturbed;
+      case_comparison.metrics.push_back(std::move(metric_comparison));
     }
     comparison.cases.push_back(std::move(case_comparison));
   }
@@ -388,6 +500,22 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
     }
   }
   ParameterWarnings(matched, &comparison.warnings);
+  // One false discovery rate over every metric check of the comparison.
+  std::vector<double> p_values;
+  for (const CaseComparison& c : comparison.cases) {
+    for (const MetricComparison& m : c.metrics) {
+      if (m.verdict != ChangeVerdict::kUnavailable) p_values.push_back(m.test.p_value);
+    }
+  }
+  const std::vector<double> adjusted = BenjaminiHochbergAdjust(p_values);
+  size_t next = 0;
+  for (CaseComparison& c : comparison.cases) {
+    for (MetricComparison& m : c.metrics) {
+      if (m.verdict == ChangeVerdict::kUnavailable) continue;
+      m.p_adjusted = adjusted[next++];
+      DecideVerdict(options, &m);
+    }
+  }
   return comparison;
 }
 

@@ -1,28 +1,32 @@
 // Comparing a baseline and a candidate, case by case and metric by metric:
 // both medians, the change and its bootstrap confidence interval, the
-// Mann-Whitney p-value and a direction-aware verdict. Pure: the same runs
-// and options give the same Comparison (the bootstrap has a fixed seed).
+// Mann-Whitney p-value (Benjamini-Hochberg adjusted over every metric check
+// of the comparison), the noise floor and a direction-aware verdict. Pure:
+// the same runs and options give the same Comparison (fixed seeds).
 //
-// Cases are matched by the parameters that vary between the cases of either
-// side (the swept ones); parameters fixed for a whole run may differ, which
-// is how a deliberately changed setting is compared, and every such
-// difference is reported as a warning, as are differences of the host
-// fingerprint (host, kernel, THP mode, CPU model and count) and workload.
-// A side may hold several runs: of several workloads (a matrix; then the
-// workload is part of the match), or of one configuration repeated - then
-// the repetitions of each case are pooled, which is how runs interleaved in
-// time with the other side's capture the host's drift between runs.
+// A side is any number of runs (a tag's runs, a matrix file, ids). Cases are
+// paired by workload and the parameters that vary between the cases of
+// either side (the swept ones), plus the host with by_host; parameters fixed
+// for a whole run may differ, which is how a deliberately changed setting is
+// compared, and every such difference is reported as a warning, as are
+// differences of the host fingerprint (host, kernel, THP mode, CPU model and
+// count). Runs of one case on one side are pooled (their repetitions
+// together): interleaved or historical runs then carry the host's drift
+// between runs into the spread. docs/GATE.md explains every rule below.
 //
 // Verdict of one metric, with band = max(threshold * |base median|,
-// metric.negligible):
-//   better/worse  significant (p < alpha and the CI excludes 0) and the
-//                 whole CI beyond the band, in the metric's direction
+// metric.negligible) and floor = the noise floor (NoiseFloor of
+// noise_k * the largest robust log spread: within either side, and between
+// the per-run medians of a side that pools 3 runs or more):
+//   better/worse  significant (BH-adjusted p < alpha and the CI excludes 0),
+//                 the whole CI beyond the band, and the change of the
+//                 medians beyond the floor, in the metric's direction
 //                 (higher throughput is better, lower latency ...);
 //   same          the CI lies within [-band, band] and the repetitions are
 //                 enough for the test to reach alpha at all;
-//   noisy         anything else; `reason` says why (too few repetitions, or
-//                 variation too high) and repetitions_needed estimates how
-//                 many per side would decide;
+//   noisy         anything else; `reason` says why (too few repetitions,
+//                 variation too high, within the noise floor) and
+//                 repetitions_needed estimates how many per side would decide;
 //   unavailable   measured on one side only.
 #ifndef IPCLAB_RESULTS_COMPARE_COMPARE_H_
 #define IPCLAB_RESULTS_COMPARE_COMPARE_H_
@@ -42,9 +46,18 @@ enum class ChangeVerdict { kBetter, kWorse, kSame, kNoisy, kUnavailable };
 // "better", "worse", "same", "noisy", "n/a".
 const char* ChangeVerdictName(ChangeVerdict verdict);
 
+// The noise floor's multiple of the robust spread (see above): 3 robust
+// standard deviations on the log scale, 13.9% for a throughput whose
+// repetitions spread by 5%.
+inline constexpr double kDefaultNoiseK = 3.0;
+
 struct CompareOptions {
-  double threshold = 0.05;                 // relative change that matters
-  double alpha = 0.05;                     // significance level of the test
+  double threshold = 0.05;  // relative change that matters
+  // False discovery rate over all metric checks (Benjamini-Hochberg), and the
+  // level a single test must be able to reach for "same"/"pass".
+  double alpha = 0.05;
+  double noise_k = kDefaultNoiseK;
+  bool by_host = false;                    // pair cases of the same host only
   std::vector<const CaseMetric*> metrics;  // empty: every metric
   BootstrapOptions bootstrap;
 };
@@ -52,8 +65,16 @@ struct CompareOptions {
 struct SideStatistics {
   uint32_t n = 0;
   double median = 0.0;
-  double cv = 0.0;  // coefficient of variation
+  double cv = 0.0;      // coefficient of variation
+  double spread = 0.0;  // RobustLogSpread of the repetitions
+  uint32_t runs = 0;    // runs pooled into this side's case
+  // RobustLogSpread of the per-run medians; 0 below kRunsForRunSpread runs.
+  double run_spread = 0.0;
+  uint32_t disturbed = 0;  // repetitions noted "disturbed" (issue 8's harness)
 };
+
+// Runs of one case a side must pool before their medians' spread counts.
+inline constexpr uint32_t kRunsForRunSpread = 3;
 
 struct MetricComparison {
   const CaseMetric* metric = nullptr;
@@ -68,6 +89,14 @@ struct MetricComparison {
   std::optional<Interval> change_ci;
   double band = 0.0;  // the absolute difference that matters (see above)
   MannWhitneyResult test;
+  // test.p_value after Benjamini-Hochberg over every metric check of the
+  // comparison (CompareSamples alone: the raw p-value).
+  double p_adjusted = 1.0;
+  // The smallest relative change in the metric's worse (floor_worse) and
+  // better (floor_better) direction that is more than noise: NoiseFloor of
+  // noise_k times the larger of the spreads above (0 when they are 0).
+  double floor_worse = 0.0;
+  double floor_better = 0.0;
   bool significant = false;
   bool enough_repetitions = false;  // the test can reach alpha at these sizes
   ChangeVerdict verdict = ChangeVerdict::kUnavailable;
@@ -111,15 +140,30 @@ struct Comparison {
   std::vector<CaseComparison> cases;  // base order
   std::vector<std::string> only_in_base;
   std::vector<std::string> only_in_candidate;
+  // Run ids found on both sides (a gate of a run against itself).
+  std::vector<std::string> same_runs;
+  // The sides share no workload: nothing can be compared (a usage error).
+  bool workloads_disjoint = false;
 };
 
 Comparison CompareRuns(const std::vector<v1::RunResult>& base,
                        const std::vector<v1::RunResult>& candidate, const CompareOptions& options);
 
-// One metric of one case (what CompareRuns does per pair), exposed for tests.
+// One metric of one case (what CompareRuns does per pair, before the
+// Benjamini-Hochberg adjustment), exposed for tests. `base_runs` and
+// `candidate_runs`, when given, are the per-run samples (for the spread
+// between runs); otherwise each side is one run.
 MetricComparison CompareSamples(const CaseMetric& metric, const std::vector<double>& base,
                                 const std::vector<double>& candidate,
                                 const CompareOptions& options);
+MetricComparison CompareSamples(const CaseMetric& metric,
+                                const std::vector<std::vector<double>>& base_runs,
+                                const std::vector<std::vector<double>>& candidate_runs,
+                                const CompareOptions& options);
+
+// Sets c's verdict, reason and repetitions_needed from its numbers and
+// p_adjusted (CompareRuns calls it again after adjusting).
+void DecideVerdict(const CompareOptions& options, MetricComparison* c);
 
 }  // namespace ipclab::results
 

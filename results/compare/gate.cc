@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace ipclab::results {
 namespace {
@@ -20,25 +21,8 @@ double WorstRegression(const MetricComparison& c) {
   return std::max(Regression(c, c.difference_ci.lower), Regression(c, c.difference_ci.upper));
 }
 
-// Holm's step-down procedure over the p-values of all metric checks: which
-// are significant with the family-wise error rate held at alpha.
-std::vector<bool> HolmSignificant(const std::vector<double>& p_values, double alpha) {
-  std::vector<size_t> order(p_values.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return p_values[a] < p_values[b]; });
-  std::vector<bool> significant(p_values.size(), false);
-  for (size_t rank = 0; rank < order.size(); ++rank) {
-    if (!(p_values[order[rank]] < alpha / static_cast<double>(order.size() - rank))) break;
-    significant[order[rank]] = true;
-  }
-  return significant;
-}
-
-// `family_significant`: the check survives Holm's correction over all
-// `family_size` metric checks of the gate.
 GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricComparison& c,
-                      bool family_significant, size_t family_size) {
+                      size_t family_size, double alpha) {
   GateCheck check;
   check.case_name = case_comparison.name;
   check.workload = case_comparison.workload;
@@ -49,12 +33,20 @@ GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricCompari
     check.reason = GateReason::kComparisonSaysWhy;
     return check;
   }
+  if (c.base.disturbed + c.candidate.disturbed > 0) {
+    check.outcome = GateOutcome::kInconclusive;
+    check.reason = GateReason::kDisturbed;
+    check.disturbed = c.base.disturbed + c.candidate.disturbed;
+    return check;
+  }
   const double regression = Regression(c, c.difference);
   // The smallest regression the CI allows must exceed the limit: noise that
   // merely moves the median past it is not a failure.
   const double least =
       std::min(Regression(c, c.difference_ci.lower), Regression(c, c.difference_ci.upper));
-  if (c.significant && family_significant && least > c.band) {
+  const bool raw_significant =
+      c.test.p_value < alpha && (c.difference_ci.lower > 0.0 || c.difference_ci.upper < 0.0);
+  if (c.verdict == ChangeVerdict::kWorse) {  // significant, past the band and the floor
     check.outcome = GateOutcome::kFail;
     check.reason = GateReason::kRegressed;
     check.regression = regression;
@@ -68,9 +60,13 @@ GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricCompari
     return check;
   }
   check.outcome = GateOutcome::kInconclusive;
+  const bool past_limit = least > c.band && regression > 0;
   if (!c.enough_repetitions) {
     check.reason = GateReason::kComparisonSaysWhy;
-  } else if (c.significant && least > c.band) {  // alone it would fail; among many, not
+  } else if (c.significant && past_limit) {  // significant, past the limit, not the floor
+    check.reason = GateReason::kWithinNoiseFloor;
+    check.regression = regression;
+  } else if (!c.significant && raw_significant && past_limit) {
     check.reason = GateReason::kNotSignificantAmongMany;
     check.regression = regression;
     check.family_size = family_size;
@@ -82,18 +78,15 @@ GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricCompari
   return check;
 }
 
-// A check on a case whose base or candidate was disturbed too often is
-// inconclusive, whatever the statistics say (issue 8: a disturbed run never
-// passes a gate, nor fails one).
-void MarkDisturbed(const CaseComparison& c, GateCheck* check) {
-  const bool base = c.base_disturbed_share >= kDisturbedShareLimit;
-  const bool candidate = c.candidate_disturbed_share >= kDisturbedShareLimit;
-  if (!base && !candidate) return;
-  check->outcome = GateOutcome::kInconclusive;
-  check->reason = GateReason::kDisturbed;
-  check->regression = 0.0;
-  check->case_error = base ? absl::StrCat("base: ", c.base_noise)
-                           : absl::StrCat("candidate: ", c.candidate_noise);
+// A kDisturbed check says which side was disturbed and why, in the words
+// of its results ("candidate: 3 of 5 repetitions disturbed: other load on
+// CPU 0").
+void ExplainDisturbed(const CaseComparison& c, GateCheck* check) {
+  if (check->reason != GateReason::kDisturbed) return;
+  std::vector<std::string> sides;
+  if (!c.base_noise.empty()) sides.push_back(absl::StrCat("base: ", c.base_noise));
+  if (!c.candidate_noise.empty()) sides.push_back(absl::StrCat("candidate: ", c.candidate_noise));
+  check->case_error = absl::StrJoin(sides, "; ");
 }
 
 }  // namespace
@@ -126,7 +119,8 @@ GateReport EvaluateGate(const Comparison& comparison) {
     check.case_error = std::move(error);
     report.checks.push_back(std::move(check));
   };
-  std::vector<double> p_values;  // of the metric checks, in order
+  report.same_runs = comparison.same_runs;
+  size_t family_size = 0;  // metric checks, for the reason of kNotSignificantAmongMany
   for (const CaseComparison& c : comparison.cases) {
     if (c.base_status != "ok") {
       case_check(&c, c.name, GateOutcome::kInconclusive, "status", GateReason::kBaseCaseFailed,
@@ -139,18 +133,14 @@ GateReport EvaluateGate(const Comparison& comparison) {
       continue;
     }
     for (const MetricComparison& metric : c.metrics) {
-      if (metric.verdict != ChangeVerdict::kUnavailable) p_values.push_back(metric.test.p_value);
+      if (metric.verdict != ChangeVerdict::kUnavailable) ++family_size;
     }
   }
-  const std::vector<bool> family_significant = HolmSignificant(p_values, comparison.options.alpha);
-  size_t next_p = 0;
   for (const CaseComparison& c : comparison.cases) {
     if (c.base_status != "ok" || c.candidate_status != "ok") continue;
     for (const MetricComparison& metric : c.metrics) {
-      const bool significant =
-          metric.verdict != ChangeVerdict::kUnavailable && family_significant[next_p++];
-      report.checks.push_back(CheckMetric(c, metric, significant, p_values.size()));
-      MarkDisturbed(c, &report.checks.back());
+      report.checks.push_back(CheckMetric(c, metric, family_size, comparison.options.alpha));
+      ExplainDisturbed(c, &report.checks.back());
     }
   }
   // Cases missing from the candidate carry the base's workload when it has one.

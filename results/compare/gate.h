@@ -4,18 +4,20 @@
 // sentences, Markdown and JUnit XML are report/gate_report.h's.
 //
 // Per (case, metric), with "regression" the difference in the metric's worse
-// direction and band = max(max_regression * |base median|, negligible):
-//   fail          significant and even the smallest regression the 95% CI
-//                 allows exceeds the band. Significant: the CI excludes 0
-//                 and the p-value survives Holm's step-down correction over
-//                 all metric checks of the gate (the chance of any false
-//                 failure stays below alpha however many cases are gated);
+// direction, band = max(max_regression * |base median|, negligible) and
+// floor = the comparison's noise floor (compare.h, docs/GATE.md):
+//   fail          significant (Mann-Whitney p, Benjamini-Hochberg adjusted
+//                 over all metric checks of the gate, below alpha, and the
+//                 CI excludes 0), even the smallest regression the 95% CI
+//                 allows exceeds the band, and the regression of the
+//                 medians exceeds the noise floor;
 //   pass          the worse end of the CI is within the band and the
 //                 repetitions are enough for the test to reach alpha (so a
 //                 pass is evidence, not absence of data);
-//   inconclusive  otherwise: too few repetitions (the reason says how many
-//                 per side would do) or variation too high (an estimate of
-//                 the repetitions needed, when more would help).
+//   inconclusive  otherwise: too few repetitions, variation too high (with
+//                 the repetitions per side that would decide, when more
+//                 would help), within the noise floor, or a repetition of
+//                 the case was marked disturbed by the timing harness.
 // Per case: a candidate case that failed where the base succeeded fails; a
 // base case that failed, or one missing from the candidate, is inconclusive.
 // Cases only in the candidate are new and decide nothing.
@@ -50,18 +52,13 @@ enum class GateReason {
                              // exceeds the band
   kNoRegression,             // pass: the CI allows no regression at all
   kWithinLimit,              // pass: the CI's worst regression is within the band
-  kNotSignificantAmongMany,  // would fail alone, but not after Holm's correction
+  kNotSignificantAmongMany,  // would fail alone, but not after Benjamini-Hochberg
+  kWithinNoiseFloor,         // significant and past the limit, but within the noise floor
+  kDisturbed,                // a repetition on either side was marked "disturbed"
+                             // (case_error: which side and why, from its results)
   kChangedButCiPastLimit,    // a significant change whose CI reaches past the limit
   kCiPastLimit,              // not significant and the CI reaches past the limit
-  kDisturbed,                // inconclusive: too many repetitions of a side were disturbed
-                             // (case_error says which side and why)
 };
-
-// A side with at least this share of its measured repetitions disturbed
-// (other load on the roles' CPUs, steal) decides nothing: its numbers
-// measure the other load. 0.4 = 2 of 5 default repetitions; one disturbed
-// repetition of five moves a median little, two can move it.
-constexpr double kDisturbedShareLimit = 0.4;
 
 struct GateCheck {
   std::string case_name;
@@ -74,6 +71,7 @@ struct GateCheck {
   // positive means worse.
   double regression = 0.0;
   size_t family_size = 0;   // kNotSignificantAmongMany: metric checks in the gate
+  uint32_t disturbed = 0;   // kDisturbed: disturbed repetitions, both sides
   std::string case_status;  // kBaseCaseFailed, kCandidateCaseFailed: "failed", ...
   std::string case_error;   // and the case's error text
   std::optional<MetricComparison> comparison;  // for metric checks
@@ -90,6 +88,8 @@ struct GateReport {
   int repetitions_needed = 0;
   // The options of the comparison the gate judged (threshold = the limit).
   CompareOptions options;
+  // Run ids on both sides: a gate of a run against itself shows nothing.
+  std::vector<std::string> same_runs;
 };
 
 GateReport EvaluateGate(const Comparison& comparison);

@@ -164,22 +164,48 @@ Comparison WithChecks(const std::vector<MetricComparison>& metrics) {
   return comparison;
 }
 
-TEST(Gate, HolmCorrectionOverAllChecks) {
+TEST(Gate, TheFalseDiscoveryRateDecidesSignificance) {
   // Alone, p = 0.02 < 0.05 fails.
   EXPECT_EQ(EvaluateGate(WithChecks({Slower(0.02)})).outcome, GateOutcome::kFail);
-  // Among three checks the smallest p must be below 0.05 / 3 = 0.0167.
+  // CompareRuns adjusted it above 0.05 among other checks: the check is no
+  // longer significant nor worse, and says why.
+  MetricComparison adjusted = Slower(0.02);
+  adjusted.p_adjusted = 0.06;
+  adjusted.significant = false;
+  adjusted.verdict = ChangeVerdict::kNoisy;
   MetricComparison unchanged = Slower(0.9);
   unchanged.difference = 0;
   unchanged.difference_ci = {-1, 1};
   unchanged.significant = false;
   unchanged.verdict = ChangeVerdict::kSame;
-  const GateReport report = EvaluateGate(WithChecks({Slower(0.02), unchanged, unchanged}));
+  const GateReport report = EvaluateGate(WithChecks({adjusted, unchanged, unchanged}));
   EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
   EXPECT_EQ(report.checks[0].reason, GateReason::kNotSignificantAmongMany);
   EXPECT_EQ(report.checks[0].family_size, 3u);
-  // p = 0.01 < 0.0167 still fails; the next, 0.02 < 0.05 / 2, too.
-  const GateReport two = EvaluateGate(WithChecks({Slower(0.01), Slower(0.02), unchanged}));
-  EXPECT_EQ(two.failed, 2);
+}
+
+TEST(Gate, CompareRunsAdjustsByBenjaminiHochberg) {
+  // Three cases 20% slower at 8 vs 8 (p = 2/12870 each): all stay
+  // significant together, each adjusted p = its raw p.
+  std::vector<SyntheticCase> base;
+  std::vector<SyntheticCase> candidate;
+  for (const char* size : {"4KiB", "64KiB", "1MiB"}) {
+    SyntheticCase b = Stream(kSteady);
+    b.params = {{"message_size", size}};
+    SyntheticCase c = Stream(Times(kSteady, 0.8));
+    c.params = {{"message_size", size}};
+    base.push_back(b);
+    candidate.push_back(c);
+  }
+  CompareOptions options;
+  options.metrics = {FindCaseMetric("throughput")};
+  const Comparison comparison = CompareRuns({MakeSyntheticRun("b", "pipe", base)},
+                                            {MakeSyntheticRun("c", "pipe", candidate)}, options);
+  ASSERT_EQ(comparison.cases.size(), 3u);
+  for (const CaseComparison& c : comparison.cases) {
+    EXPECT_DOUBLE_EQ(c.metrics[0].p_adjusted, c.metrics[0].test.p_value);
+  }
+  EXPECT_EQ(EvaluateGate(comparison).failed, 3);
 }
 
 }  // namespace

@@ -11,10 +11,11 @@
 
 namespace ipclab::results {
 
-inline constexpr uint32_t kDefaultRepetitions = 5;
+inline constexpr uint32_t kDefaultRepetitions = 10;
 inline constexpr uint32_t kDefaultWarmup = 1;
 
-// Measured repetitions per case: `repetitions`, or 5 when it is 0.
+// Measured repetitions per case: `repetitions`, or 10 when it is 0 (docs/GATE.md: ten per side let
+// the gate decide among many checks).
 uint32_t EffectiveRepetitions(const v1::RunRequest& request);
 
 // Warm-up repetitions per case: `warmup` when present (0 included), else 1.

@@ -9,7 +9,7 @@ namespace {
 
 TEST(RunDefaults, AbsentValuesTakeTheDefaults) {
   const v1::RunRequest request;
-  EXPECT_EQ(EffectiveRepetitions(request), 5u);
+  EXPECT_EQ(EffectiveRepetitions(request), 10u);
   EXPECT_EQ(EffectiveWarmup(request), 1u);
 }
 
@@ -28,7 +28,7 @@ TEST(RunDefaults, WithRunDefaultsWritesTheEffectiveValues) {
   request.set_workload("pipe");
   const v1::RunRequest effective = WithRunDefaults(request);
   EXPECT_EQ(effective.workload(), "pipe");
-  EXPECT_EQ(effective.repetitions(), 5u);
+  EXPECT_EQ(effective.repetitions(), 10u);
   ASSERT_TRUE(effective.has_warmup());
   EXPECT_EQ(effective.warmup(), 1u);
   // Resolving twice changes nothing.

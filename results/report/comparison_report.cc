@@ -46,9 +46,12 @@ std::string Legend(const Comparison& comparison) {
   return absl::StrCat(
       "n: measured repetitions (base/candidate); change: of the candidate's median against the "
       "base's; 95% CI: bootstrap of the change of the medians (",
-      options.bootstrap.resamples, " resamples); p: Mann-Whitney U, two-sided.\n",
-      "better/worse: significant (p < ", options.alpha, ") and the whole CI beyond ±",
-      FormatPercent(options.threshold, 0), "; same: the CI lies within ±",
+      options.bootstrap.resamples, " resamples); p: Mann-Whitney U, two-sided, ",
+      "Benjamini-Hochberg adjusted over all the comparison's checks.\n",
+      "better/worse: significant (p < ", options.alpha, "), the whole CI beyond ±",
+      FormatPercent(options.threshold, 0), " and the change beyond the noise floor (",
+      options.noise_k, " x the largest robust spread of the log repetitions, or of the per-run ",
+      "medians of ", kRunsForRunSpread, "+ pooled runs); same: the CI lies within ±",
       FormatPercent(options.threshold, 0), "; noisy: neither (see below).\n");
 }
 
@@ -119,6 +122,10 @@ void WriteSide(JsonWriter& json, const SideStatistics& side) {
   json.Key("n").Integer(side.n);
   json.Key("median").Number(side.median);
   json.Key("cv").Number(side.cv);
+  json.Key("robustLogSpread").Number(side.spread);
+  json.Key("runs").Integer(side.runs);
+  if (side.runs >= kRunsForRunSpread) json.Key("runSpread").Number(side.run_spread);
+  if (side.disturbed > 0) json.Key("disturbed").Integer(side.disturbed);
   json.EndObject();
 }
 
@@ -167,7 +174,7 @@ std::string ConfidenceText(const MetricComparison& c) {
 
 std::string PValueText(const MetricComparison& c) {
   if (c.verdict == ChangeVerdict::kUnavailable) return "-";
-  const double p = c.test.p_value;
+  const double p = c.p_adjusted;  // Benjamini-Hochberg over the comparison's checks
   if (p >= 0.001) return absl::StrFormat("%.3f", p);
   return absl::StrFormat("%.1e", p);
 }
@@ -258,6 +265,7 @@ void PrintComparisonJson(const Comparison& comparison, std::ostream* out) {
   WriteRuns(json, comparison.candidate_runs);
   json.Key("threshold").Number(options.threshold);
   json.Key("alpha").Number(options.alpha);
+  json.Key("noiseK").Number(options.noise_k);
   json.Key("bootstrapResamples").Integer(options.bootstrap.resamples);
   json.Key("bootstrapSeed").Integer(static_cast<int64_t>(options.bootstrap.seed));
   json.Key("warnings");
@@ -303,6 +311,9 @@ void PrintComparisonJson(const Comparison& comparison, std::ostream* out) {
         json.Key("band").Number(m.band);
         json.Key("u").Number(m.test.u);
         json.Key("pValue").Number(m.test.p_value);
+        json.Key("pAdjusted").Number(m.p_adjusted);
+        json.Key("noiseFloorWorse").Number(m.floor_worse);
+        json.Key("noiseFloorBetter").Number(m.floor_better);
         json.Key("exactTest").Bool(m.test.exact);
         json.Key("significant").Bool(m.significant);
       }

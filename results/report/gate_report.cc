@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "results/format/format.h"
@@ -77,6 +78,14 @@ std::string NextStep(const GateReport& report) {
       break;
   }
   if (report.checks.empty()) return "No selected metric was measured on both sides.";
+  const bool floor =
+      std::any_of(report.checks.begin(), report.checks.end(),
+                  [](const GateCheck& c) { return c.reason == GateReason::kWithinNoiseFloor; });
+  if (floor) {
+    return "The data cannot decide: a change beyond the limit is within the noise floor. Gate "
+           "against several runs (--history N, or interleaved --baseline/--candidate runs) so the "
+           "noise between runs is measured.";
+  }
   if (report.repetitions_needed > 0) {
     return absl::StrCat("The data cannot decide. Run both sides again with --repetitions ",
                         report.repetitions_needed, " (or more), or reduce the noise on the host.");
@@ -91,6 +100,35 @@ std::string RegressionText(const MetricComparison& c, double regression) {
   return FormatMetricValue(*c.metric, regression);
 }
 
+// Every floor and threshold the decisions used, in one sentence each.
+void PrintRules(const CompareOptions& options, std::ostream* out) {
+  *out << "Rules: a check **fails** when the Mann-Whitney U p-value, Benjamini-Hochberg adjusted "
+          "over all checks (false discovery rate "
+       << options.alpha
+       << "), is below it, the whole 95% bootstrap CI of the change lies beyond the limit of "
+       << FormatPercent(options.threshold, 1) << ", and the change of the medians exceeds the "
+       << "noise floor (" << options.noise_k
+       << " x the largest robust spread: MAD of the log repetitions on either side, and of the "
+          "per-run medians of a side pooling "
+       << kRunsForRunSpread
+       << "+ runs). It **passes** when the whole CI lies within the limit and each side has at "
+          "least "
+       << MinimumRepetitionsPerSide(options.alpha)
+       << " repetitions. Otherwise it is inconclusive. Changes smaller than an absolute floor "
+          "never count: ";
+  std::vector<std::string> floors;
+  for (const CaseMetric& metric : CaseMetrics()) {
+    if (metric.negligible > 0) {
+      floors.push_back(absl::StrCat(metric.key, " ", FormatMetricValue(metric, metric.negligible)));
+    }
+  }
+  *out << absl::StrJoin(floors, ", ") << ".\n\n";
+}
+
+std::string FloorText(const MetricComparison& c) {
+  return c.floor_worse > 0 ? FormatPercent(c.floor_worse) : "-";
+}
+
 }  // namespace
 
 void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, std::ostream* out) {
@@ -99,10 +137,14 @@ void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, s
   *out << "Baseline " << RunsText(comparison.base_runs) << " against candidate "
        << RunsText(comparison.candidate_runs) << ".\n";
   *out << "Largest regression allowed: " << FormatPercent(options.threshold, 1)
-       << "; metrics: " << MetricsText(options) << ". A check fails when Mann-Whitney U p < "
-       << options.alpha
-       << " and the whole 95% bootstrap CI of the change lies beyond the "
-          "limit; it passes when the whole CI lies within it.\n\n";
+       << "; metrics: " << MetricsText(options) << ".\n";
+  if (!report.same_runs.empty()) {
+    *out << "\n**The same run is on both sides** ("
+         << MarkdownCell(absl::StrJoin(report.same_runs, ", "))
+         << "): this gate compares a run with itself and shows nothing.\n";
+  }
+  *out << "\n";
+  PrintRules(options, out);
   *out << "**" << report.failed << " failed, " << report.inconclusive << " inconclusive, "
        << report.passed << " passed.** " << NextStep(report) << "\n\n";
   for (const std::string& warning : comparison.warnings) {
@@ -115,24 +157,40 @@ void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, s
   std::stable_sort(ordered.begin(), ordered.end(), [](const GateCheck* a, const GateCheck* b) {
     return Rank(a->outcome) < Rank(b->outcome);
   });
-  if (!ordered.empty()) {
-    *out << "| case | metric | base | candidate | n | change | 95% CI | p | result |\n";
-    *out << "|---|---|--:|--:|--:|--:|--:|--:|---|\n";
-    for (const GateCheck* check : ordered) {
-      std::vector<std::string> cells = {check->case_name, check->what};
-      if (check->comparison.has_value()) {
-        const MetricComparison& c = *check->comparison;
-        cells.insert(cells.end(), {MedianText(c, false), MedianText(c, true),
-                                   absl::StrCat(c.base.n, "/", c.candidate.n), ChangeText(c),
-                                   ConfidenceText(c), PValueText(c)});
-      } else {
-        cells.insert(cells.end(), {"-", "-", "-", "-", "-", "-"});
-      }
-      for (std::string& cell : cells) cell = MarkdownCell(cell);
-      cells.push_back(ResultCell(check->outcome));
-      *out << "| " << absl::StrJoin(cells, " | ") << " |\n";
+  const auto print_header = [&] {
+    *out << "| case | metric | base | candidate | n | change | 95% CI | p (BH) | noise floor | "
+            "result "
+            "|\n";
+    *out << "|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n";
+  };
+  const auto print_row = [&](const GateCheck* check) {
+    std::vector<std::string> cells = {check->case_name, check->what};
+    if (check->comparison.has_value()) {
+      const MetricComparison& c = *check->comparison;
+      cells.insert(cells.end(), {MedianText(c, false), MedianText(c, true),
+                                 absl::StrCat(c.base.n, "/", c.candidate.n), ChangeText(c),
+                                 ConfidenceText(c), PValueText(c), FloorText(c)});
+    } else {
+      cells.insert(cells.end(), {"-", "-", "-", "-", "-", "-", "-"});
     }
+    for (std::string& cell : cells) cell = MarkdownCell(cell);
+    cells.push_back(ResultCell(check->outcome));
+    *out << "| " << absl::StrJoin(cells, " | ") << " |\n";
+  };
+  const auto first_pass = std::find_if(ordered.begin(), ordered.end(), [](const GateCheck* c) {
+    return c->outcome == GateOutcome::kPass;
+  });
+  if (first_pass != ordered.begin()) {
+    print_header();
+    for (auto it = ordered.begin(); it != first_pass; ++it) print_row(*it);
     *out << "\n";
+  }
+  if (first_pass != ordered.end()) {
+    // Passing rows fold away so a matrix summary stays readable.
+    *out << "<details><summary>" << (ordered.end() - first_pass) << " passing checks</summary>\n\n";
+    print_header();
+    for (auto it = first_pass; it != ordered.end(); ++it) print_row(*it);
+    *out << "\n</details>\n\n";
   }
   bool any_reason = false;
   for (const GateCheck* check : ordered) {
@@ -157,8 +215,10 @@ void PrintGateJUnit(const GateReport& report, const Comparison& comparison, std:
     by_workload[suite].push_back(&check);
   }
   *out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  // The attributes of Jenkins' junit-10.xsd: no `skipped` on <testsuites>;
+  // `errors` and `time` on both (a gate measures nothing itself: time 0).
   *out << "<testsuites name=\"ipclab gate\" tests=\"" << report.checks.size() << "\" failures=\""
-       << report.failed << "\" skipped=\"" << report.inconclusive << "\">\n";
+       << report.failed << "\" errors=\"0\" time=\"0\">\n";
   for (const std::string& suite : order) {
     const std::vector<const GateCheck*>& checks = by_workload[suite];
     const auto count = [&](GateOutcome outcome) {
@@ -166,8 +226,8 @@ void PrintGateJUnit(const GateReport& report, const Comparison& comparison, std:
                            [&](const GateCheck* c) { return c->outcome == outcome; });
     };
     *out << "  <testsuite name=\"" << XmlEscape(suite) << "\" tests=\"" << checks.size()
-         << "\" failures=\"" << count(GateOutcome::kFail) << "\" skipped=\""
-         << count(GateOutcome::kInconclusive) << "\">\n";
+         << "\" failures=\"" << count(GateOutcome::kFail) << "\" errors=\"0\" skipped=\""
+         << count(GateOutcome::kInconclusive) << "\" time=\"0\">\n";
     *out << "    <properties>\n";
     for (const auto& [name, runs] : {std::make_pair("base", &comparison.base_runs),
                                      std::make_pair("candidate", &comparison.candidate_runs)}) {
@@ -178,6 +238,9 @@ void PrintGateJUnit(const GateReport& report, const Comparison& comparison, std:
     }
     *out << "      <property name=\"max_regression\" value=\""
          << FormatPercent(comparison.options.threshold, 1) << "\"/>\n";
+    *out << "      <property name=\"false_discovery_rate\" value=\"" << comparison.options.alpha
+         << "\"/>\n";
+    *out << "      <property name=\"noise_k\" value=\"" << comparison.options.noise_k << "\"/>\n";
     *out << "    </properties>\n";
     for (const GateCheck* check : checks) {
       *out << "    <testcase classname=\""
@@ -207,9 +270,6 @@ void PrintGateJUnit(const GateReport& report, const Comparison& comparison, std:
 std::string GateReasonText(const GateCheck& check, const CompareOptions& options) {
   const std::string limit = FormatPercent(options.threshold, 1);
   const std::string error = check.case_error.empty() ? "" : absl::StrCat(": ", check.case_error);
-  if (check.reason == GateReason::kDisturbed) {
-    return absl::StrCat("too noisy to judge: ", check.case_error);
-  }
   if (!check.comparison.has_value()) {
     switch (check.reason) {
       case GateReason::kBaseCaseFailed:
@@ -235,10 +295,23 @@ std::string GateReasonText(const GateCheck& check, const CompareOptions& options
       return absl::StrCat("at worst ", RegressionText(c, check.regression),
                           " within the 95% CI; the limit is ", limit);
     case GateReason::kNotSignificantAmongMany:
-      return absl::StrCat("regressed by ", RegressionText(c, check.regression),
-                          " (p = ", PValueText(c), "), but among ", check.family_size,
-                          " checks that is not significant (Holm's correction at ", options.alpha,
-                          "); more repetitions would decide");
+      return absl::StrCat(
+          "regressed by ", RegressionText(c, check.regression),
+          " (p = ", absl::StrFormat("%.2g", c.test.p_value), "), but among ", check.family_size,
+          " checks that is not significant (Benjamini-Hochberg adjusted p = ", PValueText(c),
+          ", above ", options.alpha, "); more repetitions would decide");
+    case GateReason::kWithinNoiseFloor:
+      return absl::StrCat("regressed by ", RegressionText(c, check.regression), " (95% CI ",
+                          ConfidenceText(c), "), past the limit of ", limit,
+                          " but within the noise floor of ", FormatPercent(c.floor_worse), " (",
+                          options.noise_k,
+                          " x the robust spread); gate against several runs (--history N) to "
+                          "tell a regression from the noise between runs");
+    case GateReason::kDisturbed:
+      return absl::StrCat(check.disturbed,
+                          " repetition(s) were marked disturbed by the timing harness; run again",
+                          check.case_error.empty() ? "" : " (", check.case_error,
+                          check.case_error.empty() ? "" : ")");
     case GateReason::kChangedButCiPastLimit: {
       std::string text = absl::StrCat("changed by ", ChangeText(c), ", but the 95% CI ",
                                       ConfidenceText(c), " reaches past the limit of ", limit);

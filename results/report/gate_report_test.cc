@@ -49,7 +49,7 @@ TEST(GateReasonText, AFailedCandidateCaseNamesItsError) {
   EXPECT_THAT(FirstReason(StreamCase(kSteadyGbps), failed), HasSubstr("SIGSEGV"));
 }
 
-TEST(GateReasonText, NotSignificantAmongManyNamesHolm) {
+TEST(GateReasonText, NotSignificantAmongManyNamesBenjaminiHochberg) {
   MetricComparison slower;
   slower.metric = FindCaseMetric("throughput");
   slower.base = {8, 100.0, 0.02};
@@ -68,7 +68,7 @@ TEST(GateReasonText, NotSignificantAmongManyNamesHolm) {
   const std::string reason = GateReasonText(check, CompareOptions());
   EXPECT_THAT(reason, HasSubstr("regressed by 10.0%"));
   EXPECT_THAT(reason, HasSubstr("among 3 checks"));
-  EXPECT_THAT(reason, HasSubstr("Holm"));
+  EXPECT_THAT(reason, HasSubstr("Benjamini-Hochberg"));
 }
 
 std::string Scenario(void (*print)(const GateReport&, const Comparison&, std::ostream*)) {

@@ -141,13 +141,12 @@ std::optional<double> RssGrowthV2(const v1::RepetitionResult& repetition) {
 
 // ---- End of the frozen copies ----------------------------------------------
 
-absl::Status InsertRepetitionRowsV2(sqlite3* db, const v1::RunResult& run) {
-  IPCLAB_ASSIGN_OR_RETURN(
-      sql::Statement row,
-      sql::Statement::Prepare(
-          db, "INSERT INTO repetitions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+}  // namespace
+
+std::vector<RepetitionRow> RepetitionRowsV2(const v1::RunResult& run) {
   const uint64_t page_size =
       run.host().page_size_bytes() > 0 ? run.host().page_size_bytes() : kDefaultPageSize;
+  std::vector<RepetitionRow> rows;
   for (int index = 0; index < run.cases_size(); ++index) {
     const v1::CaseResult& result = run.cases(index);
     const std::string headline = HeadlinePhaseV2(result);
@@ -155,24 +154,44 @@ absl::Status InsertRepetitionRowsV2(sqlite3* db, const v1::RunResult& run) {
     int measured = 0;
     for (const v1::RepetitionResult& repetition : result.repetitions()) {
       if (repetition.warmup()) continue;
-      row.Reset();
-      row.Bind(1, run.run_id()).Bind(2, int64_t{index}).Bind(3, int64_t{measured++});
-      row.Bind(4, headline);
+      RepetitionRow row;
+      row.case_index = index;
+      row.repetition = measured++;
+      row.headline_phase = headline;
       const v1::PhaseResult* phase = PhaseNamed(repetition, headline);
-      if (phase != nullptr) row.Bind(5, int64_t{phase->wall_ns()});
+      if (phase != nullptr) row.wall_ns = phase->wall_ns();
       const bool has_latency = phase != nullptr && phase->latency().count() > 0;
-      const std::optional<double> values[] = {
-          ThroughputV2(phase),
-          has_latency ? std::optional<double>(phase->latency().p50_ns()) : std::nullopt,
-          has_latency ? std::optional<double>(phase->latency().p99_ns()) : std::nullopt,
-          FaultsPerPageV2(repetition, region, page_size),
-          RssGrowthV2(repetition),
-      };
-      for (int k = 0; k < 5; ++k) {
-        if (values[k].has_value()) row.Bind(6 + k, *values[k]);
+      row.metrics[0] = ThroughputV2(phase);
+      if (has_latency) {
+        row.metrics[1] = phase->latency().p50_ns();
+        row.metrics[2] = phase->latency().p99_ns();
       }
-      IPCLAB_RETURN_IF_ERROR(row.Run("storing a repetition"));
+      row.metrics[3] = FaultsPerPageV2(repetition, region, page_size);
+      row.metrics[4] = RssGrowthV2(repetition);
+      rows.push_back(std::move(row));
     }
+  }
+  return rows;
+}
+
+namespace {
+
+absl::Status InsertRepetitionRowsV2(sqlite3* db, const v1::RunResult& run) {
+  IPCLAB_ASSIGN_OR_RETURN(
+      sql::Statement statement,
+      sql::Statement::Prepare(
+          db, "INSERT INTO repetitions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  for (const RepetitionRow& row : RepetitionRowsV2(run)) {
+    statement.Reset();
+    statement.Bind(1, run.run_id())
+        .Bind(2, int64_t{row.case_index})
+        .Bind(3, int64_t{row.repetition})
+        .Bind(4, row.headline_phase);
+    if (row.wall_ns.has_value()) statement.Bind(5, *row.wall_ns);
+    for (int k = 0; k < 5; ++k) {
+      if (row.metrics[k].has_value()) statement.Bind(6 + k, *row.metrics[k]);
+    }
+    IPCLAB_RETURN_IF_ERROR(statement.Run("storing a repetition"));
   }
   return absl::OkStatus();
 }

@@ -60,6 +60,15 @@ absl::StatusOr<RunFilter> ParseRunFilter(const std::vector<std::string>& terms, 
       filter.tags.push_back(std::move(tag));
       continue;
     }
+    if (absl::ConsumePrefix(&rest, "fleet:")) {
+      IPCLAB_ASSIGN_OR_RETURN(auto tag, ParseTag(absl::StrCat(kFleetTag, "=", rest)));
+      if (tag.second.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("filter \"", term, "\": expected fleet:ID (see `ipclab results list`)"));
+      }
+      filter.tags.push_back(std::move(tag));
+      continue;
+    }
     const size_t equals = rest.find('=');
     const absl::string_view name = rest.substr(0, equals);
     const absl::string_view value =
@@ -74,10 +83,10 @@ absl::StatusOr<RunFilter> ParseRunFilter(const std::vector<std::string>& terms, 
       IPCLAB_ASSIGN_OR_RETURN(int64_t since, ParseSince(value, now));
       filter.since_us = since;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "filter \"", term,
-          "\": expected workload=NAME, label=TEXT, tag:KEY=VALUE, status=succeeded|failed, or "
-          "since=DATE|AGE"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("filter \"", term,
+                       "\": expected workload=NAME, label=TEXT, tag:KEY=VALUE, fleet:ID, "
+                       "status=succeeded|failed, or since=DATE|AGE"));
     }
   }
   return filter;

@@ -17,6 +17,10 @@ namespace ipclab::results {
 
 using Tags = std::vector<std::pair<std::string, std::string>>;
 
+// The tag under which the runs of one fleet run share their fleet id
+// (RunResult.fleet_id): `fleet:ID` selects them as tag:fleet=ID does.
+inline constexpr char kFleetTag[] = "fleet";
+
 // What `results list --filter` selects; every condition must hold.
 struct RunFilter {
   std::string workload;             // exact
@@ -29,7 +33,8 @@ struct RunFilter {
 
 // Parses filter terms: "workload=pipe", "label=nightly", "tag:commit=abc",
 // "since=2024-05-01", "since=2024-05-01T10:00:00Z", "since=7d" / "12h" /
-// "30m" (before `now`), "status=failed". INVALID_ARGUMENT naming a
+// "30m" (before `now`), "status=failed", "fleet:ID" (the runs of one fleet
+// run: tag fleet=ID). INVALID_ARGUMENT naming a
 // malformed term and the accepted forms.
 absl::StatusOr<RunFilter> ParseRunFilter(const std::vector<std::string>& terms, absl::Time now);
 

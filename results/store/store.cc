@@ -1,348 +1,34 @@
 #include "results/store/store.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <cstdlib>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
-#include "base/errno_status.h"
-#include "base/posix_call.h"
+#include "results/store/postgres_store.h"
+#include "results/store/sqlite_store.h"
 #include "base/status_macros.h"
-#include "results/store/store_schema.h"
-#include "results/store/store_sql.h"
 
 namespace ipclab::results {
-namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
-constexpr char kSqliteMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
-                                   'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
-
-absl::Status NotOurs(const std::string& path, absl::string_view why) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("\"", path, "\" is not an ipclab results database (", why,
-                   "); it was left unchanged. Choose another file with --db"));
+bool IsPostgresLocation(absl::string_view location) {
+  return absl::StartsWith(location, "postgresql://") || absl::StartsWith(location, "postgres://");
 }
 
-// Creates `directory` and its parents (mode 0700 for what it creates).
-absl::Status MakeDirectories(const std::string& directory) {
-  if (directory.empty()) return absl::OkStatus();
-  struct stat info;
-  if (stat(directory.c_str(), &info) == 0) {
-    if (S_ISDIR(info.st_mode)) return absl::OkStatus();
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot create the results database: \"", directory, "\" is not a directory"));
+absl::StatusOr<std::unique_ptr<ResultStore>> OpenResultStore(const std::string& location,
+                                                             ResultStore::Mode mode) {
+  if (IsPostgresLocation(location)) {
+    IPCLAB_ASSIGN_OR_RETURN(std::unique_ptr<PostgresResultStore> store,
+                            PostgresResultStore::Open(location, mode));
+    return std::unique_ptr<ResultStore>(std::move(store));
   }
-  const size_t slash = directory.rfind('/');
-  if (slash != std::string::npos && slash > 0) {
-    IPCLAB_RETURN_IF_ERROR(MakeDirectories(directory.substr(0, slash)));
-  }
-  if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot create the results database: ",
-                     base::ErrnoMessage(absl::StrCat("mkdir(\"", directory, "\")"), errno)));
-  }
-  return absl::OkStatus();
+  IPCLAB_ASSIGN_OR_RETURN(std::unique_ptr<SqliteResultStore> store,
+                          SqliteResultStore::Open(location, mode));
+  return std::unique_ptr<ResultStore>(std::move(store));
 }
 
-std::string DirectoryOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return "";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-// Refuses, without letting SQLite near it, a non-empty file that does not
-// start with the SQLite header.
-absl::Status CheckHeader(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot open the results database: ",
-                     base::ErrnoMessage(absl::StrCat("open(\"", path, "\")"), errno)));
-  }
-  char header[sizeof(kSqliteMagic)];
-  const ssize_t got = base::RetryOnEintr([&] { return read(fd, header, sizeof(header)); });
-  const int error = errno;
-  close(fd);
-  if (got < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot read the results database: ",
-                     base::ErrnoMessage(absl::StrCat("read(\"", path, "\")"), error)));
-  }
-  if (got == 0) return absl::OkStatus();  // an empty file is an empty database
-  if (got < static_cast<ssize_t>(sizeof(header)) ||
-      memcmp(header, kSqliteMagic, sizeof(header)) != 0) {
-    return NotOurs(path, "not an SQLite file");
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<int64_t> QueryInt(sqlite3* db, const char* query) {
-  IPCLAB_ASSIGN_OR_RETURN(sql::Statement statement, sql::Statement::Prepare(db, query));
-  IPCLAB_ASSIGN_OR_RETURN(bool row, statement.Step());
-  return row ? statement.Int(0) : 0;
-}
-
-int64_t Microseconds(const google::protobuf::Timestamp& time) {
-  return time.seconds() * 1000000 + time.nanos() / 1000;
-}
-
-int64_t NowMicroseconds() { return absl::ToUnixMicros(absl::Now()); }
-
-// Reads the identity of an open database and brings its schema up to date.
-absl::Status PrepareSchema(sqlite3* db, const std::string& path) {
-  absl::StatusOr<int64_t> application_id = QueryInt(db, "PRAGMA application_id");
-  absl::StatusOr<int64_t> version = QueryInt(db, "PRAGMA user_version");
-  absl::StatusOr<int64_t> objects = QueryInt(db, "SELECT count(*) FROM sqlite_master");
-  for (const auto* status : {&application_id.status(), &version.status(), &objects.status()}) {
-    if (!status->ok()) return NotOurs(path, status->message());
-  }
-  const bool fresh = *application_id == 0 && *version == 0 && *objects == 0;
-  if (!fresh && *application_id != kStoreApplicationId) {
-    IPCLAB_ASSIGN_OR_RETURN(sql::Statement tables,
-                            sql::Statement::Prepare(db,
-                                                    "SELECT name FROM sqlite_master WHERE type = "
-                                                    "'table' ORDER BY name LIMIT 5"));
-    std::vector<std::string> names;
-    for (;;) {
-      absl::StatusOr<bool> row = tables.Step();
-      if (!row.ok() || !*row) break;
-      names.push_back(tables.Text(0));
-    }
-    return NotOurs(path,
-                   absl::StrCat("another program's SQLite database",
-                                names.empty() ? "" : " with tables ", absl::StrJoin(names, ", ")));
-  }
-  if (*version > kStoreSchemaVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("\"", path, "\" was written by a newer ipclab (schema version ", *version,
-                     "; this one knows up to ", kStoreSchemaVersion, "); it was left unchanged"));
-  }
-  if (!fresh && *version == kStoreSchemaVersion) return absl::OkStatus();
-
-  // New or older: WAL first (outside the transaction), then the migrations.
-  IPCLAB_RETURN_IF_ERROR(sql::Exec(db, "PRAGMA journal_mode = WAL", "switching to WAL"));
-  IPCLAB_ASSIGN_OR_RETURN(sql::Transaction transaction, sql::Transaction::Begin(db));
-  // Another process may have migrated it while this one waited for the lock.
-  IPCLAB_ASSIGN_OR_RETURN(int64_t current, QueryInt(db, "PRAGMA user_version"));
-  if (current < kStoreSchemaVersion) {
-    IPCLAB_RETURN_IF_ERROR(schema::Migrate(db, static_cast<int>(current), kStoreSchemaVersion));
-  }
-  return transaction.Commit();
-}
-
-}  // namespace
-
-absl::StatusOr<std::string> DefaultStorePath() {
-  const char* data_home = std::getenv("XDG_DATA_HOME");
-  if (data_home != nullptr && data_home[0] == '/') {
-    return absl::StrCat(data_home, "/ipclab/results.db");
-  }
-  const char* home = std::getenv("HOME");
-  if (home != nullptr && home[0] != '\0') {
-    return absl::StrCat(home, "/.local/share/ipclab/results.db");
-  }
-  return absl::FailedPreconditionError(
-      "no place for the results database: neither XDG_DATA_HOME nor HOME is set; use --db PATH "
-      "or --no-store");
-}
-
-absl::StatusOr<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string& path, Mode mode) {
-  if (path.empty()) return absl::InvalidArgumentError("--db needs a file name");
-  struct stat info;
-  if (stat(path.c_str(), &info) != 0) {
-    if (mode == Mode::kReadWrite) {
-      return absl::NotFoundError(absl::StrCat(
-          "no results database at \"", path, "\" (`ipclab run` creates it; --db chooses another)"));
-    }
-    IPCLAB_RETURN_IF_ERROR(MakeDirectories(DirectoryOf(path)));
-  } else {
-    if (!S_ISREG(info.st_mode)) return NotOurs(path, "not a regular file");
-    IPCLAB_RETURN_IF_ERROR(CheckHeader(path));
-  }
-
-  sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-                    (mode == Mode::kCreate ? SQLITE_OPEN_CREATE : 0);
-  const int code = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
-  if (code != SQLITE_OK) {
-    absl::Status status = sql::Error(db, code, absl::StrCat("opening \"", path, "\""));
-    sqlite3_close(db);
-    return absl::InvalidArgumentError(status.message());
-  }
-  std::unique_ptr<ResultStore> store(new ResultStore(path, db));
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  sqlite3_extended_result_codes(db, 1);
-  IPCLAB_RETURN_IF_ERROR(PrepareSchema(db, path));
-  IPCLAB_RETURN_IF_ERROR(sql::Exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
-                                   "configuring the connection"));
-  return store;
-}
-
-ResultStore::~ResultStore() { sqlite3_close_v2(db_); }
-
-absl::Status ResultStore::Save(const v1::RunResult& run, const Tags& tags) {
-  if (run.run_id().empty()) return absl::InvalidArgumentError("cannot store a run without an id");
-  std::string bytes;
-  if (!run.SerializeToString(&bytes)) return absl::InternalError("cannot serialize the run");
-  int repetitions = 0;
-  for (const v1::CaseResult& result : run.cases()) {
-    for (const v1::RepetitionResult& repetition : result.repetitions()) {
-      repetitions += repetition.warmup() ? 0 : 1;
-    }
-  }
-
-  IPCLAB_ASSIGN_OR_RETURN(sql::Transaction transaction, sql::Transaction::Begin(db_));
-  IPCLAB_ASSIGN_OR_RETURN(
-      sql::Statement row,
-      sql::Statement::Prepare(db_,
-                              "INSERT INTO runs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                              "?11, ?12, ?13, ?14, ?15)"));
-  const v1::HostInfo& host = run.host();
-  row.Bind(1, run.run_id())
-      .Bind(2, run.workload())
-      .Bind(3, v1::RunStatus_Name(run.status()))
-      .Bind(4, Microseconds(run.started_at()))
-      .Bind(5, Microseconds(run.finished_at()))
-      .Bind(6, NowMicroseconds())
-      .Bind(7, run.request().label())
-      .Bind(8, run.server())
-      .Bind(9, host.hostname())
-      .Bind(10, host.kernel_release())
-      .Bind(11, host.thp_enabled())
-      .Bind(12, host.cpu_model())
-      .Bind(13, int64_t{host.cpu_count()})
-      .Bind(14, int64_t{run.cases_size()})
-      .Bind(15, int64_t{repetitions});
-  absl::Status inserted = row.Run("storing the run");
-  if (absl::IsAlreadyExists(inserted)) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("run ", run.run_id(), " is already stored in \"", path_, "\""));
-  }
-  IPCLAB_RETURN_IF_ERROR(inserted);
-  IPCLAB_ASSIGN_OR_RETURN(sql::Statement result_row,
-                          sql::Statement::Prepare(db_, "INSERT INTO run_results VALUES (?1, ?2)"));
-  result_row.Bind(1, run.run_id()).BindBlob(2, bytes);
-  IPCLAB_RETURN_IF_ERROR(result_row.Run("storing the run's result"));
-  IPCLAB_ASSIGN_OR_RETURN(
-      sql::Statement tag_row,
-      sql::Statement::Prepare(db_, "INSERT OR REPLACE INTO run_tags VALUES (?1, ?2, ?3)"));
-  for (const auto& [key, value] : tags) {
-    tag_row.Reset();
-    tag_row.Bind(1, run.run_id()).Bind(2, key).Bind(3, value);
-    IPCLAB_RETURN_IF_ERROR(tag_row.Run("storing a tag"));
-  }
-  IPCLAB_RETURN_IF_ERROR(schema::InsertCaseRows(db_, run));
-  IPCLAB_RETURN_IF_ERROR(schema::InsertRepetitionRows(db_, run));
-  return transaction.Commit();
-}
-
-absl::StatusOr<std::vector<StoredRun>> ResultStore::List(const RunFilter& filter) const {
-  std::string query =
-      "SELECT run_id, workload, status, started_at_us, label, server, hostname, kernel_release, "
-      "case_count, repetition_count, "
-      "(SELECT group_concat(key || char(31) || value, char(30)) FROM run_tags t "
-      "WHERE t.run_id = runs.run_id) FROM runs WHERE 1";
-  int next = 1;
-  std::vector<std::pair<int, std::string>> texts;
-  if (!filter.workload.empty()) {
-    absl::StrAppend(&query, " AND workload = ?", next);
-    texts.emplace_back(next++, filter.workload);
-  }
-  if (!filter.label.empty()) {
-    absl::StrAppend(&query, " AND label = ?", next);
-    texts.emplace_back(next++, filter.label);
-  }
-  if (!filter.status.empty()) {
-    absl::StrAppend(&query, " AND status = ?", next);
-    texts.emplace_back(next++, filter.status);
-  }
-  for (const auto& [key, value] : filter.tags) {
-    absl::StrAppend(&query, " AND run_id IN (SELECT run_id FROM run_tags WHERE key = ?", next,
-                    " AND value = ?", next + 1, ")");
-    texts.emplace_back(next++, key);
-    texts.emplace_back(next++, value);
-  }
-  const int since_index = next;
-  if (filter.since_us.has_value()) absl::StrAppend(&query, " AND started_at_us >= ?", next++);
-  absl::StrAppend(&query, " ORDER BY started_at_us DESC, rowid DESC");
-  if (filter.limit > 0) absl::StrAppend(&query, " LIMIT ", filter.limit);
-
-  IPCLAB_ASSIGN_OR_RETURN(sql::Statement statement, sql::Statement::Prepare(db_, query));
-  for (const auto& [index, text] : texts) statement.Bind(index, text);
-  if (filter.since_us.has_value()) statement.Bind(since_index, *filter.since_us);
-  std::vector<StoredRun> runs;
-  for (;;) {
-    IPCLAB_ASSIGN_OR_RETURN(bool row, statement.Step());
-    if (!row) break;
-    StoredRun run;
-    run.run_id = statement.Text(0);
-    run.workload = statement.Text(1);
-    run.status = statement.Text(2);
-    run.started_at_us = statement.Int(3);
-    run.label = statement.Text(4);
-    run.server = statement.Text(5);
-    run.hostname = statement.Text(6);
-    run.kernel_release = statement.Text(7);
-    run.case_count = static_cast<int>(statement.Int(8));
-    run.repetitions = static_cast<int>(statement.Int(9));
-    const std::string tags = statement.Text(10);
-    for (absl::string_view pair : absl::StrSplit(tags, '\x1e', absl::SkipEmpty())) {
-      std::pair<std::string, std::string> tag = absl::StrSplit(pair, absl::MaxSplits('\x1f', 1));
-      run.tags.push_back(std::move(tag));
-    }
-    std::sort(run.tags.begin(), run.tags.end());
-    runs.push_back(std::move(run));
-  }
-  return runs;
-}
-
-absl::StatusOr<std::string> ResultStore::ResolveId(absl::string_view id_or_prefix) const {
-  if (id_or_prefix.empty()) return absl::InvalidArgumentError("an empty run id");
-  IPCLAB_ASSIGN_OR_RETURN(
-      sql::Statement statement,
-      sql::Statement::Prepare(db_,
-                              "SELECT run_id FROM runs WHERE run_id = ?1 UNION ALL "
-                              "SELECT run_id FROM runs WHERE substr(run_id, 1, length(?1)) = ?1 "
-                              "AND run_id != ?1 LIMIT 6"));
-  statement.Bind(1, id_or_prefix);
-  std::vector<std::string> ids;
-  for (;;) {
-    IPCLAB_ASSIGN_OR_RETURN(bool row, statement.Step());
-    if (!row) break;
-    ids.push_back(statement.Text(0));
-  }
-  if (ids.empty()) {
-    return absl::NotFoundError(absl::StrCat("no stored run with id \"", id_or_prefix, "\" in \"",
-                                            path_, "\" (see `ipclab results list`)"));
-  }
-  if (ids.front() == id_or_prefix || ids.size() == 1) return ids.front();
-  return absl::InvalidArgumentError(absl::StrCat("run id prefix \"", id_or_prefix,
-                                                 "\" is ambiguous: ", absl::StrJoin(ids, ", "),
-                                                 ids.size() > 5 ? ", ..." : ""));
-}
-
-absl::StatusOr<v1::RunResult> ResultStore::Load(absl::string_view id_or_prefix) const {
-  IPCLAB_ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
-  IPCLAB_ASSIGN_OR_RETURN(
-      sql::Statement statement,
-      sql::Statement::Prepare(db_, "SELECT result FROM run_results WHERE run_id = ?1"));
-  statement.Bind(1, id);
-  IPCLAB_ASSIGN_OR_RETURN(bool row, statement.Step());
-  v1::RunResult run;
-  if (!row || !run.ParseFromString(statement.Blob(0))) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("run ", id, " in \"", path_, "\" is damaged: its result does not decode"));
-  }
-  return run;
+absl::StatusOr<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string& location,
+                                                               Mode mode) {
+  return OpenResultStore(location, mode);
 }
 
 absl::StatusOr<v1::RunResult> ResultStore::LoadLatestWithTag(absl::string_view key,
@@ -356,24 +42,23 @@ absl::StatusOr<v1::RunResult> ResultStore::LoadLatestWithTag(absl::string_view k
   if (runs.empty()) {
     return absl::NotFoundError(absl::StrCat("no stored run with tag ", key, "=", value,
                                             workload.empty() ? "" : " and workload ", workload,
-                                            " in \"", path_, "\""));
+                                            " in \"", path(), "\""));
   }
   return Load(runs.front().run_id);
 }
 
-absl::StatusOr<Tags> ResultStore::TagsOf(absl::string_view run_id) const {
-  IPCLAB_ASSIGN_OR_RETURN(
-      sql::Statement statement,
-      sql::Statement::Prepare(db_,
-                              "SELECT key, value FROM run_tags WHERE run_id = ?1 ORDER BY key"));
-  statement.Bind(1, run_id);
-  Tags tags;
-  for (;;) {
-    IPCLAB_ASSIGN_OR_RETURN(bool row, statement.Step());
-    if (!row) break;
-    tags.emplace_back(statement.Text(0), statement.Text(1));
+absl::StatusOr<std::string> DefaultStorePath() {
+  const char* data_home = std::getenv("XDG_DATA_HOME");
+  if (data_home != nullptr && data_home[0] == '/') {
+    return absl::StrCat(data_home, "/ipclab/results.db");
   }
-  return tags;
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] != '\0') {
+    return absl::StrCat(home, "/.local/share/ipclab/results.db");
+  }
+  return absl::FailedPreconditionError(
+      "no place for the results database: neither XDG_DATA_HOME nor HOME is set; use --db PATH "
+      "or --no-store");
 }
 
 }  // namespace ipclab::results

@@ -1,21 +1,21 @@
-// The results store: every run the CLI makes, in one SQLite file.
+// The results store: every run the CLI makes, behind one interface with two
+// backends - an SQLite file for one engineer (sqlite_store.h) and a
+// PostgreSQL database for a team (postgres_store.h). OpenResultStore picks
+// one by the location's form.
 //
 // A run is saved whole (the RunResult proto bytes, so nothing is lost) plus
 // queryable columns: id, workload, status, times, label, tags, the host
 // fingerprint (hostname, kernel, THP mode, CPU model and count), every
 // case's parameters and, per measured repetition, the metrics of
 // case_metrics.h. One transaction per run: it is stored fully or not at all.
-// WAL journal, so `results list` reads while a run is being saved.
 //
-// The schema carries a version (PRAGMA user_version) and an application id;
-// opening an older ipclab database migrates it forward in one transaction.
-// A file that is not an ipclab database (not SQLite at all, corrupt, another
-// program's database, or one from a newer ipclab) is refused with
-// FAILED_PRECONDITION before anything is written to it: its bytes stay as
-// they were.
+// Both backends carry the same schema version and apply the same ordered
+// migrations (store_schema.h, postgres_schema.h) once, when a client opens
+// an older store. A store that is not an ipclab store, or one from a newer
+// ipclab, is refused with FAILED_PRECONDITION before anything is written.
 //
-// Thread-compatible: one ResultStore per thread; several processes may share
-// the file (writers wait up to 5 s for each other).
+// Thread-compatible: one ResultStore per thread; many processes may share
+// one store.
 #ifndef IPCLAB_RESULTS_STORE_STORE_H_
 #define IPCLAB_RESULTS_STORE_STORE_H_
 
@@ -32,8 +32,6 @@
 #include "absl/time/time.h"
 #include "ipclab/v1/ipclab.pb.h"
 #include "results/store/run_filter.h"
-
-struct sqlite3;
 
 namespace ipclab::results {
 
@@ -57,54 +55,67 @@ struct StoredRun {
   int repetitions = 0;  // measured repetitions, all cases
 };
 
-class ResultStore final {
+class ResultStore {
  public:
   enum class Mode {
-    kReadWrite,  // the file must exist (list, show, export, compare)
-    kCreate,     // created with its directory if missing (run)
+    kReadWrite,  // the store must exist (list, show, export, compare)
+    kCreate,     // created if missing (run, push); a PostgreSQL database
+                 // must exist, its tables are created
   };
 
-  // Opens (and if needed creates or migrates) the database at `path`.
-  //   NOT_FOUND            kReadWrite and no file at `path`;
-  //   FAILED_PRECONDITION  not an ipclab database, or a newer schema;
-  //   INVALID_ARGUMENT     the directory cannot be created, the file cannot
-  //                        be opened.
-  static absl::StatusOr<std::unique_ptr<ResultStore>> Open(const std::string& path, Mode mode);
+  // OpenResultStore(location, mode).
+  static absl::StatusOr<std::unique_ptr<ResultStore>> Open(const std::string& location, Mode mode);
 
-  ~ResultStore();
+  virtual ~ResultStore() = default;
   ResultStore(const ResultStore&) = delete;
   ResultStore& operator=(const ResultStore&) = delete;
 
   // Saves `run` with `tags` in one transaction. ALREADY_EXISTS when a run
-  // with its id is stored; INVALID_ARGUMENT for a run without an id.
-  absl::Status Save(const v1::RunResult& run, const Tags& tags);
+  // with its id is stored (nothing is written then); INVALID_ARGUMENT for a
+  // run without an id.
+  virtual absl::Status Save(const v1::RunResult& run, const Tags& tags) = 0;
 
   // Stored runs matching `filter`, newest first.
-  absl::StatusOr<std::vector<StoredRun>> List(const RunFilter& filter) const;
+  virtual absl::StatusOr<std::vector<StoredRun>> List(const RunFilter& filter) const = 0;
 
   // The full id of the run whose id is `id_or_prefix` or starts with it.
   // NOT_FOUND when none does, INVALID_ARGUMENT (listing the candidates) when
   // several do.
-  absl::StatusOr<std::string> ResolveId(absl::string_view id_or_prefix) const;
+  virtual absl::StatusOr<std::string> ResolveId(absl::string_view id_or_prefix) const = 0;
 
   // The stored run with this full id or unique prefix.
-  absl::StatusOr<v1::RunResult> Load(absl::string_view id_or_prefix) const;
+  virtual absl::StatusOr<v1::RunResult> Load(absl::string_view id_or_prefix) const = 0;
 
   // The newest run carrying tag key=value (and of `workload` if not empty).
   absl::StatusOr<v1::RunResult> LoadLatestWithTag(absl::string_view key, absl::string_view value,
                                                   absl::string_view workload = "") const;
 
   // The tags stored with a run (full id), sorted by key.
-  absl::StatusOr<Tags> TagsOf(absl::string_view run_id) const;
+  virtual absl::StatusOr<Tags> TagsOf(absl::string_view run_id) const = 0;
 
+  // Where the store is, for messages: the file's path, or the connection
+  // URI without its password.
   const std::string& path() const { return path_; }
 
- private:
-  ResultStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+ protected:
+  explicit ResultStore(std::string path) : path_(std::move(path)) {}
 
+ private:
   std::string path_;
-  sqlite3* db_;
 };
+
+// True for a libpq connection URI ("postgresql://..." or "postgres://...").
+bool IsPostgresLocation(absl::string_view location);
+
+// Opens the store at `location`: a PostgreSQL database for a connection URI
+// (PostgresResultStore), else the SQLite file at that path
+// (SqliteResultStore), creating or migrating it as needed.
+//   NOT_FOUND            kReadWrite and no store there;
+//   FAILED_PRECONDITION  not an ipclab store, or a newer schema;
+//   INVALID_ARGUMENT     the file or its directory cannot be created/opened;
+//   UNAVAILABLE          the PostgreSQL server cannot be reached.
+absl::StatusOr<std::unique_ptr<ResultStore>> OpenResultStore(const std::string& location,
+                                                             ResultStore::Mode mode);
 
 // The default database: $XDG_DATA_HOME/ipclab/results.db, else
 // $HOME/.local/share/ipclab/results.db. FAILED_PRECONDITION when neither

@@ -1,13 +1,12 @@
 #include "results/store/store_schema.h"
 
-#include <optional>
-
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "results/model/case_metrics.h"
 #include "results/model/phases.h"
 #include "results/store/migration_2.h"
 #include "results/store/store.h"
+#include "results/store/store_rows.h"
 #include "results/store/store_sql.h"
 
 namespace ipclab::results::schema {
@@ -125,30 +124,20 @@ absl::Status InsertCaseRows(sqlite3* db, const v1::RunResult& run) {
 
 absl::Status InsertRepetitionRows(sqlite3* db, const v1::RunResult& run) {
   IPCLAB_ASSIGN_OR_RETURN(
-      sql::Statement row,
+      sql::Statement statement,
       sql::Statement::Prepare(
           db, "INSERT INTO repetitions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
-  static const char* const kKeys[] = {"throughput", "p50", "p99", "faults_per_page", "rss_growth"};
-  const uint64_t page_size = run.host().page_size_bytes();
-  for (int index = 0; index < run.cases_size(); ++index) {
-    const v1::CaseResult& result = run.cases(index);
-    const std::string headline = HeadlinePhase(result);
-    int measured = 0;
-    for (const v1::RepetitionResult& repetition : result.repetitions()) {
-      if (repetition.warmup()) continue;
-      row.Reset();
-      row.Bind(1, run.run_id()).Bind(2, int64_t{index}).Bind(3, int64_t{measured++});
-      row.Bind(4, headline);
-      if (const v1::PhaseResult* phase = FindPhase(repetition, headline)) {
-        row.Bind(5, int64_t{phase->wall_ns()});
-      }
-      for (int k = 0; k < 5; ++k) {
-        std::optional<double> value =
-            RepetitionValue(result, repetition, *FindCaseMetric(kKeys[k]), page_size);
-        if (value.has_value()) row.Bind(6 + k, *value);
-      }
-      IPCLAB_RETURN_IF_ERROR(row.Run("storing a repetition"));
+  for (const RepetitionRow& row : RepetitionRows(run)) {
+    statement.Reset();
+    statement.Bind(1, run.run_id())
+        .Bind(2, int64_t{row.case_index})
+        .Bind(3, int64_t{row.repetition})
+        .Bind(4, row.headline_phase);
+    if (row.wall_ns.has_value()) statement.Bind(5, *row.wall_ns);
+    for (int k = 0; k < 5; ++k) {
+      if (row.metrics[k].has_value()) statement.Bind(6 + k, *row.metrics[k]);
     }
+    IPCLAB_RETURN_IF_ERROR(statement.Run("storing a repetition"));
   }
   return absl::OkStatus();
 }

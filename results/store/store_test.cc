@@ -1,6 +1,8 @@
-// The SQLite store on real files in a temporary directory: round trips,
-// filters, id prefixes, one transaction per run, migrations, and refusing
-// files that are not ipclab databases without changing a byte of them.
+// The store's contract on both backends - an SQLite file in a temporary
+// directory and a database on a private PostgreSQL server - round trips,
+// filters, id prefixes, one transaction per run; then what only SQLite
+// files have: migrations and refusing files that are not ipclab databases
+// without changing a byte of them (PostgreSQL's: postgres_store_test.cc).
 #include "results/store/store.h"
 
 #include <sqlite3.h>
@@ -9,13 +11,16 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "results/store/postgres_sql.h"
 #include "results/store/store_schema.h"
+#include "results/testing/postgres_server.h"
 #include "results/testing/synthetic_runs.h"
 
 namespace ipclab::results {
@@ -76,7 +81,79 @@ class StoreTest : public ::testing::Test {
   std::string path_;
 };
 
-TEST_F(StoreTest, SavesAndLoadsEveryByte) {
+enum class Backend { kSqlite, kPostgres };
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+// The same tests on both backends: what compare, gate, report and the
+// results commands rely on.
+class StoreContractTest : public StoreTest, public ::testing::WithParamInterface<Backend> {
+ protected:
+  static void TearDownTestSuite() { server_.reset(); }
+
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (GetParam() == Backend::kSqlite) {
+      location_ = path_;
+      return;
+    }
+    if (server_ == nullptr) {
+      auto server = testing::PostgresServer::Start();
+      ASSERT_TRUE(server.ok()) << server.status();
+      server_ = *std::move(server);
+    }
+    auto uri = server_->CreateDatabase("contract_" + std::to_string(++databases_));
+    ASSERT_TRUE(uri.ok()) << uri.status();
+    location_ = *uri;
+  }
+
+  std::unique_ptr<ResultStore> Create() {
+    auto store = OpenResultStore(location_, ResultStore::Mode::kCreate);
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? *std::move(store) : nullptr;
+  }
+
+  // Makes every insert of a repetition of run `run_id` fail (the last rows
+  // a save writes).
+  void RefuseRepetitionsOf(const std::string& run_id) {
+    if (GetParam() == Backend::kSqlite) {
+      sqlite3* db = nullptr;
+      ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+      const std::string trigger =
+          "CREATE TRIGGER refuse BEFORE INSERT ON repetitions WHEN "
+          "NEW.run_id = '" +
+          run_id + "' BEGIN SELECT RAISE(ABORT, 'no'); END";
+      ASSERT_EQ(sqlite3_exec(db, trigger.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+      sqlite3_close(db);
+      return;
+    }
+    auto connection = pg::Connection::Open(location_);
+    ASSERT_TRUE(connection.ok()) << connection.status();
+    ASSERT_TRUE(connection
+                    ->Exec("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                           "BEGIN IF NEW.run_id = '" +
+                               run_id +
+                               "' THEN RAISE EXCEPTION 'no'; END IF; RETURN NEW; END $$; "
+                               "CREATE TRIGGER refuse BEFORE INSERT ON repetitions FOR EACH ROW "
+                               "EXECUTE FUNCTION refuse()",
+                           "creating a trigger")
+                    .ok());
+  }
+
+  static std::unique_ptr<testing::PostgresServer> server_;
+  static int databases_;
+  std::string location_;
+};
+
+std::unique_ptr<testing::PostgresServer> StoreContractTest::server_;
+int StoreContractTest::databases_ = 0;
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendName);
+
+TEST_P(StoreContractTest, SavesAndLoadsEveryByte) {
   auto store = Create();
   ASSERT_NE(store, nullptr);
   const v1::RunResult run = Run("0123456789abcdef", "pipe", 0, "nightly");
@@ -106,7 +183,7 @@ TEST_F(StoreTest, CreatesTheDirectoryAndUsesWal) {
   sqlite3_close(db);
 }
 
-TEST_F(StoreTest, ListsNewestFirstWithFilters) {
+TEST_P(StoreContractTest, ListsNewestFirstWithFilters) {
   auto store = Create();
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->Save(Run("aaaa000000000001", "pipe", 0, "before"), {{"commit", "abc"}}).ok());
@@ -150,7 +227,7 @@ TEST_F(StoreTest, ListsNewestFirstWithFilters) {
   EXPECT_THAT(run.tags, ElementsAre(std::make_pair("commit", "def")));
 }
 
-TEST_F(StoreTest, ResolvesUniquePrefixes) {
+TEST_P(StoreContractTest, ResolvesUniquePrefixes) {
   auto store = Create();
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->Save(Run("aaaa000000000001", "pipe", 0), {}).ok());
@@ -168,7 +245,7 @@ TEST_F(StoreTest, ResolvesUniquePrefixes) {
   EXPECT_TRUE(absl::IsNotFound(latest.status()));
 }
 
-TEST_F(StoreTest, LatestWithTag) {
+TEST_P(StoreContractTest, LatestWithTag) {
   auto store = Create();
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->Save(Run("aaaa000000000001", "pipe", 0), {{"commit", "abc"}}).ok());
@@ -177,28 +254,32 @@ TEST_F(StoreTest, LatestWithTag) {
   EXPECT_EQ(store->LoadLatestWithTag("commit", "abc")->run_id(), "aaaa000000000002");
 }
 
-TEST_F(StoreTest, ARunIsStoredOnceAndWhole) {
+TEST_P(StoreContractTest, ARunIsStoredOnceAndWhole) {
   auto store = Create();
   ASSERT_NE(store, nullptr);
   const v1::RunResult run = Run("aaaa000000000001", "pipe", 0);
-  ASSERT_TRUE(store->Save(run, {}).ok());
-  absl::Status again = store->Save(run, {});
+  ASSERT_TRUE(store->Save(run, {{"commit", "abc"}}).ok());
+  absl::Status again = store->Save(run, {{"commit", "changed"}});
   EXPECT_TRUE(absl::IsAlreadyExists(again)) << again;
+  EXPECT_THAT(*store->TagsOf("aaaa000000000001"), ElementsAre(std::make_pair("commit", "abc")));
 
   // Make the last insert of a save fail: nothing of that run may remain.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(db,
-                   "CREATE TRIGGER refuse BEFORE INSERT ON repetitions "
-                   "WHEN NEW.run_id = 'bbbb000000000002' BEGIN SELECT RAISE(ABORT, 'no'); END",
-                   nullptr, nullptr, nullptr),
-      SQLITE_OK);
-  sqlite3_close(db);
+  RefuseRepetitionsOf("bbbb000000000002");
   EXPECT_FALSE(store->Save(Run("bbbb000000000002", "pipe", 1), {{"commit", "x"}}).ok());
   EXPECT_TRUE(absl::IsNotFound(store->ResolveId("bbbb").status()));
   EXPECT_THAT(*store->TagsOf("bbbb000000000002"), IsEmpty());
   EXPECT_EQ(store->List(RunFilter())->size(), 1u);
+  // The connection is still usable after the failed transaction.
+  EXPECT_TRUE(store->Save(Run("cccc000000000003", "pipe", 2), {}).ok());
+  EXPECT_EQ(store->List(RunFilter())->size(), 2u);
+}
+
+TEST_P(StoreContractTest, ReadWriteModeNeedsAnExistingStore) {
+  auto store = OpenResultStore(location_, ResultStore::Mode::kReadWrite);
+  EXPECT_TRUE(absl::IsNotFound(store.status())) << store.status();
+  auto created = OpenResultStore(location_, ResultStore::Mode::kCreate);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_TRUE(OpenResultStore(location_, ResultStore::Mode::kReadWrite).ok());
 }
 
 TEST_F(StoreTest, ReadWriteModeNeedsAnExistingFile) {

@@ -4,7 +4,9 @@
 // Each benchmark does what the command does, minus process start-up:
 // BM_CompareRuns the statistics of every case and metric; BM_CompareStored
 // also loads both runs from SQLite and prints the table; BM_ListRuns queries
-// 10,000 runs and prints the table `results list` prints.
+// 10,000 runs and prints the table `results list` prints. The *Postgres
+// variants do the same against a private PostgreSQL server started for the
+// benchmark (results/testing/postgres_server.h; issue 13).
 //
 //   build/bin/results_benchmark --benchmark_min_time=2
 #include <stdlib.h>
@@ -17,9 +19,10 @@
 #include "benchmark/benchmark.h"
 #include "results/compare/compare.h"
 #include "results/report/comparison_report.h"
-#include "results/store/store.h"
-#include "results/testing/synthetic_runs.h"
 #include "results/report/text_table.h"
+#include "results/store/store.h"
+#include "results/testing/postgres_server.h"
+#include "results/testing/synthetic_runs.h"
 
 namespace ipclab::results {
 namespace {
@@ -59,9 +62,42 @@ void BM_CompareRuns(benchmark::State& state) {
 }
 BENCHMARK(BM_CompareRuns)->Args({100, 30})->Args({10, 5})->Unit(benchmark::kMillisecond);
 
+// Where a benchmark stores: a temporary SQLite file, or a fresh database on
+// a private PostgreSQL server; both removed at the end.
+class BenchmarkStore final {
+ public:
+  explicit BenchmarkStore(bool postgres) {
+    if (!postgres) {
+      location_ = sqlite_.path();
+      return;
+    }
+    auto server = testing::PostgresServer::Start();
+    if (!server.ok()) {
+      error_ = std::string(server.status().message());
+      return;
+    }
+    server_ = *std::move(server);
+    auto uri = server_->CreateDatabase("bench");
+    if (!uri.ok()) error_ = std::string(uri.status().message());
+    location_ = uri.ok() ? *uri : "";
+  }
+  const std::string& location() const { return location_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  TemporaryDatabase sqlite_;
+  std::unique_ptr<testing::PostgresServer> server_;
+  std::string location_;
+  std::string error_;
+};
+
 void BM_CompareStored(benchmark::State& state) {
-  TemporaryDatabase database;
-  auto store = ResultStore::Open(database.path(), ResultStore::Mode::kCreate);
+  BenchmarkStore database(state.range(0) != 0);
+  if (!database.error().empty()) {
+    state.SkipWithError(database.error().c_str());
+    return;
+  }
+  auto store = ResultStore::Open(database.location(), ResultStore::Mode::kCreate);
   if (!store.ok()) {
     state.SkipWithError(std::string(store.status().message()).c_str());
     return;
@@ -80,13 +116,17 @@ void BM_CompareStored(benchmark::State& state) {
     benchmark::DoNotOptimize(out.str().size());
   }
 }
-BENCHMARK(BM_CompareStored)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CompareStored)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 void BM_ListRuns(benchmark::State& state) {
   const int runs = static_cast<int>(state.range(0));
-  TemporaryDatabase database;
+  BenchmarkStore database(state.range(1) != 0);
+  if (!database.error().empty()) {
+    state.SkipWithError(database.error().c_str());
+    return;
+  }
   {
-    auto store = ResultStore::Open(database.path(), ResultStore::Mode::kCreate);
+    auto store = ResultStore::Open(database.location(), ResultStore::Mode::kCreate);
     if (!store.ok()) {
       state.SkipWithError(std::string(store.status().message()).c_str());
       return;
@@ -102,7 +142,7 @@ void BM_ListRuns(benchmark::State& state) {
       }
     }
   }
-  auto store = ResultStore::Open(database.path(), ResultStore::Mode::kReadWrite);
+  auto store = ResultStore::Open(database.location(), ResultStore::Mode::kReadWrite);
   for (auto _ : state) {
     absl::StatusOr<std::vector<StoredRun>> listed = (*store)->List(RunFilter());
     TextTable table({{"run"}, {"started"}, {"workload"}, {"status"}, {"cases"}, {"tags"}});
@@ -117,7 +157,12 @@ void BM_ListRuns(benchmark::State& state) {
     state.counters["runs"] = static_cast<double>(listed->size());
   }
 }
-BENCHMARK(BM_ListRuns)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(20);
+BENCHMARK(BM_ListRuns)
+    ->ArgNames({"runs", "postgres"})
+    ->Args({10000, 0})
+    ->Args({10000, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(20);
 
 }  // namespace
 }  // namespace ipclab::results

@@ -109,11 +109,15 @@ TEST_F(ResultsIntegrationTest, GateFailsAPipeMadeSlowerByASmallCapacity) {
                                         markdown, "--junit", junit};
   gate_args.insert(gate_args.end(), sides.begin(), sides.end());
   ProcessResult gate = Ipclab(gate_args);
-  EXPECT_EQ(gate.exit_code, 1) << gate.out << gate.err << Read(markdown);
+  // Fails on a quiet host (scripts/gate-check.sh); on a host busy enough that
+  // the runs' medians wander by half, the noise floor makes it inconclusive
+  // (docs/GATE.md). It must never pass.
+  EXPECT_THAT(gate.exit_code, AnyOf(1, 3)) << gate.out << gate.err << Read(markdown);
   const std::string summary = Read(markdown);
-  EXPECT_THAT(summary, HasSubstr("## ipclab gate: FAILED"));
+  EXPECT_THAT(summary, AnyOf(HasSubstr("## ipclab gate: FAILED"),
+                             HasSubstr("## ipclab gate: INCONCLUSIVE")));
   EXPECT_THAT(summary, HasSubstr("parameter pipe_capacity differs: 1MiB (base) vs 4KiB"));
-  EXPECT_THAT(Read(junit), HasSubstr("<failure"));
+  EXPECT_THAT(Read(junit), AnyOf(HasSubstr("<failure"), HasSubstr("<skipped")));
 
   // compare of the newest run of each side reports, and exits 0 whatever it
   // finds (one run per side can be noisy here, so the verdict is not fixed).

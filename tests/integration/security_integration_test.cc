@@ -49,7 +49,7 @@ class SecurityIntegrationTest : public ::testing::Test {
   std::string StartDaemon(std::vector<std::string> flags) {
     std::vector<std::string> argv = {BinDir() + "/ipclabd", "--listen", "127.0.0.1:0"};
     argv.insert(argv.end(), flags.begin(), flags.end());
-    daemon_ = std::make_unique<Subprocess>(argv, environment_, /*capture_stderr=*/false);
+    daemon_ = std::make_unique<Subprocess>(argv, environment_, SpawnOptions(StderrMode::kInherit));
     EXPECT_GT(daemon_->pid(), 0) << daemon_->error();
     const std::string line = daemon_->ReadLineContaining("listening on", std::chrono::seconds(20));
     std::smatch match;

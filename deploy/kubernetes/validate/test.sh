@@ -23,6 +23,15 @@ for target in "${targets[@]}"; do
     echo "FAIL $target: kubectl kustomize: $(cat "$work/err")" >&2; failed=1; continue
   fi
   node validate.js --name "$target" "$work/rendered.yaml" || failed=1
+  # ipclabd refuses a non-loopback --listen without TLS or tokens (issue 10):
+  # every rendering must give one, and must not fall back to --insecure.
+  if grep -q -- '- --listen=0.0.0.0' "$work/rendered.yaml"; then
+    if ! grep -Eq -- '- --(auth-token-file|tls-cert)=' "$work/rendered.yaml" ||
+       grep -q -- '- --insecure' "$work/rendered.yaml"; then
+      echo "FAIL $target: ipclabd listens on 0.0.0.0 without --auth-token-file/--tls-cert" >&2
+      failed=1
+    fi
+  fi
 done
 
 # Negative control: the same base with one unknown field must fail.

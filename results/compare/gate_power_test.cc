@@ -1,0 +1,219 @@
+// The gate's power and honesty at the default repetitions, on synthetic
+// samples (docs/GATE.md): a stable 20% regression fails, identical samples
+// pass, wide noise is inconclusive and never fails, a change within the
+// noise between runs is inconclusive, and a disturbed repetition makes a
+// check inconclusive.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "results/compare/compare.h"
+#include "results/compare/gate.h"
+#include "results/model/case_metrics.h"
+#include "results/model/run_defaults.h"
+#include "results/stats/statistics.h"
+#include "results/testing/synthetic_runs.h"
+
+namespace ipclab::results {
+namespace {
+
+using testing::MakeSyntheticRun;
+using testing::SyntheticCase;
+
+constexpr double kDefaultLimit = 0.10;  // gate --max-regression default
+
+// Normal quantiles at (i + 0.5) / n, in a scrambled order: a sample of n
+// values with mean 0 and standard deviation about 1, without randomness.
+std::vector<double> NormalScores(size_t n, size_t rotate) {
+  std::vector<double> z;
+  for (size_t i = 0; i < n; ++i) {
+    const double u = (static_cast<double>(i) + 0.5) / static_cast<double>(n);
+    // Acklam-free: the inverse error function by Newton on erf.
+    double x = 0.0;
+    for (int step = 0; step < 60; ++step) {
+      const double cdf = 0.5 * std::erfc(-x / std::sqrt(2.0));
+      const double pdf = std::exp(-x * x / 2) / std::sqrt(2 * M_PI);
+      x -= (cdf - u) / pdf;
+    }
+    z.push_back(x);
+  }
+  std::vector<double> scrambled;
+  for (size_t i = 0; i < n; ++i) scrambled.push_back(z[(i * 7 + rotate) % n]);
+  return scrambled;
+}
+
+// n throughputs (bytes/s) around `gbps` with coefficient of variation `cv`.
+std::vector<double> Throughputs(double gbps, double cv, size_t n, size_t rotate = 0) {
+  std::vector<double> values;
+  for (double z : NormalScores(n, rotate)) values.push_back(gbps * 1e9 * (1.0 + cv * z));
+  return values;
+}
+
+SyntheticCase Case(const std::string& size, std::vector<double> throughput) {
+  SyntheticCase c;
+  c.params = {{"message_size", size}, {"placement", "cross"}};
+  c.throughput = std::move(throughput);
+  return c;
+}
+
+GateReport Gate(const std::vector<v1::RunResult>& base, const std::vector<v1::RunResult>& candidate,
+                std::vector<const CaseMetric*> metrics = {FindCaseMetric("throughput")}) {
+  CompareOptions options;
+  options.threshold = kDefaultLimit;
+  options.metrics = std::move(metrics);
+  return EvaluateGate(CompareRuns(base, candidate, options));
+}
+
+TEST(GatePower, TheDefaultRepetitionsCanDecideAmongManyChecks) {
+  // 10 vs 10 can reach p = 1.1e-5: one regressed check survives
+  // Benjamini-Hochberg among a 167-check matrix (0.05 / 167 = 3e-4).
+  EXPECT_EQ(kDefaultRepetitions, 10u);
+  EXPECT_LT(SmallestPossiblePValue(10, 10), 0.05 / 167);
+}
+
+TEST(GatePower, StableTwentyPercentRegressionFails) {
+  const size_t n = kDefaultRepetitions;
+  for (double cv : {0.01, 0.03, 0.05}) {
+    const std::vector<double> base = Throughputs(10.0, cv, n, 0);
+    const std::vector<double> candidate = Throughputs(8.0, cv, n, 3);
+    ASSERT_LE(CoefficientOfVariation(base), 0.0501);
+    const GateReport report = Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", base)})},
+                                   {MakeSyntheticRun("c", "pipe", {Case("64KiB", candidate)})});
+    EXPECT_EQ(report.outcome, GateOutcome::kFail) << "cv " << cv;
+    ASSERT_EQ(report.checks.size(), 1u);
+    EXPECT_EQ(report.checks[0].reason, GateReason::kRegressed) << "cv " << cv;
+  }
+}
+
+TEST(GatePower, OneRegressedCaseFailsAmongManyStableOnes) {
+  // 40 cases, one 20% slower: the false discovery rate does not hide it.
+  std::vector<SyntheticCase> base_cases;
+  std::vector<SyntheticCase> candidate_cases;
+  for (int i = 0; i < 40; ++i) {
+    const std::string size = std::to_string(i + 1) + "KiB";
+    base_cases.push_back(Case(size, Throughputs(10.0, 0.05, 10, i % 10)));
+    candidate_cases.push_back(
+        Case(size, Throughputs(i == 17 ? 8.0 : 10.0, 0.05, 10, (i + 5) % 10)));
+  }
+  const GateReport report = Gate({MakeSyntheticRun("b", "pipe", base_cases)},
+                                 {MakeSyntheticRun("c", "pipe", candidate_cases)});
+  EXPECT_EQ(report.outcome, GateOutcome::kFail);
+  EXPECT_EQ(report.failed, 1);
+}
+
+TEST(GatePower, StableTwentyPercentLatencyRiseFails) {
+  SyntheticCase base = Case("64B", Throughputs(1.0, 0.02, 10, 0));
+  SyntheticCase candidate = Case("64B", Throughputs(1.0, 0.02, 10, 1));
+  for (double z : NormalScores(10, 2)) base.p99_ns.push_back(10000 * (1 + 0.04 * z));
+  for (double z : NormalScores(10, 5)) candidate.p99_ns.push_back(12000 * (1 + 0.04 * z));
+  const GateReport report =
+      Gate({MakeSyntheticRun("b", "pipe", {base})}, {MakeSyntheticRun("c", "pipe", {candidate})},
+           {FindCaseMetric("p99")});
+  EXPECT_EQ(report.outcome, GateOutcome::kFail);
+}
+
+TEST(GatePower, IdenticalSamplesPass) {
+  for (double cv : {0.01, 0.05}) {
+    const std::vector<double> samples = Throughputs(10.0, cv, 10);
+    const GateReport report = Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", samples)})},
+                                   {MakeSyntheticRun("c", "pipe", {Case("64KiB", samples)})});
+    EXPECT_EQ(report.outcome, GateOutcome::kPass) << "cv " << cv;
+  }
+}
+
+TEST(GatePower, ReorderedStableSamplesPass) {
+  const GateReport report =
+      Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.03, 10, 0))})},
+           {MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(10.0, 0.03, 10, 4))})});
+  EXPECT_EQ(report.outcome, GateOutcome::kPass);
+}
+
+TEST(GatePower, WideNoiseIsInconclusiveNeverFail) {
+  // cv 40% (pipe across CPUs on a shared VM): no shift up to 50% fails.
+  for (double shift : {0.0, 0.1, 0.2, 0.3, 0.4, 0.5}) {
+    const GateReport report =
+        Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(3.0, 0.4, 10, 0))})},
+             {MakeSyntheticRun("c", "pipe",
+                               {Case("64KiB", Throughputs(3.0 * (1 - shift), 0.4, 10, 6))})});
+    EXPECT_NE(report.outcome, GateOutcome::kFail) << "shift " << shift;
+    EXPECT_EQ(report.outcome, GateOutcome::kInconclusive) << "shift " << shift;
+  }
+}
+
+TEST(GatePower, AHugeDropFailsEvenInWideNoise) {
+  // The pipe_capacity=4KiB experiment: 90% lower, cv 30% on both sides.
+  const GateReport report =
+      Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(3.0, 0.3, 10, 0))})},
+           {MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(0.3, 0.3, 10, 6))})});
+  EXPECT_EQ(report.outcome, GateOutcome::kFail);
+}
+
+TEST(GatePower, ChangeWithinTheNoiseBetweenRunsIsInconclusive) {
+  // Five baseline runs, each stable (cv 1%), whose medians wander by +-15%
+  // (the host's drift between runs); a candidate 25% below the pooled median
+  // is within 3 robust spreads of that drift.
+  std::vector<v1::RunResult> base;
+  const double medians[] = {10.0, 8.6, 11.4, 9.3, 10.8};
+  for (int i = 0; i < 5; ++i) {
+    base.push_back(MakeSyntheticRun("b" + std::to_string(i), "pipe",
+                                    {Case("64KiB", Throughputs(medians[i], 0.01, 10, i))},
+                                    testing::SyntheticHost(), i));
+  }
+  const GateReport report =
+      Gate(base, {MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(7.5, 0.01, 10, 2))})});
+  EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
+  ASSERT_EQ(report.checks.size(), 1u);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kWithinNoiseFloor);
+  ASSERT_TRUE(report.checks[0].comparison.has_value());
+  EXPECT_EQ(report.checks[0].comparison->base.runs, 5u);
+  EXPECT_GT(report.checks[0].comparison->base.run_spread, 0.05);
+}
+
+TEST(GatePower, ADisturbedRepetitionMakesTheCheckInconclusive) {
+  v1::RunResult candidate =
+      MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(8.0, 0.01, 10, 1))});
+  (*candidate.mutable_cases(0)->mutable_repetitions(3)->mutable_notes())["disturbed"] = "true";
+  const GateReport report = Gate(
+      {MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10))})}, {candidate});
+  EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kDisturbed);
+  EXPECT_EQ(report.checks[0].disturbed, 1u);
+}
+
+TEST(GateSelection, DifferentWorkloadsShareNothing) {
+  const std::vector<double> samples = Throughputs(10.0, 0.01, 10);
+  CompareOptions options;
+  const Comparison comparison =
+      CompareRuns({MakeSyntheticRun("b", "pipe", {Case("64KiB", samples)})},
+                  {MakeSyntheticRun("c", "shm_posix", {Case("64KiB", samples)})}, options);
+  EXPECT_TRUE(comparison.workloads_disjoint);
+  EXPECT_TRUE(comparison.cases.empty());
+}
+
+TEST(GateSelection, TheSameRunOnBothSidesIsNamed) {
+  const v1::RunResult run =
+      MakeSyntheticRun("r1", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10))});
+  const Comparison comparison = CompareRuns({run}, {run}, CompareOptions());
+  ASSERT_EQ(comparison.same_runs.size(), 1u);
+  EXPECT_EQ(comparison.same_runs[0], "r1");
+  EXPECT_EQ(EvaluateGate(comparison).same_runs.size(), 1u);
+}
+
+TEST(GateSelection, AMatrixSideIsPairedRunByRun) {
+  // Two workloads per side, one case each: both are gated.
+  const std::vector<double> samples = Throughputs(10.0, 0.01, 10);
+  const std::vector<v1::RunResult> base = {
+      MakeSyntheticRun("b1", "pipe", {Case("64KiB", samples)}),
+      MakeSyntheticRun("b2", "shm_posix", {Case("64KiB", samples)})};
+  const std::vector<v1::RunResult> candidate = {
+      MakeSyntheticRun("c1", "pipe", {Case("64KiB", samples)}),
+      MakeSyntheticRun("c2", "shm_posix", {Case("64KiB", Throughputs(7.0, 0.01, 10, 3))})};
+  const GateReport report = Gate(base, candidate);
+  EXPECT_EQ(report.checks.size(), 2u);
+  EXPECT_EQ(report.failed, 1);
+  EXPECT_EQ(report.passed, 1);
+}
+
+}  // namespace
+}  // namespace ipclab::results

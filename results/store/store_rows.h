@@ -1,0 +1,32 @@
+// The rows of the `repetitions` table, as data, so both backends store the
+// same numbers: RepetitionRows() follows today's metric rules
+// (results/model); migration 2 keeps its own frozen copy (migration_2.h).
+#ifndef IPCLAB_RESULTS_STORE_STORE_ROWS_H_
+#define IPCLAB_RESULTS_STORE_STORE_ROWS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ipclab/v1/ipclab.pb.h"
+
+namespace ipclab::results::schema {
+
+// One measured repetition of one case.
+struct RepetitionRow {
+  int case_index = 0;
+  int repetition = 0;  // among the measured ones, from 0
+  std::string headline_phase;
+  std::optional<int64_t> wall_ns;
+  // throughput_bytes_per_sec, latency_p50_ns, latency_p99_ns,
+  // faults_per_page, rss_growth_bytes: in the table's column order.
+  std::optional<double> metrics[5];
+};
+
+// Every measured repetition of `run`, with today's metric rules.
+std::vector<RepetitionRow> RepetitionRows(const v1::RunResult& run);
+
+}  // namespace ipclab::results::schema
+
+#endif  // IPCLAB_RESULTS_STORE_STORE_ROWS_H_
