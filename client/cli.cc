@@ -108,7 +108,23 @@ int Main(int argc, const char* const* argv, CommandIo io) {
                    "ipclabd address host:port (default: embedded)");
   AddFormatOption(host, &host_format, {"table", "json"});
   AddSecurityFlags(host, &host_options.security);
+  host->add_flag("--check", host_options.check, "Print the preflight checks (as `ipclab doctor`)");
   host->footer("\nExamples:\n  ipclab host\n  ipclab host --server lab1:7557 --format json\n");
+
+  // doctor
+  InfoOptions doctor_options;
+  doctor_options.check = true;
+  std::string doctor_format = "table";
+  CLI::App* doctor = app.add_subcommand(
+      "doctor", "Check the host for what makes timings noisy (load, governor, steal, ...)");
+  doctor->add_option("--server", doctor_options.server,
+                     "ipclabd address host:port (default: embedded)");
+  AddFormatOption(doctor, &doctor_format, {"table", "json"});
+  AddSecurityFlags(doctor, &doctor_options.security);
+  doctor->add_flag("--strict", doctor_options.strict, "Exit 1 when any check is WARN");
+  doctor->footer(
+      "\nExit 0 whatever the checks say (1 with --strict and a WARN), 4 if the server is "
+      "unreachable.\nExamples:\n  ipclab doctor\n  ipclab doctor --server lab1:7557 --strict\n");
 
   // run
   RunOptions run_options;
@@ -202,6 +218,10 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   if (host->parsed()) {
     host_options.format = ParseOutputFormat(host_format);
     return HostCommand(host_options, io);
+  }
+  if (doctor->parsed()) {
+    doctor_options.format = ParseOutputFormat(doctor_format);
+    return DoctorCommand(doctor_options, io);
   }
   // run
   if (!run_options.matrix.empty() && !run_options.workload.empty()) {

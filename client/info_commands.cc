@@ -1,5 +1,6 @@
 #include "client/info_commands.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -35,6 +36,7 @@ ExitCode ListCommand(const InfoOptions& options, const CommandIo& io) {
 }
 
 ExitCode HostCommand(const InfoOptions& options, const CommandIo& io) {
+  if (options.check) return DoctorCommand(options, io);
   absl::StatusOr<std::unique_ptr<Connection>> connection =
       Connection::Open(options.server, options.security);
   if (!connection.ok()) return ReportError(connection.status(), io.err);
@@ -51,6 +53,27 @@ ExitCode HostCommand(const InfoOptions& options, const CommandIo& io) {
   }
   io.out->flush();
   return kExitSuccess;
+}
+
+ExitCode DoctorCommand(const InfoOptions& options, const CommandIo& io) {
+  absl::StatusOr<std::unique_ptr<Connection>> connection =
+      Connection::Open(options.server, options.security);
+  if (!connection.ok()) return ReportError(connection.status(), io.err);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + kInfoDeadline);
+  v1::HostInfo host;
+  const grpc::Status status =
+      (*connection)->stub().GetHostInfo(&context, v1::GetHostInfoRequest(), &host);
+  if (!status.ok()) return ReportError(FromGrpcStatus(status), io.err);
+  if (options.format == OutputFormat::kJson) {
+    *io.out << results::ToJson(host);
+  } else {
+    results::PrintHostChecks(host, io.out);
+  }
+  io.out->flush();
+  const bool warned = std::any_of(host.checks().begin(), host.checks().end(),
+                                  [](const v1::HostCheck& c) { return c.level() == v1::HostCheck::WARN; });
+  return options.strict && warned ? kExitGateFailed : kExitSuccess;
 }
 
 }  // namespace ipclab::client

@@ -34,7 +34,8 @@ constexpr char kCompareFooter[] =
     "interval, the Mann-Whitney U p-value (Benjamini-Hochberg adjusted over all checks) and a\n"
     "verdict: better/worse (adjusted p < 0.05, the whole CI beyond --threshold and the change\n"
     "beyond the noise floor, 3 x the robust spread), same (the CI lies within ±threshold),\n"
-    "noisy (neither). Metrics: throughput, p50, p99 (latency), faults_per_page, rss_growth;\n"
+    "noisy (neither). Metrics: throughput, p50, p99 (latency), ns_per_page (page_fault,\n"
+    "cow_private), faults_per_page, rss_growth;\n"
     "absolute floors: faults_per_page 0.001, rss_growth 256 KiB (smaller changes never count).\n"
     "Differences of host, kernel, THP mode, CPU and parameters are printed as warnings; a run\n"
     "on both sides too. Exit code 0 whatever the verdicts; 2 for unusable input (including\n"
@@ -234,7 +235,7 @@ ResultsCli::ResultsCli(CLI::App* app) {
       ->capture_default_str();
   gate_
       ->add_option("--metric", gate_options_.metrics,
-                   "Metrics to gate on, comma-separated: throughput,p50,p99,faults_per_page,"
+                   "Metrics to gate on, comma-separated: throughput,p50,p99,ns_per_page,faults_per_page,"
                    "rss_growth (default: all)")
       ->type_name("LIST");
   gate_

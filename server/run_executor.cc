@@ -10,6 +10,7 @@
 #include "results/model/expectations.h"
 #include "results/model/run_defaults.h"
 #include "results/model/summary.h"
+#include "workloads/host_checks.h"
 #include "workloads/host_info.h"
 #include "workloads/registry.h"
 
@@ -95,12 +96,14 @@ v1::CaseResult RunCase(const ExecutorOptions& options, const v1::RunRequest& req
                                              result.repetitions().end());
   if (!measured.empty()) {
     std::vector<v1::MetricSummary> summaries = results::SummarizeCase(measured);
+    result.set_disturbed_repetitions(results::DisturbedRepetitions(measured));
     // What the kernel should have done, beside what it did.
     absl::StatusOr<const workloads::Workload*> workload =
         workloads::FindWorkload(request.workload());
     if (workload.ok()) {
       std::vector<v1::Expectation> judged =
-          results::Judge((*workload)->Expect(workloads::CaseParams::FromCase(c), host), summaries);
+          results::Judge((*workload)->Expect(workloads::CaseParams::FromCase(c), host), summaries,
+                         measured);
       result.set_verdict(results::OverallVerdict(judged));
       for (v1::Expectation& expectation : judged)
         *result.add_expectations() = std::move(expectation);
@@ -179,6 +182,7 @@ v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_
   run.set_workload(request.workload());
   *run.mutable_request() = request;
   *run.mutable_host() = workloads::ReadHostInfo();
+  workloads::AddHostChecks(absl::Milliseconds(200), run.mutable_host());
   *run.mutable_started_at() = NowTimestamp();
   {
     v1::RunEvent event = NewRunEvent();

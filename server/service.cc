@@ -16,6 +16,7 @@
 #include "server/run_executor.h"
 #include "server/run_log.h"
 #include "server/stream_budget.h"
+#include "workloads/host_checks.h"
 #include "workloads/host_info.h"
 #include "workloads/registry.h"
 
@@ -264,6 +265,7 @@ grpc::ServerUnaryReactor* IpcLabService::GetHostInfo(grpc::CallbackServerContext
                                                      const v1::GetHostInfoRequest* /*request*/,
                                                      v1::HostInfo* response) {
   *response = workloads::ReadHostInfo();
+  workloads::AddHostChecks(absl::Milliseconds(500), response);
   *response->mutable_limits() = CurrentLimits(admission_);
   return new UnaryReactor(&active_);
 }

@@ -12,6 +12,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "results/format/format.h"
 #include "results/model/case_view.h"
+#include "results/model/noise.h"
 #include "results/stats/false_discovery.h"
 #include "results/stats/noise.h"
 #include "results/stats/statistics.h"
@@ -189,20 +190,38 @@ struct PooledCase {
     return samples;
   }
 
-  // Repetitions the timing harness marked as disturbed (a note
-  // "disturbed": "true"); issue 8 will set it, the gate reads it today.
+  // Repetitions the timing harness marked as disturbed (its
+  // RepetitionResult.interference, or an older note "disturbed": "true").
   uint32_t Disturbed() const {
     uint32_t count = 0;
     for (const SideCase& part : parts) {
       for (const v1::RepetitionResult& repetition : part.result->repetitions()) {
         auto it = repetition.notes().find("disturbed");
-        if (it != repetition.notes().end() && it->second == "true") ++count;
+        if ((it != repetition.notes().end() && it->second == "true") ||
+            (!repetition.warmup() && repetition.interference().disturbed())) {
+          ++count;
+        }
       }
     }
     return count;
   }
 
   // "ok" when every part succeeded, else the first failure and its error.
+  // (disturbed share over all parts, noise text of the parts that have one)
+  std::pair<double, std::string> Noise() const {
+    double disturbed = 0.0;
+    double measured = 0.0;
+    std::vector<std::string> lines;
+    for (const SideCase& part : parts) {
+      const double share = DisturbedShare(*part.result);
+      const double n = static_cast<double>(part.result->repetitions_size());
+      disturbed += share * n;
+      measured += n;
+      for (std::string& line : NoiseLines(*part.result)) lines.push_back(std::move(line));
+    }
+    return {measured > 0 ? disturbed / measured : 0.0, absl::StrJoin(lines, "; ")};
+  }
+
   std::pair<std::string, std::string> Status() const {
     for (const SideCase& part : parts) {
       if (part.result->status() != v1::SUCCEEDED) {
@@ -443,6 +462,9 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
     std::tie(case_comparison.base_status, case_comparison.base_error) = base_case.Status();
     std::tie(case_comparison.candidate_status, case_comparison.candidate_error) =
         candidate_case.Status();
+    std::tie(case_comparison.base_disturbed_share, case_comparison.base_noise) = base_case.Noise();
+    std::tie(case_comparison.candidate_disturbed_share, case_comparison.candidate_noise) =
+        candidate_case.Noise();
     const uint32_t base_disturbed = base_case.Disturbed();
     const uint32_t candidate_disturbed = candidate_case.Disturbed();
     for (const CaseMetric* metric : metrics) {

@@ -113,6 +113,13 @@ struct CaseComparison {
   std::string base_error;
   std::string candidate_error;
   std::vector<MetricComparison> metrics;  // metrics measured on either side
+  // Share of measured repetitions marked disturbed on each side (pooled over
+  // runs), and what the results say about noise ("3 of 5 repetitions
+  // disturbed: other load on CPU 0", skewed phases); "" when quiet.
+  double base_disturbed_share = 0.0;
+  double candidate_disturbed_share = 0.0;
+  std::string base_noise;
+  std::string candidate_noise;
 };
 
 // Who a side is, for headers.

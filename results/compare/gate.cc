@@ -5,6 +5,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
 namespace ipclab::results {
 namespace {
 
@@ -75,6 +78,17 @@ GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricCompari
   return check;
 }
 
+// A kDisturbed check says which side was disturbed and why, in the words
+// of its results ("candidate: 3 of 5 repetitions disturbed: other load on
+// CPU 0").
+void ExplainDisturbed(const CaseComparison& c, GateCheck* check) {
+  if (check->reason != GateReason::kDisturbed) return;
+  std::vector<std::string> sides;
+  if (!c.base_noise.empty()) sides.push_back(absl::StrCat("base: ", c.base_noise));
+  if (!c.candidate_noise.empty()) sides.push_back(absl::StrCat("candidate: ", c.candidate_noise));
+  check->case_error = absl::StrJoin(sides, "; ");
+}
+
 }  // namespace
 
 const char* GateOutcomeName(GateOutcome outcome) {
@@ -126,6 +140,7 @@ GateReport EvaluateGate(const Comparison& comparison) {
     if (c.base_status != "ok" || c.candidate_status != "ok") continue;
     for (const MetricComparison& metric : c.metrics) {
       report.checks.push_back(CheckMetric(c, metric, family_size, comparison.options.alpha));
+      ExplainDisturbed(c, &report.checks.back());
     }
   }
   // Cases missing from the candidate carry the base's workload when it has one.

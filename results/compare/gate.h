@@ -55,6 +55,7 @@ enum class GateReason {
   kNotSignificantAmongMany,  // would fail alone, but not after Benjamini-Hochberg
   kWithinNoiseFloor,         // significant and past the limit, but within the noise floor
   kDisturbed,                // a repetition on either side was marked "disturbed"
+                             // (case_error: which side and why, from its results)
   kChangedButCiPastLimit,    // a significant change whose CI reaches past the limit
   kCiPastLimit,              // not significant and the CI reaches past the limit
 };

@@ -37,6 +37,26 @@ TEST(Gate, FailsOnASignificantRegressionBeyondTheLimit) {
   EXPECT_DOUBLE_EQ(report.options.threshold, 0.05);
 }
 
+TEST(Gate, ADisturbedCandidateIsInconclusiveNotAFailure) {
+  CompareOptions options;
+  options.threshold = 0.05;
+  options.metrics = {FindCaseMetric("throughput")};
+  v1::RunResult base = MakeSyntheticRun("base", "pipe", {Stream(kSteady)});
+  v1::RunResult candidate = MakeSyntheticRun("cand", "pipe", {Stream(Times(kSteady, 0.55))});
+  v1::CaseResult* disturbed = candidate.mutable_cases(0);
+  const int n = disturbed->repetitions_size();
+  for (int i = 0; i < n; i += 2) {  // ceil(n/2) of n >= 0.4
+    disturbed->mutable_repetitions(i)->mutable_interference()->set_disturbed(true);
+    disturbed->mutable_repetitions(i)->mutable_interference()->set_reason("other load on CPU 0");
+  }
+  const GateReport report = EvaluateGate(CompareRuns({base}, {candidate}, options));
+  EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
+  ASSERT_EQ(report.checks.size(), 1u);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kDisturbed);
+  EXPECT_THAT(report.checks[0].case_error, HasSubstr("candidate: "));
+  EXPECT_THAT(report.checks[0].case_error, HasSubstr("disturbed: other load on CPU 0"));
+}
+
 TEST(Gate, PassesTheSameNumbers) {
   EXPECT_EQ(Gate(Stream(kSteady), Stream(kSteady)).outcome, GateOutcome::kPass);
 }

@@ -38,13 +38,20 @@ std::optional<uint64_t> RegionBytes(const v1::CaseResult& result) {
   return std::nullopt;
 }
 
+// Whether the case pre-faults its memory in setup (populate=true).
+bool Populates(const v1::CaseResult& result) {
+  auto it = result.case_().params().find("populate");
+  return it != result.case_().params().end() && it->second == "true";
+}
+
 std::optional<double> FaultsPerPage(const v1::RepetitionResult& repetition,
-                                    std::optional<uint64_t> region_bytes, uint64_t page_size) {
+                                    std::optional<uint64_t> region_bytes, uint64_t page_size,
+                                    bool count_setup) {
   double faults = 0.0;
   double moved = 0.0;
   bool counted = false;
   for (const v1::PhaseResult& phase : repetition.phases()) {
-    if (IsEdgePhase(phase.name())) continue;
+    if (IsEdgePhase(phase.name()) && !(count_setup && phase.name() == "setup")) continue;
     counted = true;
     moved += static_cast<double>(phase.bytes());
     for (const v1::RoleMeasurement& role : phase.roles()) {
@@ -57,17 +64,18 @@ std::optional<double> FaultsPerPage(const v1::RepetitionResult& repetition,
 }
 
 std::optional<double> RssGrowth(const v1::RepetitionResult& repetition) {
-  // Per role: VmRSS before its first phase and after its last phase before
-  // teardown.
+  // Per role: VmRSS + HugetlbPages (hugetlb memory is not in VmRSS) before
+  // its first phase and after its last phase before teardown.
   std::map<std::string, std::pair<uint64_t, uint64_t>> roles;  // role -> (first, last)
   bool measured = false;
   for (const v1::PhaseResult& phase : repetition.phases()) {
     if (phase.name() == "teardown") continue;
     for (const v1::RoleMeasurement& role : phase.roles()) {
-      measured |= role.memory_before().vm_rss_bytes() > 0 || role.memory_after().vm_rss_bytes() > 0;
-      auto [it, inserted] = roles.try_emplace(role.role(), role.memory_before().vm_rss_bytes(),
-                                              role.memory_after().vm_rss_bytes());
-      if (!inserted) it->second.second = role.memory_after().vm_rss_bytes();
+      const uint64_t before = role.memory_before().vm_rss_bytes() + role.memory_before().hugetlb_bytes();
+      const uint64_t after = role.memory_after().vm_rss_bytes() + role.memory_after().hugetlb_bytes();
+      measured |= before > 0 || after > 0;
+      auto [it, inserted] = roles.try_emplace(role.role(), before, after);
+      if (!inserted) it->second.second = after;
     }
   }
   if (!measured) return std::nullopt;
@@ -85,6 +93,7 @@ const std::vector<CaseMetric>& CaseMetrics() {
       {"throughput", "throughput", "bytes/s", Direction::kHigherIsBetter, 0.0},
       {"p50", "latency p50", "ns", Direction::kLowerIsBetter, 0.0},
       {"p99", "latency p99", "ns", Direction::kLowerIsBetter, 0.0},
+      {"ns_per_page", "ns/page", "ns", Direction::kLowerIsBetter, 0.0},
       {"faults_per_page", "faults/page", "faults/page", Direction::kLowerIsBetter, 0.001},
       {"rss_growth", "RSS growth", "bytes", Direction::kLowerIsBetter, 256.0 * 1024},
   };
@@ -128,22 +137,41 @@ absl::StatusOr<std::vector<const CaseMetric*>> ParseMetricList(absl::string_view
 
 namespace {
 
-// RepetitionValue with the per-case facts worked out once.
+// What RepetitionValue needs of the case, worked out once.
+struct CaseFacts {
+  std::string headline;
+  std::optional<uint64_t> region;
+  uint64_t page_size;
+  bool touches_pages;  // ns/page instead of bytes/s
+  bool populates;      // faults/page counts setup
+};
+
+CaseFacts FactsOf(const v1::CaseResult& result, uint64_t page_size_bytes) {
+  return CaseFacts{HeadlinePhase(result), RegionBytes(result),
+                   page_size_bytes > 0 ? page_size_bytes : kDefaultPageSize,
+                   TouchesPages(result), Populates(result)};
+}
+
 std::optional<double> ValueOf(const v1::RepetitionResult& repetition, const CaseMetric& metric,
-                              const std::string& headline, std::optional<uint64_t> region,
-                              uint64_t page_size) {
+                              const CaseFacts& facts) {
   const absl::string_view key = metric.key;
-  if (key == "throughput" || key == "p50" || key == "p99") {
-    const v1::PhaseResult* phase = FindPhase(repetition, headline);
+  if (key == "throughput" || key == "p50" || key == "p99" || key == "ns_per_page") {
+    const v1::PhaseResult* phase = FindPhase(repetition, facts.headline);
     if (phase == nullptr) return std::nullopt;
     if (key == "throughput") {
-      if (phase->bytes() == 0) return std::nullopt;
+      if (phase->bytes() == 0 || facts.touches_pages) return std::nullopt;
       return Throughput(*phase);
+    }
+    if (key == "ns_per_page") {
+      if (!facts.touches_pages || phase->messages() == 0) return std::nullopt;
+      return static_cast<double>(phase->wall_ns()) / static_cast<double>(phase->messages());
     }
     if (phase->latency().count() == 0) return std::nullopt;
     return key == "p50" ? phase->latency().p50_ns() : phase->latency().p99_ns();
   }
-  if (key == "faults_per_page") return FaultsPerPage(repetition, region, page_size);
+  if (key == "faults_per_page") {
+    return FaultsPerPage(repetition, facts.region, facts.page_size, facts.populates);
+  }
   if (key == "rss_growth") return RssGrowth(repetition);
   return std::nullopt;
 }
@@ -153,19 +181,16 @@ std::optional<double> ValueOf(const v1::RepetitionResult& repetition, const Case
 std::optional<double> RepetitionValue(const v1::CaseResult& result,
                                       const v1::RepetitionResult& repetition,
                                       const CaseMetric& metric, uint64_t page_size_bytes) {
-  return ValueOf(repetition, metric, HeadlinePhase(result), RegionBytes(result),
-                 page_size_bytes > 0 ? page_size_bytes : kDefaultPageSize);
+  return ValueOf(repetition, metric, FactsOf(result, page_size_bytes));
 }
 
 std::vector<double> MetricSamples(const v1::CaseResult& result, const CaseMetric& metric,
                                   uint64_t page_size_bytes) {
   std::vector<double> values;
-  const std::string headline = HeadlinePhase(result);
-  const std::optional<uint64_t> region = RegionBytes(result);
-  const uint64_t page_size = page_size_bytes > 0 ? page_size_bytes : kDefaultPageSize;
+  const CaseFacts facts = FactsOf(result, page_size_bytes);
   for (const v1::RepetitionResult& repetition : result.repetitions()) {
     if (repetition.warmup()) continue;
-    if (std::optional<double> value = ValueOf(repetition, metric, headline, region, page_size)) {
+    if (std::optional<double> value = ValueOf(repetition, metric, facts)) {
       values.push_back(*value);
     }
   }

@@ -3,14 +3,23 @@
 // summaries):
 //
 //   throughput       bytes/s      higher is better  headline phase throughput
+//                                                   (not for page-touch cases)
 //   p50, p99         ns           lower is better   headline phase latency
+//   ns_per_page      ns           lower is better   headline phase wall per
+//                                                   4 KiB page touched (only
+//                                                   page-touch cases,
+//                                                   TouchesPages in phases.h)
 //   faults_per_page  faults/page  lower is better   minor faults of all roles
 //                                                   in every phase but setup
-//                                                   and teardown, per page of
-//                                                   the case's region
-//   rss_growth       bytes        lower is better   VmRSS growth of all roles
-//                                                   from the first phase to
-//                                                   the last before teardown
+//                                                   (counted too when
+//                                                   populate=true moved the
+//                                                   faults there) and
+//                                                   teardown, per page of the
+//                                                   case's region
+//   rss_growth       bytes        lower is better   VmRSS + HugetlbPages growth
+//                                                   of all roles from the first
+//                                                   phase to the last before
+//                                                   teardown
 //
 // The headline phase is HeadlinePhase's (results/model/phases.h): "steady"
 // if present, else the first phase that moved bytes, else the first that is
@@ -46,7 +55,7 @@ struct CaseMetric {
   double negligible;
 };
 
-// The five metrics above, in that order.
+// The six metrics above, in that order.
 const std::vector<CaseMetric>& CaseMetrics();
 
 // The metric called `key` (also "latency_p50", "latency_p99", "faults",

@@ -26,6 +26,17 @@ namespace ipclab::results {
 std::vector<v1::Expectation> Judge(std::vector<v1::Expectation> expected,
                                    const std::vector<v1::MetricSummary>& summaries);
 
+// As above, and every measured repetition of `measured` (warm-ups skipped)
+// is judged too: repetitions_judged counts those that have the metric,
+// repetitions_out_of_band those outside the band. The verdict is MATCHED
+// only when the median and every judged repetition are in band; otherwise
+// DEVIATED, and `reason` says "k of n repetitions out of band" with their
+// values (a THP fallback in 1 of 5 repetitions no longer hides behind the
+// median).
+std::vector<v1::Expectation> Judge(std::vector<v1::Expectation> expected,
+                                   const std::vector<v1::MetricSummary>& summaries,
+                                   const std::vector<v1::RepetitionResult>& measured);
+
 // DEVIATED if any expectation deviated; MATCHED if at least one matched and
 // none deviated (unmeasured ones - e.g. the perf counter on a host that
 // forbids it - are reported on their own and do not decide); otherwise

@@ -64,6 +64,22 @@ double MessageRate(const v1::PhaseResult& phase) {
   return PerSecond(static_cast<double>(phase.messages()), phase.wall_ns());
 }
 
+// Wall time per page touched (page_fault and cow_private count the 4 KiB
+// pages they touch as messages).
+double NsPerPage(const v1::PhaseResult& phase) {
+  if (phase.messages() == 0) return 0.0;
+  return static_cast<double>(phase.wall_ns()) / static_cast<double>(phase.messages());
+}
+
+// Minor faults of every role per second of the phase.
+double FaultsPerSecond(const v1::PhaseResult& phase) {
+  double faults = 0.0;
+  for (const v1::RoleMeasurement& role : phase.roles()) {
+    faults += static_cast<double>(role.counters().minor_faults());
+  }
+  return PerSecond(faults, phase.wall_ns());
+}
+
 double Delta(uint64_t before, uint64_t after) {
   return static_cast<double>(after) - static_cast<double>(before);
 }
@@ -130,10 +146,19 @@ constexpr RoleMetric kRoleMetrics[] = {
 };
 
 // The phase-level metrics that apply to `layout`, in the documented order.
-std::vector<PhaseMetric> PhaseMetricsFor(const PhaseLayout& layout) {
+std::vector<PhaseMetric> PhaseMetricsFor(const PhaseLayout& layout, bool touches_pages) {
   std::vector<PhaseMetric> metrics;
   metrics.push_back(
       {"wall_ns", "ns", [](const v1::PhaseResult& p) { return static_cast<double>(p.wall_ns()); }});
+  if (touches_pages && layout.has_messages) {
+    if (layout.has_bytes) {
+      metrics.push_back({"bytes", "bytes",
+                         [](const v1::PhaseResult& p) { return static_cast<double>(p.bytes()); }});
+    }
+    metrics.push_back({"ns_per_page", "ns", NsPerPage});
+    metrics.push_back({"faults_per_sec", "faults/s", FaultsPerSecond});
+    return metrics;
+  }
   if (layout.has_bytes) {
     metrics.push_back({"bytes", "bytes",
                        [](const v1::PhaseResult& p) { return static_cast<double>(p.bytes()); }});
@@ -181,9 +206,13 @@ std::vector<v1::MetricSummary> SummarizeCase(const std::vector<v1::RepetitionRes
     if (!repetition.warmup()) repetitions.push_back(&repetition);
   }
 
+  const std::vector<PhaseLayout> layouts = LayoutOf(repetitions);
+  const bool touches_pages =
+      std::none_of(layouts.begin(), layouts.end(),
+                   [](const PhaseLayout& layout) { return layout.name == "steady"; });
   std::vector<v1::MetricSummary> summaries;
-  for (const PhaseLayout& layout : LayoutOf(repetitions)) {
-    for (const PhaseMetric& metric : PhaseMetricsFor(layout)) {
+  for (const PhaseLayout& layout : layouts) {
+    for (const PhaseMetric& metric : PhaseMetricsFor(layout, touches_pages)) {
       std::vector<double> values;
       for (const v1::RepetitionResult* repetition : repetitions) {
         if (const v1::PhaseResult* phase = FindPhase(*repetition, layout.name)) {
@@ -236,6 +265,13 @@ std::vector<v1::MetricSummary> SummarizeCase(const std::vector<v1::RepetitionRes
     }
   }
   return summaries;
+}
+
+uint32_t DisturbedRepetitions(const std::vector<v1::RepetitionResult>& measured) {
+  return static_cast<uint32_t>(
+      std::count_if(measured.begin(), measured.end(), [](const v1::RepetitionResult& repetition) {
+        return !repetition.warmup() && repetition.interference().disturbed();
+      }));
 }
 
 const v1::MetricSummary* FindMetric(const v1::CaseResult& result, absl::string_view name) {

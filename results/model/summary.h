@@ -24,6 +24,13 @@ v1::MetricSummary Summarize(std::string name, std::string unit, std::vector<doub
 //   <phase>.bytes                       bytes    if some repetition has bytes > 0
 //   <phase>.throughput_bytes_per_sec    bytes/s  if some repetition has bytes > 0
 //   <phase>.messages_per_sec            msg/s    if some repetition has messages > 0
+//
+// except in cases without a "steady" phase (page_fault, cow_private: they
+// count the 4 KiB pages touched as messages), whose phases with messages get
+//   <phase>.bytes                       bytes    if some repetition has bytes > 0
+//   <phase>.ns_per_page                 ns       wall_ns / pages touched
+//   <phase>.faults_per_sec              faults/s minor faults of all roles / wall
+// and no bytes/s or msg/s (a huge zero page read is not "841 GB/s"); then
 //   <phase>.latency_{p50,p90,p99,p999,max}_ns  ns  over repetitions with latency.count > 0
 //
 // then for each role of the phase, in first-seen order, "<phase>.<role>.":
@@ -39,6 +46,10 @@ v1::MetricSummary Summarize(std::string name, std::string unit, std::vector<doub
 // missing from a repetition contributes nothing). Throughput is the phase's
 // throughput_bytes_per_sec, or bytes / wall_ns when the worker left it 0.
 std::vector<v1::MetricSummary> SummarizeCase(const std::vector<v1::RepetitionResult>& measured);
+
+// The measured repetitions (warm-ups skipped) whose interference marked
+// them disturbed; the server stores it in CaseResult.disturbed_repetitions.
+uint32_t DisturbedRepetitions(const std::vector<v1::RepetitionResult>& measured);
 
 // The summary called `name` in `result.summaries()`, or nullptr. The pointer
 // is into `result`, which must outlive its use.

@@ -94,6 +94,10 @@ std::vector<std::string> CaseNotes(const Comparison& comparison) {
     if (c.metrics.empty() && c.base_status == "ok" && c.candidate_status == "ok") {
       notes.push_back(absl::StrCat(c.name, ": no comparable metric"));
     }
+    if (!c.base_noise.empty()) notes.push_back(absl::StrCat(c.name, ": base ", c.base_noise));
+    if (!c.candidate_noise.empty()) {
+      notes.push_back(absl::StrCat(c.name, ": candidate ", c.candidate_noise));
+    }
   }
   return notes;
 }
@@ -276,6 +280,14 @@ void PrintComparisonJson(const Comparison& comparison, std::ostream* out) {
     json.Key("candidateStatus").String(c.candidate_status);
     if (!c.base_error.empty()) json.Key("baseError").String(c.base_error);
     if (!c.candidate_error.empty()) json.Key("candidateError").String(c.candidate_error);
+    if (!c.base_noise.empty()) {
+      json.Key("baseDisturbedShare").Number(c.base_disturbed_share);
+      json.Key("baseNoise").String(c.base_noise);
+    }
+    if (!c.candidate_noise.empty()) {
+      json.Key("candidateDisturbedShare").Number(c.candidate_disturbed_share);
+      json.Key("candidateNoise").String(c.candidate_noise);
+    }
     json.Key("metrics").BeginArray();
     for (const MetricComparison& m : c.metrics) {
       json.BeginObject();

@@ -39,7 +39,7 @@ std::optional<BenchmarkEntry> EntryFor(const v1::CaseResult& result,
   entry.real_time_ns = static_cast<double>(phase->wall_ns()) / entry.iterations;
   entry.cpu_time_ns = cpu_ns / entry.iterations;
   const double wall_s = static_cast<double>(phase->wall_ns()) / 1e9;
-  if (phase->bytes() > 0) {
+  if (phase->bytes() > 0 && !TouchesPages(result)) {  // never "841 GB/s" of page touches
     entry.bytes_per_second = phase->throughput_bytes_per_sec() > 0
                                  ? phase->throughput_bytes_per_sec()
                                  : (wall_s > 0 ? static_cast<double>(phase->bytes()) / wall_s : 0);
@@ -226,6 +226,7 @@ void PrintBencherMetricFormat(const v1::RunResult& run, std::ostream* out) {
         {"latency", "p50"},
         {"latency-p99", "p99"},
         {"bytes-per-second", "throughput"},
+        {"ns-per-page", "ns_per_page"},
         {"faults-per-page", "faults_per_page"},
         {"rss-growth", "rss_growth"}};
     for (const auto& [measure, key] : kMeasures) {

@@ -309,7 +309,9 @@ std::string GateReasonText(const GateCheck& check, const CompareOptions& options
                           "tell a regression from the noise between runs");
     case GateReason::kDisturbed:
       return absl::StrCat(check.disturbed,
-                          " repetition(s) were marked disturbed by the timing harness; run again");
+                          " repetition(s) were marked disturbed by the timing harness; run again",
+                          check.case_error.empty() ? "" : " (", check.case_error,
+                          check.case_error.empty() ? "" : ")");
     case GateReason::kChangedButCiPastLimit: {
       std::string text = absl::StrCat("changed by ", ChangeText(c), ", but the 95% CI ",
                                       ConfidenceText(c), " reaches past the limit of ", limit);

@@ -14,6 +14,7 @@
 #include "results/format/format.h"
 #include "results/model/case_metrics.h"
 #include "results/model/expectations.h"
+#include "results/model/noise.h"
 #include "results/model/phases.h"
 #include "results/report/comparison_report.h"
 #include "results/report/svg_chart.h"
@@ -422,6 +423,15 @@ void PrintHtmlReport(const std::vector<v1::RunResult>& runs, const ReportOptions
   *out << " · medians over the measured repetitions</p>\n";
   *out << "<h2>Runs</h2>\n";
   RunsTable(runs, out);
+  // Disturbed repetitions and skewed phases, before any figure is read.
+  for (const v1::RunResult& run : runs) {
+    for (const v1::CaseResult& result : run.cases()) {
+      for (const std::string& line : NoiseLines(result)) {
+        *out << "<p class=\"warning\">" << Escape(run.workload()) << " "
+             << Escape(result.case_().name()) << ": " << Escape(line) << "</p>\n";
+      }
+    }
+  }
   ThroughputSection(runs, out);
   LatencySection(runs, out);
   *out << "<h2>Faults and memory per phase</h2>\n";

@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "results/model/summary.h"
 #include "results/testing/golden.h"
 #include "results/testing/test_run.h"
 
@@ -88,6 +89,86 @@ v1::RunResult MakePipeRunWithExpectations() {
 
 TEST(Golden, RunTableWithExpectations) {
   ExpectGolden("run_table_expectations.txt", Render(PrintRunTable, MakePipeRunWithExpectations()));
+}
+
+// page_fault access=read_then_write over 64 MiB (16384 pages) with THP: the
+// read maps the huge zero page (32 faults, would be "841 GB/s"), the write
+// allocates; 3 of 5 repetitions disturbed, one write phase skewed.
+v1::RunResult MakePageFaultRun() {
+  v1::RunResult run;
+  run.set_run_id("pf-1");
+  run.set_workload("page_fault");
+  run.set_status(v1::SUCCEEDED);
+  *run.mutable_host() = testing::MakeTestHost();
+  v1::CaseResult* result = run.add_cases();
+  result->mutable_case_()->set_name("huge_pages=thp");
+  (*result->mutable_case_()->mutable_params())["region_bytes"] = "64MiB";
+  (*result->mutable_case_()->mutable_params())["huge_pages"] = "thp";
+  (*result->mutable_case_()->mutable_params())["populate"] = "false";
+  result->set_status(v1::SUCCEEDED);
+  for (int i = 0; i < 5; ++i) {
+    v1::RepetitionResult* repetition = result->add_repetitions();
+    repetition->set_repetition(i);
+    struct PhaseSpec {
+      const char* name;
+      int64_t wall_ns;
+      uint64_t pages;
+      uint64_t faults;
+    };
+    for (const PhaseSpec& spec : {PhaseSpec{"setup", 20000, 0, 2},
+                                  PhaseSpec{"read", 80000 + 1000 * i, 16384, 32},
+                                  PhaseSpec{"write", 7000000 + 100000 * i, 16384, 32},
+                                  PhaseSpec{"teardown", 900000, 0, 0}}) {
+      v1::PhaseResult* phase = repetition->add_phases();
+      phase->set_name(spec.name);
+      phase->set_wall_ns(spec.wall_ns);
+      if (spec.pages > 0) {
+        phase->set_bytes(spec.pages * 4096);
+        phase->set_messages(spec.pages);
+      }
+      v1::RoleMeasurement* role = phase->add_roles();
+      role->set_role("toucher");
+      role->mutable_counters()->set_minor_faults(spec.faults);
+      role->mutable_counters()->set_system_cpu_ns(spec.wall_ns > 4000000 ? 8000000 : 0);
+    }
+    if (i == 2) {
+      repetition->mutable_phases(2)->set_skewed(true);
+      repetition->mutable_phases(2)->set_max_release_skew_ns(412000);
+    }
+    if (i % 2 == 0) {
+      repetition->mutable_interference()->set_disturbed(true);
+      repetition->mutable_interference()->set_other_share(0.45);
+      repetition->mutable_interference()->set_reason("other load on CPU 0 (45% of the window)");
+    }
+  }
+  result->set_disturbed_repetitions(3);
+  for (v1::MetricSummary& summary : SummarizeCase(std::vector<v1::RepetitionResult>(
+           result->repetitions().begin(), result->repetitions().end()))) {
+    *result->add_summaries() = std::move(summary);
+  }
+  return run;
+}
+
+TEST(Golden, PageFaultRunTable) {
+  ExpectGolden("run_table_page_fault.txt", Render(PrintRunTable, MakePageFaultRun()));
+}
+
+TEST(Golden, HostChecks) {
+  v1::HostInfo host = testing::MakeTestHost();
+  auto add = [&](const char* name, v1::HostCheck::Level level, const char* value,
+                 const char* advice) {
+    v1::HostCheck* check = host.add_checks();
+    check->set_name(name);
+    check->set_level(level);
+    check->set_value(value);
+    check->set_advice(advice);
+  };
+  add("load", v1::HostCheck::WARN, "1.02 (1 min) on 2 CPUs",
+      "other work competes for the CPUs; wait until the host is idle");
+  add("busy processes", v1::HostCheck::WARN, "yes (pid 4242) 99%",
+      "stop them or keep them off the CPUs ipclab measures on");
+  add("clocksource", v1::HostCheck::OK, "tsc", "");
+  ExpectGolden("doctor.txt", Render(PrintHostChecks, host));
 }
 
 TEST(Golden, Json) { ExpectGolden("run.json", ToJson(testing::MakePipeRun())); }

@@ -16,6 +16,8 @@
 #include "results/format/format.h"
 #include "results/model/case_view.h"
 #include "results/model/expectations.h"
+#include "results/model/noise.h"
+#include "results/model/phases.h"
 #include "results/model/run_defaults.h"
 #include "results/model/summary.h"
 #include "results/report/text_table.h"
@@ -137,7 +139,19 @@ bool HasExpectations(const std::vector<std::unique_ptr<CaseView>>& views) {
                      [](const auto& view) { return view->result().expectations_size() > 0; });
 }
 
+bool AnyTouchesPages(const std::vector<std::unique_ptr<CaseView>>& views) {
+  return std::any_of(views.begin(), views.end(),
+                     [](const auto& view) { return TouchesPages(view->result()); });
+}
+
+bool AnyLatency(const std::vector<std::unique_ptr<CaseView>>& views) {
+  return std::any_of(views.begin(), views.end(), [](const auto& view) {
+    return view->Metric(MetricName(view->headline_phase(), "latency_p50_ns")) != nullptr;
+  });
+}
+
 void PrintCaseTable(const std::vector<std::unique_ptr<CaseView>>& views, std::ostream* out) {
+  const bool pages = AnyTouchesPages(views);
   std::vector<TextTable::Column> columns = {{"case"},
                                             {"placement"},
                                             {"status"},
@@ -147,6 +161,9 @@ void PrintCaseTable(const std::vector<std::unique_ptr<CaseView>>& views, std::os
                                             {"msgs/s", Align::kRight},
                                             {"p50", Align::kRight},
                                             {"p99", Align::kRight}};
+  if (pages) {
+    columns.insert(columns.begin() + 4, {{"ns/page", Align::kRight}, {"faults/s", Align::kRight}});
+  }
   const bool verdicts = HasExpectations(views);
   if (verdicts) columns.push_back({"verdict"});
   TextTable table(std::move(columns));
@@ -154,9 +171,11 @@ void PrintCaseTable(const std::vector<std::unique_ptr<CaseView>>& views, std::os
   for (const auto& view : views) {
     const std::string& phase = view->headline_phase();
     const std::string verdict = view->VerdictText();
+    std::vector<std::string> row = {view->name(), view->PlacementText(), view->StatusText()};
     if (!view->succeeded() || phase.empty()) {
-      table.AddRow({view->name(), view->PlacementText(), view->StatusText(), "-", "-", "-", "-",
-                    "-", "-", verdict});
+      row.resize(pages ? 11 : 9, "-");
+      row.push_back(verdict);
+      table.AddRow(std::move(row));
       continue;
     }
     if (std::find(headline_phases.begin(), headline_phases.end(), phase) == headline_phases.end()) {
@@ -164,27 +183,49 @@ void PrintCaseTable(const std::vector<std::unique_ptr<CaseView>>& views, std::os
     }
     const v1::MetricSummary* throughput =
         view->Metric(MetricName(phase, "throughput_bytes_per_sec"));
+    const v1::MetricSummary* ns_per_page = view->Metric(MetricName(phase, "ns_per_page"));
     const v1::MetricSummary* wall = view->Metric(MetricName(phase, "wall_ns"));
-    const v1::MetricSummary* spread = throughput != nullptr ? throughput : wall;
-    table.AddRow(
-        {view->name(), view->PlacementText(), view->StatusText(),
-         MedianText(*view, MetricName(phase, "wall_ns"), FormatDuration),
-         MedianText(*view, MetricName(phase, "throughput_bytes_per_sec"), FormatThroughput),
-         spread != nullptr && spread->n() > 1 ? absl::StrCat("±", FormatPercent(spread->cv()))
-                                              : "-",
-         MedianText(*view, MetricName(phase, "messages_per_sec"), FormatRate),
-         MedianText(*view, MetricName(phase, "latency_p50_ns"), FormatDuration),
-         MedianText(*view, MetricName(phase, "latency_p99_ns"), FormatDuration), verdict});
+    const v1::MetricSummary* spread =
+        throughput != nullptr ? throughput : ns_per_page != nullptr ? ns_per_page : wall;
+    row.push_back(MedianText(*view, MetricName(phase, "wall_ns"), FormatDuration));
+    if (pages) {
+      row.push_back(MedianText(*view, MetricName(phase, "ns_per_page"), FormatDuration));
+      row.push_back(MedianText(*view, MetricName(phase, "faults_per_sec"), FormatRate));
+    }
+    row.push_back(
+        MedianText(*view, MetricName(phase, "throughput_bytes_per_sec"), FormatThroughput));
+    row.push_back(spread != nullptr && spread->n() > 1
+                      ? absl::StrCat("±", FormatPercent(spread->cv()))
+                      : "-");
+    row.push_back(MedianText(*view, MetricName(phase, "messages_per_sec"), FormatRate));
+    row.push_back(MedianText(*view, MetricName(phase, "latency_p50_ns"), FormatDuration));
+    row.push_back(MedianText(*view, MetricName(phase, "latency_p99_ns"), FormatDuration));
+    row.push_back(verdict);
+    table.AddRow(std::move(row));
   }
   table.Print(out);
   if (!headline_phases.empty()) {
     *out << "medians of phase " << absl::StrJoin(headline_phases, ", ")
-         << " over the measured repetitions; ±cv: coefficient of variation (throughput, else "
-            "wall)\n";
+         << " over the measured repetitions; ±cv: coefficient of variation ("
+         << (pages ? "throughput or ns/page" : "throughput") << ", else wall)\n";
+  }
+  if (pages) {
+    *out << "ns/page: wall per 4 KiB page touched (one touch per 4 KiB page, also in huge "
+            "mappings); faults/s: minor faults of all roles per second (one per huge page in "
+            "huge mappings)\n";
+  }
+  if (AnyLatency(views)) {
+    *out << "pingpong: p50/p99 per round trip, msgs/s = round trips/s, throughput = payload "
+            "bytes one way (each round trip moves message_size each direction)\n";
   }
   if (verdicts) {
     *out << "verdict: whether every measurement the kernel should produce fell in its expected "
-            "band (see each case)\n";
+            "band in every measured repetition (see each case)\n";
+  }
+  for (const auto& view : views) {
+    for (const std::string& line : NoiseLines(view->result())) {
+      *out << view->name() << ": " << line << "\n";
+    }
   }
   for (const auto& view : views) {
     if (!view->result().error().empty()) {
@@ -254,7 +295,7 @@ void PrintExpectations(const CaseView& view, std::ostream* out) {
          ExpectedText(view, expectation), OrDash(expectation.counter())});
   }
   *out << "  expectations: " << view.VerdictText() << ", " << matched << " of "
-       << expectations.size() << " in band (medians)\n";
+       << expectations.size() << " in band (median and every repetition)\n";
   table.Print(out, "  ");
   for (const v1::Expectation& expectation : expectations) {
     if (expectation.verdict() == v1::MATCHED) continue;
@@ -264,9 +305,14 @@ void PrintExpectations(const CaseView& view, std::ostream* out) {
   }
 }
 
-// Durations that are exactly zero print as "0": CPU time the kernel did not
-// charge to a role in a short phase is no measurement of 0 nanoseconds.
-std::string CpuTimeText(double ns) { return ns == 0.0 ? "0" : FormatDuration(ns); }
+// getrusage splits CPU time between user and system by scheduler ticks, so
+// neither is good to a microsecond: whole milliseconds ("<1 ms" for less),
+// and exactly zero prints as "0" (no tick charged to the role).
+std::string CpuTimeText(double ns) {
+  if (ns == 0.0) return "0";
+  if (ns < 1e6) return "<1 ms";
+  return absl::StrCat(FormatCount(std::round(ns / 1e6)), " ms");
+}
 
 // "pipe_capacity_actual=64KiB": what the workload noted in the last measured
 // repetition, by name.
@@ -296,7 +342,10 @@ void PrintPhaseTables(const CaseView& view, std::ostream* out) {
   const v1::RepetitionResult& last = *view.result().repetitions().rbegin();
 
   for (const auto& [phase, roles] : view.phases()) {
-    const std::string wall = MedianText(view, MetricName(phase, "wall_ns"), FormatDuration);
+    std::string wall = MedianText(view, MetricName(phase, "wall_ns"), FormatDuration);
+    if (std::optional<double> per_page = view.Median(MetricName(phase, "ns_per_page"))) {
+      absl::StrAppend(&wall, " (", FormatDuration(*per_page), "/page)");
+    }
     if (roles.empty()) counters.AddRow({phase, wall, "-"});
     const v1::PhaseResult* last_phase = nullptr;
     for (const v1::PhaseResult& candidate : last.phases()) {
@@ -342,6 +391,7 @@ void PrintPhaseTables(const CaseView& view, std::ostream* out) {
     }
   }
   counters.Print(out, "  ");
+  *out << "  user/sys: getrusage CPU time, split by scheduler ticks (milliseconds at best)\n";
   if (!memory.empty()) {
     *out << "  memory: before→after in the last repetition (median change over all)\n";
     memory.Print(out, "  ");
@@ -429,6 +479,29 @@ void PrintHost(const v1::HostInfo& host, std::ostream* out) {
   for (const auto& [key, value] : lines) {
     *out << key << ":" << std::string(width - key.size() + 1, ' ') << value << "\n";
   }
+}
+
+void PrintHostChecks(const v1::HostInfo& host, std::ostream* out) {
+  *out << "host " << OrDash(host.hostname()) << "  Linux " << OrDash(host.kernel_release())
+       << "  " << host.cpu_count() << " CPUs\n";
+  TextTable table({{"check"}, {"level"}, {"found"}, {"what to do"}});
+  int warnings = 0;
+  for (const v1::HostCheck& check : host.checks()) {
+    if (check.level() == v1::HostCheck::WARN) ++warnings;
+    table.AddRow({check.name(),
+                  check.level() == v1::HostCheck::LEVEL_UNSPECIFIED
+                      ? "-"
+                      : v1::HostCheck::Level_Name(check.level()),
+                  OrDash(check.value()), OrDash(check.advice())});
+  }
+  if (host.checks().empty()) {
+    *out << "no checks: the server predates `ipclab doctor`\n";
+    return;
+  }
+  table.Print(out);
+  *out << warnings << " warning" << (warnings == 1 ? "" : "s")
+       << (warnings == 0 ? ": the host looks quiet enough to measure\n"
+                         : ": timings taken now may not hold from run to run\n");
 }
 
 std::vector<std::string> HostLines(const v1::HostInfo& host) {

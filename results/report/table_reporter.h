@@ -20,6 +20,10 @@ void PrintCatalog(const v1::ListWorkloadsResponse& catalog, std::ostream* out);
 // The host facts as aligned "key: value" lines.
 void PrintHost(const v1::HostInfo& host, std::ostream* out);
 
+// The preflight checks of `host` (`ipclab doctor`): one row per check with
+// OK/INFO/WARN, what was found and what to do, then a count of warnings.
+void PrintHostChecks(const v1::HostInfo& host, std::ostream* out);
+
 // What `ipclab run` prints: a header saying where the numbers came from
 // (workload, run id, start time and duration, server, host, kernel, CPU, THP,
 // repetitions and warm-up, the parameters every case shares), a table with

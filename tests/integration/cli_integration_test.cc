@@ -177,6 +177,29 @@ TEST_F(CliIntegrationTest, UnreachableServerIsAServerError) {
   EXPECT_EQ(list.exit_code, 4);
 }
 
+// Issue 8: `taskset -c 0 yes` is what a noisy neighbour looks like; doctor
+// names it (exit 0, or 1 with --strict) and is a server error when the
+// server cannot be reached.
+TEST_F(CliIntegrationTest, DoctorWarnsAboutABusyProcess) {
+  Subprocess hog({"/bin/sh", "-c", "exec taskset -c 0 yes >/dev/null"}, environment_,
+                 SpawnOptions{StderrMode::kInherit});
+  ASSERT_GT(hog.pid(), 0) << hog.error();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ProcessResult doctor = Ipclab({"doctor"});
+  ProcessResult strict = Ipclab({"host", "--check", "--strict"});
+  hog.Signal(SIGKILL);
+  EXPECT_FALSE(hog.Wait(std::chrono::seconds(10)).timed_out);
+  EXPECT_EQ(doctor.exit_code, 0) << doctor.err;
+  EXPECT_THAT(doctor.out, HasSubstr("busy processes"));
+  EXPECT_THAT(doctor.out, ::testing::ContainsRegex("busy processes +WARN +yes \\(pid"));
+  EXPECT_THAT(doctor.out, HasSubstr("clocksource"));
+  EXPECT_EQ(strict.exit_code, 1) << strict.out << strict.err;
+
+  const int port = ClosedLoopbackPort();
+  ASSERT_GT(port, 0);
+  EXPECT_EQ(Ipclab({"doctor", "--server", "127.0.0.1:" + std::to_string(port)}).exit_code, 4);
+}
+
 TEST_F(CliIntegrationTest, EmbeddedModeNeedsNoServer) {
   ProcessResult run = Ipclab({"run", "shm_posix", "-p", "total_bytes=4MiB", "--repetitions", "1",
                               "--warmup", "0", "--format", "json"});

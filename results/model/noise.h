@@ -1,0 +1,36 @@
+// How noisy a case's measurement was: repetitions the worker marked
+// disturbed (other load on the roles' CPUs, steal) and phases whose roles
+// started noticeably apart (release skew). Every output says so through
+// these texts; the gate reads DisturbedShare.
+#ifndef IPCLAB_RESULTS_MODEL_NOISE_H_
+#define IPCLAB_RESULTS_MODEL_NOISE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ipclab/v1/ipclab.pb.h"
+
+namespace ipclab::results {
+
+// Measured repetitions marked disturbed: CaseResult.disturbed_repetitions,
+// or counted from the repetitions when that was not filled in.
+uint32_t DisturbedCount(const v1::CaseResult& result);
+
+// DisturbedCount / measured repetitions; 0 without repetitions.
+double DisturbedShare(const v1::CaseResult& result);
+
+// "3 of 5 repetitions disturbed: other load on CPU 0" (the first disturbed
+// repetition's reason), empty when none was.
+std::string DisturbedText(const v1::CaseResult& result);
+
+// One line per phase skewed in some measured repetition:
+// "phase warm skewed in 2 of 5 repetitions (release skew up to 20.1 µs)".
+std::vector<std::string> SkewTexts(const v1::CaseResult& result);
+
+// DisturbedText (if any) then SkewTexts.
+std::vector<std::string> NoiseLines(const v1::CaseResult& result);
+
+}  // namespace ipclab::results
+
+#endif  // IPCLAB_RESULTS_MODEL_NOISE_H_
