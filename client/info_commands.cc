@@ -71,8 +71,9 @@ ExitCode DoctorCommand(const InfoOptions& options, const CommandIo& io) {
     results::PrintHostChecks(host, io.out);
   }
   io.out->flush();
-  const bool warned = std::any_of(host.checks().begin(), host.checks().end(),
-                                  [](const v1::HostCheck& c) { return c.level() == v1::HostCheck::WARN; });
+  const bool warned =
+      std::any_of(host.checks().begin(), host.checks().end(),
+                  [](const v1::HostCheck& c) { return c.level() == v1::HostCheck::WARN; });
   return options.strict && warned ? kExitGateFailed : kExitSuccess;
 }
 

@@ -234,9 +234,10 @@ ResultsCli::ResultsCli(CLI::App* app) {
                    "Largest regression allowed, e.g. 5% or 0.05")
       ->capture_default_str();
   gate_
-      ->add_option("--metric", gate_options_.metrics,
-                   "Metrics to gate on, comma-separated: throughput,p50,p99,ns_per_page,faults_per_page,"
-                   "rss_growth (default: all)")
+      ->add_option(
+          "--metric", gate_options_.metrics,
+          "Metrics to gate on, comma-separated: throughput,p50,p99,ns_per_page,faults_per_page,"
+          "rss_growth (default: all)")
       ->type_name("LIST");
   gate_
       ->add_option("--markdown", gate_options_.markdown_file,

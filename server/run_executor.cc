@@ -101,9 +101,8 @@ v1::CaseResult RunCase(const ExecutorOptions& options, const v1::RunRequest& req
     absl::StatusOr<const workloads::Workload*> workload =
         workloads::FindWorkload(request.workload());
     if (workload.ok()) {
-      std::vector<v1::Expectation> judged =
-          results::Judge((*workload)->Expect(workloads::CaseParams::FromCase(c), host), summaries,
-                         measured);
+      std::vector<v1::Expectation> judged = results::Judge(
+          (*workload)->Expect(workloads::CaseParams::FromCase(c), host), summaries, measured);
       result.set_verdict(results::OverallVerdict(judged));
       for (v1::Expectation& expectation : judged)
         *result.add_expectations() = std::move(expectation);

@@ -1,8 +1,8 @@
 #include "server/worker_launcher.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/syscall.h>
@@ -147,9 +147,9 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(
   // pidfd lets the reader notice the worker's death even while roles it
   // forked still hold fd 3 open. Kernels before 5.3 fall back to EOF.
   int pid_fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  auto worker = std::unique_ptr<WorkerProcess>(new WorkerProcess(
-      pid, std::move(event_pipe.read_end), std::move(stderr_pipe.read_end), base::Fd(pid_fd),
-      std::move(stdin_pipe.write_end)));
+  auto worker = std::unique_ptr<WorkerProcess>(
+      new WorkerProcess(pid, std::move(event_pipe.read_end), std::move(stderr_pipe.read_end),
+                        base::Fd(pid_fd), std::move(stdin_pipe.write_end)));
   workloads::RunContext context;
   context.scratch_tmpfs = request.scratch_tmpfs();
   context.scratch_disk = request.scratch_disk();

@@ -72,8 +72,7 @@ class WorkerProcess final {
   const std::string& stderr_tail() const { return stderr_tail_; }
 
  private:
-  WorkerProcess(pid_t pid, base::Fd event_fd, base::Fd stderr_fd, base::Fd pid_fd,
-                base::Fd ack_fd);
+  WorkerProcess(pid_t pid, base::Fd event_fd, base::Fd stderr_fd, base::Fd pid_fd, base::Fd ack_fd);
 
   // Parses one complete event from the front of event_buffer_, if any.
   absl::StatusOr<std::optional<v1::WorkerEvent>> TakeBufferedEvent();

@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -36,8 +36,8 @@ using harness_internal::kReady;
 class BarrierPage final {
  public:
   static absl::StatusOr<BarrierPage> Create() {
-    void* page = ::mmap(nullptr, sizeof(Barrier), PROT_READ | PROT_WRITE,
-                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void* page =
+        ::mmap(nullptr, sizeof(Barrier), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (page == MAP_FAILED) return base::ErrnoStatus("mmap(barrier page)", errno);
     return BarrierPage(new (page) Barrier{});
   }
@@ -270,8 +270,8 @@ std::vector<CpuTimes> ReadProcStat() {
   char line[512];
   while (std::fgets(line, sizeof(line), file) != nullptr) {
     int cpu = -1;
-    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0,
-                       softirq = 0, steal = 0;
+    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
+                       steal = 0;
     if (std::sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &user, &nice,
                     &system, &idle, &iowait, &irq, &softirq, &steal) < 8 ||
         cpu < 0) {
@@ -290,9 +290,9 @@ std::vector<CpuTimes> ReadProcStat() {
 // report: /proc/stat busy time minus the roles' own CPU time in the phases.
 // /proc/stat counts in ticks (10 ms at USER_HZ 100) and each of the two reads
 // may be off by one, so two ticks per CPU are forgiven before the share is
-// computed; windows shorter than ~0.2 s are therefore judged coarsely. Disturbed above 10%: the quiet runs
-// on this 2-CPU KVM guest stay below 3%, and one competing busy process on a
-// role's CPU shows 30-50%.
+// computed; windows shorter than ~0.2 s are therefore judged coarsely. Disturbed above 10%: the
+// quiet runs on this 2-CPU KVM guest stay below 3%, and one competing busy process on a role's CPU
+// shows 30-50%.
 constexpr double kDisturbedShare = 0.10;
 v1::Interference MeasureInterference(const std::vector<CpuTimes>& before,
                                      const std::vector<CpuTimes>& after, int64_t window_ns,

@@ -150,9 +150,9 @@ std::string MiB(uint64_t bytes) { return absl::StrCat(bytes >> 20, " MiB"); }
 std::vector<v1::HostCheck> JudgeHost(const v1::HostInfo& host) {
   using L = v1::HostCheck;
   std::vector<v1::HostCheck> checks;
-  const double cpus = std::max<double>(1.0, host.allowed_cpus_size() > 0
-                                                ? host.allowed_cpus_size()
-                                                : static_cast<double>(host.cpu_count()));
+  const double cpus =
+      std::max<double>(1.0, host.allowed_cpus_size() > 0 ? host.allowed_cpus_size()
+                                                         : static_cast<double>(host.cpu_count()));
   const std::string load = absl::StrFormat("%.2f (1 min) on %g CPUs", host.load_average_1m(), cpus);
   checks.push_back(host.load_average_1m() > 0.5 * cpus
                        ? Check("load", L::WARN, load,
@@ -213,9 +213,8 @@ std::vector<v1::HostCheck> JudgeHost(const v1::HostInfo& host) {
                                "ports; pick CPUs on different cores"));
 
   checks.push_back(Check("thp", L::INFO,
-                         absl::StrCat("enabled=", host.thp_enabled(), " defrag=",
-                                      host.thp_defrag(), " shmem_enabled=",
-                                      host.thp_shmem_enabled()),
+                         absl::StrCat("enabled=", host.thp_enabled(), " defrag=", host.thp_defrag(),
+                                      " shmem_enabled=", host.thp_shmem_enabled()),
                          "huge_pages=thp needs enabled=madvise|always (shmem_enabled for shared "
                          "memory)"));
   std::vector<std::string> pools;
@@ -226,12 +225,13 @@ std::vector<v1::HostCheck> JudgeHost(const v1::HostInfo& host) {
     reserved += pool.total_pages();
   }
   checks.push_back(reserved == 0
-                       ? Check("hugetlb pools", L::INFO, pools.empty() ? "none" : absl::StrJoin(pools, ", "),
+                       ? Check("hugetlb pools", L::INFO,
+                               pools.empty() ? "none" : absl::StrJoin(pools, ", "),
                                "huge_pages=hugetlb cases are refused: sysctl vm.nr_hugepages=64")
                        : Check("hugetlb pools", L::OK, absl::StrJoin(pools, ", ")));
 
-  const std::string shm = absl::StrCat(MiB(host.dev_shm_size_bytes()), " (",
-                                       MiB(host.dev_shm_free_bytes()), " free)");
+  const std::string shm =
+      absl::StrCat(MiB(host.dev_shm_size_bytes()), " (", MiB(host.dev_shm_free_bytes()), " free)");
   checks.push_back(host.dev_shm_free_bytes() < kSmallDevShm
                        ? Check("/dev/shm", L::WARN, shm,
                                "shm_posix rings live here: docker run --shm-size=1g or remount")
@@ -295,9 +295,8 @@ void AddHostChecks(absl::Duration window, v1::HostInfo* host) {
   }
   rlimit memlock;
   if (getrlimit(RLIMIT_MEMLOCK, &memlock) == 0) {
-    host->set_memlock_limit_bytes(memlock.rlim_cur == RLIM_INFINITY
-                                      ? UINT64_MAX
-                                      : static_cast<uint64_t>(memlock.rlim_cur));
+    host->set_memlock_limit_bytes(
+        memlock.rlim_cur == RLIM_INFINITY ? UINT64_MAX : static_cast<uint64_t>(memlock.rlim_cur));
   }
   host->clear_busy_processes();
   for (v1::BusyProcess& process : BusyProcesses(before, after, window)) {

@@ -80,10 +80,9 @@ TEST(AddHostChecks, SeesABusyProcess) {
   AddHostChecks(absl::Milliseconds(300), &host);
   kill(hog, SIGKILL);
   waitpid(hog, nullptr, 0);
-  const bool seen = std::any_of(host.busy_processes().begin(), host.busy_processes().end(),
-                                [&](const v1::BusyProcess& p) {
-                                  return p.pid() == hog && p.cpu_share() > 0.5;
-                                });
+  const bool seen =
+      std::any_of(host.busy_processes().begin(), host.busy_processes().end(),
+                  [&](const v1::BusyProcess& p) { return p.pid() == hog && p.cpu_share() > 0.5; });
   EXPECT_TRUE(seen);
   const v1::HostCheck* busy = FindCheck(host, "busy processes");
   ASSERT_NE(busy, nullptr);

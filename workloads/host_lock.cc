@@ -43,7 +43,8 @@ std::string ReadHolder(int fd) {
   char buffer[512];
   const ssize_t n = base::RetryOnEintr([&] { return ::pread(fd, buffer, sizeof(buffer) - 1, 0); });
   if (n <= 0) return "holder unknown";
-  return std::string(absl::StripTrailingAsciiWhitespace(std::string(buffer, static_cast<size_t>(n))));
+  return std::string(
+      absl::StripTrailingAsciiWhitespace(std::string(buffer, static_cast<size_t>(n))));
 }
 
 std::string ParentCmdline() {

@@ -56,7 +56,8 @@ TEST(HostLockTest, FreeLockIsTakenWithoutWaiting) {
   const std::string dir = dir_template;
   bool waited = false;
   {
-    absl::StatusOr<HostLock> lock = HostLock::Acquire([&](const std::string&) { waited = true; }, dir);
+    absl::StatusOr<HostLock> lock =
+        HostLock::Acquire([&](const std::string&) { waited = true; }, dir);
     ASSERT_TRUE(lock.ok()) << lock.status();
     EXPECT_EQ(lock->path(), dir + "/measure.lock");
   }

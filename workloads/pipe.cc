@@ -179,8 +179,7 @@ absl::StatusOr<v1::RepetitionResult> RunPipeRepetition(const CaseParams& params,
     IPCLAB_ASSIGN_OR_RETURN(backward, base::MakePipe());
     IPCLAB_RETURN_IF_ERROR(SetCapacity(backward, params.Size("pipe_capacity")).status());
   }
-  TransferPlan plan =
-      MakeTransferPlan(params, static_cast<uint64_t>(capacity), context.verify);
+  TransferPlan plan = MakeTransferPlan(params, static_cast<uint64_t>(capacity), context.verify);
   plan.min_time_ns = static_cast<int64_t>(context.min_time_seconds * 1e9);
 
   const bool vmsplice = params.Text("splice") == "vmsplice";

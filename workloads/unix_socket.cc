@@ -99,8 +99,7 @@ absl::StatusOr<v1::RepetitionResult> RunUnixSocketRepetition(const CaseParams& p
                           SocketOption(producer_end.get(), SO_SNDBUF, "SO_SNDBUF"));
   IPCLAB_ASSIGN_OR_RETURN(int receive_buffer,
                           SocketOption(consumer_end.get(), SO_RCVBUF, "SO_RCVBUF"));
-  TransferPlan plan =
-      MakeTransferPlan(params, static_cast<uint64_t>(send_buffer), context.verify);
+  TransferPlan plan = MakeTransferPlan(params, static_cast<uint64_t>(send_buffer), context.verify);
   plan.min_time_ns = static_cast<int64_t>(context.min_time_seconds * 1e9);
 
   std::vector<RoleSpec> roles(2);

@@ -71,8 +71,10 @@ std::optional<double> RssGrowth(const v1::RepetitionResult& repetition) {
   for (const v1::PhaseResult& phase : repetition.phases()) {
     if (phase.name() == "teardown") continue;
     for (const v1::RoleMeasurement& role : phase.roles()) {
-      const uint64_t before = role.memory_before().vm_rss_bytes() + role.memory_before().hugetlb_bytes();
-      const uint64_t after = role.memory_after().vm_rss_bytes() + role.memory_after().hugetlb_bytes();
+      const uint64_t before =
+          role.memory_before().vm_rss_bytes() + role.memory_before().hugetlb_bytes();
+      const uint64_t after =
+          role.memory_after().vm_rss_bytes() + role.memory_after().hugetlb_bytes();
       measured |= before > 0 || after > 0;
       auto [it, inserted] = roles.try_emplace(role.role(), before, after);
       if (!inserted) it->second.second = after;
@@ -148,8 +150,8 @@ struct CaseFacts {
 
 CaseFacts FactsOf(const v1::CaseResult& result, uint64_t page_size_bytes) {
   return CaseFacts{HeadlinePhase(result), RegionBytes(result),
-                   page_size_bytes > 0 ? page_size_bytes : kDefaultPageSize,
-                   TouchesPages(result), Populates(result)};
+                   page_size_bytes > 0 ? page_size_bytes : kDefaultPageSize, TouchesPages(result),
+                   Populates(result)};
 }
 
 std::optional<double> ValueOf(const v1::RepetitionResult& repetition, const CaseMetric& metric,

@@ -87,10 +87,10 @@ std::vector<v1::Expectation> Judge(std::vector<v1::Expectation> expected,
                             FormatMeasurement(expectation.lower()), " to ",
                             FormatMeasurement(expectation.upper()));
     } else {
-      reason = absl::StrCat(
-          "measured ", FormatMeasurement(median), " (median of ", summary->n(), "), ",
-          median < expectation.lower() ? "below" : "above", " the expected ",
-          FormatMeasurement(expectation.lower()), " to ", FormatMeasurement(expectation.upper()));
+      reason = absl::StrCat("measured ", FormatMeasurement(median), " (median of ", summary->n(),
+                            "), ", median < expectation.lower() ? "below" : "above",
+                            " the expected ", FormatMeasurement(expectation.lower()), " to ",
+                            FormatMeasurement(expectation.upper()));
       if (expectation.repetitions_judged() > 0) {
         absl::StrAppend(&reason, "; ", outliers.size(), " of ", expectation.repetitions_judged(),
                         " repetitions out of band");

@@ -10,20 +10,20 @@ namespace ipclab::results {
 namespace {
 
 uint32_t MeasuredCount(const v1::CaseResult& result) {
-  return static_cast<uint32_t>(std::count_if(
-      result.repetitions().begin(), result.repetitions().end(),
-      [](const v1::RepetitionResult& repetition) { return !repetition.warmup(); }));
+  return static_cast<uint32_t>(
+      std::count_if(result.repetitions().begin(), result.repetitions().end(),
+                    [](const v1::RepetitionResult& repetition) { return !repetition.warmup(); }));
 }
 
 }  // namespace
 
 uint32_t DisturbedCount(const v1::CaseResult& result) {
   if (result.disturbed_repetitions() > 0) return result.disturbed_repetitions();
-  return static_cast<uint32_t>(std::count_if(
-      result.repetitions().begin(), result.repetitions().end(),
-      [](const v1::RepetitionResult& repetition) {
-        return !repetition.warmup() && repetition.interference().disturbed();
-      }));
+  return static_cast<uint32_t>(
+      std::count_if(result.repetitions().begin(), result.repetitions().end(),
+                    [](const v1::RepetitionResult& repetition) {
+                      return !repetition.warmup() && repetition.interference().disturbed();
+                    }));
 }
 
 double DisturbedShare(const v1::CaseResult& result) {
@@ -69,8 +69,7 @@ std::vector<std::string> SkewTexts(const v1::CaseResult& result) {
   std::vector<std::string> texts;
   for (const auto& [phase, skew] : phases) {
     texts.push_back(absl::StrCat("phase ", phase, " skewed in ", skew.first, " of ", measured,
-                                 " repetition", measured == 1 ? "" : "s",
-                                 " (release skew up to ",
+                                 " repetition", measured == 1 ? "" : "s", " (release skew up to ",
                                  FormatDuration(static_cast<double>(skew.second)), ")"));
   }
   return texts;

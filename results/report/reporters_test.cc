@@ -115,10 +115,10 @@ v1::RunResult MakePageFaultRun() {
       uint64_t pages;
       uint64_t faults;
     };
-    for (const PhaseSpec& spec : {PhaseSpec{"setup", 20000, 0, 2},
-                                  PhaseSpec{"read", 80000 + 1000 * i, 16384, 32},
-                                  PhaseSpec{"write", 7000000 + 100000 * i, 16384, 32},
-                                  PhaseSpec{"teardown", 900000, 0, 0}}) {
+    for (const PhaseSpec& spec :
+         {PhaseSpec{"setup", 20000, 0, 2}, PhaseSpec{"read", 80000 + 1000 * i, 16384, 32},
+          PhaseSpec{"write", 7000000 + 100000 * i, 16384, 32},
+          PhaseSpec{"teardown", 900000, 0, 0}}) {
       v1::PhaseResult* phase = repetition->add_phases();
       phase->set_name(spec.name);
       phase->set_wall_ns(spec.wall_ns);

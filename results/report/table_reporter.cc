@@ -185,8 +185,9 @@ void PrintCaseTable(const std::vector<std::unique_ptr<CaseView>>& views, std::os
         view->Metric(MetricName(phase, "throughput_bytes_per_sec"));
     const v1::MetricSummary* ns_per_page = view->Metric(MetricName(phase, "ns_per_page"));
     const v1::MetricSummary* wall = view->Metric(MetricName(phase, "wall_ns"));
-    const v1::MetricSummary* spread =
-        throughput != nullptr ? throughput : ns_per_page != nullptr ? ns_per_page : wall;
+    const v1::MetricSummary* spread = throughput != nullptr    ? throughput
+                                      : ns_per_page != nullptr ? ns_per_page
+                                                               : wall;
     row.push_back(MedianText(*view, MetricName(phase, "wall_ns"), FormatDuration));
     if (pages) {
       row.push_back(MedianText(*view, MetricName(phase, "ns_per_page"), FormatDuration));
@@ -482,8 +483,8 @@ void PrintHost(const v1::HostInfo& host, std::ostream* out) {
 }
 
 void PrintHostChecks(const v1::HostInfo& host, std::ostream* out) {
-  *out << "host " << OrDash(host.hostname()) << "  Linux " << OrDash(host.kernel_release())
-       << "  " << host.cpu_count() << " CPUs\n";
+  *out << "host " << OrDash(host.hostname()) << "  Linux " << OrDash(host.kernel_release()) << "  "
+       << host.cpu_count() << " CPUs\n";
   TextTable table({{"check"}, {"level"}, {"found"}, {"what to do"}});
   int warnings = 0;
   for (const v1::HostCheck& check : host.checks()) {
