@@ -16,7 +16,10 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "base/errno_status.h"
 #include "base/fd.h"
 #include "base/posix_call.h"
@@ -257,33 +260,17 @@ v1::RepetitionResult Assemble(const std::vector<std::string>& phases, const std:
   return result;
 }
 
-// Per-CPU busy and steal time from /proc/stat, in ns (USER_HZ ticks).
-struct CpuTimes {
-  int64_t busy_ns = 0;
-  int64_t steal_ns = 0;
-};
+using harness_internal::CpuTimes;
+
 std::vector<CpuTimes> ReadProcStat() {
-  std::vector<CpuTimes> cpus;
+  std::string text;
   FILE* file = std::fopen("/proc/stat", "re");
-  if (file == nullptr) return cpus;
-  const int64_t tick_ns = 1000000000 / std::max(1L, ::sysconf(_SC_CLK_TCK));
-  char line[512];
-  while (std::fgets(line, sizeof(line), file) != nullptr) {
-    int cpu = -1;
-    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
-                       steal = 0;
-    if (std::sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &user, &nice,
-                    &system, &idle, &iowait, &irq, &softirq, &steal) < 8 ||
-        cpu < 0) {
-      continue;
-    }
-    if (static_cast<size_t>(cpu) >= cpus.size()) cpus.resize(static_cast<size_t>(cpu) + 1);
-    CpuTimes& times = cpus[static_cast<size_t>(cpu)];
-    times.busy_ns = static_cast<int64_t>(user + nice + system + irq + softirq + steal) * tick_ns;
-    times.steal_ns = static_cast<int64_t>(steal) * tick_ns;
-  }
+  if (file == nullptr) return {};
+  char chunk[4096];
+  size_t n;
+  while ((n = std::fread(chunk, 1, sizeof(chunk), file)) > 0) text.append(chunk, n);
   std::fclose(file);
-  return cpus;
+  return harness_internal::ParseProcStat(text, 1000000000 / std::max(1L, ::sysconf(_SC_CLK_TCK)));
 }
 
 // What else ran on the roles' CPUs between the first release and the last
@@ -483,4 +470,33 @@ absl::StatusOr<RolesOutcome> RunRoles(const std::vector<std::string>& phases,
   return outcome;
 }
 
+namespace harness_internal {
+
+std::vector<CpuTimes> ParseProcStat(const std::string& text, int64_t tick_ns) {
+  std::vector<CpuTimes> cpus;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    // Only the per-CPU lines: the aggregate "cpu  " line would otherwise
+    // parse its first counter as a CPU number (a vector of millions).
+    if (!absl::ConsumePrefix(&line, "cpu") || line.empty() ||
+        !absl::ascii_isdigit(static_cast<unsigned char>(line[0]))) {
+      continue;
+    }
+    const std::string fields(line);
+    int cpu = -1;
+    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
+                       steal = 0;
+    if (std::sscanf(fields.c_str(), "%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &user,
+                    &nice, &system, &idle, &iowait, &irq, &softirq, &steal) < 8 ||
+        cpu < 0 || cpu > 65535) {
+      continue;
+    }
+    if (static_cast<size_t>(cpu) >= cpus.size()) cpus.resize(static_cast<size_t>(cpu) + 1);
+    CpuTimes& times = cpus[static_cast<size_t>(cpu)];
+    times.busy_ns = static_cast<int64_t>(user + nice + system + irq + softirq + steal) * tick_ns;
+    times.steal_ns = static_cast<int64_t>(steal) * tick_ns;
+  }
+  return cpus;
+}
+
+}  // namespace harness_internal
 }  // namespace ipclab::workloads

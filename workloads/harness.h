@@ -109,6 +109,14 @@ struct SubRole {
 };
 int RoleMain(const RoleSpec& spec, const std::vector<std::string>& phases, int ready_fd,
              Barrier* barrier, std::vector<SubRole> sub_roles);
+
+// Per-CPU busy and steal time from /proc/stat's "cpuN" lines, in ns, indexed
+// by CPU number (the aggregate "cpu" line is not a CPU).
+struct CpuTimes {
+  int64_t busy_ns = 0;
+  int64_t steal_ns = 0;
+};
+std::vector<CpuTimes> ParseProcStat(const std::string& text, int64_t tick_ns);
 }  // namespace harness_internal
 
 // The role's side of the harness, valid inside the role process only.

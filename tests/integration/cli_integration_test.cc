@@ -112,7 +112,9 @@ TEST_F(CliIntegrationTest, RunPipeOnARemoteServerPrintsOneRunResult) {
     EXPECT_FALSE(repetition.warmup());
     const v1::PhaseResult* steady = FindPhase(repetition, "steady");
     ASSERT_NE(steady, nullptr) << "no steady phase in repetition " << repetition.repetition();
-    EXPECT_EQ(steady->bytes(), 4 * kMiB);
+    // Whole passes of total_bytes until the phase lasts --min-time (default 0.05 s).
+    EXPECT_GE(steady->bytes(), 4 * kMiB);
+    EXPECT_EQ(steady->bytes() % (4 * kMiB), 0u);
     EXPECT_GT(steady->throughput_bytes_per_sec(), 0.0);
     EXPECT_GT(steady->wall_ns(), 0);
     std::set<std::string> roles;
@@ -186,12 +188,12 @@ TEST_F(CliIntegrationTest, DoctorWarnsAboutABusyProcess) {
   ASSERT_GT(hog.pid(), 0) << hog.error();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ProcessResult doctor = Ipclab({"doctor"});
-  ProcessResult strict = Ipclab({"host", "--check", "--strict"});
+  ProcessResult strict = Ipclab({"doctor", "--strict"});
   hog.Signal(SIGKILL);
   EXPECT_FALSE(hog.Wait(std::chrono::seconds(10)).timed_out);
   EXPECT_EQ(doctor.exit_code, 0) << doctor.err;
   EXPECT_THAT(doctor.out, HasSubstr("busy processes"));
-  EXPECT_THAT(doctor.out, ::testing::ContainsRegex("busy processes +WARN +yes \\(pid"));
+  EXPECT_THAT(doctor.out, ::testing::ContainsRegex("busy processes +WARN +.*yes \\(pid"));
   EXPECT_THAT(doctor.out, HasSubstr("clocksource"));
   EXPECT_EQ(strict.exit_code, 1) << strict.out << strict.err;
 
@@ -212,7 +214,8 @@ TEST_F(CliIntegrationTest, EmbeddedModeNeedsNoServer) {
   ASSERT_EQ(result.cases(0).repetitions_size(), 1);
   const v1::PhaseResult* steady = FindPhase(result.cases(0).repetitions(0), "steady");
   ASSERT_NE(steady, nullptr);
-  EXPECT_EQ(steady->bytes(), 4 * kMiB);
+  EXPECT_GE(steady->bytes(), 4 * kMiB);
+  EXPECT_EQ(steady->bytes() % (4 * kMiB), 0u);
 }
 
 TEST_F(CliIntegrationTest, OutFileHoldsTheRunResultJson) {
