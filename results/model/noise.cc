@@ -49,12 +49,14 @@ std::string DisturbedText(const v1::CaseResult& result) {
 }
 
 std::vector<std::string> SkewTexts(const v1::CaseResult& result) {
+  // Setup and teardown are said only in the result (PhaseResult.skewed):
+  // their roles do not work together, so a late start there skews no rate.
   // phase -> (skewed repetitions, max skew), in first-seen order.
   std::vector<std::pair<std::string, std::pair<uint32_t, int64_t>>> phases;
   for (const v1::RepetitionResult& repetition : result.repetitions()) {
     if (repetition.warmup()) continue;
     for (const v1::PhaseResult& phase : repetition.phases()) {
-      if (!phase.skewed()) continue;
+      if (!phase.skewed() || phase.name() == "setup" || phase.name() == "teardown") continue;
       auto it = std::find_if(phases.begin(), phases.end(),
                              [&](const auto& entry) { return entry.first == phase.name(); });
       if (it == phases.end()) {
