@@ -76,6 +76,12 @@ absl::Status CheckSomethingInCommon(const results::Comparison& comparison) {
         "); a gate or comparison pairs a workload only with itself - compare transports with "
         "`ipclab run --matrix` tables instead"));
   }
+  if (comparison.verify_differs) {
+    return absl::InvalidArgumentError(
+        "one side ran with --verify and the other without: --verify checksums every byte "
+        "inside the timed loop (throughput drops several times), so its timings compare only "
+        "with other --verify runs");
+  }
   if (!comparison.cases.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(
       absl::StrCat("the two sides have no case in common (", comparison.only_in_base.size(),

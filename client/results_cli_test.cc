@@ -236,6 +236,20 @@ TEST_F(ResultsCliTest, UnusableInputExitsTwoAndChangesNothing) {
   Outcome nothing = RunCli({"compare", two, disjoint});
   EXPECT_EQ(nothing.exit_code, 2);
   EXPECT_THAT(nothing.err, HasSubstr("no case in common"));
+
+  // Issue 8: --verify checksums inside the timed loop; such a run compares
+  // only with other --verify runs, in both commands and both directions.
+  v1::RunResult verified_run = MakeSyntheticRun("v", "pipe", {mine, mine2});
+  verified_run.mutable_request()->set_verify(true);
+  const std::string verified = WriteRun("verified.json", verified_run);
+  for (const auto& sides : {std::pair{two, verified}, std::pair{verified, two}}) {
+    Outcome compared = RunCli({"compare", sides.first, sides.second});
+    EXPECT_EQ(compared.exit_code, 2);
+    EXPECT_THAT(compared.err, HasSubstr("--verify"));
+    EXPECT_EQ(RunCli({"gate", "--baseline", sides.first, "--candidate", sides.second}).exit_code,
+              2);
+  }
+  EXPECT_EQ(RunCli({"compare", verified, verified}).exit_code, 0);
 }
 
 TEST_F(ResultsCliTest, ReportWritesOneHtmlFile) {

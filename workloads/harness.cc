@@ -197,7 +197,7 @@ v1::RepetitionResult Assemble(const std::vector<std::string>& phases, const std:
   for (size_t p = 0; p < phases.size(); ++p) {
     v1::PhaseResult* phase = result.add_phases();
     phase->set_name(phases[p]);
-    int64_t start = INT64_MAX, end = INT64_MIN, max_skew = 0;
+    int64_t start = INT64_MAX, end = INT64_MIN, max_skew = 0, max_own_cpu_skew = 0;
     bool any_busy = false;
     for (size_t r = 0; r < roles.size(); ++r) {
       if (TakesPart(roles[r], p) && !roles[r].report.phases[p].idle) any_busy = true;
@@ -209,6 +209,9 @@ v1::RepetitionResult Assemble(const std::vector<std::string>& phases, const std:
         start = std::min(start, record.start_ns);
         end = std::max(end, record.end_ns);
         max_skew = std::max(max_skew, record.start_ns - record.release_ns);
+        if (roles[r].spec->own_cpu) {
+          max_own_cpu_skew = std::max(max_own_cpu_skew, record.start_ns - record.release_ns);
+        }
       }
       phase->set_bytes(std::max(phase->bytes(), record.bytes));
       phase->set_messages(std::max(phase->messages(), record.messages));
@@ -245,8 +248,11 @@ v1::RepetitionResult Assemble(const std::vector<std::string>& phases, const std:
     // release: the roles then did not overlap as the phase assumes, and a
     // ratio against wall time is off by about that share. Skews under 10 us
     // are a wake-up's ordinary cost (a KVM guest's idle exit) and not flagged.
+    // Only roles with a CPU of their own count: roles sharing a CPU (same,
+    // none) start one after the other by the scheduler's choice, which is
+    // how that placement runs, not a late release.
     constexpr int64_t kSkewFloorNs = 10'000;
-    phase->set_skewed(max_skew > kSkewFloorNs && max_skew * 20 > phase->wall_ns());
+    phase->set_skewed(max_own_cpu_skew > kSkewFloorNs && max_own_cpu_skew * 20 > phase->wall_ns());
     if (phase->wall_ns() > 0) {
       const double seconds = static_cast<double>(phase->wall_ns()) / 1e9;
       phase->set_throughput_bytes_per_sec(static_cast<double>(phase->bytes()) / seconds);

@@ -420,6 +420,12 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
       !base.empty() && !candidate.empty() &&
       std::none_of(base_workloads.begin(), base_workloads.end(),
                    [&](const std::string& w) { return candidate_workloads.count(w) > 0; });
+  const auto any_verify = [](const std::vector<v1::RunResult>& runs, bool verify) {
+    return std::any_of(runs.begin(), runs.end(),
+                       [&](const v1::RunResult& run) { return run.request().verify() == verify; });
+  };
+  comparison.verify_differs = (any_verify(base, true) && any_verify(candidate, false)) ||
+                              (any_verify(base, false) && any_verify(candidate, true));
   std::set<std::string> base_ids;
   for (const v1::RunResult& run : base) {
     if (!run.run_id().empty()) base_ids.insert(run.run_id());

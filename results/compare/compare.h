@@ -144,6 +144,10 @@ struct Comparison {
   std::vector<std::string> same_runs;
   // The sides share no workload: nothing can be compared (a usage error).
   bool workloads_disjoint = false;
+  // One side ran with --verify and the other without: verify checksums every
+  // byte inside the timed loop, so its timings compare with nothing else (a
+  // usage error).
+  bool verify_differs = false;
 };
 
 Comparison CompareRuns(const std::vector<v1::RunResult>& base,
