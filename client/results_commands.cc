@@ -13,6 +13,7 @@
 #include "results/report/json_writer.h"
 #include "results/report/reporters.h"
 #include "results/report/text_table.h"
+#include "workloads/registry.h"
 
 namespace ipclab::client {
 namespace {
@@ -194,16 +195,12 @@ ExitCode ResultsExportCommand(const ResultsExportOptions& options, const Command
                     /*as_array=*/runs->size() > 1, &text);
     return Emit(text.str(), options.out_file, io);
   }
-  if (runs->size() != 1) {
-    return ReportError(absl::InvalidArgumentError(absl::StrCat(
-                           "\"", options.run, "\" holds ", runs->size(), " runs; --format ",
-                           options.format, " exports one run at a time")),
-                       io.err);
-  }
+  // Names leave out parameters at their catalog default (this binary's).
+  const v1::ListWorkloadsResponse catalog = workloads::Catalog();
   if (options.format == "gbench") {
-    results::PrintGoogleBenchmarkJson(runs->front(), &text);
+    results::PrintGoogleBenchmarkJson(*runs, catalog, &text);
   } else {
-    results::PrintBencherMetricFormat(runs->front(), &text);
+    results::PrintBencherMetricFormat(*runs, catalog, &text);
   }
   return Emit(text.str(), options.out_file, io);
 }

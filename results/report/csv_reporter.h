@@ -8,8 +8,11 @@
 
 namespace ipclab::results {
 
-// Header "run_id,server,workload,case,metric,unit,n,median,mean,min,max,stddev,cv",
-// then a row per summary of every case, in case order and summary order.
+// Header "run_id,server,host,workload,case,mode,placement,params,metric,unit,n,
+// median,mean,min,max,stddev,cv", then a row per summary of every case, in
+// case order and summary order. mode and placement are the case's parameters
+// ("" for a workload without them); params is every resolved parameter, fixed
+// or swept, "name=value;..." sorted by name.
 // `server` is RunResult.server (the address the client used, or "embedded"),
 // so the rows of runs on several servers stay apart.
 // Fields are quoted per RFC 4180 when they contain a comma, a double quote,

@@ -7,8 +7,7 @@
 //               mhz_per_cpu 0, cpu_scaling_enabled false, caches [],
 //               load_avg [], library_build_type "release", plus ipclab_run_id,
 //               kernel_release, thp_enabled;
-//   benchmarks: per case "<workload>/<case name>" (the workload alone for a
-//               single unnamed case), one entry per measured repetition
+//   benchmarks: per case of every run (names below), one entry per measured repetition
 //               (run_type "iteration", repetition_index) and then the mean,
 //               median, stddev and cv aggregates. A "iteration" is one
 //               message (one pass over the region when nothing is sent):
@@ -33,17 +32,29 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "ipclab/v1/ipclab.pb.h"
 
 namespace ipclab::results {
 
-void PrintGoogleBenchmarkJson(const v1::RunResult& run, std::ostream* out);
+// Both exports take every run of a result file or selection (a matrix: one
+// run per workload). Benchmark names are stable and unique across runs:
+// "<workload>/<param>=<value>,..." with every parameter whose value differs
+// from the catalog's default, and placement always (when the workload has
+// one), in the catalog's parameter order; the workload alone when nothing
+// differs. The same name twice (e.g. two runs of one case) gets "#2", "#3"
+// in run order, so a tool never merges two measurements silently.
+// `catalog` may be empty: then every parameter of the case is named.
+void PrintGoogleBenchmarkJson(const std::vector<v1::RunResult>& runs,
+                              const v1::ListWorkloadsResponse& catalog, std::ostream* out);
 
-void PrintBencherMetricFormat(const v1::RunResult& run, std::ostream* out);
+void PrintBencherMetricFormat(const std::vector<v1::RunResult>& runs,
+                              const v1::ListWorkloadsResponse& catalog, std::ostream* out);
 
-// "<workload>/<case name>", or the workload alone for an unnamed case.
-std::string BenchmarkName(const v1::RunResult& run, const v1::CaseResult& result);
+// The name of one case, before duplicates are numbered.
+std::string BenchmarkName(const v1::RunResult& run, const v1::CaseResult& result,
+                          const v1::ListWorkloadsResponse& catalog);
 
 }  // namespace ipclab::results
 

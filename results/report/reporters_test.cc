@@ -334,9 +334,15 @@ TEST(Csv, QuotesPerRfc4180) {
   summary->set_mean(0.0125);
   summary->set_max(4.62e9);
   run.set_server("lab1:7557");
+  run.mutable_host()->set_hostname("lab1");
+  (*result->mutable_case_()->mutable_params())["mode"] = "stream";
+  (*result->mutable_case_()->mutable_params())["message_size"] = "64KiB";
+  (*result->mutable_case_()->mutable_params())["placement"] = "cross";
   EXPECT_EQ(Render(PrintRunCsv, run),
-            "run_id,server,workload,case,metric,unit,n,median,mean,min,max,stddev,cv\n"
-            "\"r\"\"1\",lab1:7557,pipe,\"message_size=64KiB,mode=stream\",steady.wall_ns,ns,2,"
+            "run_id,server,host,workload,case,mode,placement,params,metric,unit,n,median,mean,"
+            "min,max,stddev,cv\n"
+            "\"r\"\"1\",lab1:7557,lab1,pipe,\"message_size=64KiB,mode=stream\",stream,cross,"
+            "message_size=64KiB;mode=stream;placement=cross,steady.wall_ns,ns,2,"
             "14790000.5,0.0125,0,4620000000,0,0\n");
 }
 

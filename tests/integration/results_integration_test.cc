@@ -252,7 +252,8 @@ TEST_F(ResultsIntegrationTest, GoogleBenchmarkCompareReadsTwoExports) {
   ProcessResult compared =
       RunProcess({"/usr/bin/python3", compare_py, "benchmarks", base, candidate}, environment_);
   ASSERT_EQ(compared.exit_code, 0) << compared.out << compared.err;
-  EXPECT_THAT(compared.out, HasSubstr("pipe/pipe"));
+  // The name: the workload and every parameter off its default, placement always.
+  EXPECT_THAT(compared.out, HasSubstr("pipe/total_bytes=8MiB,placement=same,pipe_capacity=1MiB"));
   EXPECT_THAT(compared.out, HasSubstr("U Test"));  // it read the repetitions too
 }
 
