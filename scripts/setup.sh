@@ -17,7 +17,7 @@ if [[ "${1:-}" == "--tests" ]]; then
   # certificates; clang and clang-format are the CI's thread-safety and
   # format checks; podman, runc and debootstrap run the image smoke test.
   packages+=(libbenchmark-tools python3-scipy openssl clang clang-format podman runc debootstrap postgresql
-                python3-yaml)
+                python3-yaml libxml2-utils)
 fi
 
 # The Kubernetes manifest test's validator (issue 11): pinned by

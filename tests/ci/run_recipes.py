@@ -105,8 +105,17 @@ def main():
                 os.path.join(workspace, "gate.md")).read()
             if "ipclab gate:" not in summary_text:
                 raise SystemExit(f"{recipe}: the branch pass wrote no gate summary:\n{summary_text}")
-            if not os.path.exists(os.path.join(workspace, "gate.xml")):
+            junit = os.path.join(workspace, "gate.xml")
+            if not os.path.exists(junit):
                 raise SystemExit(f"{recipe}: no JUnit XML")
+            # What Jenkins and GitLab read: the JUnit XML against junit-10.xsd.
+            xsd = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testdata",
+                               "junit-10.xsd")
+            checked = subprocess.run(["xmllint", "--noout", "--schema", xsd, junit],
+                                     capture_output=True, text=True)
+            if checked.returncode != 0:
+                raise SystemExit(f"{recipe}: gate.xml does not validate against junit-10.xsd:\n"
+                                 f"{checked.stderr}")
             print(f"{recipe}: OK")
     finally:
         server.terminate()
