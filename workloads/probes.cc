@@ -152,6 +152,8 @@ absl::Status ReadMemory(pid_t pid, MemorySample* out) {
   out->pss = FieldValue(buffer, "Pss") * 1024;
   out->anon_huge_pages = FieldValue(buffer, "AnonHugePages") * 1024;
   out->private_dirty = FieldValue(buffer, "Private_Dirty") * 1024;
+  out->shmem_pmd_mapped = FieldValue(buffer, "ShmemPmdMapped") * 1024;
+  out->file_pmd_mapped = FieldValue(buffer, "FilePmdMapped") * 1024;
   return absl::OkStatus();
 }
 
@@ -183,6 +185,8 @@ v1::MemorySnapshot ToProto(const MemorySample& sample) {
   snapshot.set_pss_bytes(sample.pss);
   snapshot.set_vm_hwm_bytes(sample.vm_hwm);
   snapshot.set_private_dirty_bytes(sample.private_dirty);
+  snapshot.set_shmem_pmd_mapped_bytes(sample.shmem_pmd_mapped);
+  snapshot.set_file_pmd_mapped_bytes(sample.file_pmd_mapped);
   return snapshot;
 }
 

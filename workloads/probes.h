@@ -40,6 +40,8 @@ struct MemorySample {  // bytes
   uint64_t pss = 0;
   uint64_t vm_hwm = 0;
   uint64_t private_dirty = 0;
+  uint64_t shmem_pmd_mapped = 0;  // smaps_rollup: shared memory mapped by huge pages
+  uint64_t file_pmd_mapped = 0;   // smaps_rollup: page cache mapped by huge pages
 };
 
 // Opens the perf_event_open software counter PERF_COUNT_SW_PAGE_FAULTS for

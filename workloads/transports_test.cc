@@ -341,6 +341,17 @@ double WarmFaults(const v1::RepetitionResult& result, const std::string& role) {
   return Measured(result, absl::StrCat("warm.", role, ".minor_faults")).value_or(-1);
 }
 
+// The role's memory after its warm phase (smaps_rollup and status figures).
+v1::MemorySnapshot WarmMemoryAfter(const v1::RepetitionResult& result, const std::string& role) {
+  for (const v1::PhaseResult& phase : result.phases()) {
+    if (phase.name() != "warm") continue;
+    for (const v1::RoleMeasurement& measured : phase.roles()) {
+      if (measured.role() == role) return measured.memory_after();
+    }
+  }
+  return v1::MemorySnapshot();
+}
+
 // The numbers behind the bands, spelled out for the default 1 MiB ring (256
 // pages) and 64 KiB messages: the producer's write faults get no
 // fault-around; the consumer's read faults map 16 pages each on a shm_open or
@@ -539,6 +550,8 @@ TEST(TransportThp, TmpfsMountWithHugeAdviseGivesTheRingHugePages) {
     const Judged judged = Judge("mmap_file", params, *result);
     EXPECT_TRUE(judged.deviations.empty()) << absl::StrJoin(judged.deviations, "\n");
     EXPECT_LE(WarmFaults(*result, "producer"), 8) << "a few 2 MiB faults, not ~1000 4 KiB ones";
+    // What the kernel says it mapped: the ring in 2 MiB PMDs (ShmemPmdMapped).
+    EXPECT_GE(WarmMemoryAfter(*result, "producer").shmem_pmd_mapped_bytes(), 2u << 20);
     EXPECT_EQ(Entries(mount.dir(), OwnPrefix()), 0);
   }
 }
@@ -572,6 +585,9 @@ TEST(TransportThp, DiskFileGetsPageCacheHugePagesWhereTheFileSystemHasLargeFolio
                  << " faults for 4 MiB); the deviation says why";
   }
   EXPECT_TRUE(judged.deviations.empty()) << absl::StrJoin(judged.deviations, "\n");
+  // Page cache THP as smaps_rollup shows it (FilePmdMapped), not only the
+  // fault count.
+  EXPECT_GE(WarmMemoryAfter(result, "producer").file_pmd_mapped_bytes(), 2u << 20);
 }
 
 // /dev/shm as mounted by default (huge=never): MADV_HUGEPAGE is ignored. The
