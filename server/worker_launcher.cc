@@ -23,8 +23,8 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/delimited_message_util.h"
+#include "workloads/leftovers.h"
 #include "workloads/scratch_files.h"
-#include "workloads/sys/sysv_segment.h"
 #include "workloads/worker.h"
 
 extern char** environ;
@@ -156,13 +156,12 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(
   for (const char* location : {"tmpfs", "disk"}) {
     worker->scratch_dirs_.push_back(workloads::ScratchDirectory(context, location));
   }
+  worker->owner_ = workloads::OwnerMark::FromProto(request);
   return worker;
 }
 
-void WorkerProcess::RemoveLeftovers() const {
-  workloads::RemoveLeftoverShm(pid_);
-  sys::RemoveLeftoverSysvSegments(pid_);
-  for (const std::string& dir : scratch_dirs_) workloads::RemoveLeftoverScratchFiles(dir, pid_);
+void WorkerProcess::RemoveLeftovers() {
+  removed_ = workloads::RemoveRunLeftovers(owner_, pid_, scratch_dirs_);
 }
 
 WorkerProcess::WorkerProcess(pid_t pid, base::Fd event_fd, base::Fd stderr_fd, base::Fd pid_fd,
