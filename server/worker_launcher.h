@@ -21,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "base/fd.h"
 #include "ipclab/v1/worker.pb.h"
+#include "server/worker_events.h"
 #include "workloads/leftovers.h"
 #include "workloads/owner_mark.h"
 
@@ -81,8 +82,6 @@ class WorkerProcess final {
  private:
   WorkerProcess(pid_t pid, base::Fd event_fd, base::Fd stderr_fd, base::Fd pid_fd, base::Fd ack_fd);
 
-  // Parses one complete event from the front of event_buffer_, if any.
-  absl::StatusOr<std::optional<v1::WorkerEvent>> TakeBufferedEvent();
   // One poll round over the open fds; false if nothing is left to wait for.
   bool PollOnce();
   void ReadStderr();
@@ -104,7 +103,7 @@ class WorkerProcess final {
   base::Fd pid_fd_;     // pidfd of the worker; none if unsupported or after exit
   base::Fd ack_fd_;     // the worker's stdin, after the request
 
-  std::string event_buffer_;
+  WorkerEventDecoder decoder_;
   std::string stderr_tail_;
   bool saw_done_ = false;
   std::optional<absl::Status> reported_error_;

@@ -14,9 +14,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "base/size.h"
 #include "base/errno_status.h"
 #include "base/posix_call.h"
+#include "base/size.h"
 #include "base/status_macros.h"
 #include "results/store/store_schema.h"
 #include "results/store/store_sql.h"
@@ -206,10 +206,9 @@ absl::StatusOr<std::unique_ptr<SqliteResultStore>> SqliteResultStore::OpenOnce(
 
   sqlite3* db = nullptr;
   const bool immutable = read_only_fs && mode == Mode::kReadWrite;
-  const int flags =
-      SQLITE_OPEN_NOMUTEX | (immutable ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
-                                       : SQLITE_OPEN_READWRITE) |
-      (mode == Mode::kCreate ? SQLITE_OPEN_CREATE : 0);
+  const int flags = SQLITE_OPEN_NOMUTEX |
+                    (immutable ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI : SQLITE_OPEN_READWRITE) |
+                    (mode == Mode::kCreate ? SQLITE_OPEN_CREATE : 0);
   const std::string target = immutable ? ImmutableUri(path) : path;
   const int code = sqlite3_open_v2(target.c_str(), &db, flags, nullptr);
   if (code != SQLITE_OK) {
@@ -266,10 +265,10 @@ absl::StatusOr<std::unique_ptr<SqliteResultStore>> SqliteResultStore::Open(const
   if (mode == Mode::kCreate && fs.has_value() && (fs->f_flag & ST_RDONLY) == 0) {
     const uint64_t free_bytes = static_cast<uint64_t>(fs->f_bavail) * fs->f_frsize;
     if (free_bytes < kMinFreeBytes) {
-      return absl::ResourceExhaustedError(
-          CannotStore(path, absl::StrCat("its file system is full (", base::FormatSize(free_bytes),
-                                         " free; a run needs at least ",
-                                         base::FormatSize(kMinFreeBytes), ")")));
+      return absl::ResourceExhaustedError(CannotStore(
+          path,
+          absl::StrCat("its file system is full (", base::FormatSize(free_bytes),
+                       " free; a run needs at least ", base::FormatSize(kMinFreeBytes), ")")));
     }
   }
 
@@ -282,9 +281,9 @@ absl::StatusOr<std::unique_ptr<SqliteResultStore>> SqliteResultStore::Open(const
     absl::StatusOr<std::unique_ptr<SqliteResultStore>> store = OpenOnce(path, mode, read_only_fs);
     if (store.ok() || !absl::IsUnavailable(store.status())) return store;
     if (absl::Now() + pause > give_up) {
-      return absl::UnavailableError(absl::StrCat(
-          store.status().message(), " (still locked by another process after ",
-          absl::FormatDuration(kOpenPatience), ")"));
+      return absl::UnavailableError(absl::StrCat(store.status().message(),
+                                                 " (still locked by another process after ",
+                                                 absl::FormatDuration(kOpenPatience), ")"));
     }
     absl::SleepFor(pause);
     pause = std::min(pause * 2, absl::Milliseconds(100));

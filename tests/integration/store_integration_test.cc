@@ -32,8 +32,8 @@ constexpr int kConcurrentPushes = 120;
 // Real runs at once: they queue on the host measurement lock.
 constexpr int kConcurrentRuns = 6;
 
-const std::vector<std::string> kQuickPipe = {"run",          "pipe", "-p",       "total_bytes=64KiB",
-                                             "--repetitions", "1",    "--warmup", "0"};
+const std::vector<std::string> kQuickPipe = {
+    "run", "pipe", "-p", "total_bytes=64KiB", "--repetitions", "1", "--warmup", "0"};
 
 std::string Read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -48,8 +48,7 @@ int StoredRuns(const std::string& path) {
   int count = -1;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM runs", -1, &statement, nullptr) ==
-            SQLITE_OK &&
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM runs", -1, &statement, nullptr) == SQLITE_OK &&
         sqlite3_step(statement) == SQLITE_ROW) {
       count = sqlite3_column_int(statement, 0);
     }
