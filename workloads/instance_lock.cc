@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -128,6 +129,31 @@ std::optional<InstanceLock> InstanceLock::TryLockDead(uint32_t instance,
   if (!fd.has_value()) return std::nullopt;
   std::vector<std::string> recorded = RecordedScratchDirs(fd->get());
   return InstanceLock(*std::move(fd), instance, path, std::move(recorded));
+}
+
+std::optional<pid_t> InstanceHolderPid(uint32_t instance, const std::string& directory) {
+  std::string dir = directory;
+  if (dir.empty()) {
+    absl::StatusOr<std::string> found = InstanceDirectory();
+    if (!found.ok()) return std::nullopt;
+    dir = *found;
+  }
+  const std::string path = LockPath(dir, instance);
+  base::Fd fd(
+      base::RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW); }));
+  struct stat info;
+  if (!fd.valid() || ::fstat(fd.get(), &info) != 0 || info.st_uid != ::geteuid()) {
+    return std::nullopt;
+  }
+  char buffer[64];
+  const ssize_t n =
+      base::RetryOnEintr([&] { return ::pread(fd.get(), buffer, sizeof(buffer) - 1, 0); });
+  if (n <= 0) return std::nullopt;
+  absl::string_view text(buffer, static_cast<size_t>(n));
+  if (!absl::ConsumePrefix(&text, "pid ")) return std::nullopt;
+  pid_t pid = 0;
+  if (!absl::SimpleAtoi(text.substr(0, text.find(' ')), &pid) || pid <= 0) return std::nullopt;
+  return pid;
 }
 
 bool InstanceAlive(uint32_t instance, const std::string& directory) {

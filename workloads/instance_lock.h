@@ -18,6 +18,8 @@
 #ifndef IPCLAB_WORKLOADS_INSTANCE_LOCK_H_
 #define IPCLAB_WORKLOADS_INSTANCE_LOCK_H_
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -64,6 +66,10 @@ class InstanceLock final {
 
 // The directory of the lock files (created if needed).
 absl::StatusOr<std::string> InstanceDirectory();
+
+// The pid the last holder of `instance` wrote into its lock file (alive or
+// not), if the file exists and is this user's.
+std::optional<pid_t> InstanceHolderPid(uint32_t instance, const std::string& directory = "");
 
 // Whether `instance` is held by a live process of this user: its lock
 // file exists, is this user's, and is locked. Takes and drops the lock of

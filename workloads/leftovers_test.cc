@@ -16,6 +16,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/size.h"
 #include "gtest/gtest.h"
 #include "workloads/instance_lock.h"
 #include "workloads/owner_mark.h"
@@ -161,30 +162,30 @@ TEST(Leftovers, RunLeftoversAreExactlyThatRunsAndThatWorkersOwn) {
   delete segment;  // its IPC_RMID now fails quietly
 }
 
-// The acceptance test of the sweep: a dead instance's names, files and
-// segments go at the next start; a live instance's are never touched.
-TEST(Leftovers, StartSweepTakesWhatADeadInstanceLeftAndNothingOfALiveOne) {
-  ScratchDir scratch;
-  absl::StatusOr<InstanceLock> live = InstanceLock::Acquire({scratch.path()});
-  ASSERT_TRUE(live.ok()) << live.status();
-  const OwnerMark live_mark = OwnerMark::For(live->instance(), absl::StrCat("live", ::getpid()));
-  ASSERT_TRUE(CreateMarkedNames(live_mark, scratch.path()));
-  sys::SysvSegment live_segment = sys::SysvSegment::Create(4096, 0, live->instance()).value();
+// A "dead instance": a forked child that takes a slot, creates a marked
+// /dev/shm name, scratch file and SysV segment, and exits without cleaning
+// up (as after kill -9). Its slot, or -1.
+struct DeadInstance {
+  int instance = -1;
+  int segment_id = -1;
+  OwnerMark mark;
+};
 
+DeadInstance MakeDeadInstance(const std::string& scratch, const std::string& run) {
   int report[2];
-  ASSERT_EQ(::pipe(report), 0);
+  DeadInstance dead;
+  if (::pipe(report) != 0) return dead;
   const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
+  if (child < 0) return dead;
   if (child == 0) {
-    int message[3] = {-1, -1, -1};  // instance, segment id, created
-    absl::StatusOr<InstanceLock> dead = InstanceLock::Acquire({scratch.path()});
-    if (dead.ok()) {
-      const OwnerMark mark = OwnerMark::For(dead->instance(), "deadrun");
-      message[0] = static_cast<int>(dead->instance());
-      message[2] = CreateMarkedNames(mark, scratch.path()) ? 1 : 0;
+    int message[2] = {-1, -1};  // instance, segment id
+    absl::StatusOr<InstanceLock> lock = InstanceLock::Acquire({scratch});
+    if (lock.ok()) (void)SweepDeadInstances(*lock, {scratch});  // as every instance starts
+    if (lock.ok() && CreateMarkedNames(OwnerMark::For(lock->instance(), run), scratch)) {
       absl::StatusOr<sys::SysvSegment> segment =
-          sys::SysvSegment::Create(4096, 0, dead->instance());
+          sys::SysvSegment::Create(4096, 0, lock->instance());
       if (segment.ok()) {
+        message[0] = static_cast<int>(lock->instance());
         message[1] = segment->id();
         (void)new sys::SysvSegment(*std::move(segment));  // leaked, as by kill -9
       }
@@ -192,37 +193,82 @@ TEST(Leftovers, StartSweepTakesWhatADeadInstanceLeftAndNothingOfALiveOne) {
     (void)::write(report[1], message, sizeof(message));
     ::_exit(0);
   }
-  int message[3] = {-1, -1, -1};
-  ASSERT_EQ(::read(report[0], message, sizeof(message)), static_cast<ssize_t>(sizeof(message)));
+  int message[2] = {-1, -1};
+  const bool got = ::read(report[0], message, sizeof(message)) == sizeof(message);
   ::close(report[0]);
   ::close(report[1]);
   int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_GE(message[0], 0);
-  ASSERT_EQ(message[2], 1);
-  ASSERT_GE(message[1], 0);
-  const OwnerMark dead_mark = OwnerMark::For(static_cast<uint32_t>(message[0]), "deadrun");
-  const std::string dead_shm = absl::StrCat("/dev/shm/", OwnerNamePrefix(dead_mark, 0), "0");
+  ::waitpid(child, &status, 0);
+  if (!got || message[0] < 0) return dead;
+  dead.instance = message[0];
+  dead.segment_id = message[1];
+  dead.mark = OwnerMark::For(static_cast<uint32_t>(message[0]), run);
+  return dead;
+}
+
+// Removing a dead instance's objects takes exactly its names, files and
+// segments, and nothing of a live instance. The test takes the dead slot's
+// lock itself at once, so no other ipclab starting meanwhile sweeps first.
+TEST(Leftovers, ADeadInstancesObjectsGoAndALiveOnesStay) {
+  ScratchDir scratch;
+  absl::StatusOr<InstanceLock> live = InstanceLock::Acquire({scratch.path()});
+  ASSERT_TRUE(live.ok()) << live.status();
+  const OwnerMark live_mark = OwnerMark::For(live->instance(), absl::StrCat("live", ::getpid()));
+  ASSERT_TRUE(CreateMarkedNames(live_mark, scratch.path()));
+  sys::SysvSegment live_segment = sys::SysvSegment::Create(4096, 0, live->instance()).value();
+
+  const DeadInstance dead = MakeDeadInstance(scratch.path(), "deadrun");
+  ASSERT_GE(dead.instance, 0);
+  std::optional<InstanceLock> held =
+      InstanceLock::TryLockDead(static_cast<uint32_t>(dead.instance));
+  if (!held.has_value()) GTEST_SKIP() << "another ipclab took the dead slot first";
+  EXPECT_FALSE(InstanceLock::TryLockDead(live->instance()).has_value()) << "judged alive";
+  const std::string dead_shm = absl::StrCat("/dev/shm/", OwnerNamePrefix(dead.mark, 0), "0");
   const std::string dead_file =
-      absl::StrCat(scratch.path(), "/", OwnerNamePrefix(dead_mark, 0), "file0");
+      absl::StrCat(scratch.path(), "/", OwnerNamePrefix(dead.mark, 0), "file0");
   ASSERT_TRUE(Exists(dead_shm));
   ASSERT_TRUE(Exists(dead_file));
-  ASSERT_TRUE(SegmentExists(message[1]));
+  ASSERT_TRUE(SegmentExists(dead.segment_id));
 
-  // The next instance starts (it may or may not get the dead one's slot).
-  absl::StatusOr<InstanceLock> next = InstanceLock::Acquire({scratch.path()});
-  ASSERT_TRUE(next.ok()) << next.status();
-  const SweepReport removed = SweepDeadInstances(*next, {scratch.path()});
+  const SweepReport removed = RemoveInstanceLeftovers(held->instance(), {scratch.path()});
+  EXPECT_EQ(removed.shm_names, 1);
+  EXPECT_EQ(removed.scratch_files, 1);
+  EXPECT_EQ(removed.sysv_segments, 1);
+  EXPECT_GE(removed.bytes, 2u * 65536);
+  EXPECT_EQ(removed.ToString(),
+            absl::StrCat("1 /dev/shm name, 1 scratch file (", base::FormatSize(removed.bytes),
+                         "), 1 SysV segment of dead ipclab instance ", dead.instance));
   EXPECT_FALSE(Exists(dead_shm));
   EXPECT_FALSE(Exists(dead_file));
-  EXPECT_FALSE(SegmentExists(message[1]));
-  EXPECT_GE(removed.shm_names, 1);
-  EXPECT_GE(removed.scratch_files, 1);
-  EXPECT_GE(removed.sysv_segments, 1);
-  EXPECT_NE(removed.ToString().find("dead ipclab instance"), std::string::npos)
-      << removed.ToString();
+  EXPECT_FALSE(SegmentExists(dead.segment_id));
 
-  // The live instance's objects are all there.
+  const std::string live_shm = absl::StrCat("/dev/shm/", OwnerNamePrefix(live_mark, 0), "0");
+  EXPECT_TRUE(Exists(live_shm));
+  EXPECT_TRUE(Exists(absl::StrCat(scratch.path(), "/", OwnerNamePrefix(live_mark, 0), "file0")));
+  EXPECT_TRUE(SegmentExists(live_segment.id()));
+  ::unlink(live_shm.c_str());
+}
+
+// The start-up sweep finds dead instances by their marks and takes what
+// they left; a live one (this process's) keeps everything.
+TEST(Leftovers, StartSweepFindsDeadInstancesAndSparesLiveOnes) {
+  ScratchDir scratch;
+  absl::StatusOr<InstanceLock> live = InstanceLock::Acquire({scratch.path()});
+  ASSERT_TRUE(live.ok()) << live.status();
+  const OwnerMark live_mark = OwnerMark::For(live->instance(), absl::StrCat("live", ::getpid()));
+  ASSERT_TRUE(CreateMarkedNames(live_mark, scratch.path()));
+  sys::SysvSegment live_segment = sys::SysvSegment::Create(4096, 0, live->instance()).value();
+  const DeadInstance dead = MakeDeadInstance(scratch.path(), "deadrun");
+  ASSERT_GE(dead.instance, 0);
+
+  absl::StatusOr<InstanceLock> next = InstanceLock::Acquire({scratch.path()});
+  ASSERT_TRUE(next.ok()) << next.status();
+  (void)SweepDeadInstances(*next, {scratch.path()});
+  // Gone (this sweep or another ipclab's, which may start at any time).
+  EXPECT_FALSE(Exists(absl::StrCat("/dev/shm/", OwnerNamePrefix(dead.mark, 0), "0")));
+  EXPECT_FALSE(Exists(absl::StrCat(scratch.path(), "/", OwnerNamePrefix(dead.mark, 0), "file0")));
+  EXPECT_FALSE(SegmentExists(dead.segment_id));
+  // Kept.
   const std::string live_shm = absl::StrCat("/dev/shm/", OwnerNamePrefix(live_mark, 0), "0");
   EXPECT_TRUE(Exists(live_shm));
   EXPECT_TRUE(Exists(absl::StrCat(scratch.path(), "/", OwnerNamePrefix(live_mark, 0), "file0")));
