@@ -83,9 +83,8 @@ class ServiceTest : public ::testing::Test {
     // Entries of live workers and other instances belong to tests running
     // in parallel; a new entry of a gone worker or of this process's server
     // (its owner mark) was leaked.
-    EXPECT_TRUE(testing::WaitFor([&] {
-      return testing::LeftoverShmSince(shm_before_).empty();
-    })) << "/dev/shm/ipclab-* entries left behind";
+    EXPECT_TRUE(testing::WaitFor([&] { return testing::LeftoverShmSince(shm_before_).empty(); }))
+        << "/dev/shm/ipclab-* entries left behind";
   }
 
   bool RequireWorker() {

@@ -38,6 +38,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/process_checks.h"
 #include "tests/testing/subprocess.h"
+#include "workloads/hugepages.h"
 #include "workloads/instance_lock.h"
 #include "workloads/owner_mark.h"
 
@@ -408,6 +409,42 @@ TEST_P(FaultPerObjectTest, EmbeddedCliKilledDuringSetupIsCleanedUpByTheNextCli) 
 
 INSTANTIATE_TEST_SUITE_P(Rings, FaultPerObjectTest,
                          ::testing::Values(kShmPosix, kShmSysv, kMmapFile), TargetName);
+
+// A hugetlb SysV ring left by a killed ipclabd holds pages of the huge page
+// pool; its restart gives them back. The test reserves the pages (and gives
+// them back; needs root, else it is skipped).
+TEST_F(FaultIntegrationTest, HugePagesOfAKilledIpclabdGoBackToThePoolOnRestart) {
+  absl::StatusOr<workloads::HugePageReservation> reserved =
+      workloads::HugePageReservation::Ensure(workloads::kHugePage2MiB, 16);
+  if (!reserved.ok()) GTEST_SKIP() << "no 2 MiB huge pages to use: " << reserved.status();
+  const long in_use_before = HugePagesInUse();
+  Daemon* daemon = StartDaemon();
+  ASSERT_TRUE(daemon->instance().has_value());
+  ObjectWatch segment(Kind::kSysvSegment, scratch_.path());
+  const Target hugetlb = {"shm_sysv",
+                          Kind::kSysvSegment,
+                          {"-p", "ring_bytes=16MiB", "-p", "huge_pages=hugetlb", "-p",
+                           "populate=true", "-p", "total_bytes=16MiB"}};
+  Subprocess run(RunArgv(hugetlb, daemon->address()), environment_);
+  const std::string object = segment.Await(*daemon->instance(), kPatience);
+  ASSERT_FALSE(object.empty()) << "no hugetlb segment appeared";
+  const pid_t worker = AwaitChild(daemon->pid());
+  daemon->process()->Signal(SIGKILL);
+  daemon->process()->Wait(kPatience);
+  run.Wait(kPatience);
+  EXPECT_TRUE(WaitFor([&] { return worker == 0 || ProcessGone(worker); }, kPatience));
+  ExpectLeftBehind(*daemon->instance(), object);
+  if (IsSkipped() || HasFatalFailure()) return;
+  const long in_use_left = HugePagesInUse();
+  EXPECT_GE(in_use_left, in_use_before + 8) << "the 16 MiB segment holds 8 pages";
+  RecordProperty("huge_pages_in_use", absl::StrCat(in_use_before, " -> ", in_use_left));
+
+  Daemon* restarted = StartDaemon();
+  EXPECT_FALSE(ObjectExists(object)) << object << " survived the restart";
+  EXPECT_TRUE(WaitFor([&] { return HugePagesInUse() <= in_use_before; }, kPatience))
+      << "huge pages in use: " << HugePagesInUse() << ", before the run: " << in_use_before;
+  ExpectServes(restarted->address());
+}
 
 // A live instance's objects are never another instance's to remove: a run
 // frozen in setup (SIGSTOP) keeps its ring while a new ipclabd and a new
