@@ -35,8 +35,7 @@ std::string LockPath(const std::string& directory, uint32_t instance) {
 }
 
 std::string Cmdline() {
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string raw = base::ReadFileToString("/proc/self/cmdline", 4096).value_or("");
   for (char& c : raw) {
     if (c == '\0' || c == '\n') c = ' ';
   }

@@ -118,9 +118,14 @@ int64_t NowMicroseconds() { return absl::ToUnixMicros(absl::Now()); }
 // a lock (the caller retries); only what SQLite itself calls not a database
 // (or corrupt) is "not an ipclab results database".
 absl::Status PrepareSchema(sqlite3* db, const std::string& path, bool writable) {
+  // One read transaction, so the three come from one snapshot: between two
+  // autocommit reads another process may commit the schema, and tables
+  // without the application id looked like another program's database.
+  IPCLAB_RETURN_IF_ERROR(sql::Exec(db, "BEGIN", "reading the database's identity"));
   absl::StatusOr<int64_t> application_id = QueryInt(db, "PRAGMA application_id");
   absl::StatusOr<int64_t> version = QueryInt(db, "PRAGMA user_version");
   absl::StatusOr<int64_t> objects = QueryInt(db, "SELECT count(*) FROM sqlite_master");
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);  // ends the read transaction
   for (const auto* status : {&application_id.status(), &version.status(), &objects.status()}) {
     if (status->ok()) continue;
     if (absl::IsFailedPrecondition(*status)) return NotOurs(path, status->message());

@@ -60,6 +60,8 @@ struct Target {
   std::vector<std::string> params;
 };
 
+void PrintTo(const Target& target, std::ostream* out) { *out << target.workload; }
+
 std::string TargetName(const ::testing::TestParamInfo<Target>& info) { return info.param.workload; }
 
 const Target kShmPosix = {
