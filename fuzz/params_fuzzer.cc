@@ -20,7 +20,9 @@ namespace {
 const std::vector<ipclab::v1::ParamSpec>& AllParams() {
   static const auto* const kParams = [] {
     auto* params = new std::vector<ipclab::v1::ParamSpec>();
-    for (const ipclab::v1::WorkloadSpec& spec : ipclab::workloads::Catalog().workloads()) {
+    // A named copy: a range over a temporary's member would dangle.
+    const ipclab::v1::ListWorkloadsResponse catalog = ipclab::workloads::Catalog();
+    for (const ipclab::v1::WorkloadSpec& spec : catalog.workloads()) {
       for (const ipclab::v1::ParamSpec& param : spec.params()) params->push_back(param);
     }
     return params;

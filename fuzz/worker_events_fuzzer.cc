@@ -29,7 +29,9 @@ struct DefaultCase {
 const std::vector<DefaultCase>& DefaultCases() {
   static const auto* const kCases = [] {
     auto* cases = new std::vector<DefaultCase>();
-    for (const ipclab::v1::WorkloadSpec& spec : ipclab::workloads::Catalog().workloads()) {
+    // A named copy: a range over a temporary's member would dangle.
+    const ipclab::v1::ListWorkloadsResponse catalog = ipclab::workloads::Catalog();
+    for (const ipclab::v1::WorkloadSpec& spec : catalog.workloads()) {
       ipclab::v1::RunRequest request;
       request.set_workload(spec.name());
       absl::StatusOr<std::vector<ipclab::v1::Case>> resolved =
