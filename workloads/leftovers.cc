@@ -4,8 +4,8 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "base/size.h"
 #include "workloads/scratch_files.h"
 #include "workloads/sys/sysv_segment.h"
 
@@ -39,6 +39,13 @@ SweepReport RemoveWithPrefix(const std::string& prefix,
   return report;
 }
 
+// "452.0 MiB", "64 KiB": what a person reads in a log line.
+std::string ReadableBytes(uint64_t bytes) {
+  if (bytes >= (uint64_t{1} << 30)) return absl::StrFormat("%.1f GiB", bytes / 1073741824.0);
+  if (bytes >= (uint64_t{1} << 20)) return absl::StrFormat("%.1f MiB", bytes / 1048576.0);
+  return absl::StrCat(bytes / 1024, " KiB");
+}
+
 std::string Plural(int count, const char* one, const char* many) {
   return absl::StrCat(count, " ", count == 1 ? one : many);
 }
@@ -62,7 +69,7 @@ std::string SweepReport::ToString() const {
   if (shm_names > 0) parts.push_back(Plural(shm_names, "/dev/shm name", "/dev/shm names"));
   if (scratch_files > 0) parts.push_back(Plural(scratch_files, "scratch file", "scratch files"));
   std::string text = absl::StrJoin(parts, ", ");
-  if (bytes > 0) absl::StrAppend(&text, " (", base::FormatSize(bytes), ")");
+  if (bytes > 0) absl::StrAppend(&text, " (", ReadableBytes(bytes), ")");
   if (sysv_segments > 0) {
     absl::StrAppend(&text, text.empty() ? "" : ", ",
                     Plural(sysv_segments, "SysV segment", "SysV segments"));

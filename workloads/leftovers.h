@@ -27,7 +27,7 @@ struct SweepReport {
 
   bool empty() const { return shm_names == 0 && scratch_files == 0 && sysv_segments == 0; }
   void Add(const SweepReport& other);
-  // "2 /dev/shm names, 1 scratch file (378MiB), 1 SysV segment of dead
+  // "2 /dev/shm names, 1 scratch file (378.0 MiB), 1 SysV segment of dead
   // ipclab instance 3".
   std::string ToString() const;
 };

@@ -16,7 +16,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "base/size.h"
 #include "gtest/gtest.h"
 #include "workloads/instance_lock.h"
 #include "workloads/owner_mark.h"
@@ -236,8 +235,8 @@ TEST(Leftovers, ADeadInstancesObjectsGoAndALiveOnesStay) {
   EXPECT_EQ(removed.sysv_segments, 1);
   EXPECT_GE(removed.bytes, 2u * 65536);
   EXPECT_EQ(removed.ToString(),
-            absl::StrCat("1 /dev/shm name, 1 scratch file (", base::FormatSize(removed.bytes),
-                         "), 1 SysV segment of dead ipclab instance ", dead.instance));
+            absl::StrCat("1 /dev/shm name, 1 scratch file (", removed.bytes / 1024,
+                         " KiB), 1 SysV segment of dead ipclab instance ", dead.instance));
   EXPECT_FALSE(Exists(dead_shm));
   EXPECT_FALSE(Exists(dead_file));
   EXPECT_FALSE(SegmentExists(dead.segment_id));
