@@ -67,15 +67,15 @@ std::string TargetName(const ::testing::TestParamInfo<Target>& info) { return in
 const Target kShmPosix = {
     "shm_posix",
     Kind::kShmName,
-    {"-p", "ring_bytes=128MiB", "-p", "populate=true", "-p", "total_bytes=64MiB"}};
+    {"-p", "ring_bytes=256MiB", "-p", "populate=true", "-p", "total_bytes=64MiB"}};
 const Target kShmSysv = {
     "shm_sysv",
     Kind::kSysvSegment,
-    {"-p", "ring_bytes=128MiB", "-p", "populate=true", "-p", "total_bytes=64MiB"}};
+    {"-p", "ring_bytes=256MiB", "-p", "populate=true", "-p", "total_bytes=64MiB"}};
 const Target kMmapFile = {"mmap_file",
                           Kind::kScratchFile,
-                          {"-p", "ring_bytes=32MiB", "-p", "populate=true", "-p",
-                           "total_bytes=32MiB", "-p", "location=disk"}};
+                          {"-p", "ring_bytes=64MiB", "-p", "populate=true", "-p",
+                           "total_bytes=64MiB", "-p", "location=disk"}};
 
 // The instance slot `pid` holds (its lock file names it and is locked).
 std::optional<uint32_t> InstanceOfPid(pid_t pid) {
