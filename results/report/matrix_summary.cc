@@ -261,8 +261,8 @@ class HostSummary final {
       return text;
     };
     const double ratio = *throughput(*row->second.at(best)) / *throughput(*row->second.at(worst));
-    PrintWrapped(absl::StrCat("why (", RowLabel(row->first), "): ", best, " moves ",
-                              absl::StrFormat("%.1fx", ratio), " the bytes of ", worst, ": ",
+    PrintWrapped(absl::StrCat("why (", RowLabel(row->first), "): ", best, " is ",
+                              absl::StrFormat("%.1fx", ratio), " as fast as ", worst, ": ",
                               facts(best), "; ", facts(worst), "."),
                  out);
   }
@@ -412,14 +412,14 @@ class HostSummary final {
       auto it = write_row->second.find(kind);
       if (it == write_row->second.end() || !it->second.faults_per_page.has_value()) continue;
       parts.push_back(absl::StrCat(absl::StrFormat("%.3g", *it->second.faults_per_page), " with ",
-                                   kind, " pages"));
+                                   kind == "4 KiB" ? "4 KiB pages" : kind));
     }
     if (parts.empty()) return;
-    std::string why = absl::StrCat("why: a write takes ", parts[0]);
+    std::string why = absl::StrCat("why: faults per 4 KiB page written: ", parts[0]);
     for (size_t i = 1; i < parts.size(); ++i) absl::StrAppend(&why, ", ", parts[i]);
     absl::StrAppend(&why,
-                    " faults per 4 KiB page: a huge page is one fault that zeroes 2 MiB; a read "
-                    "maps the shared zero page, so its write faults again.");
+                    "; a huge page is one fault that zeroes 2 MiB at once. A read maps the "
+                    "shared zero page, so a write after it faults again.");
     PrintWrapped(why, out);
   }
 

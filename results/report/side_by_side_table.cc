@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/size.h"
 #include "results/format/format.h"
 #include "results/model/case_view.h"
 #include "results/model/noise.h"
@@ -44,7 +45,10 @@ std::string ParamOf(const v1::CaseResult& result, const char* name) {
 // "stream 64KiB": the case parameters that make rows comparable.
 std::string GroupOf(const v1::CaseResult& result) {
   std::string group = ParamOf(result, "mode");
-  const std::string size = ParamOf(result, "message_size");
+  std::string size = ParamOf(result, "message_size");
+  if (absl::StatusOr<uint64_t> bytes = base::ParseSize(size); bytes.ok()) {
+    size = FormatBytes(static_cast<double>(*bytes));  // "64" -> "64 B"
+  }
   if (!size.empty()) group = group.empty() ? size : absl::StrCat(group, " ", size);
   if (!group.empty()) return group;
   // Not a transfer (page_fault, cow_private): cases compare by the phase
@@ -369,8 +373,15 @@ void PrintMatrixReport(const std::vector<v1::RunResult>& runs, const TableOption
   PrintMatrixSummary(runs, out);
   if (options.detail == Detail::kBrief) return;
   *out << "\n";
-  const std::vector<std::string> labels = RunLabels(runs);
   const bool several_hosts = RunHosts(runs).size() > 1;
+  // Rows name their run by workload (and host); "#<n>" only where a group
+  // holds the same workload and case twice. The full legend numbers them all.
+  std::vector<std::string> labels;
+  for (const v1::RunResult& run : runs) {
+    labels.push_back(several_hosts ? absl::StrCat(OrDash(run.workload()), "@",
+                                                  run.host().hostname())
+                                   : OrDash(run.workload()));
+  }
   PrintProvenance(runs, out);
   if (options.detail == Detail::kFull) {
     *out << "\n";
@@ -449,7 +460,7 @@ void PrintMatrixReport(const std::vector<v1::RunResult>& runs, const TableOption
     for (const GroupRow& row : rows) {
       const CaseView& view = *row.view;
       std::string label = labels[row.run];
-      if (seen[label + CaseText(view.result())] > 1 && label.find('#') == std::string::npos) {
+      if (seen[label + CaseText(view.result())] > 1) {
         absl::StrAppend(&label, " #", row.run + 1);
       }
       const std::string group_cell = first_row ? group : "";
