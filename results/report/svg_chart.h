@@ -34,12 +34,18 @@ struct ChartPoint {
 struct ChartSeries {
   std::string name;
   std::vector<ChartPoint> points;  // drawn in x order
+  std::string colour;              // e.g. "#0072B2"; empty: the palette's, by index
 };
+
+// The default width of a chart's viewBox; small multiples use a narrower one
+// so their text stays readable when two stand side by side.
+inline constexpr double kChartWidth = 900;
+inline constexpr double kPanelWidth = 620;
 
 // Points joined by lines, one colour per series, whiskers where given, a
 // legend on the right. Log scales skip values <= 0.
 std::string LineChartSvg(absl::string_view title, const ChartAxis& x, const ChartAxis& y,
-                         const std::vector<ChartSeries>& series);
+                         const std::vector<ChartSeries>& series, double width = kChartWidth);
 
 struct BarGroup {
   std::string label;
@@ -50,8 +56,10 @@ struct BarGroup {
 
 // Vertical bars grouped by `groups`, one colour per series; negative values
 // hang below the zero line (linear scale).
+// `colours` per series name (empty or short: the palette's, by index).
 std::string BarChartSvg(absl::string_view title, const std::vector<std::string>& series_names,
-                        const std::vector<BarGroup>& groups, const ChartAxis& y);
+                        const std::vector<BarGroup>& groups, const ChartAxis& y,
+                        double width = kChartWidth, const std::vector<std::string>& colours = {});
 
 struct ChangeBar {
   std::string label;    // "message_size=64KiB throughput"
