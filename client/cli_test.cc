@@ -306,8 +306,8 @@ TEST_F(CliWithServer, NamesAreCheckedAgainstTheCatalogWithSuggestions) {
   EXPECT_EQ(param.exit_code, 2);
   EXPECT_THAT(param.err, HasSubstr("unknown parameter \"mesage_size\" for workload pipe (did you "
                                    "mean \"message_size\"?)"));
-  Outcome value = RunCli({"run", "pipe", "--sweep", "mode=stream,pingpnog", "--server", address(),
-                          "-q"});
+  Outcome value =
+      RunCli({"run", "pipe", "--sweep", "mode=stream,pingpnog", "--server", address(), "-q"});
   EXPECT_EQ(value.exit_code, 2);
   EXPECT_THAT(value.err, HasSubstr("(did you mean \"pingpong\"?)"));
   EXPECT_THAT(value.out, IsEmpty());

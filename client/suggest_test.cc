@@ -5,8 +5,8 @@
 namespace ipclab::client {
 namespace {
 
-const std::vector<std::string> kCommands = {"list", "host", "doctor", "run", "health",
-                                            "results", "compare", "gate", "report", "version"};
+const std::vector<std::string> kCommands = {"list",    "host",    "doctor", "run",    "health",
+                                            "results", "compare", "gate",   "report", "version"};
 
 TEST(EditDistance, CountsSwapsOnce) {
   EXPECT_EQ(EditDistance("rnu", "run"), 1u);

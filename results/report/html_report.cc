@@ -1,12 +1,13 @@
 #include "results/report/html_report.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
-#include <tuple>
-#include <memory>
 #include <sstream>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -16,10 +17,10 @@
 #include "results/format/format.h"
 #include "results/model/case_metrics.h"
 #include "results/model/case_view.h"
-#include "results/model/summary.h"
 #include "results/model/expectations.h"
 #include "results/model/noise.h"
 #include "results/model/phases.h"
+#include "results/model/summary.h"
 #include "results/report/comparison_report.h"
 #include "results/report/matrix_summary.h"
 #include "results/report/svg_chart.h"
@@ -58,9 +59,11 @@ pre { background: #f6f8fa; padding: 10px; overflow-x: auto; font-size: 12px; }
 // One colour per transport and per kind of page, the same in every panel
 // (Okabe-Ito: distinct for colour-blind readers too).
 std::string TransportColour(const std::string& workload) {
-  static const std::map<std::string, std::string> kColours = {
-      {"pipe", "#0072B2"},     {"unix_socket", "#E69F00"}, {"shm_posix", "#009E73"},
-      {"shm_sysv", "#D55E00"}, {"mmap_file", "#CC79A7"}};
+  static const std::map<std::string, std::string> kColours = {{"pipe", "#0072B2"},
+                                                              {"unix_socket", "#E69F00"},
+                                                              {"shm_posix", "#009E73"},
+                                                              {"shm_sysv", "#D55E00"},
+                                                              {"mmap_file", "#CC79A7"}};
   auto it = kColours.find(workload);
   return it == kColours.end() ? "" : it->second;
 }
@@ -241,8 +244,12 @@ std::string PanelTitle(const std::string& what, const PanelKey& key,
 
 // Panels in a grid, a row per placement and a column per host when the runs
 // span hosts (so hosts stand side by side), else two to a row.
-void PrintPanels(const std::vector<std::pair<PanelKey, std::string>>& panels, size_t host_count,
+void PrintPanels(std::vector<std::pair<PanelKey, std::string>> panels, size_t host_count,
                  std::ostream* out) {
+  std::stable_sort(panels.begin(), panels.end(), [](const auto& a, const auto& b) {
+    return std::make_pair(std::get<1>(a.first), std::get<0>(a.first)) <
+           std::make_pair(std::get<1>(b.first), std::get<0>(b.first));
+  });
   if (host_count > 1) {
     int row = -1;
     for (const auto& [key, svg] : panels) {
@@ -278,8 +285,8 @@ bool StreamSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
     std::vector<ChartSeries> series;
     std::set<double> sizes;
     for (size_t i = 0; i < cases.size(); ++i) {
-      const std::vector<double> values = MetricSamples(
-          *cases[i].result, throughput, cases[i].run->host().page_size_bytes());
+      const std::vector<double> values =
+          MetricSamples(*cases[i].result, throughput, cases[i].run->host().page_size_bytes());
       absl::StatusOr<uint64_t> size = base::ParseSize(Param(*cases[i].result, "message_size"));
       if (values.empty() || !size.ok()) continue;
       auto it = std::find_if(series.begin(), series.end(),
@@ -302,8 +309,8 @@ bool StreamSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
     if (sizes.size() >= 2) {
       const ChartAxis x{"message size (log scale)", AxisScale::kLog2,
                         [](double v) { return FormatBytes(v); }};
-      svgs.emplace_back(key, LineChartSvg(PanelTitle("Stream", key, hosts), x, y, series,
-                                          kPanelWidth));
+      svgs.emplace_back(key,
+                        LineChartSvg(PanelTitle("Stream", key, hosts), x, y, series, kPanelWidth));
     } else {
       std::vector<std::string> series_names;
       std::vector<std::string> colours;
@@ -315,8 +322,8 @@ bool StreamSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
         group.values.push_back(s.points.front().y);
         group.ranges.push_back(std::make_pair(*s.points.front().low, *s.points.front().high));
       }
-      svgs.emplace_back(key, BarChartSvg(PanelTitle("Stream", key, hosts), series_names, {group},
-                                         y, kPanelWidth, colours));
+      svgs.emplace_back(key, BarChartSvg(PanelTitle("Stream", key, hosts), series_names, {group}, y,
+                                         kPanelWidth, colours));
     }
   }
   PrintPanels(svgs, hosts.size(), out);
@@ -410,13 +417,12 @@ bool FaultSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
           } else {
             const std::string access = Param(result, "access");
             phase = access == "read" ? "read" : "write";
-            row = access == "read" ? "read (zero page)"
+            row = access == "read"              ? "read (zero page)"
                   : access == "read_then_write" ? "write after read"
                                                 : "write";
             if (Param(result, "populate") == "true") row += ", populated";
           }
-          const v1::MetricSummary* summary =
-              views.back()->Metric(MetricName(phase, "ns_per_page"));
+          const v1::MetricSummary* summary = views.back()->Metric(MetricName(phase, "ns_per_page"));
           if (summary == nullptr || summary->n() == 0) continue;
           const std::string kind = PageKind(result);
           if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
@@ -458,10 +464,6 @@ bool FaultSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
           "per 4 KiB page touched (one touch per 4 KiB page, also in huge mappings), median "
           "over repetitions. A read of untouched memory maps the shared zero page; a huge page "
           "is one fault that zeroes 2 MiB; populated mappings paid their faults in setup.</p>\n";
-  std::sort(svgs.begin(), svgs.end(), [](const auto& a, const auto& b) {
-    return std::tie(std::get<1>(a.first), std::get<0>(a.first)) <
-           std::tie(std::get<1>(b.first), std::get<0>(b.first));
-  });
   PrintPanels(svgs, hosts.size(), out);
   return true;
 }
@@ -616,11 +618,10 @@ bool ComparisonSection(const std::vector<v1::RunResult>& runs, const CompareOpti
         if (!m.change.has_value() || !m.change_ci.has_value() || bars.size() >= kMostChangeBars) {
           continue;
         }
-        bars.push_back({absl::StrCat(CompactCase(runs[base], c.name), " ", m.metric->title),
-                        *m.change, m.change_ci->lower, m.change_ci->upper,
-                        ChangeVerdictName(m.verdict),
-                        absl::StrCat(ChangeText(m), " ", ChangeVerdictName(m.verdict),
-                                     " p=", PValueText(m))});
+        bars.push_back(
+            {absl::StrCat(CompactCase(runs[base], c.name), " ", m.metric->title), *m.change,
+             m.change_ci->lower, m.change_ci->upper, ChangeVerdictName(m.verdict),
+             absl::StrCat(ChangeText(m), " ", ChangeVerdictName(m.verdict), " p=", PValueText(m))});
       }
     }
     folded << "<details><summary>" << Escape(runs[candidate].workload()) << " <code>"
@@ -678,16 +679,18 @@ void HostsTable(const std::vector<v1::RunResult>& runs, std::ostream* out) {
   static const Fact kFacts[] = {
       {"kernel", [](const v1::HostInfo& h) { return h.kernel_release(); }},
       {"CPU", [](const v1::HostInfo& h) { return h.cpu_model(); }},
-      {"CPUs", [](const v1::HostInfo& h) {
+      {"CPUs",
+       [](const v1::HostInfo& h) {
          return absl::StrCat(h.cpu_count(), " (allowed ", FormatCpuList(h.allowed_cpus()), ")");
        }},
-      {"THP", [](const v1::HostInfo& h) {
+      {"THP",
+       [](const v1::HostInfo& h) {
          return absl::StrCat("enabled=", h.thp_enabled(), " defrag=", h.thp_defrag());
        }},
-      {"memory", [](const v1::HostInfo& h) {
-         return FormatBytes(static_cast<double>(h.mem_total_bytes()));
-       }},
-      {"container", [](const v1::HostInfo& h) {
+      {"memory",
+       [](const v1::HostInfo& h) { return FormatBytes(static_cast<double>(h.mem_total_bytes())); }},
+      {"container",
+       [](const v1::HostInfo& h) {
          return h.in_container() ? absl::StrCat("yes (", h.container_runtime(), ")")
                                  : std::string("no");
        }},
@@ -740,8 +743,8 @@ void ExpectationSection(const std::vector<v1::RunResult>& runs, std::ostream* ou
     }
   }
   if (total == 0) return;
-  *out << "<h2 id=\"expectations\">Expectations</h2>\n<p>" << total << " expectations: " << matched << " matched, "
-       << total - matched << " deviated or not measured.</p>\n";
+  *out << "<h2 id=\"expectations\">Expectations</h2>\n<p>" << total << " expectations: " << matched
+       << " matched, " << total - matched << " deviated or not measured.</p>\n";
   if (matched < total) ExpectationRows(runs, /*deviations_only=*/true, out);
   *out << "<details><summary>All expectations</summary>\n";
   ExpectationRows(runs, /*deviations_only=*/false, out);

@@ -128,7 +128,7 @@ v1::CaseResult Stream(const std::string& placement, double gbps, double switches
   const double switches = switches_per_mib * 64 / 2;
   const int second_cpu = placement == "cross" ? 1 : 0;
   Role producer{"producer", 0, 0, switches, wall * (1 - system_share), wall * system_share};
-  Role consumer{"consumer", second_cpu, 0, switches, wall * (1 - system_share),
+  Role consumer{"consumer",         second_cpu, 0, switches, wall * (1 - system_share),
                 wall * system_share};
   return MakeCase({{"message_size", "64KiB"}, {"mode", "stream"}, {"placement", placement}},
                   {"placement"},
@@ -142,19 +142,18 @@ v1::CaseResult Pingpong(const std::string& placement, double p50_ns) {
   const int second_cpu = placement == "cross" ? 1 : 0;
   Role producer{"producer", 0, 0, trips, trips * p50_ns * 0.3, trips * p50_ns * 0.5};
   Role consumer{"consumer", second_cpu, 0, trips, trips * p50_ns * 0.3, trips * p50_ns * 0.5};
-  return MakeCase({{"message_size", "64"}, {"mode", "pingpong"}, {"placement", placement}},
-                  {"placement"},
-                  {{"setup", 200e3, 0, 0, 0, {producer, consumer}},
-                   {"steady", trips * p50_ns * 1.05, trips * 64, trips, p50_ns,
-                    {producer, consumer}},
-                   {"teardown", 40e3, 0, 0, 0, {producer, consumer}}});
+  return MakeCase(
+      {{"message_size", "64"}, {"mode", "pingpong"}, {"placement", placement}}, {"placement"},
+      {{"setup", 200e3, 0, 0, 0, {producer, consumer}},
+       {"steady", trips * p50_ns * 1.05, trips * 64, trips, p50_ns, {producer, consumer}},
+       {"teardown", 40e3, 0, 0, 0, {producer, consumer}}});
 }
 
 // page_fault over 64 MiB (16384 pages): `ns_per_page` in the access phase,
 // `faults` taken there.
-v1::CaseResult Fault(const std::string& access, const std::string& huge_pages,
-                     double ns_per_page, double faults, bool populate = false,
-                     double setup_ns_per_page = 0, double setup_faults = 2) {
+v1::CaseResult Fault(const std::string& access, const std::string& huge_pages, double ns_per_page,
+                     double faults, bool populate = false, double setup_ns_per_page = 0,
+                     double setup_faults = 2) {
   const double pages = 16384;
   const std::string phase = access == "read" ? "read" : "write";
   Role toucher{"toucher", 0, faults, 0, 0, pages * ns_per_page * 0.9};
@@ -166,8 +165,7 @@ v1::CaseResult Fault(const std::string& access, const std::string& huge_pages,
                    {"populate", populate ? "true" : "false"},
                    {"region_bytes", "64MiB"}},
                   swept,
-                  {{"setup", populate ? pages * setup_ns_per_page : 20e3, 0, 0, 0,
-                    {setup_toucher}},
+                  {{"setup", populate ? pages * setup_ns_per_page : 20e3, 0, 0, 0, {setup_toucher}},
                    {phase, pages * ns_per_page, pages * 4096, pages, 0, {toucher}},
                    {"teardown", 900e3, 0, 0, 0, {Role{"toucher", 0}}}});
 }
@@ -191,19 +189,20 @@ std::vector<v1::RunResult> MakeMatrix(const std::string& prefix, const std::stri
   int n = 0;
   auto id = [&] { return absl::StrCat(prefix, "-", ++n); };
   std::vector<v1::RunResult> runs;
-  runs.push_back(MakeRun(id(), "pipe", hostname, {{"mode", "stream"}},
-                         {Stream("same", 2 * scale, 40, 0.6), Stream("cross", 1.5 * scale, 40, 0.6)}));
+  runs.push_back(
+      MakeRun(id(), "pipe", hostname, {{"mode", "stream"}},
+              {Stream("same", 2 * scale, 40, 0.6), Stream("cross", 1.5 * scale, 40, 0.6)}));
   runs.push_back(MakeRun(id(), "pipe", hostname, {{"mode", "pingpong"}},
                          {Pingpong("same", 5000 / scale), Pingpong("cross", 12000 / scale)}));
-  runs.push_back(MakeRun(id(), "shm_posix", hostname, {{"mode", "stream"}},
-                         {Stream("same", 5 * scale, 1, 0.05), Stream("cross", 6 * scale, 1, 0.05)}));
+  runs.push_back(
+      MakeRun(id(), "shm_posix", hostname, {{"mode", "stream"}},
+              {Stream("same", 5 * scale, 1, 0.05), Stream("cross", 6 * scale, 1, 0.05)}));
   runs.push_back(MakeRun(id(), "shm_posix", hostname, {{"mode", "pingpong"}},
                          {Pingpong("same", 3000 / scale), Pingpong("cross", 8000 / scale)}));
-  runs.push_back(MakeRun(id(), "page_fault", hostname, {{"region_bytes", "64MiB"}},
-                         {Fault("write", "none", 250 / scale, 16384),
-                          Fault("write", "thp", 40 / scale, 32),
-                          Fault("read", "none", 60 / scale, 16384),
-                          Fault("read", "thp", 5 / scale, 32)}));
+  runs.push_back(
+      MakeRun(id(), "page_fault", hostname, {{"region_bytes", "64MiB"}},
+              {Fault("write", "none", 250 / scale, 16384), Fault("write", "thp", 40 / scale, 32),
+               Fault("read", "none", 60 / scale, 16384), Fault("read", "thp", 5 / scale, 32)}));
   runs.push_back(MakeRun(id(), "page_fault", hostname,
                          {{"access", "write"}, {"populate", "true"}, {"region_bytes", "64MiB"}},
                          {Fault("write", "none", 20 / scale, 2, true, 200 / scale, 16384)}));

@@ -1,6 +1,7 @@
 #include "results/report/matrix_summary.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/size.h"
 #include "results/format/format.h"
@@ -245,26 +247,30 @@ class HostSummary final {
     const auto row = WhyRow(streams_);
     const auto [best, worst] = Extremes(row->second, throughput, true);
     if (best.empty() || best == worst) return;
-    auto facts = [&](const std::string& transport) {
-      const CaseView& view = *row->second.at(transport);
+    const CaseView& best_view = *row->second.at(best);
+    const CaseView& worst_view = *row->second.at(worst);
+    auto per_mib = [](const CaseView& view) -> std::optional<double> {
       const std::string& phase = view.headline_phase();
-      std::string text = transport;
       const std::optional<double> switches = ContextSwitches(view, phase);
       const std::optional<double> bytes = view.Median(MetricName(phase, "bytes"));
-      if (switches.has_value() && bytes.has_value() && *bytes > 0) {
-        absl::StrAppend(&text, " ", Figure(*switches / (*bytes / kMiB)),
-                        " context switches per MiB");
-      }
-      if (std::optional<double> share = SystemShare(view, phase)) {
-        absl::StrAppend(&text, ", ", FormatPercent(*share, 0), " of its CPU time in the kernel");
-      }
-      return text;
+      if (!switches.has_value() || !bytes.has_value() || *bytes <= 0) return std::nullopt;
+      return *switches / (*bytes / kMiB);
     };
-    const double ratio = *throughput(*row->second.at(best)) / *throughput(*row->second.at(worst));
-    PrintWrapped(absl::StrCat("why (", RowLabel(row->first), "): ", best, " is ",
-                              absl::StrFormat("%.1fx", ratio), " as fast as ", worst, ": ",
-                              facts(best), "; ", facts(worst), "."),
-                 out);
+    const double ratio = *throughput(best_view) / *throughput(worst_view);
+    std::string why = absl::StrCat("why (", RowLabel(row->first), "): ", best, " is ",
+                                   absl::StrFormat("%.1fx", ratio), " as fast as ", worst);
+    std::vector<std::string> facts;
+    if (auto b = per_mib(best_view), w = per_mib(worst_view); b.has_value() && w.has_value()) {
+      facts.push_back(absl::StrCat(Figure(*b), " vs ", Figure(*w), " context switches per MiB"));
+    }
+    if (auto b = SystemShare(best_view, best_view.headline_phase()),
+        w = SystemShare(worst_view, worst_view.headline_phase());
+        b.has_value() && w.has_value()) {
+      facts.push_back(absl::StrCat(FormatPercent(*b, 0), " vs ", FormatPercent(*w, 0),
+                                   " of CPU time in the kernel"));
+    }
+    if (!facts.empty()) absl::StrAppend(&why, " with ", absl::StrJoin(facts, " and "));
+    PrintWrapped(why + ".", out);
   }
 
   void PrintPingpongs(std::ostream* out) {
@@ -278,22 +284,25 @@ class HostSummary final {
     const auto row = WhyRow(pingpongs_);
     const auto [best, worst] = Extremes(row->second, p50_us, false);
     if (best.empty() || best == worst) return;
-    auto per_trip = [&](const std::string& transport) {
+    auto per_trip = [&](const std::string& transport) -> std::optional<double> {
       const CaseView& view = *row->second.at(transport);
       const std::string& phase = view.headline_phase();
       const std::optional<double> switches = ContextSwitches(view, phase);
       const std::optional<double> rate = view.Median(MetricName(phase, "messages_per_sec"));
       const std::optional<double> wall = view.Median(MetricName(phase, "wall_ns"));
       if (!switches.has_value() || !rate.has_value() || !wall.has_value() || *rate <= 0) {
-        return transport;
+        return std::nullopt;
       }
-      const double trips = *rate * *wall / 1e9;
-      return absl::StrCat(transport, " ", absl::StrFormat("%.1f", *switches / trips));
+      return *switches / (*rate * *wall / 1e9);
     };
-    PrintWrapped(absl::StrCat("why (", RowLabel(row->first), "): context switches per round trip: ",
-                              per_trip(best), ", ", per_trip(worst),
-                              "; each one is a sleep and a wake-up through the scheduler."),
-                 out);
+    const double ratio = *p50_us(*row->second.at(worst)) / *p50_us(*row->second.at(best));
+    std::string why = absl::StrCat("why (", RowLabel(row->first), "): ", best, " is ",
+                                   absl::StrFormat("%.1fx", ratio), " as quick as ", worst);
+    if (auto b = per_trip(best), w = per_trip(worst); b.has_value() && w.has_value()) {
+      absl::StrAppend(&why, " with ", absl::StrFormat("%.1f vs %.1f", *b, *w),
+                      " context switches per round trip (each a sleep and a wake-up)");
+    }
+    PrintWrapped(why + ".", out);
   }
 
   // The phase whose cost a fault row shows: the access itself; for
@@ -359,7 +368,6 @@ class HostSummary final {
     std::vector<std::string> page_kinds;  // column groups, first seen order ("4 KiB" first)
     std::vector<std::string> row_order;
     std::map<std::string, std::map<std::string, FaultCost>> rows;
-    std::map<std::string, FaultCost> setups;  // populate: what setup paid, by page kind
     for (const FaultCase& c : faults_) {
       const std::string kind = PagesColumn(Param(c.view->result(), "huge_pages"));
       if (std::find(page_kinds.begin(), page_kinds.end(), kind) == page_kinds.end()) {

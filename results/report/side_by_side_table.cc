@@ -378,18 +378,19 @@ void PrintMatrixReport(const std::vector<v1::RunResult>& runs, const TableOption
   // holds the same workload and case twice. The full legend numbers them all.
   std::vector<std::string> labels;
   for (const v1::RunResult& run : runs) {
-    labels.push_back(several_hosts ? absl::StrCat(OrDash(run.workload()), "@",
-                                                  run.host().hostname())
-                                   : OrDash(run.workload()));
+    labels.push_back(several_hosts
+                         ? absl::StrCat(OrDash(run.workload()), "@", run.host().hostname())
+                         : OrDash(run.workload()));
   }
   PrintProvenance(runs, out);
   if (options.detail == Detail::kFull) {
     *out << "\n";
     TextTable legend({{"#", Align::kRight}, {"run"}, {"run id"}, {"server"}, {"host"}, {"status"}});
+    const std::vector<std::string> numbered = RunLabels(runs);
     for (size_t i = 0; i < runs.size(); ++i) {
       const v1::RunResult& run = runs[i];
       legend.AddRow(
-          {absl::StrCat(i + 1), labels[i], run.run_id(), run.server(), run.host().hostname(),
+          {absl::StrCat(i + 1), numbered[i], run.run_id(), run.server(), run.host().hostname(),
            run.status() == v1::RUN_STATUS_UNSPECIFIED ? "-" : v1::RunStatus_Name(run.status())});
     }
     legend.Print(out);
