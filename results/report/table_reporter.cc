@@ -422,7 +422,7 @@ void PrintCatalog(const v1::ListWorkloadsResponse& catalog, std::ostream* out) {
   for (const v1::WorkloadSpec& workload : catalog.workloads()) {
     if (!first) *out << "\n";
     first = false;
-    *out << workload.name() << ": " << workload.summary() << "\n";
+    PrintWrapped(absl::StrCat(workload.name(), ": "), "  ", workload.summary(), kCatalogWidth, out);
     *out << "  roles: " << OrDash(absl::StrJoin(workload.roles(), ", "))
          << "  phases: " << OrDash(absl::StrJoin(workload.phases(), ", ")) << "\n";
     // The doc column is wrapped so the table fits kCatalogWidth columns.
