@@ -3,6 +3,7 @@
 // it. Golden: testdata/matrix_report.txt (IPCLAB_UPDATE_GOLDEN=1).
 #include "results/report/matrix_summary.h"
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
