@@ -182,6 +182,7 @@ class HostSummary final {
     for (const std::string& transport : transports_) columns.push_back({transport, Align::kRight});
     columns.push_back({higher_is_better ? "fastest" : "quickest"});
     TextTable table(std::move(columns));
+    table.set_rule(false);  // short tables; the first screen holds every answer
     for (const auto& [key, by_transport] : rows) {
       std::vector<std::string> cells = {RowLabel(key)};
       std::string best;
@@ -397,6 +398,7 @@ class HostSummary final {
       columns.push_back({absl::StrCat(kind, " fault"), Align::kRight});
     }
     TextTable table(std::move(columns));
+    table.set_rule(false);
     for (const std::string& label : row_order) {
       std::vector<std::string> cells = {label};
       for (const std::string& kind : page_kinds) {
@@ -448,7 +450,10 @@ std::string HostTitle(const v1::RunResult& run) {
   std::string title = absl::StrCat("Summary for ", host.hostname().empty() ? "-" : host.hostname(),
                                    ": Linux ", host.kernel_release(), ", ", host.cpu_count(),
                                    " CPUs, THP ", host.thp_enabled());
-  if (repetitions > 0) absl::StrAppend(&title, "; medians of ", repetitions, " repetitions");
+  if (repetitions > 0) {
+    absl::StrAppend(&title, ", median of ", repetitions, " repetition",
+                    repetitions == 1 ? "" : "s");
+  }
   return title;
 }
 

@@ -68,7 +68,7 @@ void TextTable::PrintColumns(std::ostream* out, absl::string_view indent,
     ++count;
   }
   total += count == 0 ? 0 : 2 * (count - 1);
-  *out << indent << std::string(total, '-') << "\n";
+  if (rule_) *out << indent << std::string(total, '-') << "\n";
   for (const auto& row : rows_) print_line(row);
 }
 

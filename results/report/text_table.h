@@ -35,6 +35,9 @@ class TextTable final {
 
   bool empty() const { return rows_.empty(); }
 
+  // Whether a rule of dashes follows the header (default: yes).
+  void set_rule(bool rule) { rule_ = rule; }
+
   // Writes the header, a rule of dashes as wide as the table, and the rows,
   // every line prefixed by `indent`. Columns are two spaces apart; lines carry
   // no trailing spaces.
@@ -57,6 +60,7 @@ class TextTable final {
 
   std::vector<Column> columns_;
   std::vector<std::vector<std::string>> rows_;
+  bool rule_ = true;
 };
 
 }  // namespace ipclab::results
