@@ -525,17 +525,17 @@ void PrintHost(const v1::HostInfo& host, std::ostream* out) {
                      bytes(limits.max_memory_bytes()), ", cgroup ",
                      limits.cgroup_limit_bytes() == 0 ? "none" : bytes(limits.cgroup_limit_bytes()),
                      ")"));
-    lines.emplace_back("limit: run duration",
+    lines.emplace_back("limit run time",
                        limits.max_run_seconds() == 0
                            ? "none"
                            : absl::StrCat(limits.max_run_seconds(), " s (--max-run-seconds)"));
-    lines.emplace_back("limit: cases per run",
+    lines.emplace_back("limit cases/run",
                        limits.max_cases() == 0 ? "none" : absl::StrCat(limits.max_cases()));
     if (limits.max_result_bytes() > 0) {
-      lines.emplace_back("limit: result size", bytes(limits.max_result_bytes()));
+      lines.emplace_back("limit result size", bytes(limits.max_result_bytes()));
     }
     for (const v1::ScratchSpace& scratch : limits.scratch()) {
-      lines.emplace_back("limit: scratch", absl::StrCat(scratch.directory(), " ",
+      lines.emplace_back("scratch space", absl::StrCat(scratch.directory(), " ",
                                                         bytes(scratch.free_bytes()), " free"));
     }
     std::vector<std::string> security;
