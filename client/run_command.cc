@@ -297,8 +297,14 @@ ExitCode RunCommand(const RunOptions& options, const CommandIo& io) {
       *io.err << "ipclab: result not stored: " << saved.message() << "\n";
       exit_code = WorseExitCode(exit_code, kExitUsage);
     } else if (io.progress) {
-      for (const v1::RunResult& result : all_results) {
-        *io.err << "stored run " << result.run_id() << " in " << (*store)->path() << "\n";
+      if (all_results.size() == 1) {
+        *io.err << "stored run " << all_results.front().run_id() << " in " << (*store)->path()
+                << "\n";
+      } else {  // a matrix: one line, not thirteen
+        *io.err << "stored " << all_results.size() << " runs (" << all_results.front().run_id()
+                << " ... " << all_results.back().run_id() << ") in " << (*store)->path()
+                << "; `ipclab results list` shows them, `ipclab report RUN... --html FILE` "
+                   "draws them\n";
       }
     }
   }
