@@ -108,7 +108,8 @@ std::string Wrapped(absl::string_view first, absl::string_view text, size_t inde
 std::string CatalogHelp() {
   std::string text =
       "\nWorkloads (`ipclab list` shows each parameter's type, default and range):\n";
-  for (const v1::WorkloadSpec& spec : workloads::Catalog().workloads()) {
+  const v1::ListWorkloadsResponse catalog = workloads::Catalog();
+  for (const v1::WorkloadSpec& spec : catalog.workloads()) {
     std::vector<std::string> names;
     for (const v1::ParamSpec& param : spec.params()) names.push_back(param.name());
     const std::string head = absl::StrFormat("  %-12s ", spec.name());
