@@ -381,7 +381,7 @@ TEST_F(CliWithServer, MatrixAnswersFirstAndQuietKeepsOnlyTheAnswers) {
   Outcome quiet = RunCli(SmallMatrixRun({"--server", address(), "-q"}));
   ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
   EXPECT_THAT(quiet.out, StartsWith("Summary for "));
-  EXPECT_THAT(quiet.out, HasSubstr("Stream bandwidth in GB/s"));
+  EXPECT_THAT(quiet.out, HasSubstr("Stream bandwidth, median GB/s"));
   EXPECT_THAT(quiet.out, HasSubstr("Page faults: cost per 4 KiB page"));
   EXPECT_THAT(quiet.out, Not(HasSubstr("vs best")));  // -q: no table
   EXPECT_THAT(quiet.err, IsEmpty());

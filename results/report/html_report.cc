@@ -556,14 +556,32 @@ std::string LikeKey(const v1::RunResult& run) {
 
 // Like with like: every run against the first run given with the same
 // workload and request (so a matrix against a matrix pairs pipe stream with
-// pipe stream, never cow_private with pipe). Pairs in the order of the
-// later run.
+// pipe stream, never cow_private with pipe); a run with no such twin is
+// compared with the first earlier run of its workload and mode that fixes
+// and sweeps the same parameters (two pipe runs that differ in, say,
+// pipe_capacity); never across workloads or kinds of run.
+// Pairs in the order of the later run.
 std::vector<std::pair<size_t, size_t>> LikePairs(const std::vector<v1::RunResult>& runs) {
-  std::map<std::string, size_t> first;
+  std::map<std::string, size_t> first_exact;
+  std::map<std::string, size_t> first_of_kind;
   std::vector<std::pair<size_t, size_t>> pairs;
   for (size_t i = 0; i < runs.size(); ++i) {
-    auto [it, inserted] = first.emplace(LikeKey(runs[i]), i);
-    if (!inserted) pairs.emplace_back(it->second, i);
+    // The same workload, mode, and names of fixed and swept parameters.
+    auto mode = runs[i].request().params().find("mode");
+    std::set<std::string> names;
+    for (const auto& [name, value] : runs[i].request().params()) names.insert(name);
+    std::set<std::string> swept;
+    for (const v1::Sweep& sweep : runs[i].request().sweeps()) swept.insert(sweep.name());
+    const std::string kind = absl::StrCat(
+        runs[i].workload(), "|", mode == runs[i].request().params().end() ? "" : mode->second, "|",
+        absl::StrJoin(names, ","), "|", absl::StrJoin(swept, ","));
+    auto [exact, new_exact] = first_exact.emplace(LikeKey(runs[i]), i);
+    auto [of_kind, new_kind] = first_of_kind.emplace(kind, i);
+    if (!new_exact) {
+      pairs.emplace_back(exact->second, i);
+    } else if (!new_kind) {
+      pairs.emplace_back(of_kind->second, i);
+    }
   }
   return pairs;
 }

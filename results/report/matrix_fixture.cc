@@ -172,14 +172,16 @@ v1::CaseResult Fault(const std::string& access, const std::string& huge_pages, d
 
 v1::CaseResult Cow(const std::string& backing, double ns_per_page) {
   const double pages = 16384;
-  Role parent{"parent", 0, 16384, 0, 0, 0};
+  Role parent{"parent", 0, 16384, 0, 0, 0};  // its first write
+  Role waiting_parent{"parent", 0, 0, 0, 0, 0};
   Role child{"child", 1, 16384, 0, 0, pages * ns_per_page * 0.9};
-  return MakeCase({{"backing", backing}, {"region_bytes", "64MiB"}}, {"backing"},
-                  {{"setup", 20e3, 0, 0, 0, {parent}},
-                   {"parent_write", pages * 250, pages * 4096, pages, 0, {parent}},
-                   {"fork", 300e3, 0, 0, 0, {parent, child}},
-                   {"child_write", pages * ns_per_page, pages * 4096, pages, 0, {parent, child}},
-                   {"teardown", 900e3, 0, 0, 0, {parent}}});
+  return MakeCase(
+      {{"backing", backing}, {"region_bytes", "64MiB"}}, {"backing"},
+      {{"setup", 20e3, 0, 0, 0, {parent}},
+       {"parent_write", pages * 250, pages * 4096, pages, 0, {parent}},
+       {"fork", 300e3, 0, 0, 0, {waiting_parent, child}},
+       {"child_write", pages * ns_per_page, pages * 4096, pages, 0, {waiting_parent, child}},
+       {"teardown", 900e3, 0, 0, 0, {parent}}});
 }
 
 }  // namespace
@@ -205,7 +207,7 @@ std::vector<v1::RunResult> MakeMatrix(const std::string& prefix, const std::stri
                Fault("read", "none", 60 / scale, 16384), Fault("read", "thp", 5 / scale, 32)}));
   runs.push_back(MakeRun(id(), "page_fault", hostname,
                          {{"access", "write"}, {"populate", "true"}, {"region_bytes", "64MiB"}},
-                         {Fault("write", "none", 20 / scale, 2, true, 200 / scale, 16384)}));
+                         {Fault("write", "none", 20 / scale, 0, true, 200 / scale, 16384)}));
   runs.push_back(MakeRun(id(), "cow_private", hostname, {{"region_bytes", "64MiB"}},
                          {Cow("anon", 400 / scale), Cow("file", 500 / scale)}));
   return runs;

@@ -243,7 +243,7 @@ class HostSummary final {
       if (!bytes_per_sec.has_value()) return std::nullopt;
       return *bytes_per_sec / 1e9;
     };
-    *out << "\nStream bandwidth in GB/s, higher is better (1 CPU: both processes on one CPU)\n";
+    *out << "\nStream bandwidth, median GB/s, higher is better (1 CPU: both roles on one)\n";
     PrintRanking("stream GB/s", streams_, throughput, /*higher_is_better=*/true, out);
     const auto row = WhyRow(streams_);
     const auto [best, worst] = Extremes(row->second, throughput, true);
@@ -280,7 +280,7 @@ class HostSummary final {
       if (!ns.has_value()) return std::nullopt;
       return *ns / 1e3;
     };
-    *out << "\nRound trip in µs (median p50), lower is better\n";
+    *out << "\nRound trip, median p50 in µs, lower is better\n";
     PrintRanking("round trip µs", pingpongs_, p50_us, /*higher_is_better=*/false, out);
     const auto row = WhyRow(pingpongs_);
     const auto [best, worst] = Extremes(row->second, p50_us, false);
@@ -451,8 +451,7 @@ std::string HostTitle(const v1::RunResult& run) {
                                    ": Linux ", host.kernel_release(), ", ", host.cpu_count(),
                                    " CPUs, THP ", host.thp_enabled());
   if (repetitions > 0) {
-    absl::StrAppend(&title, ", median of ", repetitions, " repetition",
-                    repetitions == 1 ? "" : "s");
+    absl::StrAppend(&title, ", ", repetitions, " repetition", repetitions == 1 ? "" : "s");
   }
   return title;
 }

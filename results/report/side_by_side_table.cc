@@ -113,7 +113,30 @@ std::string RunNumbers(const std::vector<size_t>& indexes) {
 
 // Where the numbers came from: the host lines and the repetition counts,
 // once when every run shares them, else once per group of runs that do.
-void PrintProvenance(const std::vector<v1::RunResult>& runs, std::ostream* out) {
+// `line` as is when it fits `width` (0: any), else broken at its
+// double-space separators, continuation lines indented two more spaces.
+void PrintFittedLine(const std::string& prefix, const std::string& line, size_t width,
+                     std::ostream* out) {
+  if (width == 0 || DisplayWidth(prefix) + DisplayWidth(line) <= width) {
+    *out << prefix << line << "\n";
+    return;
+  }
+  std::string current = prefix;
+  bool first = true;
+  for (absl::string_view part : absl::StrSplit(line, "  ", absl::SkipEmpty())) {
+    if (!first && DisplayWidth(current) + 2 + DisplayWidth(part) > width) {
+      *out << current << "\n";
+      current = prefix + "  ";
+      first = true;
+    }
+    if (!first) current += "  ";
+    absl::StrAppend(&current, part);
+    first = false;
+  }
+  *out << current << "\n";
+}
+
+void PrintProvenance(const std::vector<v1::RunResult>& runs, std::ostream* out, size_t width = 0) {
   std::vector<std::vector<std::string>> groups;  // lines of each distinct provenance
   std::vector<std::vector<size_t>> members;
   for (size_t i = 0; i < runs.size(); ++i) {
@@ -132,7 +155,9 @@ void PrintProvenance(const std::vector<v1::RunResult>& runs, std::ostream* out) 
     if (several) {
       *out << (members[g].size() == 1 ? "run " : "runs ") << RunNumbers(members[g]) << ":\n";
     }
-    for (const std::string& line : groups[g]) *out << (several ? "  " : "") << line << "\n";
+    for (const std::string& line : groups[g]) {
+      PrintFittedLine(several ? "  " : "", line, width, out);
+    }
   }
 }
 
@@ -382,7 +407,7 @@ void PrintMatrixReport(const std::vector<v1::RunResult>& runs, const TableOption
                          ? absl::StrCat(OrDash(run.workload()), "@", run.host().hostname())
                          : OrDash(run.workload()));
   }
-  PrintProvenance(runs, out);
+  PrintProvenance(runs, out, options.max_width);
   if (options.detail == Detail::kFull) {
     *out << "\n";
     TextTable legend({{"#", Align::kRight}, {"run"}, {"run id"}, {"server"}, {"host"}, {"status"}});

@@ -520,7 +520,7 @@ void PrintHost(const v1::HostInfo& host, std::ostream* out) {
     const v1::ServerLimits& limits = host.limits();
     auto bytes = [](uint64_t value) { return FormatBytes(static_cast<double>(value)); };
     lines.emplace_back(
-        "limit: memory per case",
+        "limit memory/case",
         absl::StrCat(bytes(limits.memory_budget_bytes()), " now (--max-memory ",
                      bytes(limits.max_memory_bytes()), ", cgroup ",
                      limits.cgroup_limit_bytes() == 0 ? "none" : bytes(limits.cgroup_limit_bytes()),
@@ -536,7 +536,7 @@ void PrintHost(const v1::HostInfo& host, std::ostream* out) {
     }
     for (const v1::ScratchSpace& scratch : limits.scratch()) {
       lines.emplace_back("scratch space", absl::StrCat(scratch.directory(), " ",
-                                                        bytes(scratch.free_bytes()), " free"));
+                                                       bytes(scratch.free_bytes()), " free"));
     }
     std::vector<std::string> security;
     if (limits.tls()) security.push_back(limits.client_certificates() ? "mTLS" : "TLS");
