@@ -120,10 +120,13 @@ std::string CatalogHelp() {
   }
   for (const std::string& matrix : MatrixNames()) {
     absl::StrAppend(&text, "\n--matrix ", matrix,
-                    " runs, one after another (placement same|cross only when the server may "
-                    "use 2 CPUs):\n");
+                    " runs these, one after another (placement cross needs 2 CPUs):\n");
     for (const std::string& line : DescribeMatrix(matrix)) {
-      absl::StrAppend(&text, Wrapped("  ", line, 6));
+      const size_t gap = line.find("  ");
+      const std::string head =
+          absl::StrFormat("  %-12s ", gap == std::string::npos ? line : line.substr(0, gap));
+      absl::StrAppend(&text, Wrapped(head, gap == std::string::npos ? "" : line.substr(gap + 2),
+                                     head.size() + 2));
     }
   }
   return text;

@@ -136,6 +136,22 @@ void PrintFittedLine(const std::string& prefix, const std::string& line, size_t 
   *out << current << "\n";
 }
 
+// `text` broken at spaces to `width` columns (0: any), continuation lines
+// indented two spaces.
+void PrintWrappedWords(const std::string& text, size_t width, std::ostream* out) {
+  std::string line;
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    if (width > 0 && !line.empty() && line != "  " &&
+        DisplayWidth(line) + 1 + DisplayWidth(word) > width) {
+      *out << line << "\n";
+      line = "  ";
+    }
+    if (!line.empty() && line != "  ") line += " ";
+    absl::StrAppend(&line, word);
+  }
+  *out << line << "\n";
+}
+
 void PrintProvenance(const std::vector<v1::RunResult>& runs, std::ostream* out, size_t width = 0) {
   std::vector<std::vector<std::string>> groups;  // lines of each distinct provenance
   std::vector<std::vector<size_t>> members;
@@ -530,12 +546,33 @@ void PrintMatrixReport(const std::vector<v1::RunResult>& runs, const TableOption
     *out << "Columns left out to fit " << options.max_width
          << " columns: " << absl::StrJoin(dropped, ", ") << " (--wide shows them)\n";
   }
+  // Noise: every line with --detail; otherwise how many cases, and the first
+  // few, so a busy host is said but does not bury the table.
+  constexpr size_t kNoiseLinesShown = 3;
+  std::vector<std::string> noise;
+  size_t noisy_cases = 0;
+  size_t cases = 0;
   for (size_t i = 0; i < runs.size(); ++i) {
     for (const v1::CaseResult& result : runs[i].cases()) {
-      for (const std::string& line : NoiseLines(result)) {
-        *out << labels[i] << " " << result.case_().name() << ": " << line << "\n";
+      ++cases;
+      const std::vector<std::string> lines = NoiseLines(result);
+      noisy_cases += lines.empty() ? 0 : 1;
+      for (const std::string& line : lines) {
+        noise.push_back(absl::StrCat(labels[i], " ", result.case_().name(), ": ", line));
       }
     }
+  }
+  const bool all_noise = options.detail == Detail::kFull || noise.size() <= kNoiseLinesShown + 1;
+  if (!all_noise) {
+    PrintWrappedWords(
+        absl::StrCat("noise: ", noisy_cases, " of ", cases,
+                     " cases had disturbed repetitions or skewed phases (other work on their "
+                     "CPUs); the first ",
+                     kNoiseLinesShown, " of ", noise.size(), " notes (--detail: all):"),
+        options.max_width, out);
+  }
+  for (size_t n = 0; n < noise.size() && (all_noise || n < kNoiseLinesShown); ++n) {
+    PrintWrappedWords(noise[n], options.max_width, out);
   }
   if (options.detail == Detail::kFull) PrintPhaseSection(runs, out);
 }
