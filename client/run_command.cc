@@ -301,10 +301,8 @@ ExitCode RunCommand(const RunOptions& options, const CommandIo& io) {
         *io.err << "stored run " << all_results.front().run_id() << " in " << (*store)->path()
                 << "\n";
       } else {  // a matrix: one line, not thirteen
-        *io.err << "stored " << all_results.size() << " runs (" << all_results.front().run_id()
-                << " ... " << all_results.back().run_id() << ") in " << (*store)->path()
-                << "; `ipclab results list` shows them, `ipclab report RUN... --html FILE` "
-                   "draws them\n";
+        *io.err << "stored " << all_results.size() << " runs in " << (*store)->path()
+                << " (`ipclab results list`)\n";
       }
     }
   }

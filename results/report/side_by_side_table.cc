@@ -365,7 +365,7 @@ std::string GroupKey(const v1::RunResult& run, const v1::CaseResult& result, boo
     };
     if (access.empty()) access = request_param("access");
     if (access.empty()) access = "write";
-    if (access == "read_then_write") access = "read then write";
+    if (access == "read_then_write") access = "write after read";
     group = absl::StrCat("faults ", access);
     std::string populate = ParamOf(result, "populate");
     if (populate.empty()) populate = request_param("populate");
@@ -379,6 +379,17 @@ std::string GroupKey(const v1::RunResult& run, const v1::CaseResult& result, boo
   }
   if (several_hosts) absl::StrAppend(&group, " @", run.host().hostname());
   return group;
+}
+
+// The phase a row's figures come from: the headline phase, except for a
+// write after read, whose cost is its write (the read maps the zero page).
+std::string MeasuredPhase(const CaseView& view) {
+  if (ParamOf(view.result(), "access") == "read_then_write") {
+    for (const auto& [phase, roles] : view.phases()) {
+      if (phase == "write") return phase;
+    }
+  }
+  return view.headline_phase();
 }
 
 // The case's parameters outside the group key ("huge_pages=thp"), or "-".
@@ -467,7 +478,7 @@ void PrintMatrixReport(const std::vector<v1::RunResult>& runs, const TableOption
       verdicts |= result.expectations_size() > 0;
       GroupRow row{i, std::make_unique<CaseView>(result), MetricOf(result), std::nullopt};
       if (row.view->succeeded()) {
-        row.value = row.view->Median(MetricName(row.view->headline_phase(), row.metric.metric));
+        row.value = row.view->Median(MetricName(MeasuredPhase(*row.view), row.metric.metric));
       }
       const std::string group = GroupKey(runs[i], result, several_hosts);
       if (groups.count(group) == 0) group_order.push_back(group);
@@ -512,7 +523,7 @@ void PrintMatrixReport(const std::vector<v1::RunResult>& runs, const TableOption
                       "-", "-", "-", "-", view.VerdictText()});
         continue;
       }
-      const std::string& phase = view.headline_phase();
+      const std::string phase = MeasuredPhase(view);
       const v1::MetricSummary* summary = view.Metric(MetricName(phase, row.metric.metric));
       const std::optional<double> faults = MinorFaults(view, phase);
       std::string versus = "-";
@@ -529,22 +540,22 @@ void PrintMatrixReport(const std::vector<v1::RunResult>& runs, const TableOption
   }
   const std::vector<std::string> dropped = table.PrintFitted(out, options.max_width);
   *out << "Legend: rows are grouped like with like and ranked best first.\n"
-          "  median   of the measured phase (steady; else the first touch): stream = payload\n"
-          "           bytes/s (1 GB/s = 1e9 B/s), pingpong = round-trip p50, faults and\n"
-          "           copy-on-write = wall time per 4 KiB page touched\n"
-          "  cpus     CPUs each role ran on: p producer, c consumer (parent/child), t toucher\n"
-          "  cv       coefficient of variation of that median's repetitions (spread, not an\n"
+          "  median   of the measured phase: stream = payload bytes/s (1 GB/s = 1e9 B/s),\n"
+          "           pingpong = round-trip p50, faults and copy-on-write = wall time\n"
+          "           per 4 KiB page touched (write after read: its write phase)\n"
+          "  cpus     CPUs each role ran on: p producer, c consumer or child, t toucher\n"
+          "  cv       coefficient of variation of the repetitions (a spread, not an\n"
           "           error bar)\n"
           "  p99      pingpong round trip, 99th percentile\n"
           "  faults   minor page faults of all roles in the measured phase\n"
-          "  vs best  how many times slower than the best row of its group (1.00x = best)\n";
+          "  vs best  how many times slower than the best row of its group (1.00x)\n";
   if (verdicts) {
-    *out << "  verdict  whether the kernel's counts fell in their expected bands "
-            "(MATCHED/DEVIATED)\n";
+    *out << "  verdict  whether the kernel's counts fell in their expected bands\n";
   }
   if (!dropped.empty()) {
-    *out << "Columns left out to fit " << options.max_width
-         << " columns: " << absl::StrJoin(dropped, ", ") << " (--wide shows them)\n";
+    PrintWrappedWords(absl::StrCat("Columns left out to fit ", options.max_width, " columns: ",
+                                   absl::StrJoin(dropped, ", "), " (--wide shows them)"),
+                      options.max_width, out);
   }
   // Noise: every line with --detail; otherwise how many cases, and the first
   // few, so a busy host is said but does not bury the table.
