@@ -801,17 +801,22 @@ void PrintHtmlReport(const std::vector<v1::RunResult>& runs, const ReportOptions
   if (FaultSection(runs, &body)) contents.emplace_back("faults", "Page faults and copy-on-write");
   // Disturbed repetitions and skewed phases.
   std::vector<std::string> noise;
+  size_t noisy_cases = 0;
+  size_t cases = 0;
   for (const v1::RunResult& run : runs) {
     for (const v1::CaseResult& result : run.cases()) {
+      ++cases;
+      noisy_cases += NoiseLines(result).empty() ? 0 : 1;
       for (const std::string& line : NoiseLines(result)) {
         noise.push_back(absl::StrCat(run.workload(), " ", result.case_().name(), ": ", line));
       }
     }
   }
   if (!noise.empty()) {
-    body << "<h2 id=\"noise\">Noise</h2>\n<p class=\"warning\">" << noise.size()
-         << " cases were measured with other load on their CPUs or skewed phases; their "
-            "figures may not hold from run to run.</p>\n<details><summary>Which</summary><ul>\n";
+    body << "<h2 id=\"noise\">Noise</h2>\n<p class=\"warning\">" << noisy_cases << " of " << cases
+         << " cases were measured with other work on their CPUs or with skewed phases; their "
+            "figures may not hold from run to run.</p>\n<details><summary>"
+         << noise.size() << " notes</summary><ul>\n";
     for (const std::string& line : noise) body << "<li>" << Escape(line) << "</li>\n";
     body << "</ul></details>\n";
     contents.emplace_back("noise", "Noise");
