@@ -285,7 +285,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
       ->type_name("NAME=V1,V2,...");
   CLI::Option* repetitions_option =
       run->add_option("--repetitions", repetitions,
-                      "Measured repetitions per case (server default 5)")
+                      "Measured repetitions per case (server default 10)")
           ->check(CLI::Validator(
               [](std::string& text) -> std::string {
                 if (text.find_first_not_of("0123456789") != std::string::npos) {

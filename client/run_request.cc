@@ -148,9 +148,9 @@ absl::Status CheckAgainstCatalog(const v1::RunRequest& request,
     if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) {
       return absl::OkStatus();
     }
-    return absl::InvalidArgumentError(absl::StrCat("parameter ", name, "=\"", value,
-                                                   "\" is not one of ", absl::StrJoin(allowed, "|"),
-                                                   DidYouMean(value, allowed)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("parameter ", name, "=\"", value, "\" of workload ", spec->name(),
+                     " is not one of ", absl::StrJoin(allowed, "|"), DidYouMean(value, allowed)));
   };
   for (const auto& [name, value] : request.params()) IPCLAB_RETURN_IF_ERROR(check(name, value));
   for (const v1::Sweep& sweep : request.sweeps()) {
