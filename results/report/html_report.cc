@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/size.h"
@@ -66,6 +67,30 @@ std::string TransportColour(const std::string& workload) {
                                                               {"mmap_file", "#CC79A7"}};
   auto it = kColours.find(workload);
   return it == kColours.end() ? "" : it->second;
+}
+
+// `colour` ("#RRGGBB") halfway to white: the same transport's later run.
+std::string Lighter(const std::string& colour) {
+  if (colour.size() != 7 || colour[0] != '#') return colour;
+  std::string lighter = "#";
+  for (size_t i = 1; i < 7; i += 2) {
+    const int value = std::stoi(colour.substr(i, 2), nullptr, 16);
+    absl::StrAppend(&lighter, absl::StrFormat("%02X", (value + 255) / 2));
+  }
+  return lighter;
+}
+
+// The colour of each of `cases`' series: its transport's, lighter for every
+// further run of that transport in the same panel (two matrices compared).
+std::vector<std::string> SeriesColours(const std::vector<ChartedCase>& cases) {
+  std::map<std::string, std::string> first_run;  // workload -> run id
+  std::vector<std::string> colours;
+  for (const ChartedCase& c : cases) {
+    auto [it, inserted] = first_run.emplace(c.run->workload(), c.run->run_id());
+    const std::string colour = TransportColour(c.run->workload());
+    colours.push_back(inserted || it->second == c.run->run_id() ? colour : Lighter(colour));
+  }
+  return colours;
 }
 
 std::string PageKindColour(const std::string& kind) {
@@ -282,6 +307,7 @@ bool StreamSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
   std::vector<std::pair<PanelKey, std::string>> svgs;
   for (const auto& [key, cases] : panels) {
     const std::vector<std::string> names = SeriesNames(cases);
+    const std::vector<std::string> colours = SeriesColours(cases);
     std::vector<ChartSeries> series;
     std::set<double> sizes;
     for (size_t i = 0; i < cases.size(); ++i) {
@@ -292,7 +318,7 @@ bool StreamSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
       auto it = std::find_if(series.begin(), series.end(),
                              [&](const ChartSeries& s) { return s.name == names[i]; });
       if (it == series.end()) {
-        series.push_back({names[i], {}, TransportColour(cases[i].run->workload())});
+        series.push_back({names[i], {}, colours[i]});
         it = series.end() - 1;
       }
       const auto [min, max] = std::minmax_element(values.begin(), values.end());
@@ -313,17 +339,17 @@ bool StreamSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
                         LineChartSvg(PanelTitle("Stream", key, hosts), x, y, series, kPanelWidth));
     } else {
       std::vector<std::string> series_names;
-      std::vector<std::string> colours;
+      std::vector<std::string> bar_colours;
       BarGroup group;
       group.label = FormatBytes(*sizes.begin());
       for (const ChartSeries& s : series) {
         series_names.push_back(s.name);
-        colours.push_back(s.colour);
+        bar_colours.push_back(s.colour);
         group.values.push_back(s.points.front().y);
         group.ranges.push_back(std::make_pair(*s.points.front().low, *s.points.front().high));
       }
       svgs.emplace_back(key, BarChartSvg(PanelTitle("Stream", key, hosts), series_names, {group}, y,
-                                         kPanelWidth, colours));
+                                         kPanelWidth, bar_colours));
     }
   }
   PrintPanels(svgs, hosts.size(), out);
@@ -350,6 +376,7 @@ bool LatencySection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
   std::vector<std::pair<PanelKey, std::string>> svgs;
   for (const auto& [key, cases] : panels) {
     const std::vector<std::string> names = SeriesNames(cases);
+    const std::vector<std::string> case_colours = SeriesColours(cases);
     std::vector<std::string> series_names;
     std::vector<std::string> colours;
     std::vector<BarGroup> groups(std::size(kPercentiles));
@@ -373,7 +400,7 @@ bool LatencySection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
       const std::string size = Param(*cases[i].result, "message_size");
       if (!size.empty()) absl::StrAppend(&name, " ", size, " B");
       series_names.push_back(name);
-      colours.push_back(TransportColour(cases[i].run->workload()));
+      colours.push_back(case_colours[i]);
       for (size_t p = 0; p < medians.size(); ++p) groups[p].values.push_back(medians[p]);
     }
     if (series_names.empty()) continue;
@@ -793,7 +820,12 @@ void PrintHtmlReport(const std::vector<v1::RunResult>& runs, const ReportOptions
   std::ostringstream summary;
   PrintMatrixSummary(runs, &summary);
   if (!summary.str().empty()) {
-    body << "<h2 id=\"answers\">Answers</h2>\n<pre>" << Escape(summary.str()) << "</pre>\n";
+    body << "<h2 id=\"answers\">Answers</h2>\n";
+    if (!LikePairs(runs).empty()) {
+      body << "<p class=\"meta\">Of the later run of each kind (the comparison above says how "
+              "it differs from the earlier).</p>\n";
+    }
+    body << "<pre>" << Escape(summary.str()) << "</pre>\n";
     contents.emplace_back("answers", "Answers (as `ipclab run` prints them)");
   }
   if (StreamSection(runs, &body)) contents.emplace_back("stream", "Stream bandwidth");

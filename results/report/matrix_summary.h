@@ -14,7 +14,8 @@
 // Each table ends with one line of "why" from measured facts: context
 // switches per MiB and the share of system CPU time for streams, context
 // switches per round trip, faults per page for faults. Runs from several
-// hosts get a summary each (never pooled). Sections without data are left
+// hosts get a summary each (never pooled); where one host has two runs of
+// one kind (two matrices), the later run's figures are shown. Sections without data are left
 // out; nothing is printed when no section has data. Reporters compute no
 // statistics: every figure is a median from the cases' summaries.
 #ifndef IPCLAB_RESULTS_REPORT_MATRIX_SUMMARY_H_
