@@ -80,19 +80,6 @@ std::string Lighter(const std::string& colour) {
   return lighter;
 }
 
-// The colour of each of `cases`' series: its transport's, lighter for every
-// further run of that transport in the same panel (two matrices compared).
-std::vector<std::string> SeriesColours(const std::vector<ChartedCase>& cases) {
-  std::map<std::string, std::string> first_run;  // workload -> run id
-  std::vector<std::string> colours;
-  for (const ChartedCase& c : cases) {
-    auto [it, inserted] = first_run.emplace(c.run->workload(), c.run->run_id());
-    const std::string colour = TransportColour(c.run->workload());
-    colours.push_back(inserted || it->second == c.run->run_id() ? colour : Lighter(colour));
-  }
-  return colours;
-}
-
 std::string PageKindColour(const std::string& kind) {
   if (kind == "4 KiB") return "#0072B2";
   if (kind == "THP") return "#E69F00";
@@ -258,6 +245,19 @@ std::vector<std::string> SeriesNames(const std::vector<ChartedCase>& cases) {
     }
   }
   return names;
+}
+
+// The colour of each of `cases`' series: its transport's, lighter for every
+// further run of that transport in the same panel (two matrices compared).
+std::vector<std::string> SeriesColours(const std::vector<ChartedCase>& cases) {
+  std::map<std::string, std::string> first_run;  // workload -> run id
+  std::vector<std::string> colours;
+  for (const ChartedCase& c : cases) {
+    auto [it, inserted] = first_run.emplace(c.run->workload(), c.run->run_id());
+    const std::string colour = TransportColour(c.run->workload());
+    colours.push_back(inserted || it->second == c.run->run_id() ? colour : Lighter(colour));
+  }
+  return colours;
 }
 
 std::string PanelTitle(const std::string& what, const PanelKey& key,
