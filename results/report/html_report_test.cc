@@ -70,8 +70,8 @@ TEST(HtmlReport, MatrixAgainstMatrixPairsLikeWithLike) {
   EXPECT_THAT(html, HasSubstr("7 runs compared with the earlier run"));
   // In the shared panels the later pipe run is the lighter blue, not a
   // second series in the same colour.
-  EXPECT_THAT(html, HasSubstr("stroke=\"#0072B2\""));
-  EXPECT_THAT(html, HasSubstr("stroke=\"#7FB8D8\""));
+  EXPECT_THAT(html, HasSubstr("fill=\"#0072B2\""));
+  EXPECT_THAT(html, HasSubstr("fill=\"#7FB8D8\""));
   EXPECT_THAT(html, HasSubstr("Change against the baseline"));
   // Only each case's headline metric is charted: pipe stream by throughput,
   // pingpong by p50, faults by ns per page.
