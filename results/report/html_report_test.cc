@@ -72,6 +72,8 @@ TEST(HtmlReport, MatrixAgainstMatrixPairsLikeWithLike) {
   // second series in the same colour.
   EXPECT_THAT(html, HasSubstr("fill=\"#0072B2\""));
   EXPECT_THAT(html, HasSubstr("fill=\"#7FB8D8\""));
+  // The bars too, not only the legend.
+  EXPECT_THAT(html, HasSubstr("fill=\"#7FB8D8\"><title>pipe (b-2) 64 B"));
   EXPECT_THAT(html, HasSubstr("Change against the baseline"));
   // Only each case's headline metric is charted: pipe stream by throughput,
   // pingpong by p50, faults by ns per page.

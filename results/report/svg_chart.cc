@@ -321,7 +321,7 @@ std::string BarChartSvg(absl::string_view title, const std::vector<std::string>&
       const double top = map_y(*value);
       absl::StrAppend(&svg, "<rect x=\"", Num(x), "\" y=\"", Num(std::min(top, base)),
                       "\" width=\"", Num(std::max(1.0, bar_width - 2)), "\" height=\"",
-                      Num(std::max(0.5, std::fabs(base - top))), "\" fill=\"", Colour(s),
+                      Num(std::max(0.5, std::fabs(base - top))), "\" fill=\"", ColourOf(colours, s),
                       "\"><title>", SvgEscape(series_names[s]), ": ",
                       SvgEscape(y.format ? y.format(*value) : Num(*value)), "</title></rect>\n");
       if (s < groups[g].ranges.size() && groups[g].ranges[s] &&
