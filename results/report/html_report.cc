@@ -53,7 +53,7 @@ svg.chart { width: 100%; height: auto; margin: 4px 0; border: 1px solid #eaeef2;
 .hosts { display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 12px; }
 pre { background: #f6f8fa; padding: 10px; overflow-x: auto; font-size: 12px; }
 .MATCHED { color: #1a7f37; } .DEVIATED { color: #cf222e; font-weight: 600; }
-.better { color: #007a5a; } .worse { color: #b34700; font-weight: 600; } .noisy { color: #8a6100; }
+.better { color: #007a5a; } .worse { color: #b34700; font-weight: 600; } .noisy { color: #6e6e6e; }
 .warning { color: #9a6700; }
 )css";
 

@@ -386,7 +386,7 @@ std::string ChangeChartSvg(absl::string_view title, const std::vector<ChangeBar>
     const double center = axis_y + 8 + kRow * (static_cast<double>(i) + 0.5);
     const char* colour = bar.verdict == "worse"    ? "#D55E00"
                          : bar.verdict == "better" ? "#009E73"
-                         : bar.verdict == "noisy"  ? "#E69F00"
+                         : bar.verdict == "noisy"  ? "#A6A6A6"
                                                    : "#7F7F7F";
     std::string label = bar.label;
     if (label.size() > 46) label = absl::StrCat(label.substr(0, 45), "…");

@@ -66,8 +66,10 @@ struct ChangeBar {
   double change = 0.0;  // fraction: -0.12 for -12%
   double low = 0.0;     // CI of the change
   double high = 0.0;
-  std::string verdict;  // "better", "worse", "same", "noisy": the colour
-  std::string note;     // shown at the right, e.g. "-12.0% p=0.002"
+  // "better" (bluish green), "worse" (vermilion), "same" (grey), "noisy"
+  // (light grey: inconclusive, never mistaken for worse): the colour.
+  std::string verdict;
+  std::string note;  // shown at the right, e.g. "-12.0% p=0.002"
 };
 
 // Horizontal bars from 0 to each change with its CI as a whisker, a shaded
