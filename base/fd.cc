@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
@@ -48,6 +49,20 @@ absl::StatusOr<size_t> ReadFull(int fd, void* data, size_t size) {
     total += static_cast<size_t>(got);
   }
   return total;
+}
+
+absl::StatusOr<std::string> ReadFileToString(const std::string& path, size_t limit) {
+  Fd fd(RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); }));
+  if (!fd.valid()) return ErrnoStatus(absl::StrCat("open(", path, ")"), errno);
+  std::string text;
+  char chunk[16384];
+  while (text.size() < limit) {
+    const ssize_t got = RetryOnEintr([&] { return ::read(fd.get(), chunk, sizeof(chunk)); });
+    if (got < 0) return ErrnoStatus(absl::StrCat("read(", path, ")"), errno);
+    if (got == 0) break;
+    text.append(chunk, std::min(static_cast<size_t>(got), limit - text.size()));
+  }
+  return text;
 }
 
 }  // namespace ipclab::base

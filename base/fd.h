@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -50,6 +51,14 @@ inline absl::Status WriteAll(int fd, absl::string_view bytes) {
 
 // Reads until `size` bytes or end of file; returns how many were read.
 absl::StatusOr<size_t> ReadFull(int fd, void* data, size_t size);
+
+// The whole file at `path`, read to its end (so /proc and /sys files, which
+// report size 0, work), at most `limit` bytes. The errno Status if it cannot
+// be opened or read. Unlike an istreambuf_iterator over an ifstream, a read
+// error (ESRCH from /proc/PID/* of a process that has just exited) is a
+// Status, never an exception that ends the process.
+absl::StatusOr<std::string> ReadFileToString(const std::string& path,
+                                             size_t limit = size_t{64} << 20);
 
 }  // namespace ipclab::base
 

@@ -6,12 +6,19 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "client/exit_codes.h"
 #include "client/health_command.h"
 #include "client/info_commands.h"
 #include "client/matrix.h"
 #include "client/results_cli.h"
 #include "client/run_command.h"
+#include "client/suggest.h"
+#include "workloads/registry.h"
 
 #ifndef IPCLAB_VERSION
 #define IPCLAB_VERSION "unknown"
@@ -55,8 +62,6 @@ constexpr char kRunFooter[] =
     "host's change against the reference host; JSON is {fleetId, referenceServer,\n"
     "servers, failures, runs}. A failed host is reported and the others count\n"
     "(exit 4 when some failed). `ipclab results list --filter fleet:ID` lists them.\n"
-    "--matrix default compares pipe and shm_posix (stream 64KiB, pingpong 64 B;\n"
-    "placement same,cross when the server may use 2 CPUs) in one table.\n"
     "--out stores the RunResult JSON (an array for --matrix; the fleet document\n"
     "for a fleet);\n"
     "the file is written whole or not at all.\n"
@@ -70,9 +75,132 @@ constexpr char kRunFooter[] =
     "  ipclab run pipe -p mode=pingpong -p message_size=64 --repetitions 10\n"
     "  ipclab run shm_posix --sweep message_size=4KiB,64KiB,1MiB --format csv\n"
     "  ipclab run pipe --server 127.0.0.1:7557 --format json --out pipe.json\n"
-    "  ipclab run --matrix default --quiet\n"
+    "  ipclab run --matrix default --brief\n"
     "  ipclab run pipe --server lab1:7557 --server lab2:7557 --reference-host lab2\n"
     "  ipclab run pipe --fleet dns:///ipclabd.ipclab.svc:7557 --token-file lab.token\n";
+
+// Text wrapped at 80 columns, every line after the first indented by
+// `indent` spaces; the first line starts after `first` (already printed).
+std::string Wrapped(absl::string_view first, absl::string_view text, size_t indent) {
+  constexpr size_t kWidth = 80;
+  std::string out(first);
+  size_t column = first.size();
+  bool line_empty = true;
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    if (!line_empty && column + 1 + word.size() > kWidth) {
+      absl::StrAppend(&out, "\n", std::string(indent, ' '));
+      column = indent;
+      line_empty = true;
+    }
+    if (!line_empty) {
+      out += ' ';
+      ++column;
+    }
+    absl::StrAppend(&out, word);
+    column += word.size();
+    line_empty = false;
+  }
+  return out + "\n";
+}
+
+// The workloads and the matrices, from the catalog and the matrix table
+// themselves, so `run --help` cannot describe what no longer exists.
+std::string CatalogHelp() {
+  std::string text =
+      "\nWorkloads (`ipclab list` shows each parameter's type, default and range):\n";
+  const v1::ListWorkloadsResponse catalog = workloads::Catalog();
+  for (const v1::WorkloadSpec& spec : catalog.workloads()) {
+    std::vector<std::string> names;
+    for (const v1::ParamSpec& param : spec.params()) names.push_back(param.name());
+    const std::string head = absl::StrFormat("  %-12s ", spec.name());
+    absl::StrAppend(&text, Wrapped(head, spec.summary(), head.size()));
+    absl::StrAppend(
+        &text, Wrapped(std::string(head.size(), ' '),
+                       absl::StrCat("parameters: ", absl::StrJoin(names, " ")), head.size() + 2));
+  }
+  for (const std::string& matrix : MatrixNames()) {
+    absl::StrAppend(&text, "\n--matrix ", matrix,
+                    " runs these, one after another (placement cross needs 2 CPUs):\n");
+    for (const std::string& line : DescribeMatrix(matrix)) {
+      const size_t gap = line.find("  ");
+      const std::string head =
+          absl::StrFormat("  %-12s ", gap == std::string::npos ? line : line.substr(0, gap));
+      absl::StrAppend(&text, Wrapped(head, gap == std::string::npos ? "" : line.substr(gap + 2),
+                                     head.size() + 2));
+    }
+  }
+  return text;
+}
+
+std::vector<std::string> SubcommandNames(const CLI::App* command) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : command->get_subcommands([](const CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  return names;
+}
+
+std::vector<std::string> OptionNames(const CLI::App* command) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : command->get_options()) {
+    for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
+    for (const std::string& name : option->get_snames()) names.push_back("-" + name);
+  }
+  return names;
+}
+
+std::string CommandPath(const CLI::App* command) {
+  std::string path = command->get_name();
+  for (const CLI::App* parent = command->get_parent(); parent != nullptr;
+       parent = parent->get_parent()) {
+    path = absl::StrCat(parent->get_name(), " ", path);
+  }
+  return path;
+}
+
+// After CLI11 refused the command line: the first unknown subcommand or
+// option, with the closest known name ("ipclab: unknown command \"rnu\" (did
+// you mean \"run\"?)"), or nullopt when CLI11's own message says it better.
+std::optional<std::string> UnknownNameMessage(CLI::App* app, int argc, const char* const* argv) {
+  CLI::App* command = app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string token = argv[i];
+    if (token == "--") break;
+    if (token.size() > 1 && token[0] == '-' && !absl::ascii_isdigit(token[1])) {
+      std::string name = token.substr(0, token.find('='));
+      if (name.size() > 2 && name[1] != '-') name = name.substr(0, 2);  // -pNAME=V
+      const CLI::Option* option = command->get_option_no_throw(name);
+      if (option == nullptr) {
+        return absl::StrCat("ipclab: unknown option ", name, " for `", CommandPath(command), "`",
+                            DidYouMean(name, OptionNames(command)), "; see `", CommandPath(command),
+                            " --help`");
+      }
+      // Skip the value of an option that takes one ("--format json").
+      if (option->get_items_expected_min() > 0 && token.find('=') == std::string::npos &&
+          !(name.size() == 2 && token.size() > 2)) {
+        ++i;
+      }
+      continue;
+    }
+    CLI::App* sub = nullptr;
+    for (CLI::App* candidate : command->get_subcommands([](CLI::App*) { return true; })) {
+      if (candidate->get_name() == token) sub = candidate;
+    }
+    if (sub != nullptr) {
+      command = sub;
+      continue;
+    }
+    // A word where only a subcommand can stand.
+    if (!SubcommandNames(command).empty() &&
+        command->get_options([](CLI::Option* o) { return o->get_positional(); }).empty()) {
+      return absl::StrCat("ipclab: unknown command \"", token, "\"",
+                          command == app ? "" : absl::StrCat(" for `", CommandPath(command), "`"),
+                          DidYouMean(token, SubcommandNames(command)),
+                          "; commands: ", absl::StrJoin(SubcommandNames(command), ", "));
+    }
+  }
+  return std::nullopt;
+}
 
 void AddFormatOption(CLI::App* command, std::string* format,
                      const std::vector<std::string>& choices) {
@@ -88,6 +216,16 @@ int Main(int argc, const char* const* argv, CommandIo io) {
                "ipclab");
   app.set_version_flag("--version", std::string("ipclab ") + IPCLAB_VERSION);
   app.require_subcommand(1);
+  // --version anywhere on the command line (`ipclab run --version` too).
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--version") {
+      *io.out << "ipclab " << IPCLAB_VERSION << "\n";
+      return kExitSuccess;
+    }
+  }
+  CLI::App* version = app.add_subcommand("version", "Print the version of ipclab");
   app.footer(std::string(kMainFooter) + "\n" + kExitCodesHelp);
 
   // list
@@ -148,7 +286,18 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   CLI::Option* repetitions_option =
       run->add_option("--repetitions", repetitions,
                       "Measured repetitions per case (server default 10)")
-          ->check(CLI::PositiveNumber);
+          ->check(CLI::Validator(
+              [](std::string& text) -> std::string {
+                if (text.find_first_not_of("0123456789") != std::string::npos) {
+                  return "takes a whole number of repetitions, 1 or more";
+                }
+                if (text.find_first_not_of('0') == std::string::npos) {
+                  return "must be at least 1: every case needs a measured repetition (--warmup "
+                         "can be 0)";
+                }
+                return "";
+              },
+              "N>=1"));
   CLI::Option* min_time_option =
       run->add_option("--min-time", min_time,
                       "each steady transfer phase runs whole passes of total_bytes until it "
@@ -175,9 +324,19 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   AddSecurityFlags(run, &run_options.security);
   run->add_option("--out", run_options.out_file, "Also store the result as JSON in FILE")
       ->type_name("FILE");
-  run->add_flag("-q,--quiet", quiet, "No progress line on stderr");
+  bool brief = false;
+  bool detail = false;
+  bool wide = false;
+  run->add_flag("-q,--quiet", quiet,
+                "No progress line on stderr, and only the answers on stdout (as --brief)");
+  run->add_flag("--brief", brief, "Only the answers: the matrix summary, or a run's case table");
+  run->add_flag("--detail", detail,
+                "Also every phase and role: faults, context switches, CPU time, memory");
+  run->add_flag("--wide", wide,
+                "Every column, however wide (default: tables fit 100 columns, or a narrower "
+                "terminal)");
   AddStoreFlags(run, &run_options.store);
-  run->footer(std::string(kRunFooter) + "\n" + kExitCodesHelp);
+  run->footer(CatalogHelp() + kRunFooter + "\n" + kExitCodesHelp);
 
   // health (issue 11)
   HealthOptions health_options;
@@ -205,8 +364,22 @@ int Main(int argc, const char* const* argv, CommandIo io) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
       return app.exit(e, *io.out, *io.err);  // --help, --version
     }
+    if (std::optional<std::string> message = UnknownNameMessage(&app, argc, argv)) {
+      *io.err << *message << "\n";
+      return kExitUsage;
+    }
+    if (argc <= 1) {
+      *io.err << "ipclab: a command is required: " << absl::StrJoin(SubcommandNames(&app), ", ")
+              << "\nRun `ipclab --help` for what each does.\n";
+      return kExitUsage;
+    }
     *io.err << "ipclab: " << e.what() << "\nRun with --help for more information.\n";
     return kExitUsage;
+  }
+
+  if (version->parsed()) {
+    *io.out << "ipclab " << IPCLAB_VERSION << "\n";
+    return kExitSuccess;
   }
 
   if (std::optional<int> exit_code = results_cli.Run(io)) return *exit_code;
@@ -238,6 +411,14 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   run_options.format = ParseOutputFormat(run_format);
   io.progress = io.progress && !quiet;
   run_options.quiet = quiet;
+  if (brief && detail) {
+    *io.err << "ipclab: give --brief or --detail, not both\n";
+    return kExitUsage;
+  }
+  run_options.table.detail = detail           ? results::Detail::kFull
+                             : brief || quiet ? results::Detail::kBrief
+                                              : results::Detail::kNormal;
+  run_options.table.max_width = wide ? 0 : io.table_width;
   return RunCommand(run_options, io);
 }
 

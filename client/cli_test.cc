@@ -16,11 +16,13 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.pb.h"
+#include "results/report/text_table.h"
 #include "server/server.h"
 #include "tests/testing/process_checks.h"
 
@@ -76,6 +78,52 @@ TEST(Cli, ParseErrorsExit2) {
   EXPECT_EQ(RunCli({"run", "pipe", "--repetitions", "-3"}).exit_code, 2);
   EXPECT_EQ(RunCli({"list", "--format", "csv"}).exit_code, 2);
   EXPECT_EQ(RunCli({"run", "--matrix", "fancy"}).exit_code, 2);
+}
+
+TEST(Cli, SuggestsTheCommandOrOptionMeant) {
+  Outcome command = RunCli({"rnu"});
+  EXPECT_EQ(command.exit_code, 2);
+  EXPECT_THAT(command.err, HasSubstr("ipclab: unknown command \"rnu\" (did you mean \"run\"?)"));
+  EXPECT_THAT(command.err, Not(HasSubstr("A subcommand is required")));
+  Outcome nested = RunCli({"results", "lsit"});
+  EXPECT_EQ(nested.exit_code, 2);
+  EXPECT_THAT(nested.err, HasSubstr("(did you mean \"list\"?)"));
+  Outcome option = RunCli({"run", "pipe", "--repetiton", "3"});
+  EXPECT_EQ(option.exit_code, 2);
+  EXPECT_THAT(option.err, HasSubstr("unknown option --repetiton for `ipclab run` (did you mean "
+                                    "\"--repetitions\"?)"));
+  Outcome none = RunCli({});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.err, HasSubstr("a command is required: "));
+}
+
+TEST(Cli, VersionEverywhere) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"version"}, {"--version"}, {"run", "--version"}, {"results", "list", "--version"}}) {
+    Outcome outcome = RunCli(args);
+    EXPECT_EQ(outcome.exit_code, 0) << args.front();
+    EXPECT_THAT(outcome.out, StartsWith("ipclab ")) << args.front();
+  }
+}
+
+TEST(Cli, ZeroRepetitionsSaysWhatIsAllowed) {
+  Outcome outcome = RunCli({"run", "pipe", "--repetitions", "0"});
+  EXPECT_EQ(outcome.exit_code, 2);
+  EXPECT_THAT(outcome.err, HasSubstr("must be at least 1"));
+  EXPECT_LT(outcome.err.size(), 300u);  // no 300-digit range
+}
+
+TEST(Cli, RunHelpComesFromTheCatalogAndTheMatrixTable) {
+  Outcome help = RunCli({"run", "--help"});
+  ASSERT_EQ(help.exit_code, 0);
+  for (const char* workload :
+       {"pipe", "unix_socket", "shm_posix", "shm_sysv", "mmap_file", "cow_private", "page_fault"}) {
+    EXPECT_THAT(help.out, HasSubstr(std::string("  ") + workload)) << workload;
+  }
+  EXPECT_THAT(help.out, HasSubstr("--matrix default runs these"));
+  EXPECT_THAT(help.out, HasSubstr("  cow_private  backing anon|file"));
+  EXPECT_THAT(help.out, HasSubstr("message_size 4KiB|64KiB|1MiB"));
+  EXPECT_THAT(help.out, Not(HasSubstr("compares pipe and shm_posix")));
 }
 
 TEST(Cli, MalformedParamExits2BeforeConnecting) {
@@ -206,7 +254,9 @@ TEST_F(CliWithServer, ProgressLineIsClearedBeforeTheEnd) {
   Outcome outcome = RunCli(SmallPipeRun({"--server", address(), "--format", "json"}));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_THAT(outcome.err, HasSubstr("\rconnecting"));
-  EXPECT_THAT(outcome.err, HasSubstr("\r[case 1/1 pipe] rep 1/1"));
+  // A bar with the share done, the elapsed time, then where the run is.
+  EXPECT_THAT(outcome.err, HasSubstr("\r[--------------------]   0%  0:0"));
+  EXPECT_THAT(outcome.err, HasSubstr(" elapsed  [case 1/1 pipe] rep 1/1"));
   ASSERT_GE(outcome.err.size(), 4u);
   EXPECT_EQ(outcome.err.substr(outcome.err.size() - 4), "\r\x1b[K");
 }
@@ -249,6 +299,21 @@ TEST_F(CliWithServer, ServerRefusalExits2WithItsMessage) {
   EXPECT_EQ(malformed.exit_code, 2);
   EXPECT_THAT(malformed.err, StartsWith("ipclab: parameter message_size=\"12XB\""));
   EXPECT_THAT(malformed.out, IsEmpty());
+}
+
+TEST_F(CliWithServer, NamesAreCheckedAgainstTheCatalogWithSuggestions) {
+  Outcome workload = RunCli({"run", "pipee", "--server", address(), "-q"});
+  EXPECT_EQ(workload.exit_code, 2);
+  EXPECT_THAT(workload.err, HasSubstr("(did you mean \"pipe\"?)"));
+  Outcome param = RunCli({"run", "pipe", "-p", "mesage_size=4KiB", "--server", address(), "-q"});
+  EXPECT_EQ(param.exit_code, 2);
+  EXPECT_THAT(param.err, HasSubstr("unknown parameter \"mesage_size\" for workload pipe (did you "
+                                   "mean \"message_size\"?)"));
+  Outcome value =
+      RunCli({"run", "pipe", "--sweep", "mode=stream,pingpnog", "--server", address(), "-q"});
+  EXPECT_EQ(value.exit_code, 2);
+  EXPECT_THAT(value.err, HasSubstr("(did you mean \"pingpong\"?)"));
+  EXPECT_THAT(value.out, IsEmpty());
 }
 
 TEST_F(CliWithServer, FailedRunPrintsItsResultAndExits4) {
@@ -315,14 +380,34 @@ TEST_F(CliWithServer, MatrixRefusesAParameterNoneOfItsWorkloadsTakes) {
   EXPECT_THAT(outcome.out, ::testing::IsEmpty());
 }
 
+TEST_F(CliWithServer, MatrixAnswersFirstAndQuietKeepsOnlyTheAnswers) {
+  Outcome quiet = RunCli(SmallMatrixRun({"--server", address(), "-q"}));
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_THAT(quiet.out, StartsWith("Summary for "));
+  EXPECT_THAT(quiet.out, HasSubstr("Stream bandwidth, median GB/s"));
+  EXPECT_THAT(quiet.out, HasSubstr("Page faults: cost per 4 KiB page"));
+  EXPECT_THAT(quiet.out, Not(HasSubstr("vs best")));  // -q: no table
+  EXPECT_THAT(quiet.err, IsEmpty());
+
+  Outcome normal = RunCli(SmallMatrixRun({"--server", address()}));
+  ASSERT_EQ(normal.exit_code, 0) << normal.err;
+  EXPECT_THAT(normal.out, StartsWith("Summary for "));
+  EXPECT_THAT(normal.out, HasSubstr("vs best"));
+  EXPECT_THAT(normal.out, HasSubstr("Legend"));
+  EXPECT_THAT(normal.out, Not(HasSubstr("per phase:")));
+  for (absl::string_view line : absl::StrSplit(normal.out, '\n')) {
+    EXPECT_LE(results::DisplayWidth(line), 100u) << line;
+  }
+}
+
 TEST_F(CliWithServer, MatrixPrintsOneComparisonWithItsPhases) {
-  Outcome outcome = RunCli(SmallMatrixRun({"--server", address(), "-q"}));
+  Outcome outcome = RunCli(SmallMatrixRun({"--server", address(), "-q", "--detail"}));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_THAT(outcome.out, HasSubstr("vs best"));
   EXPECT_THAT(outcome.out, HasSubstr("measured repetition per case, no warm-up"));
   // One block per (run, case) in the per-phase section.
   EXPECT_THAT(outcome.out, HasSubstr("#5 shm_posix"));
-  EXPECT_THAT(outcome.out, HasSubstr("write phase"));
+  EXPECT_THAT(outcome.out, HasSubstr("faults write"));
   EXPECT_THAT(outcome.out, HasSubstr("steady"));
 }
 

@@ -14,6 +14,9 @@ struct CommandIo {
   // Draw the updating progress line on `err` (a terminal, and not --quiet).
   bool progress = false;
   size_t terminal_width = 80;
+  // The widest line a table on `out` should have: 100, or the terminal's
+  // width when stdout is a narrower terminal; --wide lifts the limit.
+  size_t table_width = 100;
 };
 
 }  // namespace ipclab::client

@@ -145,7 +145,7 @@ void FleetProgress::HostFinished(const std::string& server, const HostOutcome& o
   if (!enabled_) return;
   const std::string line =
       absl::StrCat("fleet ", fleet_id_, ": ", server, " ", Summary(outcome, seconds), "\n");
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   *err_ << line;
   err_->flush();
 }

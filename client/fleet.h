@@ -19,13 +19,14 @@
 #define IPCLAB_CLIENT_FLEET_H_
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "client/command_io.h"
 #include "client/exit_codes.h"
 #include "client/output.h"
@@ -68,10 +69,10 @@ class FleetProgress final {
   static std::string Summary(const HostOutcome& outcome, double seconds);
 
  private:
-  std::ostream* const err_;
+  absl::Mutex mu_;  // one host's line at a time
+  std::ostream* const err_ ABSL_PT_GUARDED_BY(mu_);
   const bool enabled_;
   const std::string fleet_id_;
-  std::mutex mu_;
 };
 
 // How the fleet's results are printed and kept.

@@ -74,13 +74,13 @@ InterruptCanceller::~InterruptCanceller() {
 }
 
 void InterruptCanceller::Register(grpc::ClientContext* context) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   contexts_.insert(context);
   if (interrupted()) context->TryCancel();
 }
 
 void InterruptCanceller::Unregister(grpc::ClientContext* context) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   contexts_.erase(context);
 }
 
@@ -99,7 +99,7 @@ void InterruptCanceller::Watch() {
 }
 
 void InterruptCanceller::CancelAll(int signo) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   int none = 0;
   signal_number_.compare_exchange_strong(none, signo);  // the first one wins
   for (grpc::ClientContext* context : contexts_) context->TryCancel();

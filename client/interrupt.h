@@ -12,11 +12,12 @@
 #include <atomic>
 #include <iterator>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/client_context.h"
 
 namespace ipclab::client {
@@ -63,8 +64,8 @@ class InterruptCanceller final {
   size_t installed_ = 0;  // handlers installed, in kCancelSignals order
   std::thread watcher_;
   std::atomic<int> signal_number_{0};
-  std::mutex mu_;
-  std::set<grpc::ClientContext*> contexts_;  // guarded by mu_
+  absl::Mutex mu_;
+  std::set<grpc::ClientContext*> contexts_ ABSL_GUARDED_BY(mu_);
 };
 
 // Registers a context with an optional canceller for one scope.

@@ -11,5 +11,6 @@ int main(int argc, char** argv) {
   io.err = &std::cerr;
   io.progress = ipclab::client::ProgressWanted(/*quiet=*/false);
   io.terminal_width = ipclab::client::TerminalWidth();
+  io.table_width = ipclab::client::TableWidth();
   return ipclab::client::Main(argc, argv, io);
 }

@@ -1,5 +1,6 @@
 #include "client/matrix.h"
 
+#include <map>
 #include <string>
 #include <utility>
 
@@ -118,6 +119,30 @@ absl::StatusOr<std::vector<v1::RunRequest>> MatrixRequests(absl::string_view nam
     requests.push_back(std::move(request));
   }
   return requests;
+}
+
+std::vector<std::string> DescribeMatrix(absl::string_view name) {
+  v1::HostInfo two_cpus;
+  two_cpus.add_allowed_cpus(0);
+  two_cpus.add_allowed_cpus(1);
+  absl::StatusOr<std::vector<v1::RunRequest>> requests = MatrixRequests(name, two_cpus);
+  if (!requests.ok()) return {};
+  std::vector<std::string> lines;
+  for (const v1::RunRequest& request : *requests) {
+    const std::map<std::string, std::string> params(request.params().begin(),
+                                                    request.params().end());
+    std::vector<std::string> sweeps;
+    for (const v1::Sweep& sweep : request.sweeps()) {
+      sweeps.push_back(absl::StrCat(sweep.name(), " ", absl::StrJoin(sweep.values(), "|")));
+    }
+    std::string line = absl::StrCat(request.workload(), "  ",
+                                    absl::StrJoin(params, " ", absl::PairFormatter("=")));
+    if (!sweeps.empty()) {
+      absl::StrAppend(&line, params.empty() ? "" : "; ", absl::StrJoin(sweeps, " x "));
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
 }
 
 }  // namespace ipclab::client

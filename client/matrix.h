@@ -26,6 +26,12 @@ std::vector<std::string> MatrixNames();
 absl::StatusOr<std::vector<v1::RunRequest>> MatrixRequests(absl::string_view name,
                                                            const v1::HostInfo& host);
 
+// What matrix `name` runs, one line per request, from the same table
+// MatrixRequests uses (so --help cannot go stale): "pipe  mode=stream
+// total_bytes=64MiB; message_size 4KiB|64KiB|1MiB x placement same|cross".
+// Empty for an unknown matrix.
+std::vector<std::string> DescribeMatrix(absl::string_view name);
+
 }  // namespace ipclab::client
 
 #endif  // IPCLAB_CLIENT_MATRIX_H_

@@ -50,7 +50,8 @@ std::string RunResultsJson(const std::vector<v1::RunResult>& results, bool as_ar
 }
 
 void PrintRunResults(const std::vector<v1::RunResult>& results, OutputFormat format,
-                     bool comparison, bool as_array, std::ostream* out) {
+                     bool comparison, bool as_array, std::ostream* out,
+                     const results::TableOptions& table) {
   switch (format) {
     case OutputFormat::kJson:
       *out << RunResultsJson(results, as_array);
@@ -69,12 +70,12 @@ void PrintRunResults(const std::vector<v1::RunResult>& results, OutputFormat for
       break;
     case OutputFormat::kTable:
       if (comparison) {
-        results::PrintComparisonTable(results, out);
+        results::PrintMatrixReport(results, table, out);
         break;
       }
       for (size_t i = 0; i < results.size(); ++i) {
         if (i > 0) *out << "\n";
-        results::PrintRunTable(results[i], out);
+        results::PrintRunReport(results[i], table, out);
       }
       break;
   }

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "ipclab/v1/ipclab.pb.h"
+#include "results/report/table_options.h"
 
 namespace ipclab::client {
 
@@ -20,12 +21,16 @@ enum class OutputFormat { kTable, kJson, kCsv };
 OutputFormat ParseOutputFormat(absl::string_view name);
 
 // Run results on `out`:
-// - table: with `comparison` (a matrix), one PrintComparisonTable over all;
-//   otherwise PrintRunTable per result, separated by a blank line;
+// - table: with `comparison` (a matrix), one PrintMatrixReport over all;
+//   otherwise PrintRunReport per result, separated by a blank line;
 // - json: RunResultsJson(results, as_array);
 // - csv: PrintRunCsv per result, the header line only once.
+// `table` says how much detail and how wide (--brief/--detail, --wide); JSON
+// and CSV are the same whatever it says.
 void PrintRunResults(const std::vector<v1::RunResult>& results, OutputFormat format,
-                     bool comparison, bool as_array, std::ostream* out);
+                     bool comparison, bool as_array, std::ostream* out,
+                     const results::TableOptions& table = results::TableOptions{
+                         results::Detail::kFull, 0});
 
 // Exactly one JSON document: the single result's object, or (as_array, or
 // more than one result) an array of them. Ends with "\n".

@@ -1,17 +1,21 @@
 // Progress of running runs, shown on a terminal as one line that rewrites
-// itself ("\r[case 2/4 message_size=64KiB] rep 3/5 steady") and is cleared
-// when the runs end. Nothing is written when the line is disabled (stderr is
-// not a terminal, or --quiet), so scripts see only results and errors.
+// itself ("\r[######------]  42%  0:31 elapsed, ETA 0:43  [case 2/4
+// message_size=64KiB] rep 3/5 steady") and is cleared when the runs end. Nothing is written when
+// the line is disabled (stderr is not a terminal, or --quiet), so scripts see only results and
+// errors.
 #ifndef IPCLAB_CLIENT_PROGRESS_H_
 #define IPCLAB_CLIENT_PROGRESS_H_
 
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "ipclab/v1/ipclab.pb.h"
 
 namespace ipclab::client {
@@ -30,6 +34,10 @@ class RunProgress final {
   //   "queued: position 2"
   // Case names longer than 36 characters are cut and end in "...".
   std::string Text() const;
+
+  // The share of the run's repetitions (warm-ups included, over all cases)
+  // that have finished, 0..1; nullopt before the first progress event.
+  std::optional<double> Fraction() const;
 
  private:
   uint32_t repetitions_;
@@ -55,29 +63,44 @@ class ProgressLine final {
 
   bool enabled() const { return enabled_; }
 
-  // Sets slot `slot`'s text and redraws the line.
-  void Update(size_t slot, std::string text);
+  // Sets slot `slot`'s text (and, if given, the share of its work done,
+  // 0..1) and redraws the line. With any share known, the line starts with
+  // a bar, the percentage over all slots, the elapsed time and an estimate
+  // of the time left.
+  void Update(size_t slot, std::string text, std::optional<double> fraction = std::nullopt);
 
   // Erases the line (if anything was drawn). Idempotent.
   void Clear();
 
  private:
-  void DrawLocked();
+  void DrawLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::ostream* const out_;
   const bool enabled_;
   const size_t width_;
   const std::vector<std::string> labels_;
-  std::mutex mu_;
-  std::vector<std::string> texts_;  // guarded by mu_
-  bool drawn_ = false;              // guarded by mu_
+  const absl::Time start_;
+  absl::Mutex mu_;
+  std::vector<std::string> texts_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::optional<double>> fractions_ ABSL_GUARDED_BY(mu_);
+  bool drawn_ ABSL_GUARDED_BY(mu_) = false;
 };
+
+// "[#######-------]  42%  0:31 elapsed, ETA 0:43": a bar of `bar_width`
+// cells for `fraction` (clamped to 0..1) of the work after `elapsed`; the
+// estimate assumes the rest goes at the pace so far and is left out below
+// 2% done. Times print as M:SS, or H:MM:SS from an hour.
+std::string ProgressBarText(double fraction, absl::Duration elapsed, size_t bar_width = 20);
 
 // Whether progress should be drawn: stderr is a terminal and not --quiet.
 bool ProgressWanted(bool quiet);
 
 // The width of the terminal on stderr, or 80 if unknown.
 size_t TerminalWidth();
+
+// How wide tables on stdout may be: 100 columns, or the width of the
+// terminal stdout is when that is narrower (but at least 60).
+size_t TableWidth();
 
 }  // namespace ipclab::client
 

@@ -111,5 +111,35 @@ TEST(ProgressLine, DisabledWritesNothing) {
   EXPECT_EQ(out.str(), "");
 }
 
+TEST(RunProgress, FractionCountsWarmupsAndMeasuredRepetitions) {
+  v1::RunRequest request;
+  request.set_repetitions(3);
+  request.set_warmup(1);  // 4 repetitions per case, 8 in all
+  RunProgress progress(request);
+  EXPECT_EQ(progress.Fraction(), std::nullopt);
+  progress.Apply(Started({"a", "b"}));
+  progress.Apply(Progress(0, 2, 0, /*warmup=*/true, "setup"));
+  EXPECT_DOUBLE_EQ(*progress.Fraction(), 0.0);
+  progress.Apply(Progress(0, 2, 2, /*warmup=*/false, "steady"));  // 1 warm-up + 2 done
+  EXPECT_DOUBLE_EQ(*progress.Fraction(), 3.0 / 8);
+  progress.Apply(Progress(1, 2, 1, /*warmup=*/false, "steady"));  // 4 + 1 + 1 done
+  EXPECT_DOUBLE_EQ(*progress.Fraction(), 6.0 / 8);
+}
+
+TEST(ProgressBarText, ShowsPercentElapsedAndEta) {
+  EXPECT_EQ(ProgressBarText(0.25, absl::Seconds(30), 8), "[##------]  25%  0:30 elapsed, ETA 1:30");
+  EXPECT_EQ(ProgressBarText(0.0, absl::Seconds(1), 4), "[----]   0%  0:01 elapsed");
+  EXPECT_EQ(ProgressBarText(1.0, absl::Seconds(3725), 4), "[####] 100%  1:02:05 elapsed");
+}
+
+TEST(ProgressLine, DrawsTheBarOnceAShareIsKnown) {
+  std::ostringstream out;
+  ProgressLine line(&out, /*enabled=*/true, 200, {"embedded"});
+  line.Update(0, "run 1/13 pipe [case 1/6] rep 1/5", 0.5);
+  const std::string drawn = out.str();
+  EXPECT_NE(drawn.find("[##########----------]  50%  0:00 elapsed"), std::string::npos) << drawn;
+  EXPECT_NE(drawn.find("  run 1/13 pipe [case 1/6] rep 1/5"), std::string::npos) << drawn;
+}
+
 }  // namespace
 }  // namespace ipclab::client

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -21,7 +22,9 @@
 #include "client/matrix.h"
 #include "client/progress.h"
 #include "client/run_stream.h"
+#include "client/suggest.h"
 #include "grpcpp/client_context.h"
+#include "results/model/run_defaults.h"
 
 namespace ipclab::client {
 namespace {
@@ -58,13 +61,16 @@ absl::StatusOr<v1::ListWorkloadsResponse> FetchCatalog(Connection& connection,
 absl::StatusOr<std::vector<v1::RunRequest>> RequestsFor(const RunOptions& options,
                                                         Connection& connection,
                                                         InterruptCanceller* canceller) {
+  IPCLAB_ASSIGN_OR_RETURN(v1::ListWorkloadsResponse catalog, FetchCatalog(connection, canceller));
   if (options.matrix.empty()) {
     IPCLAB_ASSIGN_OR_RETURN(v1::RunRequest request,
                             BuildRunRequest(options.workload, options.flags));
+    // Names are checked against this server's catalog before anything runs,
+    // with a suggestion for a typo.
+    IPCLAB_RETURN_IF_ERROR(CheckAgainstCatalog(request, catalog));
     return std::vector<v1::RunRequest>{std::move(request)};
   }
   IPCLAB_ASSIGN_OR_RETURN(v1::HostInfo host, FetchHostInfo(connection, canceller));
-  IPCLAB_ASSIGN_OR_RETURN(v1::ListWorkloadsResponse catalog, FetchCatalog(connection, canceller));
   IPCLAB_ASSIGN_OR_RETURN(std::vector<v1::RunRequest> requests,
                           MatrixRequests(options.matrix, host));
   // A matrix mixes workloads: -p/--sweep go to those that take the parameter;
@@ -80,12 +86,19 @@ absl::StatusOr<std::vector<v1::RunRequest>> RequestsFor(const RunOptions& option
     IPCLAB_RETURN_IF_ERROR(ApplyRunFlagsWhereAccepted(options.flags, accepted, &request, &unused));
     for (const std::string& name : unused) ++not_taken[name];
   }
+  std::vector<std::string> every_param;
+  for (const v1::WorkloadSpec& spec : catalog.workloads()) {
+    for (const v1::ParamSpec& param : spec.params()) every_param.push_back(param.name());
+  }
   for (const auto& [name, count] : not_taken) {
     if (count == static_cast<int>(requests.size())) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown parameter \"", name,
-                                                     "\": no workload of matrix ", options.matrix,
-                                                     " takes it (see `ipclab list`)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown parameter \"", name, "\": no workload of matrix ", options.matrix,
+                       " takes it", DidYouMean(name, every_param), " (see `ipclab list`)"));
     }
+  }
+  for (const v1::RunRequest& request : requests) {
+    IPCLAB_RETURN_IF_ERROR(CheckAgainstCatalog(request, catalog));
   }
   return requests;
 }
@@ -108,6 +121,19 @@ HostOutcome RunOnTarget(const RunOptions& options, const std::string& address, s
     outcome.error = requests.status();
     return outcome;
   }
+  // The work of each request in repetitions (warm-ups included), known up
+  // front from its sweeps, so the bar moves evenly over a matrix.
+  std::vector<double> units;
+  double total_units = 0;
+  for (const v1::RunRequest& request : *requests) {
+    double cases = 1;
+    for (const v1::Sweep& sweep : request.sweeps()) cases *= std::max(1, sweep.values_size());
+    units.push_back(cases *
+                    (results::EffectiveRepetitions(request) + results::EffectiveWarmup(request)));
+    total_units += units.back();
+  }
+  double units_done = 0;
+  std::optional<double> fraction;
   for (size_t i = 0; i < requests->size(); ++i) {
     if (canceller->interrupted()) {
       outcome.error = absl::CancelledError("cancelled");
@@ -121,7 +147,12 @@ HostOutcome RunOnTarget(const RunOptions& options, const std::string& address, s
             : std::string();
     absl::StatusOr<v1::RunResult> result =
         StreamRun((*connection)->stub(), request, (*connection)->label(), canceller,
-                  [&](const std::string& text) { progress->Update(slot, prefix + text); });
+                  [&](const std::string& text) { progress->Update(slot, prefix + text, fraction); },
+                  [&](double run_fraction) {
+                    if (total_units > 0)
+                      fraction = (units_done + run_fraction * units[i]) / total_units;
+                  });
+    units_done += units[i];
     if (!result.ok()) {
       outcome.error = result.status();
       break;
@@ -238,7 +269,7 @@ ExitCode RunCommand(const RunOptions& options, const CommandIo& io) {
   const bool several = !options.matrix.empty() || addresses.size() > 1;
   if (!all_results.empty()) {
     PrintRunResults(all_results, options.format, /*comparison=*/!options.matrix.empty(),
-                    /*as_array=*/several, io.out);
+                    /*as_array=*/several, io.out, options.table);
   }
   for (size_t i = 0; i < outcomes.size(); ++i) {
     if (outcomes[i].error.ok()) continue;
@@ -266,8 +297,12 @@ ExitCode RunCommand(const RunOptions& options, const CommandIo& io) {
       *io.err << "ipclab: result not stored: " << saved.message() << "\n";
       exit_code = WorseExitCode(exit_code, kExitUsage);
     } else if (io.progress) {
-      for (const v1::RunResult& result : all_results) {
-        *io.err << "stored run " << result.run_id() << " in " << (*store)->path() << "\n";
+      if (all_results.size() == 1) {
+        *io.err << "stored run " << all_results.front().run_id() << " in " << (*store)->path()
+                << "\n";
+      } else {  // a matrix: one line, not thirteen
+        *io.err << "stored " << all_results.size() << " runs in " << (*store)->path()
+                << " (`ipclab results list`)\n";
       }
     }
   }

@@ -29,6 +29,9 @@ struct RunOptions {
   std::string reference_host;  // --reference-host: the fleet's reference
   bool quiet = false;          // --quiet: no progress, no per-host lines
   OutputFormat format = OutputFormat::kTable;
+  // --brief / --detail / --wide; max_width comes from CommandIo.table_width
+  // unless --wide.
+  results::TableOptions table;
   std::string out_file;     // also store the JSON here; empty: don't
   StoreFlags store;         // where the results database keeps every run
   ClientSecurity security;  // TLS and token for remote servers

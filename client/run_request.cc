@@ -1,12 +1,15 @@
 #include "client/run_request.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "base/status_macros.h"
+#include "client/suggest.h"
 
 namespace ipclab::client {
 namespace {
@@ -113,6 +116,53 @@ absl::Status ApplyRunFlagsWhereAccepted(const RunFlags& flags,
                                         const std::set<std::string>& accepted,
                                         v1::RunRequest* request, std::set<std::string>* unused) {
   return ApplyFlags(flags, &accepted, request, unused);
+}
+
+absl::Status CheckAgainstCatalog(const v1::RunRequest& request,
+                                 const v1::ListWorkloadsResponse& catalog) {
+  const v1::WorkloadSpec* spec = nullptr;
+  std::vector<std::string> workloads;
+  for (const v1::WorkloadSpec& candidate : catalog.workloads()) {
+    workloads.push_back(candidate.name());
+    if (candidate.name() == request.workload()) spec = &candidate;
+  }
+  if (spec == nullptr) {
+    return absl::NotFoundError(absl::StrCat("unknown workload \"", request.workload(),
+                                            "\"; known workloads: ", absl::StrJoin(workloads, ", "),
+                                            DidYouMean(request.workload(), workloads)));
+  }
+  std::vector<std::string> names;
+  for (const v1::ParamSpec& param : spec->params()) names.push_back(param.name());
+  auto check = [&](const std::string& name, const std::string& value) -> absl::Status {
+    const v1::ParamSpec* param = nullptr;
+    for (const v1::ParamSpec& candidate : spec->params()) {
+      if (candidate.name() == name) param = &candidate;
+    }
+    if (param == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown parameter \"", name, "\" for workload ", spec->name(), DidYouMean(name, names),
+          "; it takes: ", absl::StrJoin(names, ", "), " (see `ipclab list`)"));
+    }
+    // Values past this length are the server's to refuse, with its limit.
+    constexpr size_t kLongestCheckedValue = 256;
+    if (param->allowed_size() == 0 || value.size() > kLongestCheckedValue) {
+      return absl::OkStatus();
+    }
+    const std::vector<std::string> allowed(param->allowed().begin(), param->allowed().end());
+    if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) {
+      return absl::OkStatus();
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("parameter ", name, "=\"", value, "\" of workload ", spec->name(),
+                     " is not one of ", absl::StrJoin(allowed, "|"), DidYouMean(value, allowed)));
+  };
+  for (const auto& [name, value] : request.params()) IPCLAB_RETURN_IF_ERROR(check(name, value));
+  for (const v1::Sweep& sweep : request.sweeps()) {
+    for (const std::string& value : sweep.values()) {
+      IPCLAB_RETURN_IF_ERROR(check(sweep.name(), value));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::RunRequest> BuildRunRequest(absl::string_view workload, const RunFlags& flags) {

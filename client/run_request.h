@@ -55,6 +55,16 @@ absl::Status ApplyRunFlagsWhereAccepted(const RunFlags& flags,
                                         const std::set<std::string>& accepted,
                                         v1::RunRequest* request, std::set<std::string>* unused);
 
+// The names in `request` checked against the server's catalog before
+// anything runs, each refusal with a suggestion when a known name is close:
+// NOT_FOUND for an unknown workload ("unknown workload \"pipee\"; known
+// workloads: pipe, ... (did you mean \"pipe\"?)"), INVALID_ARGUMENT for an
+// unknown parameter (naming the ones the workload takes) or an enum/bool
+// value outside its allowed values. Sizes and ranges are the server's to
+// check.
+absl::Status CheckAgainstCatalog(const v1::RunRequest& request,
+                                 const v1::ListWorkloadsResponse& catalog);
+
 }  // namespace ipclab::client
 
 #endif  // IPCLAB_CLIENT_RUN_REQUEST_H_

@@ -13,7 +13,8 @@ absl::StatusOr<v1::RunResult> StreamRun(v1::IpcLab::StubInterface& stub,
                                         const v1::RunRequest& request,
                                         const std::string& server_label,
                                         InterruptCanceller* canceller,
-                                        const ProgressCallback& on_progress) {
+                                        const ProgressCallback& on_progress,
+                                        const FractionCallback& on_fraction) {
   // No deadline: a run may wait in the server's queue and take minutes.
   grpc::ClientContext context;
   ScopedCancellation cancellation(canceller, &context);
@@ -28,6 +29,9 @@ absl::StatusOr<v1::RunResult> StreamRun(v1::IpcLab::StubInterface& stub,
       continue;
     }
     progress.Apply(event);
+    if (on_fraction) {
+      if (std::optional<double> fraction = progress.Fraction()) on_fraction(*fraction);
+    }
     if (on_progress && (event.has_accepted() || event.has_started() || event.has_progress())) {
       on_progress(progress.Text());
     }

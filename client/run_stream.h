@@ -14,6 +14,8 @@ namespace ipclab::client {
 
 // Called with each new progress text (see RunProgress::Text).
 using ProgressCallback = std::function<void(const std::string& text)>;
+// Called before it with the share of the run done (RunProgress::Fraction).
+using FractionCallback = std::function<void(double fraction)>;
 
 // Runs `request` through `stub` and returns the finished RunResult, with its
 // status/error taken from the `finished` event when the result lacks them and
@@ -26,7 +28,8 @@ absl::StatusOr<v1::RunResult> StreamRun(v1::IpcLab::StubInterface& stub,
                                         const v1::RunRequest& request,
                                         const std::string& server_label,
                                         InterruptCanceller* canceller,
-                                        const ProgressCallback& on_progress);
+                                        const ProgressCallback& on_progress,
+                                        const FractionCallback& on_fraction = {});
 
 }  // namespace ipclab::client
 

@@ -11,6 +11,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libcli11-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libpq-dev
+  help2man  # man pages from the commands' --help (cmake --install)
 )
 if [[ "${1:-}" == "--tests" ]]; then
   # compare.py and SciPy read the exports; openssl makes the TLS tests'

@@ -19,8 +19,8 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-v1::WorkerRequest MakeWorkerRequest(const ExecutorOptions& options, const v1::RunRequest& request,
-                                    const v1::Case& c) {
+v1::WorkerRequest MakeWorkerRequest(const ExecutorOptions& options, const std::string& run_id,
+                                    const v1::RunRequest& request, const v1::Case& c) {
   v1::WorkerRequest worker_request;
   worker_request.set_workload(request.workload());
   *worker_request.mutable_case_() = c;
@@ -33,6 +33,10 @@ v1::WorkerRequest MakeWorkerRequest(const ExecutorOptions& options, const v1::Ru
   // The worker waits after each repetition until the event is relayed
   // (RelayWorker acks it), so the relay never runs while roles measure.
   worker_request.set_ack_repetitions(true);
+  // Everything the worker creates carries this instance and run, so what an
+  // unclean exit leaves is removed by mark (Wait), or by the next instance.
+  const workloads::OwnerMark owner = workloads::OwnerMark::For(options.instance, run_id);
+  if (owner.owned()) *worker_request.mutable_owner() = owner.ToProto();
   return worker_request;
 }
 
@@ -71,14 +75,15 @@ absl::Status RelayWorker(WorkerProcess* worker, const v1::Case& c, uint32_t case
   return stream_status.ok() ? exit_status : stream_status;
 }
 
-v1::CaseResult RunCase(const ExecutorOptions& options, const v1::RunRequest& request,
-                       const v1::Case& c, const v1::HostInfo& host, uint32_t case_count,
-                       RunCancellation* cancellation, const RunEventCallback& emit) {
+v1::CaseResult RunCase(const ExecutorOptions& options, const std::string& run_id,
+                       const v1::RunRequest& request, const v1::Case& c, const v1::HostInfo& host,
+                       uint32_t case_count, RunCancellation* cancellation,
+                       const RunEventCallback& emit) {
   v1::CaseResult result;
   *result.mutable_case_() = c;
   absl::Status status;
   absl::StatusOr<std::unique_ptr<WorkerProcess>> worker =
-      WorkerProcess::Spawn(options.worker_path, MakeWorkerRequest(options, request, c));
+      WorkerProcess::Spawn(options.worker_path, MakeWorkerRequest(options, run_id, request, c));
   if (!worker.ok()) {
     status = worker.status();
   } else {
@@ -197,7 +202,7 @@ v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_
   for (const v1::Case& c : cases) {
     if (cancellation->cancelled()) break;
     v1::CaseResult result =
-        RunCase(options, request, c, run.host(), case_count, cancellation, emit);
+        RunCase(options, run_id, request, c, run.host(), case_count, cancellation, emit);
     if (result.status() == v1::FAILED && !any_failed) {
       any_failed = true;
       run.set_error(result.error());

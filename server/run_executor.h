@@ -12,6 +12,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "ipclab/v1/ipclab.pb.h"
 #include "server/worker_launcher.h"
+#include "workloads/owner_mark.h"
 
 namespace ipclab::server {
 
@@ -19,6 +20,9 @@ struct ExecutorOptions {
   std::string worker_path;
   std::string scratch_tmpfs;
   std::string scratch_disk;
+  // The instance slot (workloads/instance_lock.h) the server holds: workers
+  // mark what they create with it and the run id. kNoInstance: unmarked.
+  uint32_t instance = workloads::kNoInstance;
 };
 
 // The cancel switch of one run, shared by the thread executing it and any

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <iostream>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -13,12 +14,14 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "server/scheduler.h"
 #include "server/service.h"
+#include "workloads/leftovers.h"
 
 namespace ipclab::server {
 namespace {
 
 // The pieces both server flavours are made of, in destruction-safe order.
 struct ServiceStack {
+  std::optional<workloads::InstanceLock> instance_lock;
   std::unique_ptr<Scheduler> scheduler;
   std::unique_ptr<IpcLabService> service;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -34,6 +37,22 @@ void FillDefaults(ServerOptions* options) {
   }
 }
 
+// Takes an instance slot and removes what dead instances left; says on
+// stderr what it removed, or why it works without a slot.
+std::optional<workloads::InstanceLock> TakeInstanceSlot(const ServerOptions& options,
+                                                        const char* program) {
+  const std::vector<std::string> scratch_dirs = {options.scratch_tmpfs, options.scratch_disk};
+  absl::StatusOr<workloads::InstanceLock> lock = workloads::InstanceLock::Acquire(scratch_dirs);
+  if (!lock.ok()) {
+    std::cerr << program << ": warning: no ipclab instance slot (" << lock.status().message()
+              << "); what a crash leaves is removed by worker pid only\n";
+    return std::nullopt;
+  }
+  const workloads::SweepReport removed = workloads::SweepDeadInstances(*lock, scratch_dirs);
+  if (!removed.empty()) std::cerr << program << ": removed " << removed.ToString() << "\n";
+  return *std::move(lock);
+}
+
 // Builds and starts the service; listens on `options.listen` if `listen`.
 absl::StatusOr<ServiceStack> BuildStack(ServerOptions options, bool listen) {
   FillDefaults(&options);
@@ -44,7 +63,11 @@ absl::StatusOr<ServiceStack> BuildStack(ServerOptions options, bool listen) {
   });
 
   ServiceStack stack;
+  stack.instance_lock = TakeInstanceSlot(options, listen ? "ipclabd" : "ipclab");
   SchedulerOptions scheduler_options;
+  if (stack.instance_lock.has_value()) {
+    scheduler_options.executor.instance = stack.instance_lock->instance();
+  }
   scheduler_options.executor.worker_path = options.worker_path;
   scheduler_options.executor.scratch_tmpfs = options.scratch_tmpfs;
   scheduler_options.executor.scratch_disk = options.scratch_disk;
@@ -143,6 +166,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   absl::StatusOr<ServiceStack> stack = BuildStack(std::move(options), /*listen=*/true);
   if (!stack.ok()) return stack.status();
   std::unique_ptr<Server> server(new Server());
+  server->instance_lock_ = std::move(stack->instance_lock);
   server->scheduler_ = std::move(stack->scheduler);
   server->service_ = std::move(stack->service);
   server->grpc_server_ = std::move(stack->grpc_server);
@@ -178,10 +202,21 @@ absl::Status Server::ReloadCredentials() {
   return authenticator_->Reload();
 }
 
+std::optional<uint32_t> Server::instance() const {
+  if (!instance_lock_.has_value()) return std::nullopt;
+  return instance_lock_->instance();
+}
+
+std::optional<uint32_t> EmbeddedServer::instance() const {
+  if (!instance_lock_.has_value()) return std::nullopt;
+  return instance_lock_->instance();
+}
+
 absl::StatusOr<std::unique_ptr<EmbeddedServer>> EmbeddedServer::Start(ServerOptions options) {
   absl::StatusOr<ServiceStack> stack = BuildStack(std::move(options), /*listen=*/false);
   if (!stack.ok()) return stack.status();
   std::unique_ptr<EmbeddedServer> server(new EmbeddedServer());
+  server->instance_lock_ = std::move(stack->instance_lock);
   server->scheduler_ = std::move(stack->scheduler);
   server->service_ = std::move(stack->service);
   server->grpc_server_ = std::move(stack->grpc_server);

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -22,6 +23,7 @@
 #include "grpcpp/channel.h"
 #include "server/admission.h"
 #include "server/auth.h"
+#include "workloads/instance_lock.h"
 
 namespace grpc {
 class Server;
@@ -59,6 +61,12 @@ struct ServerOptions {
 // reflection. Thread-safe; the destructor shuts down if Shutdown was not called.
 class Server final {
  public:
+  // At start, both flavours take an instance slot (workloads/instance_lock.h):
+  // their workers mark what they create with it and the run id, and what
+  // dead instances left is removed (one line on stderr says what). Without
+  // a slot (no usable lock directory) workers mark with their pid only and
+  // nothing is swept.
+  //
   // Binds `options.listen` and starts serving; UNAVAILABLE if the address
   // cannot be bound. A missing worker executable does not stop the server
   // (ListWorkloads and GetHostInfo work); Run refuses with FAILED_PRECONDITION.
@@ -86,9 +94,14 @@ class Server final {
   // Re-reads the token file (SIGHUP); certificates reload by themselves.
   absl::Status ReloadCredentials();
 
+  // The instance slot this server holds; nullopt if it could not take one.
+  std::optional<uint32_t> instance() const;
+
  private:
   Server() = default;
 
+  // Declared first: released last, after every worker is gone.
+  std::optional<workloads::InstanceLock> instance_lock_;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<IpcLabService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
@@ -113,9 +126,14 @@ class EmbeddedServer final {
   // An in-process channel to the service; valid while this object lives.
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
 
+  // The instance slot this server holds; nullopt if it could not take one.
+  std::optional<uint32_t> instance() const;
+
  private:
   EmbeddedServer() = default;
 
+  // Declared first: released last, after every worker is gone.
+  std::optional<workloads::InstanceLock> instance_lock_;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<IpcLabService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;

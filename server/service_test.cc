@@ -80,19 +80,11 @@ class ServiceTest : public ::testing::Test {
     server_.reset();
     EXPECT_TRUE(testing::WaitFor([] { return testing::ChildPids().empty(); }))
         << "worker processes left behind";
-    // "ipclab-<worker pid>-..." entries of live workers belong to tests
-    // running in parallel; a new entry whose worker is gone was leaked.
-    const std::set<std::string> before(shm_before_.begin(), shm_before_.end());
-    EXPECT_TRUE(testing::WaitFor([&] {
-      for (const std::string& name : testing::IpclabShmEntries()) {
-        pid_t owner = 0;
-        if (before.count(name) == 0 && sscanf(name.c_str(), "ipclab-%d-", &owner) == 1 &&
-            testing::ProcessGone(owner)) {
-          return false;
-        }
-      }
-      return true;
-    })) << "/dev/shm/ipclab-* entries left behind";
+    // Entries of live workers and other instances belong to tests running
+    // in parallel; a new entry of a gone worker or of this process's server
+    // (its owner mark) was leaked.
+    EXPECT_TRUE(testing::WaitFor([&] { return testing::LeftoverShmSince(shm_before_).empty(); }))
+        << "/dev/shm/ipclab-* entries left behind";
   }
 
   bool RequireWorker() {

@@ -20,11 +20,10 @@
 #include "base/exit_status.h"
 #include "base/posix_call.h"
 #include "base/status_macros.h"
-#include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/delimited_message_util.h"
+#include "workloads/leftovers.h"
 #include "workloads/scratch_files.h"
-#include "workloads/sys/sysv_segment.h"
 #include "workloads/worker.h"
 
 extern char** environ;
@@ -32,8 +31,6 @@ extern char** environ;
 namespace ipclab::server {
 namespace {
 
-// Events are small; anything bigger than this is a corrupt stream.
-constexpr uint32_t kMaxEventBytes = 64 << 20;
 // Pipe fds are kept above the standard ones and fd 3, so the spawn's dup2
 // calls can never overwrite a source fd.
 constexpr int kMinPipeFd = workloads::kWorkerEventFd + 1;
@@ -156,13 +153,12 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(
   for (const char* location : {"tmpfs", "disk"}) {
     worker->scratch_dirs_.push_back(workloads::ScratchDirectory(context, location));
   }
+  worker->owner_ = workloads::OwnerMark::FromProto(request);
   return worker;
 }
 
-void WorkerProcess::RemoveLeftovers() const {
-  workloads::RemoveLeftoverShm(pid_);
-  sys::RemoveLeftoverSysvSegments(pid_);
-  for (const std::string& dir : scratch_dirs_) workloads::RemoveLeftoverScratchFiles(dir, pid_);
+void WorkerProcess::RemoveLeftovers() {
+  removed_ = workloads::RemoveRunLeftovers(owner_, pid_, scratch_dirs_);
 }
 
 WorkerProcess::WorkerProcess(pid_t pid, base::Fd event_fd, base::Fd stderr_fd, base::Fd pid_fd,
@@ -218,7 +214,7 @@ void WorkerProcess::KillGroup() {
 
 absl::StatusOr<std::optional<v1::WorkerEvent>> WorkerProcess::NextEvent() {
   for (;;) {
-    absl::StatusOr<std::optional<v1::WorkerEvent>> event = TakeBufferedEvent();
+    absl::StatusOr<std::optional<v1::WorkerEvent>> event = decoder_.Next();
     if (!event.ok()) {
       KillGroup();  // not Kill(): the failure is the worker's, not a cancellation
       return event.status();
@@ -227,42 +223,19 @@ absl::StatusOr<std::optional<v1::WorkerEvent>> WorkerProcess::NextEvent() {
       const v1::WorkerEvent& worker_event = **event;
       if (worker_event.has_done()) saw_done_ = true;
       if (worker_event.has_error() && !reported_error_.has_value()) {
-        reported_error_ = absl::Status(static_cast<absl::StatusCode>(worker_event.error().code()),
-                                       worker_event.error().message());
-        if (reported_error_->ok()) *reported_error_ = absl::UnknownError("worker error");
+        reported_error_ = WorkerErrorStatus(worker_event.error());
       }
       return event;
     }
     if (!event_fd_.valid()) {
-      if (!event_buffer_.empty()) {
-        event_buffer_.clear();
+      if (decoder_.pending_bytes() > 0) {
+        decoder_.Clear();
         return absl::InternalError("worker event stream ended inside an event");
       }
       return std::nullopt;
     }
     PollOnce();
   }
-}
-
-absl::StatusOr<std::optional<v1::WorkerEvent>> WorkerProcess::TakeBufferedEvent() {
-  if (event_buffer_.empty()) return std::nullopt;
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(event_buffer_.data()),
-                                            static_cast<int>(event_buffer_.size()));
-  uint32_t size = 0;
-  if (!in.ReadVarint32(&size)) {
-    // A varint32 takes at most 5 bytes; fewer may just be incomplete.
-    if (event_buffer_.size() < 5) return std::nullopt;
-    return absl::InternalError("malformed event size from worker");
-  }
-  if (size > kMaxEventBytes) return absl::InternalError("oversized event from worker");
-  const size_t header = static_cast<size_t>(in.CurrentPosition());
-  if (event_buffer_.size() < header + size) return std::nullopt;
-  v1::WorkerEvent event;
-  if (!event.ParseFromArray(event_buffer_.data() + header, static_cast<int>(size))) {
-    return absl::InternalError("malformed event from worker");
-  }
-  event_buffer_.erase(0, header + size);
-  return event;
 }
 
 bool WorkerProcess::PollOnce() {
@@ -290,7 +263,7 @@ bool WorkerProcess::PollOnce() {
       const ssize_t n =
           base::RetryOnEintr([&] { return read(event_fd_.get(), chunk, sizeof(chunk)); });
       if (n > 0) {
-        event_buffer_.append(chunk, static_cast<size_t>(n));
+        decoder_.Append(absl::string_view(chunk, static_cast<size_t>(n)));
       } else if (n == 0 || errno != EAGAIN) {
         event_fd_.Reset();
       }
@@ -316,7 +289,7 @@ void WorkerProcess::ReadStderr() {
 void WorkerProcess::AwaitExit() {
   // Drain both pipes so the worker never blocks writing to them; unread
   // events are dropped.
-  while (PollOnce()) event_buffer_.clear();
+  while (PollOnce()) decoder_.Clear();
   siginfo_t info;
   base::RetryOnEintr(
       [&] { return waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT); });

@@ -21,6 +21,9 @@
 #include "absl/synchronization/mutex.h"
 #include "base/fd.h"
 #include "ipclab/v1/worker.pb.h"
+#include "server/worker_events.h"
+#include "workloads/leftovers.h"
+#include "workloads/owner_mark.h"
 
 namespace ipclab::server {
 
@@ -56,7 +59,9 @@ class WorkerProcess final {
   void Kill() ABSL_LOCKS_EXCLUDED(mutex_);
 
   // After NextEvent returned nullopt: waits for the worker, kills what is left
-  // of its group, reaps it and removes the /dev/shm entries it left. Returns
+  // of its group, reaps it and removes what it left: the POSIX shm names,
+  // scratch files and SysV segments carrying its run's owner mark
+  // (request.owner; without one, its pid's), see removed(). Returns
   // OK if it exited 0 after a `done` event; CANCELLED if Kill was called;
   // the `error` event's status for a reported failure; otherwise INTERNAL
   // with the signal ("worker killed by signal 11 (SIGSEGV: Segmentation
@@ -71,11 +76,12 @@ class WorkerProcess final {
   // The last kStderrTailBytes of the worker's stderr read so far.
   const std::string& stderr_tail() const { return stderr_tail_; }
 
+  // What Wait removed after the worker's exit (empty after a clean one).
+  const workloads::SweepReport& removed() const { return removed_; }
+
  private:
   WorkerProcess(pid_t pid, base::Fd event_fd, base::Fd stderr_fd, base::Fd pid_fd, base::Fd ack_fd);
 
-  // Parses one complete event from the front of event_buffer_, if any.
-  absl::StatusOr<std::optional<v1::WorkerEvent>> TakeBufferedEvent();
   // One poll round over the open fds; false if nothing is left to wait for.
   bool PollOnce();
   void ReadStderr();
@@ -85,17 +91,19 @@ class WorkerProcess final {
   absl::Status ExitStatus(int wait_status) const ABSL_LOCKS_EXCLUDED(mutex_);
 
   // Removes what a worker that did not finish cleanly may have left: POSIX
-  // shm names, SysV segments and scratch files carrying its pid.
-  void RemoveLeftovers() const;
+  // shm names, SysV segments and scratch files carrying its owner mark.
+  void RemoveLeftovers();
 
   const pid_t pid_;
   std::vector<std::string> scratch_dirs_;  // where its mmap_file rings live
-  base::Fd event_fd_;                      // closed once at EOF
-  base::Fd stderr_fd_;                     // closed once at EOF
-  base::Fd pid_fd_;                        // pidfd of the worker; none if unsupported or after exit
-  base::Fd ack_fd_;                        // the worker's stdin, after the request
+  workloads::OwnerMark owner_;             // what its names and keys carry
+  workloads::SweepReport removed_;
+  base::Fd event_fd_;   // closed once at EOF
+  base::Fd stderr_fd_;  // closed once at EOF
+  base::Fd pid_fd_;     // pidfd of the worker; none if unsupported or after exit
+  base::Fd ack_fd_;     // the worker's stdin, after the request
 
-  std::string event_buffer_;
+  WorkerEventDecoder decoder_;
   std::string stderr_tail_;
   bool saw_done_ = false;
   std::optional<absl::Status> reported_error_;

@@ -206,3 +206,57 @@ TEST(WorkerProcess, KilledRealWorkerLeavesNoShm) {
 
 }  // namespace
 }  // namespace ipclab::server
+
+namespace ipclab::server {
+namespace {
+
+std::string Delimited(const v1::WorkerEvent& event) {
+  const std::string bytes = event.SerializeAsString();
+  std::string out;
+  for (size_t n = bytes.size();; n >>= 7) {
+    out.push_back(static_cast<char>((n & 0x7f) | (n >= 0x80 ? 0x80 : 0)));
+    if (n < 0x80) break;
+  }
+  return out + bytes;
+}
+
+TEST(WorkerEventDecoder, WholeEventsFromAnyChunkingAndErrorsForGarbage) {
+  v1::WorkerEvent progress;
+  progress.mutable_progress()->set_repetition(3);
+  v1::WorkerEvent done;
+  done.set_done(true);
+  const std::string stream = Delimited(progress) + Delimited(done);
+  WorkerEventDecoder decoder;
+  std::vector<v1::WorkerEvent> events;
+  for (char byte : stream) {  // one byte at a time
+    decoder.Append(absl::string_view(&byte, 1));
+    absl::StatusOr<std::optional<v1::WorkerEvent>> event = decoder.Next();
+    ASSERT_TRUE(event.ok()) << event.status();
+    if (event->has_value()) events.push_back(**event);
+  }
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].progress().repetition(), 3u);
+  EXPECT_TRUE(events[1].done());
+  EXPECT_EQ(decoder.pending_bytes(), 0u);
+
+  WorkerEventDecoder oversized;
+  oversized.Append("\xff\xff\xff\xff\x0f");  // 4 GiB - 1
+  EXPECT_TRUE(absl::IsInternal(oversized.Next().status()));
+  WorkerEventDecoder unparsable;
+  unparsable.Append(std::string("\x02\xff\xff", 3));
+  EXPECT_TRUE(absl::IsInternal(unparsable.Next().status()));
+}
+
+TEST(WorkerEventDecoder, AnErrorEventNeverReadsAsOk) {
+  v1::WorkerError error;
+  error.set_code(9);
+  error.set_message("no huge pages");
+  EXPECT_EQ(WorkerErrorStatus(error), absl::FailedPreconditionError("no huge pages"));
+  for (int code : {0, -1, 17, 99}) {
+    error.set_code(code);
+    EXPECT_TRUE(absl::IsUnknown(WorkerErrorStatus(error))) << code;
+  }
+}
+
+}  // namespace
+}  // namespace ipclab::server

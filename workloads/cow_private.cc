@@ -77,13 +77,14 @@ absl::StatusOr<CowPlan> MakePlan(const CaseParams& params) {
 // A file in `directory` that never has a name (O_TMPFILE), or, where the
 // file system cannot do that, one unlinked right after it was created:
 // either way nothing is left behind, even if the worker is killed.
-absl::StatusOr<base::Fd> OpenNamelessFile(const std::string& directory) {
+absl::StatusOr<base::Fd> OpenNamelessFile(const std::string& directory, const OwnerMark& owner) {
   base::Fd fd(::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
   if (fd.valid()) return fd;
   if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
     return base::ErrnoStatus(absl::StrCat("open(", directory, ", O_TMPFILE)"), errno);
   }
-  std::string path = absl::StrCat(directory, "/ipclab-cow-", ::getpid(), "-XXXXXX");
+  // Named like every scratch file (owner_mark.h), in case it outlives us.
+  std::string path = absl::StrCat(directory, "/", OwnerNamePrefix(owner, ::getpid()), "cow-XXXXXX");
   fd = base::Fd(::mkostemp(path.data(), O_CLOEXEC));
   if (!fd.valid()) return base::ErrnoStatus(absl::StrCat("mkostemp(", path, ")"), errno);
   if (::unlink(path.c_str()) != 0)
@@ -337,7 +338,7 @@ absl::StatusOr<v1::RepetitionResult> RunCowPrivateRepetition(const CaseParams& p
       options.populate = plan.populate;
       base::Fd file;  // closed at the end of setup; the mapping keeps the file
       if (plan.file) {
-        IPCLAB_ASSIGN_OR_RETURN(file, OpenNamelessFile(scratch));
+        IPCLAB_ASSIGN_OR_RETURN(file, OpenNamelessFile(scratch, context.owner));
         IPCLAB_RETURN_IF_ERROR(FillFile(file.get(), fill.data(), plan.region_bytes));
         options.fd = file.get();
       }

@@ -20,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "base/fd.h"
 
 namespace ipclab::workloads {
 namespace {
@@ -30,11 +31,11 @@ constexpr double kStealWarnShare = 0.02;  // 2% steal moves medians
 constexpr uint64_t kSmallDevShm = uint64_t{256} << 20;
 constexpr size_t kMaxBusyProcesses = 5;
 
+// "" if it cannot be read (a /proc/PID file of a process that just exited).
 std::string ReadTrimmedFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return "";
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return std::string(absl::StripAsciiWhitespace(text));
+  absl::StatusOr<std::string> text = base::ReadFileToString(path);
+  if (!text.ok()) return "";
+  return std::string(absl::StripAsciiWhitespace(*text));
 }
 
 // (busy, steal, total) jiffies of the "cpu" line of /proc/stat.

@@ -27,6 +27,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "base/fd.h"
 #include "workloads/probes.h"
 
 #ifndef IPCLAB_VERSION
@@ -45,9 +46,9 @@ constexpr uint64_t kUnlimitedThreshold = uint64_t{1} << 62;
 // The whole file, or nullopt if it cannot be opened. /proc and /sys files
 // report size 0, so read by stream rather than by stat size.
 std::optional<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::in | std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  absl::StatusOr<std::string> text = base::ReadFileToString(path);
+  if (!text.ok()) return std::nullopt;
+  return *std::move(text);
 }
 
 std::string ReadTrimmed(const std::string& path) {

@@ -30,8 +30,7 @@ bool EnsureDirectory(const std::string& dir, mode_t mode) {
 }
 
 std::string Cmdline() {
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string raw = base::ReadFileToString("/proc/self/cmdline", 4096).value_or("");
   for (char& c : raw) {
     if (c == '\0') c = ' ';
   }
@@ -48,8 +47,9 @@ std::string ReadHolder(int fd) {
 }
 
 std::string ParentCmdline() {
-  std::ifstream in(absl::StrCat("/proc/", ::getppid(), "/cmdline"), std::ios::binary);
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The parent may exit while this reads (ESRCH): then it is "".
+  std::string raw =
+      base::ReadFileToString(absl::StrCat("/proc/", ::getppid(), "/cmdline"), 4096).value_or("");
   for (char& c : raw) {
     if (c == '\0') c = ' ';
   }

@@ -99,7 +99,8 @@ absl::StatusOr<v1::RepetitionResult> RunMmapFileRepetition(const CaseParams& par
   IPCLAB_ASSIGN_OR_RETURN(sys::FilesystemInfo fs, CheckLocation(dir, location));
 
   static std::atomic<uint64_t> counter{0};
-  const std::string path = absl::StrCat(ScratchFilePrefix(dir, ::getpid()), counter.fetch_add(1));
+  const std::string path =
+      absl::StrCat(ScratchFilePrefix(dir, context.owner, ::getpid()), counter.fetch_add(1));
   // The coordinator creates the file; each role opens and maps it in its
   // setup phase; it is unlinked as soon as both have mapped it (and by
   // `file` on every error path before that).

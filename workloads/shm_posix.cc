@@ -25,9 +25,10 @@
 namespace ipclab::workloads {
 namespace {
 
-std::string NextShmName() {
+// "/ipclab-i3-<run>-0" (owner_mark.h); "/ipclab-<pid>-0" without a mark.
+std::string NextShmName(const OwnerMark& owner) {
   static std::atomic<uint64_t> counter{0};
-  return absl::StrCat(ShmNamePrefix(::getpid()), counter.fetch_add(1));
+  return absl::StrCat("/", OwnerNamePrefix(owner, ::getpid()), counter.fetch_add(1));
 }
 
 // /dev/shm is tmpfs, which cannot hold hugetlb pages, and glibc's shm_open
@@ -83,7 +84,7 @@ absl::StatusOr<v1::RepetitionResult> RunShmPosixRepetition(const CaseParams& par
                                                            const RunContext& context) {
   IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
   const size_t region = options.layout.bytes();
-  const std::string name = NextShmName();
+  const std::string name = NextShmName(context.owner);
   RingBacking backing;
 
   // The coordinator creates the object; each role opens and maps it in its

@@ -62,7 +62,8 @@ absl::StatusOr<v1::RepetitionResult> RunShmSysvRepetition(const CaseParams& para
   // The coordinator creates the segment; each role attaches it by id in its
   // setup phase; right after, the coordinator marks it for removal. Until
   // then `segment` removes it on every error path.
-  IPCLAB_ASSIGN_OR_RETURN(sys::SysvSegment segment, sys::SysvSegment::Create(region, flags));
+  const uint32_t owner = context.owner.owned() ? context.owner.instance : sys::kSysvNoOwner;
+  IPCLAB_ASSIGN_OR_RETURN(sys::SysvSegment segment, sys::SysvSegment::Create(region, flags, owner));
   const int id = segment.id();
   const std::string what = absl::StrCat("SysV segment ", id);
   RingBacking backing;

@@ -68,6 +68,7 @@ absl::Status RunAll(const v1::WorkerRequest& request, int event_fd, int ack_fd) 
     context.scratch_tmpfs = request.scratch_tmpfs();
     context.scratch_disk = request.scratch_disk();
     context.min_time_seconds = request.min_time_seconds();
+    context.owner = OwnerMark::FromProto(request);
     // One progress event before the repetition, none during it: nothing of
     // ipclab (serialization, the server's relay) runs while the roles measure.
     {
@@ -92,7 +93,9 @@ absl::Status RunAll(const v1::WorkerRequest& request, int event_fd, int ack_fd) 
 
 }  // namespace
 
-std::string ShmNamePrefix(pid_t worker_pid) { return absl::StrCat("/ipclab-", worker_pid, "-"); }
+std::string ShmNamePrefix(pid_t worker_pid) {
+  return absl::StrCat("/", OwnerNamePrefix(OwnerMark(), worker_pid));
+}
 
 int RemoveLeftoverShm(pid_t worker_pid) {
   // "/ipclab-42-" names the file "ipclab-42-..." in /dev/shm.

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "ipclab/v1/ipclab.pb.h"
+#include "workloads/owner_mark.h"
 #include "workloads/params.h"
 
 namespace ipclab::workloads {
@@ -23,6 +24,9 @@ struct RunContext {
   // they last at least this long (the clock is read between passes only);
   // 0: one pass.
   double min_time_seconds = 0;
+  // The instance and run every shm name, SysV key and scratch file of the
+  // repetition carries (owner_mark.h); unowned: the creator's pid.
+  OwnerMark owner;
 };
 
 class Workload {

@@ -1,16 +1,20 @@
 // `ipclab report --html`: one self-contained HTML file (inline CSS and SVG,
 // no scripts, no fonts or images from the network) that shows one or more
-// runs:
-//   - the runs: id, workload, time, host, kernel, THP, CPU, label, status;
-//   - throughput against message size, one line per transport and setting
-//     (workload plus the parameters that vary, other than message_size),
-//     whiskers from the slowest to the fastest repetition; a bar per case
-//     when no run sweeps message_size;
-//   - latency percentiles (p50, p90, p99, p99.9) of every case with latency;
-//   - minor faults and RSS growth per phase, per run, one bar per case;
-//   - with two or more runs, each later run against the first: the change
-//     of every metric with its 95% CI, coloured by verdict (compare.h);
-//   - the expectations of every case and the run tables as text.
+// runs, a table of contents first, then:
+//   - Comparison (with two or more runs): every run against the earlier run
+//     of the same workload and request (like with like: a matrix against a
+//     matrix pairs pipe stream with pipe stream, never with run #1), one
+//     chart of each case's headline change (throughput, round-trip p50 or ns
+//     per page) with its 95% CI coloured by verdict, the counts of verdicts,
+//     and each pair's full comparison folded;
+//   - Answers: the matrix summary as `ipclab run` prints it;
+//   - small multiples, a panel per placement (1 CPU, 2 CPUs) and, when the
+//     runs span hosts, a column per host side by side: stream throughput
+//     against message size (log axis), round-trip percentiles (log axis),
+//     page faults and copy-on-write in ns per page per kind of page; every
+//     transport and kind of page keeps one Okabe-Ito colour throughout;
+//   - noise, faults and RSS per phase (folded per run), expectations, the
+//     hosts side by side and the runs, and the run tables as text (folded).
 #ifndef IPCLAB_RESULTS_REPORT_HTML_REPORT_H_
 #define IPCLAB_RESULTS_REPORT_HTML_REPORT_H_
 

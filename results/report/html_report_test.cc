@@ -4,8 +4,11 @@
 
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "results/report/matrix_fixture.h"
 #include "results/report/svg_chart.h"
 #include "results/testing/synthetic_runs.h"
 
@@ -33,8 +36,8 @@ std::string Report(const std::vector<v1::RunResult>& runs) {
 TEST(HtmlReport, SelfContainedWithEveryChart) {
   const std::string html = Report({testing::ScenarioBase(), testing::ScenarioCandidate()});
   EXPECT_THAT(html, HasSubstr("<!DOCTYPE html>"));
-  EXPECT_THAT(html, HasSubstr("Throughput against message size"));
-  EXPECT_THAT(html, HasSubstr("Latency percentiles"));
+  EXPECT_THAT(html, HasSubstr("Stream bandwidth"));
+  EXPECT_THAT(html, HasSubstr("Round-trip latency"));
   EXPECT_THAT(html, HasSubstr("Minor faults per phase"));
   EXPECT_THAT(html, HasSubstr("RSS growth per phase"));
   EXPECT_THAT(html, HasSubstr("Change against the baseline"));
@@ -48,8 +51,65 @@ TEST(HtmlReport, SelfContainedWithEveryChart) {
   EXPECT_EQ(Count(html, "<g "), Count(html, "</g>"));
   EXPECT_EQ(Count(html, "<table>"), Count(html, "</table>"));
   EXPECT_EQ(Count(html, "<details>"), Count(html, "</details>"));
-  // Line chart: 2 runs of 5 cases in 5 series (mode, run) with points.
-  EXPECT_GE(Count(html, "<circle "), 10u);
+  // Stream panel: 2 runs of 4 stream cases each, a point per case (the
+  // pingpong cases are in the round-trip panel, not on the bandwidth axis).
+  EXPECT_EQ(Count(html, "<circle "), 8u);
+}
+
+TEST(HtmlReport, MatrixAgainstMatrixPairsLikeWithLike) {
+  std::vector<v1::RunResult> runs = testing::MakeMatrix("a", "lab1");
+  for (v1::RunResult& run : testing::MakeMatrix("b", "lab1", 0.8)) runs.push_back(run);
+  const std::string html = Report(runs);
+  // Every run of b against the run of a with the same workload and request.
+  for (int i = 1; i <= 7; ++i) {
+    EXPECT_THAT(html,
+                HasSubstr(absl::StrCat("<code>b-", i, "</code> against <code>a-", i, "</code>")))
+        << i;
+  }
+  EXPECT_THAT(html, Not(HasSubstr("cow_private <code>b-7</code> against <code>a-1</code>")));
+  EXPECT_THAT(html, HasSubstr("7 runs compared with the earlier run"));
+  // In the shared panels the later pipe run is the lighter blue, not a
+  // second series in the same colour.
+  EXPECT_THAT(html, HasSubstr("fill=\"#0072B2\""));
+  EXPECT_THAT(html, HasSubstr("fill=\"#7FB8D8\""));
+  // The bars too, not only the legend.
+  EXPECT_THAT(html, HasSubstr("fill=\"#7FB8D8\"><title>pipe (b-2) 64 B"));
+  EXPECT_THAT(html, HasSubstr("Change against the baseline"));
+  // Only each case's headline metric is charted: pipe stream by throughput,
+  // pingpong by p50, faults by ns per page.
+  EXPECT_THAT(html, HasSubstr("pipe stream cross throughput"));
+  EXPECT_THAT(html, HasSubstr("pipe pingpong cross latency p50"));
+  EXPECT_THAT(html, Not(HasSubstr("pipe stream cross latency")));
+  // The comparison comes first, after the table of contents.
+  const size_t toc = html.find("<nav class=\"toc\">");
+  const size_t comparison = html.find("<h2 id=\"comparison\">");
+  const size_t stream = html.find("<h2 id=\"stream\">");
+  ASSERT_NE(toc, std::string::npos);
+  EXPECT_LT(toc, comparison);
+  EXPECT_LT(comparison, stream);
+}
+
+TEST(HtmlReport, OneMatrixComparesNothingAndDrawsSmallMultiples) {
+  const std::string html = Report(testing::MakeMatrix("a", "lab1"));
+  EXPECT_THAT(html, Not(HasSubstr("id=\"comparison\"")));  // never cow_private against pipe
+  EXPECT_THAT(html, HasSubstr("Stream, 1 CPU (placement=same)"));
+  EXPECT_THAT(html, HasSubstr("Stream, 2 CPUs (placement=cross)"));
+  EXPECT_THAT(html, HasSubstr("Round trip, 2 CPUs (placement=cross)"));
+  EXPECT_THAT(html, HasSubstr("Page faults: cost per 4 KiB page touched"));
+  EXPECT_THAT(html, HasSubstr("Copy-on-write after fork"));
+  // One colour per transport in every panel: shm_posix is always bluish green.
+  EXPECT_GE(Count(html, "fill=\"#009E73\""), 4u);
+  EXPECT_THAT(html, HasSubstr("<h2 id=\"answers\">"));
+}
+
+TEST(HtmlReport, HostsSideBySide) {
+  std::vector<v1::RunResult> runs = testing::MakeMatrix("a", "lab1");
+  for (v1::RunResult& run : testing::MakeMatrix("b", "lab2", 2.0)) runs.push_back(run);
+  const std::string html = Report(runs);
+  EXPECT_THAT(html, HasSubstr("<div class=\"hosts\">"));
+  EXPECT_THAT(html, HasSubstr("Stream, 2 CPUs (placement=cross) — lab1"));
+  EXPECT_THAT(html, HasSubstr("Stream, 2 CPUs (placement=cross) — lab2"));
+  EXPECT_THAT(html, HasSubstr("<th>lab1</th><th>lab2</th>"));
 }
 
 TEST(HtmlReport, OneRunHasNoComparison) {

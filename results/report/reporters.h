@@ -4,6 +4,7 @@
 
 #include "results/report/csv_reporter.h"        // IWYU pragma: export
 #include "results/report/json_reporter.h"       // IWYU pragma: export
+#include "results/report/matrix_summary.h"      // IWYU pragma: export
 #include "results/report/side_by_side_table.h"  // IWYU pragma: export
 #include "results/report/table_reporter.h"      // IWYU pragma: export
 

@@ -1,6 +1,7 @@
 #include "results/report/side_by_side_table.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -9,13 +10,18 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/size.h"
 #include "results/format/format.h"
 #include "results/model/case_view.h"
+#include "results/model/noise.h"
+#include "results/model/phases.h"
 #include "results/model/summary.h"
+#include "results/report/matrix_summary.h"
 #include "results/report/table_reporter.h"
 #include "results/report/text_table.h"
 
@@ -39,7 +45,10 @@ std::string ParamOf(const v1::CaseResult& result, const char* name) {
 // "stream 64KiB": the case parameters that make rows comparable.
 std::string GroupOf(const v1::CaseResult& result) {
   std::string group = ParamOf(result, "mode");
-  const std::string size = ParamOf(result, "message_size");
+  std::string size = ParamOf(result, "message_size");
+  if (absl::StatusOr<uint64_t> bytes = base::ParseSize(size); bytes.ok()) {
+    size = FormatBytes(static_cast<double>(*bytes));  // "64" -> "64 B"
+  }
   if (!size.empty()) group = group.empty() ? size : absl::StrCat(group, " ", size);
   if (!group.empty()) return group;
   // Not a transfer (page_fault, cow_private): cases compare by the phase
@@ -104,7 +113,46 @@ std::string RunNumbers(const std::vector<size_t>& indexes) {
 
 // Where the numbers came from: the host lines and the repetition counts,
 // once when every run shares them, else once per group of runs that do.
-void PrintProvenance(const std::vector<v1::RunResult>& runs, std::ostream* out) {
+// `line` as is when it fits `width` (0: any), else broken at its
+// double-space separators, continuation lines indented two more spaces.
+void PrintFittedLine(const std::string& prefix, const std::string& line, size_t width,
+                     std::ostream* out) {
+  if (width == 0 || DisplayWidth(prefix) + DisplayWidth(line) <= width) {
+    *out << prefix << line << "\n";
+    return;
+  }
+  std::string current = prefix;
+  bool first = true;
+  for (absl::string_view part : absl::StrSplit(line, "  ", absl::SkipEmpty())) {
+    if (!first && DisplayWidth(current) + 2 + DisplayWidth(part) > width) {
+      *out << current << "\n";
+      current = prefix + "  ";
+      first = true;
+    }
+    if (!first) current += "  ";
+    absl::StrAppend(&current, part);
+    first = false;
+  }
+  *out << current << "\n";
+}
+
+// `text` broken at spaces to `width` columns (0: any), continuation lines
+// indented two spaces.
+void PrintWrappedWords(const std::string& text, size_t width, std::ostream* out) {
+  std::string line;
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    if (width > 0 && !line.empty() && line != "  " &&
+        DisplayWidth(line) + 1 + DisplayWidth(word) > width) {
+      *out << line << "\n";
+      line = "  ";
+    }
+    if (!line.empty() && line != "  ") line += " ";
+    absl::StrAppend(&line, word);
+  }
+  *out << line << "\n";
+}
+
+void PrintProvenance(const std::vector<v1::RunResult>& runs, std::ostream* out, size_t width = 0) {
   std::vector<std::vector<std::string>> groups;  // lines of each distinct provenance
   std::vector<std::vector<size_t>> members;
   for (size_t i = 0; i < runs.size(); ++i) {
@@ -123,7 +171,9 @@ void PrintProvenance(const std::vector<v1::RunResult>& runs, std::ostream* out) 
     if (several) {
       *out << (members[g].size() == 1 ? "run " : "runs ") << RunNumbers(members[g]) << ":\n";
     }
-    for (const std::string& line : groups[g]) *out << (several ? "  " : "") << line << "\n";
+    for (const std::string& line : groups[g]) {
+      PrintFittedLine(several ? "  " : "", line, width, out);
+    }
   }
 }
 
@@ -268,95 +318,274 @@ void PrintPhaseSection(const std::vector<v1::RunResult>& runs, std::ostream* out
           "repetition\n";
 }
 
+// What a group of rows is ranked by, and in which direction.
+struct GroupMetric {
+  const char* metric;  // "<headline phase>.<metric>"
+  bool higher_is_better;
+  std::string (*format)(double);
+};
+
+std::string FormatNsPerPage(double ns) { return absl::StrCat(FormatDuration(ns), "/page"); }
+
+GroupMetric MetricOf(const v1::CaseResult& result) {
+  if (TouchesPages(result)) return {"ns_per_page", false, FormatNsPerPage};
+  if (ParamOf(result, "mode") == "pingpong") return {"latency_p50_ns", false, FormatDuration};
+  if (CaseView(result).Metric(MetricName(HeadlinePhase(result), "throughput_bytes_per_sec"))) {
+    return {"throughput_bytes_per_sec", true, FormatThroughput};
+  }
+  return {"wall_ns", false, FormatDuration};
+}
+
+// "1 CPU", "2 CPUs": the placement a group holds (both roles on one CPU, on
+// two), or "" when the case has none.
+std::string CpusText(const std::string& placement) {
+  if (placement == "same") return "1 CPU";
+  if (placement == "cross") return "2 CPUs";
+  if (placement == "none") return "any CPU";
+  return placement;
+}
+
+// The parameters a group key holds; the case column shows the others.
+bool InGroupKey(const std::string& name) {
+  return name == "mode" || name == "message_size" || name == "placement" || name == "access" ||
+         name == "populate";
+}
+
+// What rows of one group have in common, so that "vs best" compares like
+// with like: the kind of measurement (stream or pingpong and the message
+// size; the access of a page fault; copy-on-write), the placement, and the
+// host when the runs span hosts.
+std::string GroupKey(const v1::RunResult& run, const v1::CaseResult& result, bool several_hosts) {
+  std::string group;
+  if (run.workload() == "page_fault") {
+    std::string access = ParamOf(result, "access");
+    auto request_param = [&](const char* name) {
+      auto it = run.request().params().find(name);
+      return it == run.request().params().end() ? std::string() : it->second;
+    };
+    if (access.empty()) access = request_param("access");
+    if (access.empty()) access = "write";
+    if (access == "read_then_write") access = "write after read";
+    group = absl::StrCat("faults ", access);
+    std::string populate = ParamOf(result, "populate");
+    if (populate.empty()) populate = request_param("populate");
+    if (populate == "true") absl::StrAppend(&group, " populated");
+  } else if (run.workload() == "cow_private") {
+    group = "copy-on-write";
+  } else {
+    group = GroupOf(result);
+    const std::string cpus = CpusText(ParamOf(result, "placement"));
+    if (!cpus.empty()) absl::StrAppend(&group, " ", cpus);
+  }
+  if (several_hosts) absl::StrAppend(&group, " @", run.host().hostname());
+  return group;
+}
+
+// The phase a row's figures come from: the headline phase, except for a
+// write after read, whose cost is its write (the read maps the zero page).
+std::string MeasuredPhase(const CaseView& view) {
+  if (ParamOf(view.result(), "access") == "read_then_write") {
+    for (const auto& [phase, roles] : view.phases()) {
+      if (phase == "write") return phase;
+    }
+  }
+  return view.headline_phase();
+}
+
+// The case's parameters outside the group key ("huge_pages=thp"), or "-".
+std::string CaseText(const v1::CaseResult& result) {
+  std::vector<std::string> parts;
+  for (absl::string_view assignment : absl::StrSplit(result.case_().name(), ',')) {
+    const size_t equals = assignment.find('=');
+    if (equals == absl::string_view::npos) continue;
+    if (InGroupKey(std::string(assignment.substr(0, equals)))) continue;
+    parts.emplace_back(assignment);
+  }
+  return parts.empty() ? "-" : absl::StrJoin(parts, ",");
+}
+
+// "p:0 c:1": the CPUs each role ran on (the group says what was asked).
+std::string CpusRan(const CaseView& view) {
+  const std::string text = view.PlacementText();
+  const std::string requested = ParamOf(view.result(), "placement");
+  if (!requested.empty() && absl::StartsWith(text, requested + " ")) {
+    return text.substr(requested.size() + 1);
+  }
+  return text;
+}
+
 }  // namespace
 
 void PrintComparisonTable(const std::vector<v1::RunResult>& runs, std::ostream* out) {
-  const std::vector<std::string> labels = RunLabels(runs);
-  PrintProvenance(runs, out);
+  PrintMatrixReport(runs, TableOptions{Detail::kFull, 0}, out);
+}
+
+void PrintMatrixReport(const std::vector<v1::RunResult>& runs, const TableOptions& options,
+                       std::ostream* out) {
+  PrintMatrixSummary(runs, out);
+  if (options.detail == Detail::kBrief) return;
   *out << "\n";
-  TextTable legend({{"#", Align::kRight}, {"run"}, {"run id"}, {"server"}, {"host"}, {"status"}});
-  for (size_t i = 0; i < runs.size(); ++i) {
-    const v1::RunResult& run = runs[i];
-    legend.AddRow(
-        {absl::StrCat(i + 1), labels[i], run.run_id(), run.server(), run.host().hostname(),
-         run.status() == v1::RUN_STATUS_UNSPECIFIED ? "-" : v1::RunStatus_Name(run.status())});
+  const bool several_hosts = RunHosts(runs).size() > 1;
+  // Rows name their run by workload (and host); "#<n>" only where a group
+  // holds the same workload and case twice. The full legend numbers them all.
+  std::vector<std::string> labels;
+  for (const v1::RunResult& run : runs) {
+    labels.push_back(several_hosts
+                         ? absl::StrCat(OrDash(run.workload()), "@", run.host().hostname())
+                         : OrDash(run.workload()));
   }
-  legend.Print(out);
+  PrintProvenance(runs, out, options.max_width);
+  if (options.detail == Detail::kFull) {
+    *out << "\n";
+    TextTable legend({{"#", Align::kRight}, {"run"}, {"run id"}, {"server"}, {"host"}, {"status"}});
+    const std::vector<std::string> numbered = RunLabels(runs);
+    for (size_t i = 0; i < runs.size(); ++i) {
+      const v1::RunResult& run = runs[i];
+      legend.AddRow(
+          {absl::StrCat(i + 1), numbered[i], run.run_id(), run.server(), run.host().hostname(),
+           run.status() == v1::RUN_STATUS_UNSPECIFIED ? "-" : v1::RunStatus_Name(run.status())});
+    }
+    legend.Print(out);
+  } else {
+    int succeeded = 0;
+    for (const v1::RunResult& run : runs) succeeded += run.status() == v1::SUCCEEDED ? 1 : 0;
+    *out << runs.size() << (runs.size() == 1 ? " run, " : " runs, ") << succeeded
+         << " SUCCEEDED; run ids with --detail or `ipclab results list`\n";
+    for (size_t i = 0; i < runs.size(); ++i) {
+      if (runs[i].status() == v1::SUCCEEDED) continue;
+      *out << "  " << labels[i] << " " << runs[i].run_id() << ": "
+           << (runs[i].status() == v1::RUN_STATUS_UNSPECIFIED
+                   ? "-"
+                   : v1::RunStatus_Name(runs[i].status()))
+           << "\n";
+    }
+  }
   *out << "\n";
 
-  // Rows grouped by (mode, message_size), groups in first-seen order.
+  // Rows grouped like with like, groups in first-seen order, each group
+  // ranked by its metric, best first; failed cases last.
+  struct GroupRow {
+    size_t run;
+    std::unique_ptr<CaseView> view;
+    GroupMetric metric;
+    std::optional<double> value;
+  };
   std::vector<std::string> group_order;
-  std::vector<std::pair<std::string, Row>> rows;
+  std::map<std::string, std::vector<GroupRow>> groups;
+  bool verdicts = false;
   for (size_t i = 0; i < runs.size(); ++i) {
     for (const v1::CaseResult& result : runs[i].cases()) {
-      Row row{labels[i], std::make_unique<CaseView>(result), std::nullopt};
+      verdicts |= result.expectations_size() > 0;
+      GroupRow row{i, std::make_unique<CaseView>(result), MetricOf(result), std::nullopt};
       if (row.view->succeeded()) {
-        row.throughput =
-            row.view->Median(MetricName(row.view->headline_phase(), "throughput_bytes_per_sec"));
+        row.value = row.view->Median(MetricName(MeasuredPhase(*row.view), row.metric.metric));
       }
-      const std::string group = GroupOf(result);
-      if (std::find(group_order.begin(), group_order.end(), group) == group_order.end()) {
-        group_order.push_back(group);
-      }
-      rows.emplace_back(group, std::move(row));
+      const std::string group = GroupKey(runs[i], result, several_hosts);
+      if (groups.count(group) == 0) group_order.push_back(group);
+      groups[group].push_back(std::move(row));
     }
   }
 
-  bool verdicts = false;
-  for (const v1::RunResult& run : runs) {
-    for (const v1::CaseResult& result : run.cases()) verdicts |= result.expectations_size() > 0;
-  }
-  std::vector<TextTable::Column> columns = {{"mode size"},
+  std::vector<TextTable::Column> columns = {{"group"},
                                             {"run"},
                                             {"case"},
-                                            {"placement"},
-                                            {"throughput", Align::kRight},
-                                            {"±cv", Align::kRight},
-                                            {"p50", Align::kRight},
-                                            {"p99", Align::kRight},
-                                            {"minflt", Align::kRight},
+                                            {"cpus", Align::kLeft, 4},
+                                            {"median", Align::kRight},
+                                            {"cv", Align::kRight, 3},
+                                            {"p99", Align::kRight, 5},
+                                            {"faults", Align::kRight, 6},
                                             {"vs best", Align::kRight}};
-  if (verdicts) columns.push_back({"verdict"});
+  if (verdicts) columns.push_back({"verdict", Align::kLeft, 2});
   TextTable table(std::move(columns));
   for (const std::string& group : group_order) {
-    double best = 0.0;
-    for (const auto& [row_group, row] : rows) {
-      if (row_group == group && row.throughput.has_value()) best = std::max(best, *row.throughput);
-    }
+    std::vector<GroupRow>& rows = groups[group];
+    std::stable_sort(rows.begin(), rows.end(), [](const GroupRow& a, const GroupRow& b) {
+      if (a.value.has_value() != b.value.has_value()) return a.value.has_value();
+      if (!a.value.has_value()) return false;
+      return a.metric.higher_is_better ? *a.value > *b.value : *a.value < *b.value;
+    });
+    const std::optional<double> best = rows.front().value;
+    // Two rows alike in one group (the same workload and case twice): the
+    // run's number tells them apart.
+    std::map<std::string, int> seen;
+    for (const GroupRow& row : rows) ++seen[labels[row.run] + CaseText(row.view->result())];
     bool first_row = true;
-    for (const auto& [row_group, row] : rows) {
-      if (row_group != group) continue;
+    for (const GroupRow& row : rows) {
       const CaseView& view = *row.view;
+      std::string label = labels[row.run];
+      if (seen[label + CaseText(view.result())] > 1) {
+        absl::StrAppend(&label, " #", row.run + 1);
+      }
       const std::string group_cell = first_row ? group : "";
       first_row = false;
       if (!view.succeeded()) {
-        table.AddRow({group_cell, row.label, view.name(), view.PlacementText(), view.StatusText(),
-                      "-", "-", "-", "-", "-", view.VerdictText()});
+        table.AddRow({group_cell, label, CaseText(view.result()), CpusRan(view), view.StatusText(),
+                      "-", "-", "-", "-", view.VerdictText()});
         continue;
       }
-      const std::string& phase = view.headline_phase();
-      const v1::MetricSummary* throughput =
-          view.Metric(MetricName(phase, "throughput_bytes_per_sec"));
+      const std::string phase = MeasuredPhase(view);
+      const v1::MetricSummary* summary = view.Metric(MetricName(phase, row.metric.metric));
       const std::optional<double> faults = MinorFaults(view, phase);
-      table.AddRow(
-          {group_cell, row.label, view.name(), view.PlacementText(),
-           MedianText(view, MetricName(phase, "throughput_bytes_per_sec"), FormatThroughput),
-           throughput != nullptr && throughput->n() > 1
-               ? absl::StrCat("±", FormatPercent(throughput->cv()))
-               : "-",
-           MedianText(view, MetricName(phase, "latency_p50_ns"), FormatDuration),
-           MedianText(view, MetricName(phase, "latency_p99_ns"), FormatDuration),
-           faults.has_value() ? FormatCount(*faults) : "-",
-           row.throughput.has_value() && best > 0 ? absl::StrFormat("%.2fx", *row.throughput / best)
-                                                  : "-",
-           view.VerdictText()});
+      std::string versus = "-";
+      if (row.value.has_value() && best.has_value() && *row.value > 0 && *best > 0) {
+        versus = absl::StrFormat(
+            "%.2fx", row.metric.higher_is_better ? *best / *row.value : *row.value / *best);
+      }
+      table.AddRow({group_cell, label, CaseText(view.result()), CpusRan(view),
+                    row.value.has_value() ? row.metric.format(*row.value) : "-",
+                    summary != nullptr && summary->n() > 1 ? FormatPercent(summary->cv()) : "-",
+                    MedianText(view, MetricName(phase, "latency_p99_ns"), FormatDuration),
+                    faults.has_value() ? FormatCount(*faults) : "-", versus, view.VerdictText()});
     }
   }
-  table.Print(out);
-  *out << "medians of each case's steady phase (or, without one, its first touch phase); "
-          "minflt: sum over roles;\nvs best: throughput / best of the same group\n";
-  if (verdicts) *out << "verdict: whether the kernel's measurements fell in their expected bands\n";
-  PrintPhaseSection(runs, out);
+  const std::vector<std::string> dropped = table.PrintFitted(out, options.max_width);
+  *out << "Legend: rows are grouped like with like and ranked best first.\n"
+          "  median   of the measured phase: stream = payload bytes/s (1 GB/s = 1e9 B/s),\n"
+          "           pingpong = round-trip p50, faults and copy-on-write = wall time\n"
+          "           per 4 KiB page touched (write after read: its write phase)\n"
+          "  cpus     CPUs each role ran on: p producer, c consumer or child, t toucher\n"
+          "  cv       coefficient of variation of the repetitions (a spread, not an\n"
+          "           error bar)\n"
+          "  p99      pingpong round trip, 99th percentile\n"
+          "  faults   minor page faults of all roles in the measured phase\n"
+          "  vs best  how many times slower than the best row of its group (1.00x)\n";
+  if (verdicts) {
+    *out << "  verdict  whether the kernel's counts fell in their expected bands\n";
+  }
+  if (!dropped.empty()) {
+    PrintWrappedWords(absl::StrCat("Columns left out to fit ", options.max_width, " columns: ",
+                                   absl::StrJoin(dropped, ", "), " (--wide shows them)"),
+                      options.max_width, out);
+  }
+  // Noise: every line with --detail; otherwise how many cases, and the first
+  // few, so a busy host is said but does not bury the table.
+  constexpr size_t kNoiseLinesShown = 3;
+  std::vector<std::string> noise;
+  size_t noisy_cases = 0;
+  size_t cases = 0;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    for (const v1::CaseResult& result : runs[i].cases()) {
+      ++cases;
+      const std::vector<std::string> lines = NoiseLines(result);
+      noisy_cases += lines.empty() ? 0 : 1;
+      for (const std::string& line : lines) {
+        noise.push_back(absl::StrCat(labels[i], " ", result.case_().name(), ": ", line));
+      }
+    }
+  }
+  const bool all_noise = options.detail == Detail::kFull || noise.size() <= kNoiseLinesShown + 1;
+  if (!all_noise) {
+    PrintWrappedWords(
+        absl::StrCat("noise: ", noisy_cases, " of ", cases,
+                     " cases had disturbed repetitions or skewed phases (other work on their "
+                     "CPUs); the first ",
+                     kNoiseLinesShown, " of ", noise.size(), " notes (--detail: all):"),
+        options.max_width, out);
+  }
+  for (size_t n = 0; n < noise.size() && (all_noise || n < kNoiseLinesShown); ++n) {
+    PrintWrappedWords(noise[n], options.max_width, out);
+  }
+  if (options.detail == Detail::kFull) PrintPhaseSection(runs, out);
 }
 
 }  // namespace ipclab::results

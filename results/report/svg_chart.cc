@@ -26,6 +26,12 @@ constexpr double kCharWidth = 6.6;  // of 12 px sans-serif, roughly
 
 const char* Colour(size_t index) { return kPalette[index % kPaletteSize]; }
 
+// The colour of entry `index`: the caller's, else the palette's.
+std::string ColourOf(const std::vector<std::string>& colours, size_t index) {
+  if (index < colours.size() && !colours[index].empty()) return colours[index];
+  return Colour(index);
+}
+
 std::string Num(double value) { return absl::StrFormat("%.1f", value); }
 
 bool Usable(double value, AxisScale scale) {
@@ -101,9 +107,9 @@ std::string Line(double x1, double y1, double x2, double y2, absl::string_view a
                       Num(y2), "\" ", attributes, "/>\n");
 }
 
-std::string Open(double height, absl::string_view title) {
+std::string Open(double height, absl::string_view title, double width = kWidth) {
   return absl::StrCat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 ", Num(kWidth), " ",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 ", Num(width), " ",
       Num(height), "\" role=\"img\" aria-label=\"", SvgEscape(title), "\">\n",
       "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n",
       Text(kLeft, 24, title, "class=\"title\" font-size=\"16\" font-weight=\"600\""));
@@ -117,24 +123,25 @@ struct LegendLayout {
   double height() const { return static_cast<double>(rows) * kLegendRow; }
 };
 
-LegendLayout LayOutLegend(const std::vector<std::string>& names) {
+LegendLayout LayOutLegend(const std::vector<std::string>& names, double right = kRight) {
   size_t longest = 1;
   for (const std::string& name : names) longest = std::max(longest, name.size());
   LegendLayout layout;
-  layout.column_width = std::min(kRight - kLeft, 24 + kCharWidth * static_cast<double>(longest));
-  layout.columns = std::max<size_t>(1, static_cast<size_t>((kRight - kLeft) / layout.column_width));
+  layout.column_width = std::min(right - kLeft, 24 + kCharWidth * static_cast<double>(longest));
+  layout.columns = std::max<size_t>(1, static_cast<size_t>((right - kLeft) / layout.column_width));
   layout.rows = (names.size() + layout.columns - 1) / layout.columns;
   return layout;
 }
 
-std::string Legend(const std::vector<std::string>& names, const LegendLayout& layout, double y) {
+std::string Legend(const std::vector<std::string>& names, const LegendLayout& layout, double y,
+                   const std::vector<std::string>& colours = {}) {
   std::string svg;
   const size_t most = static_cast<size_t>((layout.column_width - 24) / kCharWidth);
   for (size_t i = 0; i < names.size(); ++i) {
     const double x = kLeft + layout.column_width * static_cast<double>(i % layout.columns);
     const double row = y + kLegendRow * static_cast<double>(i / layout.columns);
     absl::StrAppend(&svg, "<rect x=\"", Num(x), "\" y=\"", Num(row - 10), "\" width=\"12\" ",
-                    "height=\"12\" fill=\"", Colour(i), "\"/>\n");
+                    "height=\"12\" fill=\"", ColourOf(colours, i), "\"/>\n");
     std::string name = names[i];
     if (name.size() > most && most > 1) name = absl::StrCat(name.substr(0, most - 1), "…");
     absl::StrAppend(&svg, Text(x + 18, row, name, "font-size=\"12\""));
@@ -202,11 +209,15 @@ std::vector<double> AxisTicks(double low, double high, AxisScale scale, int coun
 }
 
 std::string LineChartSvg(absl::string_view title, const ChartAxis& x, const ChartAxis& y,
-                         const std::vector<ChartSeries>& series) {
+                         const std::vector<ChartSeries>& series, double width) {
   std::vector<std::string> names;
-  for (const ChartSeries& s : series) names.push_back(s.name);
-  const LegendLayout legend = LayOutLegend(names);
-  const double right = kRight;
+  std::vector<std::string> colours;
+  for (const ChartSeries& s : series) {
+    names.push_back(s.name);
+    colours.push_back(s.colour);
+  }
+  const double right = width - (kWidth - kRight);
+  const LegendLayout legend = LayOutLegend(names, right);
   const double bottom = kTop + kPlotHeight;
   const double height = bottom + 56 + legend.height() + 8;
   double x_low = std::numeric_limits<double>::infinity(), x_high = -x_low;
@@ -226,7 +237,7 @@ std::string LineChartSvg(absl::string_view title, const ChartAxis& x, const Char
   const Mapping map_x(xd_low, xd_high, x.scale, kLeft + 10, right - 10);
   const Mapping map_y(yd_low, yd_high, y.scale, bottom, kTop);
 
-  std::string svg = Open(height, title);
+  std::string svg = Open(height, title, width);
   absl::StrAppend(&svg, ValueAxis(y, map_y, yd_low, yd_high, kLeft, right, kTop, bottom));
   for (double tick : AxisTicks(xd_low, xd_high, x.scale, 10)) {
     const double px = map_x(tick);
@@ -248,8 +259,8 @@ std::string LineChartSvg(absl::string_view title, const ChartAxis& x, const Char
     for (const ChartPoint& p : points) {
       absl::StrAppend(&path, path.empty() ? "M" : " L", Num(map_x(p.x)), " ", Num(map_y(p.y)));
     }
-    absl::StrAppend(&svg, "<g class=\"series\" stroke=\"", Colour(i), "\" fill=\"", Colour(i),
-                    "\">\n");
+    const std::string colour = ColourOf(colours, i);
+    absl::StrAppend(&svg, "<g class=\"series\" stroke=\"", colour, "\" fill=\"", colour, "\">\n");
     if (points.size() > 1) {
       absl::StrAppend(&svg, "<path d=\"", path, "\" fill=\"none\" stroke-width=\"2\"/>\n");
     }
@@ -263,18 +274,19 @@ std::string LineChartSvg(absl::string_view title, const ChartAxis& x, const Char
     }
     absl::StrAppend(&svg, "</g>\n");
   }
-  absl::StrAppend(&svg, Legend(names, legend, bottom + 66), "</svg>\n");
+  absl::StrAppend(&svg, Legend(names, legend, bottom + 66, colours), "</svg>\n");
   return svg;
 }
 
 std::string BarChartSvg(absl::string_view title, const std::vector<std::string>& series_names,
-                        const std::vector<BarGroup>& groups, const ChartAxis& y) {
+                        const std::vector<BarGroup>& groups, const ChartAxis& y, double width,
+                        const std::vector<std::string>& colours) {
   size_t longest_label = 1;
   for (const BarGroup& group : groups) longest_label = std::max(longest_label, group.label.size());
   const double label_depth =
       std::min(150.0, 16 + 0.6 * kCharWidth * static_cast<double>(longest_label));
-  const LegendLayout legend = LayOutLegend(series_names);
-  const double right = kRight;
+  const double right = width - (kWidth - kRight);
+  const LegendLayout legend = LayOutLegend(series_names, right);
   const double bottom = kTop + kPlotHeight;
   const double height = bottom + label_depth + 12 + legend.height() + 8;
   double low = std::numeric_limits<double>::infinity(), high = -low;
@@ -294,7 +306,7 @@ std::string BarChartSvg(absl::string_view title, const std::vector<std::string>&
   const Mapping map_y(d_low, d_high, y.scale, bottom, kTop);
   const double base = y.scale == AxisScale::kLinear ? map_y(0.0) : bottom;
 
-  std::string svg = Open(height, title);
+  std::string svg = Open(height, title, width);
   absl::StrAppend(&svg, ValueAxis(y, map_y, d_low, d_high, kLeft, right, kTop, bottom));
   const double group_width =
       (right - kLeft) / static_cast<double>(std::max<size_t>(1, groups.size()));
@@ -309,7 +321,7 @@ std::string BarChartSvg(absl::string_view title, const std::vector<std::string>&
       const double top = map_y(*value);
       absl::StrAppend(&svg, "<rect x=\"", Num(x), "\" y=\"", Num(std::min(top, base)),
                       "\" width=\"", Num(std::max(1.0, bar_width - 2)), "\" height=\"",
-                      Num(std::max(0.5, std::fabs(base - top))), "\" fill=\"", Colour(s),
+                      Num(std::max(0.5, std::fabs(base - top))), "\" fill=\"", ColourOf(colours, s),
                       "\"><title>", SvgEscape(series_names[s]), ": ",
                       SvgEscape(y.format ? y.format(*value) : Num(*value)), "</title></rect>\n");
       if (s < groups[g].ranges.size() && groups[g].ranges[s] &&
@@ -328,7 +340,8 @@ std::string BarChartSvg(absl::string_view title, const std::vector<std::string>&
                                 Num(label_x), " ", Num(bottom + 14), ")\"")));
   }
   absl::StrAppend(&svg, Line(kLeft, base, right, base, "stroke=\"#555\""));
-  absl::StrAppend(&svg, Legend(series_names, legend, bottom + label_depth + 20), "</svg>\n");
+  absl::StrAppend(&svg, Legend(series_names, legend, bottom + label_depth + 20, colours),
+                  "</svg>\n");
   return svg;
 }
 
@@ -373,7 +386,7 @@ std::string ChangeChartSvg(absl::string_view title, const std::vector<ChangeBar>
     const double center = axis_y + 8 + kRow * (static_cast<double>(i) + 0.5);
     const char* colour = bar.verdict == "worse"    ? "#D55E00"
                          : bar.verdict == "better" ? "#009E73"
-                         : bar.verdict == "noisy"  ? "#E69F00"
+                         : bar.verdict == "noisy"  ? "#A6A6A6"
                                                    : "#7F7F7F";
     std::string label = bar.label;
     if (label.size() > 46) label = absl::StrCat(label.substr(0, 45), "…");

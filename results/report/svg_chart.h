@@ -34,12 +34,18 @@ struct ChartPoint {
 struct ChartSeries {
   std::string name;
   std::vector<ChartPoint> points;  // drawn in x order
+  std::string colour;              // e.g. "#0072B2"; empty: the palette's, by index
 };
+
+// The default width of a chart's viewBox; small multiples use a narrower one
+// so their text stays readable when two stand side by side.
+inline constexpr double kChartWidth = 900;
+inline constexpr double kPanelWidth = 620;
 
 // Points joined by lines, one colour per series, whiskers where given, a
 // legend on the right. Log scales skip values <= 0.
 std::string LineChartSvg(absl::string_view title, const ChartAxis& x, const ChartAxis& y,
-                         const std::vector<ChartSeries>& series);
+                         const std::vector<ChartSeries>& series, double width = kChartWidth);
 
 struct BarGroup {
   std::string label;
@@ -50,16 +56,20 @@ struct BarGroup {
 
 // Vertical bars grouped by `groups`, one colour per series; negative values
 // hang below the zero line (linear scale).
+// `colours` per series name (empty or short: the palette's, by index).
 std::string BarChartSvg(absl::string_view title, const std::vector<std::string>& series_names,
-                        const std::vector<BarGroup>& groups, const ChartAxis& y);
+                        const std::vector<BarGroup>& groups, const ChartAxis& y,
+                        double width = kChartWidth, const std::vector<std::string>& colours = {});
 
 struct ChangeBar {
   std::string label;    // "message_size=64KiB throughput"
   double change = 0.0;  // fraction: -0.12 for -12%
   double low = 0.0;     // CI of the change
   double high = 0.0;
-  std::string verdict;  // "better", "worse", "same", "noisy": the colour
-  std::string note;     // shown at the right, e.g. "-12.0% p=0.002"
+  // "better" (bluish green), "worse" (vermilion), "same" (grey), "noisy"
+  // (light grey: inconclusive, never mistaken for worse): the colour.
+  std::string verdict;
+  std::string note;  // shown at the right, e.g. "-12.0% p=0.002"
 };
 
 // Horizontal bars from 0 to each change with its CI as a whisker, a shaded

@@ -28,7 +28,9 @@ namespace {
 using Align = TextTable::Align;
 
 // Free text (expectation reasons) is wrapped to this many columns.
-constexpr size_t kWrapWidth = 110;
+constexpr size_t kWrapWidth = 100;
+// `ipclab list` fits this many columns (the doc column wraps).
+constexpr size_t kCatalogWidth = 100;
 
 std::string OrDash(absl::string_view text) { return text.empty() ? "-" : std::string(text); }
 
@@ -150,22 +152,25 @@ bool AnyLatency(const std::vector<std::unique_ptr<CaseView>>& views) {
   });
 }
 
-void PrintCaseTable(const std::vector<std::unique_ptr<CaseView>>& views, std::ostream* out) {
+void PrintCaseTable(const std::vector<std::unique_ptr<CaseView>>& views,
+                    const TableOptions& options, std::ostream* out) {
   const bool pages = AnyTouchesPages(views);
+  // Dropped first when the table must fit: msgs/s, wall, cv, p99, placement.
   std::vector<TextTable::Column> columns = {{"case"},
-                                            {"placement"},
+                                            {"placement", Align::kLeft, 2},
                                             {"status"},
-                                            {"wall", Align::kRight},
+                                            {"wall", Align::kRight, 5},
                                             {"throughput", Align::kRight},
-                                            {"±cv", Align::kRight},
-                                            {"msgs/s", Align::kRight},
+                                            {"cv", Align::kRight, 4},
+                                            {"msgs/s", Align::kRight, 6},
                                             {"p50", Align::kRight},
-                                            {"p99", Align::kRight}};
+                                            {"p99", Align::kRight, 3}};
   if (pages) {
-    columns.insert(columns.begin() + 4, {{"ns/page", Align::kRight}, {"faults/s", Align::kRight}});
+    columns.insert(columns.begin() + 4,
+                   {{"ns/page", Align::kRight}, {"faults/s", Align::kRight, 5}});
   }
   const bool verdicts = HasExpectations(views);
-  if (verdicts) columns.push_back({"verdict"});
+  if (verdicts) columns.push_back({"verdict", Align::kLeft, 1});
   TextTable table(std::move(columns));
   std::vector<std::string> headline_phases;
   for (const auto& view : views) {
@@ -195,20 +200,30 @@ void PrintCaseTable(const std::vector<std::unique_ptr<CaseView>>& views, std::os
     }
     row.push_back(
         MedianText(*view, MetricName(phase, "throughput_bytes_per_sec"), FormatThroughput));
-    row.push_back(spread != nullptr && spread->n() > 1
-                      ? absl::StrCat("±", FormatPercent(spread->cv()))
-                      : "-");
+    row.push_back(spread != nullptr && spread->n() > 1 ? FormatPercent(spread->cv()) : "-");
     row.push_back(MedianText(*view, MetricName(phase, "messages_per_sec"), FormatRate));
     row.push_back(MedianText(*view, MetricName(phase, "latency_p50_ns"), FormatDuration));
     row.push_back(MedianText(*view, MetricName(phase, "latency_p99_ns"), FormatDuration));
     row.push_back(verdict);
     table.AddRow(std::move(row));
   }
-  table.Print(out);
+  const std::vector<std::string> dropped = table.PrintFitted(out, options.max_width);
+  if (options.detail == Detail::kBrief) return;
   if (!headline_phases.empty()) {
     *out << "medians of phase " << absl::StrJoin(headline_phases, ", ")
-         << " over the measured repetitions; ±cv: coefficient of variation ("
-         << (pages ? "throughput or ns/page" : "throughput") << ", else wall)\n";
+         << " over the measured repetitions; cv: coefficient of variation of the repetitions ("
+         << (pages ? "throughput or ns/page" : "throughput")
+         << ", else wall), a spread, not an error bar\n";
+  }
+  if (std::any_of(views.begin(), views.end(), [](const auto& view) {
+        return view->PlacementText().find(':') != std::string::npos;
+      })) {
+    *out << "placement: requested (same: one CPU, cross: two), then the CPUs each role ran on "
+            "(p producer, c consumer or child, t toucher)\n";
+  }
+  if (!dropped.empty()) {
+    *out << "columns left out to fit " << options.max_width
+         << " columns: " << absl::StrJoin(dropped, ", ") << " (--wide shows them)\n";
   }
   if (pages) {
     *out << "ns/page: wall per 4 KiB page touched (one touch per 4 KiB page, also in huge "
@@ -407,13 +422,39 @@ void PrintCatalog(const v1::ListWorkloadsResponse& catalog, std::ostream* out) {
   for (const v1::WorkloadSpec& workload : catalog.workloads()) {
     if (!first) *out << "\n";
     first = false;
-    *out << workload.name() << ": " << workload.summary() << "\n";
+    PrintWrapped(absl::StrCat(workload.name(), ": "), "  ", workload.summary(), kCatalogWidth, out);
     *out << "  roles: " << OrDash(absl::StrJoin(workload.roles(), ", "))
          << "  phases: " << OrDash(absl::StrJoin(workload.phases(), ", ")) << "\n";
+    // The doc column is wrapped so the table fits kCatalogWidth columns.
+    size_t used = 2;  // the indent
+    const std::vector<std::string> headers = {"parameter", "type", "default", "range"};
+    std::vector<size_t> widths;
+    for (const std::string& header : headers) widths.push_back(header.size());
+    for (const v1::ParamSpec& param : workload.params()) {
+      const std::vector<std::string> cells = {param.name(), TypeName(param.type()),
+                                              OrDash(param.default_value()), RangeText(param)};
+      for (size_t c = 0; c < cells.size(); ++c) {
+        widths[c] = std::max(widths[c], DisplayWidth(cells[c]));
+      }
+    }
+    for (size_t width : widths) used += width + 2;
+    const size_t doc_width = kCatalogWidth > used + 30 ? kCatalogWidth - used : 30;
     TextTable table({{"parameter"}, {"type"}, {"default"}, {"range"}, {"doc"}});
     for (const v1::ParamSpec& param : workload.params()) {
+      std::vector<std::string> doc_lines;
+      std::string line;
+      for (absl::string_view word : absl::StrSplit(param.doc(), ' ', absl::SkipEmpty())) {
+        if (!line.empty() && DisplayWidth(line) + 1 + DisplayWidth(word) > doc_width) {
+          doc_lines.push_back(std::move(line));
+          line.clear();
+        }
+        if (!line.empty()) line += " ";
+        absl::StrAppend(&line, word);
+      }
+      doc_lines.push_back(std::move(line));
       table.AddRow({param.name(), TypeName(param.type()), OrDash(param.default_value()),
-                    RangeText(param), param.doc()});
+                    RangeText(param), doc_lines[0]});
+      for (size_t i = 1; i < doc_lines.size(); ++i) table.AddRow({"", "", "", "", doc_lines[i]});
     }
     table.Print(out, "  ");
   }
@@ -474,6 +515,35 @@ void PrintHost(const v1::HostInfo& host, std::ostream* out) {
                      absl::StrCat(host.perf_events_allowed() ? "allowed" : "not allowed",
                                   " (perf_event_paranoid ", host.perf_event_paranoid(), ")"));
   lines.emplace_back("ipclab version", OrDash(host.ipclab_version()));
+  // ---- what the server admits (issue 10), when it says
+  if (host.has_limits()) {
+    const v1::ServerLimits& limits = host.limits();
+    auto bytes = [](uint64_t value) { return FormatBytes(static_cast<double>(value)); };
+    lines.emplace_back(
+        "limit memory/case",
+        absl::StrCat(bytes(limits.memory_budget_bytes()), " now (--max-memory ",
+                     bytes(limits.max_memory_bytes()), ", cgroup ",
+                     limits.cgroup_limit_bytes() == 0 ? "none" : bytes(limits.cgroup_limit_bytes()),
+                     ")"));
+    lines.emplace_back("limit run time",
+                       limits.max_run_seconds() == 0
+                           ? "none"
+                           : absl::StrCat(limits.max_run_seconds(), " s (--max-run-seconds)"));
+    lines.emplace_back("limit cases/run",
+                       limits.max_cases() == 0 ? "none" : absl::StrCat(limits.max_cases()));
+    if (limits.max_result_bytes() > 0) {
+      lines.emplace_back("limit result size", bytes(limits.max_result_bytes()));
+    }
+    for (const v1::ScratchSpace& scratch : limits.scratch()) {
+      lines.emplace_back("scratch space", absl::StrCat(scratch.directory(), " ",
+                                                       bytes(scratch.free_bytes()), " free"));
+    }
+    std::vector<std::string> security;
+    if (limits.tls()) security.push_back(limits.client_certificates() ? "mTLS" : "TLS");
+    if (limits.bearer_tokens()) security.push_back("bearer tokens");
+    lines.emplace_back("security",
+                       security.empty() ? "plaintext, no tokens" : absl::StrJoin(security, ", "));
+  }
 
   size_t width = 0;
   for (const auto& [key, value] : lines) width = std::max(width, key.size());
@@ -537,15 +607,38 @@ std::string RepetitionsLine(const v1::RunResult& run) {
 }
 
 void PrintRunTable(const v1::RunResult& run, std::ostream* out) {
+  PrintRunReport(run, TableOptions{Detail::kFull, 0}, out);
+}
+
+void PrintRunReport(const v1::RunResult& run, const TableOptions& options, std::ostream* out) {
   PrintRunHeader(run, out);
   std::vector<std::unique_ptr<CaseView>> views;
   for (const v1::CaseResult& result : run.cases())
     views.push_back(std::make_unique<CaseView>(result));
   *out << "\n";
-  PrintCaseTable(views, out);
-  for (const auto& view : views) {
-    if (view->result().repetitions_size() > 0) PrintPhaseTables(*view, out);
+  PrintCaseTable(views, options, out);
+  if (options.detail == Detail::kFull) {
+    for (const auto& view : views) {
+      if (view->result().repetitions_size() > 0) PrintPhaseTables(*view, out);
+    }
+    return;
   }
+  if (options.detail == Detail::kBrief) return;
+  // Normal: what deviated from the expectations, why it matters.
+  for (const auto& view : views) {
+    for (const v1::Expectation& expectation : view->result().expectations()) {
+      if (expectation.verdict() != v1::DEVIATED) continue;
+      PrintWrapped(
+          absl::StrCat(view->name(), ": ", expectation.metric(), " ",
+                       MetricValueText(*view, expectation.metric(), expectation.measured()),
+                       ", expected "),
+          "    ",
+          absl::StrCat(ExpectedText(*view, expectation), ": ", expectation.description(), "; ",
+                       expectation.reason()),
+          options.max_width == 0 ? kWrapWidth : options.max_width, out);
+    }
+  }
+  *out << "per phase and role (faults, context switches, CPU time, memory): --detail\n";
 }
 
 }  // namespace ipclab::results

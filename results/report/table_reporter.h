@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ipclab/v1/ipclab.pb.h"
+#include "results/report/table_options.h"
 
 namespace ipclab::results {
 
@@ -37,6 +38,13 @@ void PrintHostChecks(const v1::HostInfo& host, std::ostream* out);
 // reason below each one that deviated or was not measured). Failed cases
 // show their error.
 void PrintRunTable(const v1::RunResult& run, std::ostream* out);
+
+// What `ipclab run` prints for one run, as much as `options.detail` asks:
+// kBrief the header and the case table; kNormal also the legend, the noise
+// and errors, and every expectation that DEVIATED with its reason; kFull all
+// of PrintRunTable. The case table drops columns by priority (msgs/s first)
+// to fit options.max_width and names them.
+void PrintRunReport(const v1::RunResult& run, const TableOptions& options, std::ostream* out);
 
 // Where a run's numbers came from, as PrintRunTable's header shows it
 // (without the server), for reporters that print it once for several runs:

@@ -22,6 +22,9 @@ class TextTable final {
   struct Column {
     std::string header;
     Align align = Align::kLeft;
+    // When the table must fit a width, columns with the highest drop_priority
+    // go first (the rightmost of equal priority first); 0: never dropped.
+    int drop_priority = 0;
   };
 
   explicit TextTable(std::vector<Column> columns);
@@ -32,14 +35,32 @@ class TextTable final {
 
   bool empty() const { return rows_.empty(); }
 
+  // Whether a rule of dashes follows the header (default: yes).
+  void set_rule(bool rule) { rule_ = rule; }
+
   // Writes the header, a rule of dashes as wide as the table, and the rows,
   // every line prefixed by `indent`. Columns are two spaces apart; lines carry
   // no trailing spaces.
   void Print(std::ostream* out, absl::string_view indent = "") const;
 
+  // Print, but with droppable columns left out (highest drop_priority first)
+  // until every line, indent included, is at most `max_width` display
+  // columns; 0: no limit. Returns the headers of the columns left out, in
+  // table order, so the caller can say that --wide shows them.
+  std::vector<std::string> PrintFitted(std::ostream* out, size_t max_width,
+                                       absl::string_view indent = "") const;
+
+  // The display width of the widest line Print would write (indent excluded).
+  size_t Width() const;
+
  private:
+  std::vector<size_t> ColumnWidths() const;
+  void PrintColumns(std::ostream* out, absl::string_view indent,
+                    const std::vector<bool>& shown) const;
+
   std::vector<Column> columns_;
   std::vector<std::vector<std::string>> rows_;
+  bool rule_ = true;
 };
 
 }  // namespace ipclab::results

@@ -4,15 +4,19 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "base/errno_status.h"
 #include "base/posix_call.h"
+#include "base/size.h"
 #include "base/status_macros.h"
 #include "results/store/store_schema.h"
 #include "results/store/store_sql.h"
@@ -20,7 +24,15 @@
 namespace ipclab::results {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
+// How long one statement waits for another process's lock.
+constexpr int kBusyTimeoutMs = 30000;
+// How long opening keeps retrying while other processes create or migrate
+// the same database (SQLite can answer SQLITE_BUSY at once, without the
+// busy handler, e.g. while another connection switches to WAL).
+constexpr absl::Duration kOpenPatience = absl::Seconds(60);
+// A database that is to take a run needs at least this much free space on
+// its file system (a run's rows and its WAL frames; big runs need more).
+constexpr uint64_t kMinFreeBytes = uint64_t{1} << 20;
 constexpr char kSqliteMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
                                    'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
 
@@ -76,6 +88,12 @@ absl::Status CheckHeader(const std::string& path) {
                      base::ErrnoMessage(absl::StrCat("read(\"", path, "\")"), error)));
   }
   if (got == 0) return absl::OkStatus();  // an empty file is an empty database
+  // A header shorter than the magic but matching it so far is another
+  // process writing the first page right now: try again.
+  if (got < static_cast<ssize_t>(sizeof(header)) &&
+      memcmp(header, kSqliteMagic, static_cast<size_t>(got)) == 0) {
+    return absl::UnavailableError(absl::StrCat("\"", path, "\" is being created"));
+  }
   if (got < static_cast<ssize_t>(sizeof(header)) ||
       memcmp(header, kSqliteMagic, sizeof(header)) != 0) {
     return NotOurs(path, "not an SQLite file");
@@ -95,13 +113,25 @@ int64_t Microseconds(const google::protobuf::Timestamp& time) {
 
 int64_t NowMicroseconds() { return absl::ToUnixMicros(absl::Now()); }
 
-// Reads the identity of an open database and brings its schema up to date.
-absl::Status PrepareSchema(sqlite3* db, const std::string& path) {
+// Reads the identity of an open database and brings its schema up to date
+// (never when `writable` is false). UNAVAILABLE while another process holds
+// a lock (the caller retries); only what SQLite itself calls not a database
+// (or corrupt) is "not an ipclab results database".
+absl::Status PrepareSchema(sqlite3* db, const std::string& path, bool writable) {
+  // One read transaction, so the three come from one snapshot: between two
+  // autocommit reads another process may commit the schema, and tables
+  // without the application id looked like another program's database.
+  IPCLAB_RETURN_IF_ERROR(sql::Exec(db, "BEGIN", "reading the database's identity"));
   absl::StatusOr<int64_t> application_id = QueryInt(db, "PRAGMA application_id");
   absl::StatusOr<int64_t> version = QueryInt(db, "PRAGMA user_version");
   absl::StatusOr<int64_t> objects = QueryInt(db, "SELECT count(*) FROM sqlite_master");
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);  // ends the read transaction
   for (const auto* status : {&application_id.status(), &version.status(), &objects.status()}) {
-    if (!status->ok()) return NotOurs(path, status->message());
+    if (status->ok()) continue;
+    if (absl::IsFailedPrecondition(*status)) return NotOurs(path, status->message());
+    if (absl::IsUnavailable(*status)) return *status;
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read the results database \"", path, "\": ", status->message()));
   }
   const bool fresh = *application_id == 0 && *version == 0 && *objects == 0;
   if (!fresh && *application_id != kStoreApplicationId) {
@@ -125,6 +155,12 @@ absl::Status PrepareSchema(sqlite3* db, const std::string& path) {
                      "; this one knows up to ", kStoreSchemaVersion, "); it was left unchanged"));
   }
   if (!fresh && *version == kStoreSchemaVersion) return absl::OkStatus();
+  if (!writable) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("\"", path, "\" is read-only and ",
+                     fresh ? "empty" : "of an older schema that must be upgraded first",
+                     "; open it once where it is writable"));
+  }
 
   // New or older: WAL first (outside the transaction), then the migrations.
   IPCLAB_RETURN_IF_ERROR(sql::Exec(db, "PRAGMA journal_mode = WAL", "switching to WAL"));
@@ -137,39 +173,126 @@ absl::Status PrepareSchema(sqlite3* db, const std::string& path) {
   return transaction.Commit();
 }
 
+// The file system holding `directory`, or nullopt if it cannot be read.
+std::optional<struct statvfs> FileSystemOf(const std::string& directory) {
+  struct statvfs fs;
+  if (statvfs(directory.empty() ? "." : directory.c_str(), &fs) != 0) return std::nullopt;
+  return fs;
+}
+
+std::string CannotStore(const std::string& path, absl::string_view why) {
+  return absl::StrCat("cannot store runs in \"", path, "\": ", why,
+                      ". Choose another file with --db, or --no-store");
+}
+
+// "file:<path>?immutable=1": a database on a read-only file system is read
+// without locks or a -shm file (SQLite would otherwise need to create one).
+std::string ImmutableUri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      absl::StrAppend(&uri, "%", absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
+    } else {
+      uri.push_back(c);
+    }
+  }
+  return uri + "?immutable=1";
+}
+
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<SqliteResultStore>> SqliteResultStore::Open(const std::string& path,
-                                                                           Mode mode) {
-  if (path.empty()) return absl::InvalidArgumentError("--db needs a file name");
+absl::StatusOr<std::unique_ptr<SqliteResultStore>> SqliteResultStore::OpenOnce(
+    const std::string& path, Mode mode, bool read_only_fs) {
   struct stat info;
-  if (stat(path.c_str(), &info) != 0) {
-    if (mode == Mode::kReadWrite) {
-      return absl::NotFoundError(absl::StrCat(
-          "no results database at \"", path, "\" (`ipclab run` creates it; --db chooses another)"));
-    }
-    IPCLAB_RETURN_IF_ERROR(MakeDirectories(DirectoryOf(path)));
-  } else {
+  if (stat(path.c_str(), &info) == 0) {
     if (!S_ISREG(info.st_mode)) return NotOurs(path, "not a regular file");
     IPCLAB_RETURN_IF_ERROR(CheckHeader(path));
   }
 
   sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+  const bool immutable = read_only_fs && mode == Mode::kReadWrite;
+  const int flags = SQLITE_OPEN_NOMUTEX |
+                    (immutable ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI : SQLITE_OPEN_READWRITE) |
                     (mode == Mode::kCreate ? SQLITE_OPEN_CREATE : 0);
-  const int code = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  const std::string target = immutable ? ImmutableUri(path) : path;
+  const int code = sqlite3_open_v2(target.c_str(), &db, flags, nullptr);
   if (code != SQLITE_OK) {
     absl::Status status = sql::Error(db, code, absl::StrCat("opening \"", path, "\""));
     sqlite3_close(db);
+    if (absl::IsUnavailable(status)) return status;
     return absl::InvalidArgumentError(status.message());
   }
   std::unique_ptr<SqliteResultStore> store(new SqliteResultStore(path, db));
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db, 1);
-  IPCLAB_RETURN_IF_ERROR(PrepareSchema(db, path));
-  IPCLAB_RETURN_IF_ERROR(sql::Exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
-                                   "configuring the connection"));
+  const bool writable = sqlite3_db_readonly(db, "main") == 0;
+  if (mode == Mode::kCreate && !writable) {
+    return absl::FailedPreconditionError(
+        CannotStore(path, "the file is read-only (its permissions or its directory's)"));
+  }
+  IPCLAB_RETURN_IF_ERROR(PrepareSchema(db, path, writable));
+  if (writable) {
+    IPCLAB_RETURN_IF_ERROR(sql::Exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
+                                     "configuring the connection"));
+  }
+  if (mode == Mode::kCreate) {
+    // The write lock, taken and given back: a database SQLite cannot write
+    // (a read-only -wal or -shm, a lock another program keeps) says so now.
+    const int begin = sqlite3_exec(db, "BEGIN IMMEDIATE; ROLLBACK", nullptr, nullptr, nullptr);
+    if (begin != SQLITE_OK) {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      absl::Status status = sql::Error(db, begin, "taking the write lock");
+      if (absl::IsUnavailable(status)) return status;
+      return absl::FailedPreconditionError(CannotStore(path, status.message()));
+    }
+  }
   return store;
+}
+
+absl::StatusOr<std::unique_ptr<SqliteResultStore>> SqliteResultStore::Open(const std::string& path,
+                                                                           Mode mode) {
+  if (path.empty()) return absl::InvalidArgumentError("--db needs a file name");
+  struct stat info;
+  const std::string directory = DirectoryOf(path);
+  if (stat(path.c_str(), &info) != 0) {
+    if (mode == Mode::kReadWrite) {
+      return absl::NotFoundError(absl::StrCat(
+          "no results database at \"", path, "\" (`ipclab run` creates it; --db chooses another)"));
+    }
+    IPCLAB_RETURN_IF_ERROR(MakeDirectories(directory));
+  }
+  // Checked before anything runs: a run that cannot be stored is refused.
+  const std::optional<struct statvfs> fs = FileSystemOf(directory);
+  const bool read_only_fs = fs.has_value() && (fs->f_flag & ST_RDONLY) != 0;
+  if (mode == Mode::kCreate && read_only_fs) {
+    return absl::FailedPreconditionError(CannotStore(path, "it is on a read-only file system"));
+  }
+  if (mode == Mode::kCreate && fs.has_value() && (fs->f_flag & ST_RDONLY) == 0) {
+    const uint64_t free_bytes = static_cast<uint64_t>(fs->f_bavail) * fs->f_frsize;
+    if (free_bytes < kMinFreeBytes) {
+      return absl::ResourceExhaustedError(CannotStore(
+          path,
+          absl::StrCat("its file system is full (", base::FormatSize(free_bytes),
+                       " free; a run needs at least ", base::FormatSize(kMinFreeBytes), ")")));
+    }
+  }
+
+  // Many processes may create or migrate a fresh database at once (CI jobs
+  // starting together): whatever another one's lock makes fail is retried,
+  // with a growing pause, until kOpenPatience has passed.
+  const absl::Time give_up = absl::Now() + kOpenPatience;
+  absl::Duration pause = absl::Milliseconds(2 + getpid() % 8);
+  for (;;) {
+    absl::StatusOr<std::unique_ptr<SqliteResultStore>> store = OpenOnce(path, mode, read_only_fs);
+    if (store.ok() || !absl::IsUnavailable(store.status())) return store;
+    if (absl::Now() + pause > give_up) {
+      return absl::UnavailableError(absl::StrCat(store.status().message(),
+                                                 " (still locked by another process after ",
+                                                 absl::FormatDuration(kOpenPatience), ")"));
+    }
+    absl::SleepFor(pause);
+    pause = std::min(pause * 2, absl::Milliseconds(100));
+  }
 }
 
 SqliteResultStore::~SqliteResultStore() { sqlite3_close_v2(db_); }

@@ -22,11 +22,19 @@ namespace ipclab::results {
 
 class SqliteResultStore final : public ResultStore {
  public:
-  // Opens (and if needed creates or migrates) the database at `path`.
+  // Opens (and if needed creates or migrates) the database at `path`,
+  // retrying for up to a minute while other processes hold its locks
+  // (creating or migrating it at the same moment). kCreate (a run is about
+  // to be stored) also makes sure, before anything runs, that the file can
+  // be written and its file system has room. A database on a read-only
+  // file system is read as immutable in kReadWrite mode.
   //   NOT_FOUND            kReadWrite and no file at `path`;
   //   FAILED_PRECONDITION  not an ipclab database, or a newer schema;
+  //                        kCreate: the file or its file system is read-only;
+  //   RESOURCE_EXHAUSTED   kCreate: its file system is (nearly) full;
   //   INVALID_ARGUMENT     the directory cannot be created, the file cannot
-  //                        be opened.
+  //                        be opened or read;
+  //   UNAVAILABLE          still locked by another process after a minute.
   static absl::StatusOr<std::unique_ptr<SqliteResultStore>> Open(const std::string& path,
                                                                  Mode mode);
   ~SqliteResultStore() override;
@@ -39,6 +47,9 @@ class SqliteResultStore final : public ResultStore {
 
  private:
   SqliteResultStore(std::string path, sqlite3* db) : ResultStore(std::move(path)), db_(db) {}
+  // One attempt of Open; UNAVAILABLE when another process's lock was in the way.
+  static absl::StatusOr<std::unique_ptr<SqliteResultStore>> OpenOnce(const std::string& path,
+                                                                     Mode mode, bool read_only_fs);
 
   sqlite3* db_;
 };

@@ -11,6 +11,9 @@
 #include <sstream>
 #include <thread>
 
+#include "workloads/instance_lock.h"
+#include "workloads/owner_mark.h"
+
 namespace ipclab::testing {
 
 std::string RealWorkerPath() {
@@ -69,6 +72,12 @@ std::vector<std::string> LeftoverShmSince(const std::vector<std::string>& before
   std::vector<std::string> leftovers;
   for (const std::string& name : IpclabShmEntries()) {
     if (std::find(before.begin(), before.end(), name) != before.end()) continue;
+    // "ipclab-i3-<run>-...": this process's if it held instance 3 (an
+    // embedded server); then any such name left after a run is a leftover.
+    if (std::optional<uint32_t> instance = workloads::InstanceOfName(name)) {
+      if (workloads::InstanceHolderPid(*instance) == getpid()) leftovers.push_back(name);
+      continue;
+    }
     const size_t dash = name.find('-', 7);
     pid_t pid = 0;
     try {

@@ -38,9 +38,11 @@ std::vector<pid_t> ChildPids();
 // Names in /dev/shm starting with "ipclab-".
 std::vector<std::string> IpclabShmEntries();
 
-// "ipclab-<pid>-..." entries created since `before` whose creator is gone:
-// what a worker would leave behind. Entries of live processes (other tests
-// on this machine) are not ours to judge.
+// "ipclab-<pid>-..." entries created since `before` whose creator is gone,
+// and "ipclab-i<instance>-..." ones of an instance this process held (an
+// embedded server; workloads/instance_lock.h): what a worker would leave
+// behind. Entries of live processes and other processes' instances (other
+// tests on this machine) are not ours to judge.
 std::vector<std::string> LeftoverShmSince(const std::vector<std::string>& before);
 
 // Whether `pid` is gone or a zombie (a killed orphan whose reaper is slow).

@@ -17,40 +17,65 @@
 namespace ipclab::sys {
 namespace {
 
-// Segments ipclab creates carry a key with this tag in bits 20..30 (an owner
-// mark), so leftovers are judged by mark and creator together, never by the
-// creator pid alone (after pid reuse that could be another program's).
+// Segments ipclab creates carry a key with this tag in bits 20..30, the
+// owner's instance in bits 8..19 and a serial in bits 0..7 (an owner mark),
+// so leftovers are judged by mark, never by the creator pid alone (after pid
+// reuse that could be another program's).
 constexpr long long kKeyTag = 0x1CA;
 constexpr int kKeyTagShift = 20;
-constexpr int kKeyAttempts = 64;
+constexpr int kOwnerShift = 8;
+constexpr unsigned kSerialMask = (1u << kOwnerShift) - 1;
+constexpr int kKeyAttempts = 256;
 
 bool IsIpclabKey(long long key) { return key > 0 && (key >> kKeyTagShift) == kKeyTag; }
 
-key_t MarkedKey(unsigned serial) {
-  const unsigned low =
-      (static_cast<unsigned>(::getpid()) * 64u + serial) & ((1u << kKeyTagShift) - 1);
-  return static_cast<key_t>((kKeyTag << kKeyTagShift) | low);
+uint32_t OwnerOfKey(long long key) {
+  return static_cast<uint32_t>((key >> kOwnerShift) & kSysvNoOwner);
 }
 
-// Calls `visit(id)` for every ipclab-marked segment in /proc/sysvipc/shm
-// whose creator is `creator_pid`. Columns: key shmid perms size cpid lpid ...
-// With `marked_only` false, unmarked segments count too (the kernel resets
-// the key of a segment marked for removal to IPC_PRIVATE while attached).
+key_t MarkedKey(uint32_t owner, unsigned serial) {
+  return static_cast<key_t>((kKeyTag << kKeyTagShift) |
+                            (static_cast<long long>(owner & kSysvNoOwner) << kOwnerShift) |
+                            (serial & kSerialMask));
+}
+
+// One row of /proc/sysvipc/shm. Columns: key shmid perms size cpid lpid
+// nattch uid gid cuid ...
+struct SegmentRow {
+  long long key = 0;
+  int id = -1;
+  pid_t cpid = 0;
+  uid_t cuid = 0;
+};
+
+// Calls `visit(row)` for every segment in /proc/sysvipc/shm.
 template <typename Visit>
-absl::Status ForEachSegmentCreatedBy(pid_t creator_pid, bool marked_only, Visit visit) {
+absl::Status ForEachSegment(Visit visit) {
   std::ifstream table("/proc/sysvipc/shm");
   if (!table) return base::ErrnoStatus("open(/proc/sysvipc/shm)", errno);
   std::string line;
   std::getline(table, line);  // header
   while (std::getline(table, line)) {
     std::istringstream fields(line);
-    long long key = 0, id = 0, perms = 0, size = 0, cpid = 0;
-    if (fields >> key >> id >> perms >> size >> cpid && cpid == creator_pid &&
-        (!marked_only || IsIpclabKey(key))) {
-      visit(static_cast<int>(id));
+    long long key = 0, id = 0, perms = 0, size = 0, cpid = 0, lpid = 0, nattch = 0, uid = 0,
+              gid = 0, cuid = 0;
+    if (fields >> key >> id >> perms >> size >> cpid >> lpid >> nattch >> uid >> gid >> cuid) {
+      visit(SegmentRow{key, static_cast<int>(id), static_cast<pid_t>(cpid),
+                       static_cast<uid_t>(cuid)});
     }
   }
   return absl::OkStatus();
+}
+
+// Calls `visit(id)` for every segment whose creator is `creator_pid`; with
+// `marked_only`, ipclab-tagged ones only. With `marked_only` false,
+// unmarked segments count too (the kernel resets the key of a segment
+// marked for removal to IPC_PRIVATE while attached).
+template <typename Visit>
+absl::Status ForEachSegmentCreatedBy(pid_t creator_pid, bool marked_only, Visit visit) {
+  return ForEachSegment([&](const SegmentRow& row) {
+    if (row.cpid == creator_pid && (!marked_only || IsIpclabKey(row.key))) visit(row.id);
+  });
 }
 
 }  // namespace
@@ -64,13 +89,16 @@ SysvSegment& SysvSegment::operator=(SysvSegment&& other) noexcept {
   return *this;
 }
 
-absl::StatusOr<SysvSegment> SysvSegment::Create(size_t size, int extra_flags) {
-  static std::atomic<unsigned> serial{0};
+absl::StatusOr<SysvSegment> SysvSegment::Create(size_t size, int extra_flags, uint32_t owner) {
+  // Several unowned creators (tests) share owner kSysvNoOwner: start each
+  // process at its own serial to make collisions rare.
+  static std::atomic<unsigned> serial{static_cast<unsigned>(::getpid()) * 61u};
   int id = -1;
   int error = EEXIST;
   // A marked key another segment holds (EEXIST): try the next one.
   for (int attempt = 0; attempt < kKeyAttempts && error == EEXIST; ++attempt) {
-    id = ::shmget(MarkedKey(serial.fetch_add(1)), size, IPC_CREAT | IPC_EXCL | 0600 | extra_flags);
+    id = ::shmget(MarkedKey(owner, serial.fetch_add(1)), size,
+                  IPC_CREAT | IPC_EXCL | 0600 | extra_flags);
     if (id >= 0) return SysvSegment(id, size);
     error = errno;
   }
@@ -129,6 +157,29 @@ absl::StatusOr<int> CountSysvSegmentsCreatedBy(pid_t creator_pid) {
       ForEachSegmentCreatedBy(creator_pid, /*marked_only=*/false, [&](int) { ++count; });
   if (!status.ok()) return status;
   return count;
+}
+
+int RemoveOwnedSysvSegments(uint32_t owner, pid_t creator_pid) {
+  int removed = 0;
+  const uid_t me = ::geteuid();
+  (void)ForEachSegment([&](const SegmentRow& row) {
+    if (IsIpclabKey(row.key) && OwnerOfKey(row.key) == owner && row.cuid == me &&
+        (creator_pid == 0 || row.cpid == creator_pid) && ::shmctl(row.id, IPC_RMID, nullptr) == 0) {
+      ++removed;
+    }
+  });
+  return removed;
+}
+
+std::set<uint32_t> SysvSegmentOwners() {
+  std::set<uint32_t> owners;
+  const uid_t me = ::geteuid();
+  (void)ForEachSegment([&](const SegmentRow& row) {
+    if (IsIpclabKey(row.key) && row.cuid == me && OwnerOfKey(row.key) != kSysvNoOwner) {
+      owners.insert(OwnerOfKey(row.key));
+    }
+  });
+  return owners;
 }
 
 int RemoveLeftoverSysvSegments(pid_t creator_pid) {

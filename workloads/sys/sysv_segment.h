@@ -11,11 +11,19 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <set>
 #include <utility>
 
 #include "absl/status/statusor.h"
 
 namespace ipclab::sys {
+
+// A segment's key carries ipclab's tag, the owner's instance slot
+// (workloads/owner_mark.h) and a serial:
+//   bits 30..20 tag 0x1CA | bits 19..8 owner 0..4095 | bits 7..0 serial
+// Owner kSysvNoOwner is "no instance" (a worker run by hand or a test).
+inline constexpr uint32_t kSysvNoOwner = 0xFFF;
 
 class SysvSegment final {
  public:
@@ -28,12 +36,13 @@ class SysvSegment final {
   ~SysvSegment() { (void)MarkForRemoval(); }
 
   // shmget(<marked key>, size, IPC_CREAT | IPC_EXCL | 0600 | extra_flags),
-  // the key tagged as ipclab's (see RemoveLeftoverSysvSegments);
+  // the key tagged as ipclab's and carrying `owner` (0..kSysvNoOwner);
   // extra_flags is 0 or SHM_HUGETLB | SHM_HUGE_2MB. SHM_HUGETLB without
   // CAP_IPC_LOCK (or membership of /proc/sys/vm/hugetlb_shm_group) is
   // PERMISSION_DENIED saying so; ENOMEM with SHM_HUGETLB means the huge page
   // pool is short (the caller checks the pool first to say by how much).
-  static absl::StatusOr<SysvSegment> Create(size_t size, int extra_flags);
+  static absl::StatusOr<SysvSegment> Create(size_t size, int extra_flags,
+                                            uint32_t owner = kSysvNoOwner);
 
   // shmctl(IPC_RMID) once; later calls do nothing.
   absl::Status MarkForRemoval();
@@ -83,6 +92,16 @@ absl::StatusOr<int> CountSysvSegmentsCreatedBy(pid_t creator_pid);
 // how many. Only segments that nobody has attached are removed at once; the
 // others go with their last detach.
 int RemoveLeftoverSysvSegments(pid_t creator_pid);
+
+// Marks for removal every segment whose key carries ipclab's tag and
+// `owner`, that this user created (cuid = euid; root's sweep must not take
+// another user's), and, unless `creator_pid` is 0, that process `creator_pid`
+// created. Returns how many.
+int RemoveOwnedSysvSegments(uint32_t owner, pid_t creator_pid = 0);
+
+// The owners (other than kSysvNoOwner) in the keys of this user's
+// ipclab-tagged segments.
+std::set<uint32_t> SysvSegmentOwners();
 
 }  // namespace ipclab::sys
 
