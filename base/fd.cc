@@ -1,6 +1,7 @@
 #include "base/fd.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -49,6 +50,14 @@ absl::StatusOr<size_t> ReadFull(int fd, void* data, size_t size) {
     total += static_cast<size_t>(got);
   }
   return total;
+}
+
+bool EnsureDirectory(const std::string& dir, mode_t mode) {
+  if (::mkdir(dir.c_str(), mode) == 0) {
+    ::chmod(dir.c_str(), mode);
+    return true;
+  }
+  return errno == EEXIST && ::access(dir.c_str(), W_OK | X_OK) == 0;
 }
 
 absl::StatusOr<std::string> ReadFileToString(const std::string& path, size_t limit) {

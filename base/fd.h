@@ -60,6 +60,11 @@ absl::StatusOr<size_t> ReadFull(int fd, void* data, size_t size);
 absl::StatusOr<std::string> ReadFileToString(const std::string& path,
                                              size_t limit = size_t{64} << 20);
 
+// Creates the directory `dir` with exactly `mode` (chmod after mkdir, so the
+// umask does not apply). True when it was made, or exists and this process
+// may create files in it.
+bool EnsureDirectory(const std::string& dir, mode_t mode);
+
 }  // namespace ipclab::base
 
 #endif  // IPCLAB_BASE_FD_H_

@@ -13,19 +13,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "base/errno_status.h"
+#include "base/fd.h"
 #include "base/posix_call.h"
 
 namespace ipclab::workloads {
 namespace {
 
-// Creates `dir` with `mode` (umask does not apply: chmod after mkdir).
+// A usable lock directory: made or writable, or one whose lock file this
+// process may open although it cannot create files there.
 bool EnsureDirectory(const std::string& dir, mode_t mode) {
-  if (::mkdir(dir.c_str(), mode) == 0) {
-    ::chmod(dir.c_str(), mode);
-    return true;
-  }
-  if (errno != EEXIST) return false;
-  return ::access(dir.c_str(), W_OK | X_OK) == 0 ||
+  return base::EnsureDirectory(dir, mode) ||
          ::access((dir + "/measure.lock").c_str(), R_OK | W_OK) == 0;
 }
 

@@ -15,20 +15,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "base/errno_status.h"
+#include "base/fd.h"
 #include "base/posix_call.h"
 #include "workloads/owner_mark.h"
 
 namespace ipclab::workloads {
 namespace {
-
-// Creates `dir` with `mode` (umask aside); true if it is usable.
-bool EnsureDirectory(const std::string& dir, mode_t mode) {
-  if (::mkdir(dir.c_str(), mode) == 0) {
-    ::chmod(dir.c_str(), mode);
-    return true;
-  }
-  return errno == EEXIST && ::access(dir.c_str(), W_OK | X_OK) == 0;
-}
 
 std::string LockPath(const std::string& directory, uint32_t instance) {
   return absl::StrCat(directory, "/", instance, ".lock");
@@ -78,12 +70,13 @@ std::optional<base::Fd> TryLockFile(const std::string& path, bool create) {
 }  // namespace
 
 absl::StatusOr<std::string> InstanceDirectory() {
-  if (EnsureDirectory("/run/ipclab", 01777) && EnsureDirectory("/run/ipclab/instances", 01777)) {
+  if (base::EnsureDirectory("/run/ipclab", 01777) &&
+      base::EnsureDirectory("/run/ipclab/instances", 01777)) {
     return std::string("/run/ipclab/instances");
   }
   const std::string tmp = absl::StrCat("/tmp/ipclab-", ::getuid());
   const std::string dir = tmp + "/instances";
-  if (EnsureDirectory(tmp, 0700) && EnsureDirectory(dir, 0700)) return dir;
+  if (base::EnsureDirectory(tmp, 0700) && base::EnsureDirectory(dir, 0700)) return dir;
   return base::ErrnoStatus(absl::StrCat("mkdir(", dir, ") for the instance locks"), errno);
 }
 
