@@ -110,6 +110,11 @@ uint64_t AvailableHugePages(uint64_t page_size) {
   return pool.ok() ? pool->available_pages() : 0;
 }
 
+uint64_t TotalHugePages(uint64_t page_size) {
+  absl::StatusOr<workloads::HugePagePoolState> pool = workloads::ReadHugePagePool(page_size);
+  return pool.ok() ? pool->total_pages : 0;
+}
+
 void AddRole(CaseDemand* demand, std::vector<std::string>* parts, absl::string_view role,
              uint64_t bytes) {
   demand->memory_bytes += bytes + kRoleOverheadBytes;
@@ -254,6 +259,8 @@ HostBudget ReadHostBudget(const AdmissionLimits& limits, const std::string& scra
   }
   budget.huge_2m_free_pages = AvailableHugePages(workloads::kHugePage2MiB);
   budget.huge_1g_free_pages = AvailableHugePages(workloads::kHugePage1GiB);
+  budget.huge_2m_total_pages = TotalHugePages(workloads::kHugePage2MiB);
+  budget.huge_1g_total_pages = TotalHugePages(workloads::kHugePage1GiB);
   return budget;
 }
 
@@ -299,11 +306,17 @@ absl::Status Admit(const AdmissionLimits& limits, const HostBudget& budget,
       const bool big = demand.huge_1g_pages > budget.huge_1g_free_pages;
       const uint64_t page = big ? workloads::kHugePage1GiB : workloads::kHugePage2MiB;
       const uint64_t needed = big ? demand.huge_1g_pages : demand.huge_2m_pages;
-      return absl::FailedPreconditionError(absl::StrCat(
-          CaseLabel(c, cases.size()), " needs ", needed, " huge pages of ", HumanBytes(page),
-          " but the pool has ", big ? budget.huge_1g_free_pages : budget.huge_2m_free_pages,
-          " available; reserve more: echo ", needed, " > ", workloads::HugePagePoolDir(page),
-          "/nr_hugepages"));
+      const uint64_t available = big ? budget.huge_1g_free_pages : budget.huge_2m_free_pages;
+      const uint64_t total = big ? budget.huge_1g_total_pages : budget.huge_2m_total_pages;
+      // The pool's new size: what it holds now plus what is missing.
+      const uint64_t target = total + (needed - available);
+      std::string message =
+          absl::StrCat(CaseLabel(c, cases.size()), " needs ", needed, " huge pages of ",
+                       HumanBytes(page), " but the pool has ", available,
+                       " available (nr_hugepages=", total, "); reserve more as root: echo ", target,
+                       " > ", workloads::HugePagePoolDir(page), "/nr_hugepages");
+      if (!big) absl::StrAppend(&message, " (or: echo ", target, " > /proc/sys/vm/nr_hugepages)");
+      return absl::FailedPreconditionError(message);
     }
     seconds += kCaseOverheadSeconds + repetitions * demand.seconds_per_repetition;
   }

@@ -48,6 +48,9 @@ struct HostBudget {
   std::map<std::string, uint64_t> free_bytes_by_dir;
   uint64_t huge_2m_free_pages = 0;
   uint64_t huge_1g_free_pages = 0;
+  // nr_hugepages of each pool (what a refusal tells the user to raise).
+  uint64_t huge_2m_total_pages = 0;
+  uint64_t huge_1g_total_pages = 0;
 
   // Memory a case may use: the least of MemAvailable less a reserve, the
   // cgroup's headroom and the cap.

@@ -78,6 +78,16 @@ TEST(Admission, HugetlbWithoutReservedPagesIsAPrecondition) {
       Budget24GiB(), Request("page_fault", {{"region_bytes", "64MiB"}, {"huge_pages", "hugetlb"}}));
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(status.message(), HasSubstr("needs 32 huge pages of 2 MiB"));
+  // The pool's new size, not the pages needed: 10 reserved, 4 free -> 38.
+  HostBudget partly = Budget24GiB();
+  partly.huge_2m_total_pages = 10;
+  partly.huge_2m_free_pages = 4;
+  const absl::Status short_pool = AdmitOn(
+      partly, Request("page_fault", {{"region_bytes", "64MiB"}, {"huge_pages", "hugetlb"}}));
+  EXPECT_THAT(short_pool.message(), HasSubstr("available (nr_hugepages=10)"));
+  EXPECT_THAT(short_pool.message(), HasSubstr("nr_hugepages (or: echo 38 > "
+                                              "/proc/sys/vm/nr_hugepages)"));
+  EXPECT_THAT(short_pool.message(), HasSubstr("echo 38 > /sys/kernel/mm/hugepages/"));
 }
 
 TEST(Admission, YearsOfTransferAreRefusedByEstimatedDuration) {
