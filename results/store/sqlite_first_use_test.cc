@@ -4,7 +4,6 @@
 // the same instant, which hits the moments processes only rarely meet:
 // the switch to WAL and the commit of the schema while others read the
 // database's identity.
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,28 +16,16 @@
 #include "absl/synchronization/barrier.h"
 #include "gtest/gtest.h"
 #include "results/store/store.h"
+#include "results/testing/sqlite_rows.h"
 #include "results/testing/synthetic_runs.h"
 
 namespace ipclab::results {
 namespace {
 
+using testing::StoredRuns;
+
 constexpr int kConnections = 24;
 constexpr int kFreshDatabases = 25;
-
-int StoredRuns(const std::string& path) {
-  sqlite3* db = nullptr;
-  int count = -1;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM runs", -1, &statement, nullptr) == SQLITE_OK &&
-        sqlite3_step(statement) == SQLITE_ROW) {
-      count = sqlite3_column_int(statement, 0);
-    }
-    sqlite3_finalize(statement);
-  }
-  sqlite3_close(db);
-  return count;
-}
 
 TEST(SqliteFirstUse, ConnectionsStartingTogetherOnAFreshFileAllOpenAndSave) {
   char dir_template[] = "/tmp/ipclab-first-use-XXXXXX";

@@ -4,7 +4,6 @@
 // run, with the right message. The file systems are private tmpfs mounts in
 // a mount namespace of their own (`unshare -m`), so nothing outlives the
 // test; without the privilege for that, those tests are skipped.
-#include <sqlite3.h>
 
 #include <chrono>
 #include <fstream>
@@ -17,11 +16,13 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.pb.h"
+#include "results/testing/sqlite_rows.h"
 #include "tests/testing/subprocess.h"
 
 namespace ipclab::testing {
 namespace {
 
+using ::ipclab::results::testing::StoredRuns;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
@@ -40,22 +41,6 @@ std::string Read(const std::string& path) {
   std::stringstream contents;
   contents << in.rdbuf();
   return contents.str();
-}
-
-// Rows of `runs` in the SQLite file at `path`; -1 if it cannot be read.
-int StoredRuns(const std::string& path) {
-  sqlite3* db = nullptr;
-  int count = -1;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM runs", -1, &statement, nullptr) == SQLITE_OK &&
-        sqlite3_step(statement) == SQLITE_ROW) {
-      count = sqlite3_column_int(statement, 0);
-    }
-    sqlite3_finalize(statement);
-  }
-  sqlite3_close(db);
-  return count;
 }
 
 class StoreIntegrationTest : public ::testing::Test {
