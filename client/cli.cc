@@ -270,6 +270,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   uint32_t repetitions = 0;
   uint32_t warmup = 0;
   double min_time = 0;
+  uint32_t rounds = 0;
   bool quiet = false;
   CLI::App* run =
       app.add_subcommand("run", "Run a workload (or a matrix of runs) and print the results");
@@ -303,6 +304,14 @@ int Main(int argc, const char* const* argv, CommandIo io) {
                       "each steady transfer phase runs whole passes of total_bytes until it "
                       "lasts this many seconds (default 0.05; 0: one pass)")
           ->check(CLI::NonNegativeNumber);
+  CLI::Option* rounds_option =
+      run->add_option("--rounds", rounds,
+                      "spread each case's repetitions over N rounds, every round running each "
+                      "case in turn in a fresh worker, so slow drift of the host shows in each "
+                      "case's spread rather than between runs (default 5 when a run has 2+ "
+                      "cases, else 1; 1: each case's repetitions back to back; warm-ups run in "
+                      "the first round)")
+          ->check(CLI::Range(1u, 1000u));
   CLI::Option* warmup_option =
       run->add_option("--warmup", warmup,
                       "Unmeasured warm-up repetitions per case (server default 1)")
@@ -408,6 +417,7 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   if (repetitions_option->count() > 0) run_options.flags.repetitions = repetitions;
   if (warmup_option->count() > 0) run_options.flags.warmup = warmup;
   if (min_time_option->count() > 0) run_options.flags.min_time_seconds = min_time;
+  if (rounds_option->count() > 0) run_options.flags.rounds = rounds;
   run_options.format = ParseOutputFormat(run_format);
   io.progress = io.progress && !quiet;
   run_options.quiet = quiet;

@@ -53,6 +53,12 @@ void RunProgress::Apply(const v1::RunEvent& event) {
 
 std::optional<double> RunProgress::Fraction() const {
   if (!have_progress_) return std::nullopt;
+  if (progress_.total_repetitions() > 0) {
+    // The server's count: with rounds, cases take turns.
+    return std::clamp(static_cast<double>(progress_.done_repetitions()) /
+                          static_cast<double>(progress_.total_repetitions()),
+                      0.0, 1.0);
+  }
   const uint32_t case_count = progress_.case_count() != 0
                                   ? progress_.case_count()
                                   : static_cast<uint32_t>(case_names_.size());

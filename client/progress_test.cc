@@ -126,6 +126,20 @@ TEST(RunProgress, FractionCountsWarmupsAndMeasuredRepetitions) {
   EXPECT_DOUBLE_EQ(*progress.Fraction(), 6.0 / 8);
 }
 
+TEST(RunProgress, FractionFollowsTheServersCountWhenCasesTakeTurns) {
+  v1::RunRequest request;
+  request.set_repetitions(4);
+  request.set_warmup(1);
+  RunProgress progress(request);
+  progress.Apply(Started({"a", "b"}));
+  // Round 2 of 2 runs case 1 first: by case index this would read 5/10 done.
+  v1::RunEvent event = Progress(1, 2, 2, /*warmup=*/false, "steady");
+  event.mutable_progress()->set_done_repetitions(6);
+  event.mutable_progress()->set_total_repetitions(10);
+  progress.Apply(event);
+  EXPECT_DOUBLE_EQ(*progress.Fraction(), 6.0 / 10);
+}
+
 TEST(ProgressBarText, ShowsPercentElapsedAndEta) {
   EXPECT_EQ(ProgressBarText(0.25, absl::Seconds(30), 8), "[##------]  25%  0:30 elapsed, ETA 1:30");
   EXPECT_EQ(ProgressBarText(0.0, absl::Seconds(1), 4), "[----]   0%  0:01 elapsed");

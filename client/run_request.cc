@@ -101,6 +101,7 @@ absl::Status ApplyFlags(const RunFlags& flags, const std::set<std::string>* acce
   if (flags.repetitions.has_value()) request->set_repetitions(*flags.repetitions);
   if (flags.warmup.has_value()) request->set_warmup(*flags.warmup);
   if (flags.min_time_seconds.has_value()) request->set_min_time_seconds(*flags.min_time_seconds);
+  if (flags.rounds.has_value()) request->set_rounds(*flags.rounds);
   if (flags.verify) request->set_verify(true);
   if (!flags.label.empty()) request->set_label(flags.label);
   return absl::OkStatus();

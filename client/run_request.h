@@ -23,6 +23,7 @@ struct RunFlags {
   std::optional<uint32_t> repetitions;
   std::optional<uint32_t> warmup;
   std::optional<double> min_time_seconds;  // --min-time; absent: the server's default
+  std::optional<uint32_t> rounds;          // --rounds; absent: the server's default
   bool verify = false;
   std::string label;
 };

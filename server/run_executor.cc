@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -19,13 +20,23 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
+// One turn of one case: `repetitions` measured repetitions numbered from
+// `first_repetition`, after `warmup` unmeasured ones.
+struct Turn {
+  uint32_t warmup = 0;
+  uint32_t first_repetition = 0;
+  uint32_t repetitions = 0;
+};
+
 v1::WorkerRequest MakeWorkerRequest(const ExecutorOptions& options, const std::string& run_id,
-                                    const v1::RunRequest& request, const v1::Case& c) {
+                                    const v1::RunRequest& request, const v1::Case& c,
+                                    const Turn& turn) {
   v1::WorkerRequest worker_request;
   worker_request.set_workload(request.workload());
   *worker_request.mutable_case_() = c;
-  worker_request.set_repetitions(request.repetitions());  // resolved in ExecuteRun
-  worker_request.set_warmup(request.warmup());
+  worker_request.set_repetitions(turn.repetitions);
+  worker_request.set_first_repetition(turn.first_repetition);
+  worker_request.set_warmup(turn.warmup);
   worker_request.set_verify(request.verify());
   worker_request.set_scratch_tmpfs(options.scratch_tmpfs);
   worker_request.set_scratch_disk(options.scratch_disk);
@@ -40,9 +51,15 @@ v1::WorkerRequest MakeWorkerRequest(const ExecutorOptions& options, const std::s
   return worker_request;
 }
 
-// Relays the worker's events until it is done; returns the case outcome.
+// How far the run is, in repetitions (warm-ups included), for progress.
+struct RunCount {
+  uint32_t done = 0;
+  uint32_t total = 0;
+};
+
+// Relays the worker's events until it is done; returns the turn's outcome.
 absl::Status RelayWorker(WorkerProcess* worker, const v1::Case& c, uint32_t case_count,
-                         const RunEventCallback& emit, v1::CaseResult* result) {
+                         const RunEventCallback& emit, RunCount* count, v1::CaseResult* result) {
   absl::Status stream_status;
   for (;;) {
     absl::StatusOr<std::optional<v1::WorkerEvent>> next = worker->NextEvent();
@@ -58,11 +75,14 @@ absl::Status RelayWorker(WorkerProcess* worker, const v1::Case& c, uint32_t case
       *progress = std::move(*worker_event.mutable_progress());
       progress->set_case_index(c.index());
       progress->set_case_count(case_count);
+      progress->set_done_repetitions(count->done);
+      progress->set_total_repetitions(count->total);
       emit(std::move(event));
     } else if (worker_event.has_repetition()) {
       v1::RepetitionResult& repetition = *worker_event.mutable_repetition();
       repetition.set_case_index(c.index());
       if (!repetition.warmup()) *result->add_repetitions() = repetition;
+      ++count->done;
       v1::RunEvent event = NewRunEvent();
       *event.mutable_repetition() = std::move(repetition);
       emit(std::move(event));
@@ -75,20 +95,20 @@ absl::Status RelayWorker(WorkerProcess* worker, const v1::Case& c, uint32_t case
   return stream_status.ok() ? exit_status : stream_status;
 }
 
-v1::CaseResult RunCase(const ExecutorOptions& options, const std::string& run_id,
-                       const v1::RunRequest& request, const v1::Case& c, const v1::HostInfo& host,
-                       uint32_t case_count, RunCancellation* cancellation,
-                       const RunEventCallback& emit) {
-  v1::CaseResult result;
-  *result.mutable_case_() = c;
+// Runs one turn of case `c` in a fresh worker; its measured repetitions are
+// appended to `result`.
+absl::Status RunTurn(const ExecutorOptions& options, const std::string& run_id,
+                     const v1::RunRequest& request, const v1::Case& c, const Turn& turn,
+                     uint32_t case_count, RunCancellation* cancellation,
+                     const RunEventCallback& emit, RunCount* count, v1::CaseResult* result) {
   absl::Status status;
-  absl::StatusOr<std::unique_ptr<WorkerProcess>> worker =
-      WorkerProcess::Spawn(options.worker_path, MakeWorkerRequest(options, run_id, request, c));
+  absl::StatusOr<std::unique_ptr<WorkerProcess>> worker = WorkerProcess::Spawn(
+      options.worker_path, MakeWorkerRequest(options, run_id, request, c, turn));
   if (!worker.ok()) {
     status = worker.status();
   } else {
     if (!cancellation->Attach(worker->get())) (*worker)->Kill();
-    status = RelayWorker(worker->get(), c, case_count, emit, &result);
+    status = RelayWorker(worker->get(), c, case_count, emit, count, result);
     cancellation->Detach();
   }
   if (cancellation->cancelled()) {
@@ -96,7 +116,13 @@ v1::CaseResult RunCase(const ExecutorOptions& options, const std::string& run_id
     status = reason.empty() ? absl::CancelledError("run cancelled")
                             : absl::DeadlineExceededError(reason);
   }
+  return status;
+}
 
+// Summaries, disturbance and verdict over every measured repetition, and the
+// case's status.
+void FinishCase(const v1::RunRequest& request, const v1::HostInfo& host, const absl::Status& status,
+                v1::CaseResult& result) {
   std::vector<v1::RepetitionResult> measured(result.repetitions().begin(),
                                              result.repetitions().end());
   if (!measured.empty()) {
@@ -106,8 +132,9 @@ v1::CaseResult RunCase(const ExecutorOptions& options, const std::string& run_id
     absl::StatusOr<const workloads::Workload*> workload =
         workloads::FindWorkload(request.workload());
     if (workload.ok()) {
-      std::vector<v1::Expectation> judged = results::Judge(
-          (*workload)->Expect(workloads::CaseParams::FromCase(c), host), summaries, measured);
+      std::vector<v1::Expectation> judged =
+          results::Judge((*workload)->Expect(workloads::CaseParams::FromCase(result.case_()), host),
+                         summaries, measured);
       result.set_verdict(results::OverallVerdict(judged));
       for (v1::Expectation& expectation : judged)
         *result.add_expectations() = std::move(expectation);
@@ -120,7 +147,17 @@ v1::CaseResult RunCase(const ExecutorOptions& options, const std::string& run_id
     result.set_status(absl::IsCancelled(status) ? v1::CANCELLED : v1::FAILED);
     result.set_error(status.message().empty() ? status.ToString() : std::string(status.message()));
   }
-  return result;
+}
+
+// The measured repetitions of round `round` of `rounds`: `repetitions` split
+// as evenly as whole numbers allow, the larger shares last.
+Turn TurnOf(uint32_t round, uint32_t rounds, uint32_t repetitions, uint32_t warmup) {
+  Turn turn;
+  turn.warmup = round == 0 ? warmup : 0;
+  turn.first_repetition = static_cast<uint32_t>(uint64_t{repetitions} * round / rounds);
+  turn.repetitions =
+      static_cast<uint32_t>(uint64_t{repetitions} * (round + 1) / rounds) - turn.first_repetition;
+  return turn;
 }
 
 }  // namespace
@@ -197,18 +234,53 @@ v1::RunResult ExecuteRun(const ExecutorOptions& options, const std::string& run_
     emit(std::move(event));
   }
 
+  // Rounds (RunRequest.rounds): each round runs every case in turn, starting
+  // one case further each round so no case always follows the same one. A
+  // case that failed takes no further turns. The CaseSummary events follow
+  // the last round, in case order.
   const auto case_count = static_cast<uint32_t>(cases.size());
+  const uint32_t rounds = std::max<uint32_t>(1, request.rounds());
+  std::vector<v1::CaseResult> results(cases.size());
+  std::vector<absl::Status> statuses(cases.size());
+  std::vector<bool> ran(cases.size(), false);
+  std::vector<bool> took_last_turn(cases.size(), false);
+  RunCount count;
+  count.total = case_count * (request.repetitions() + request.warmup());
+  for (uint32_t round = 0; round < rounds && !cancellation->cancelled(); ++round) {
+    const Turn turn = TurnOf(round, rounds, request.repetitions(), request.warmup());
+    for (uint32_t k = 0; k < case_count && !cancellation->cancelled(); ++k) {
+      const uint32_t i = (round + k) % case_count;
+      if (!statuses[i].ok()) continue;
+      if (turn.repetitions == 0 && turn.warmup == 0) continue;
+      v1::CaseResult& result = results[i];
+      if (!ran[i]) *result.mutable_case_() = cases[i];
+      ran[i] = true;
+      statuses[i] = RunTurn(options, run_id, request, cases[i], turn, case_count, cancellation,
+                            emit, &count, &result);
+      took_last_turn[i] = round + 1 == rounds;
+      if (!statuses[i].ok()) {
+        // Its remaining turns will not run: the progress skips them.
+        count.total -= request.repetitions() - (turn.first_repetition + turn.repetitions);
+      }
+    }
+  }
   bool any_failed = false;
-  for (const v1::Case& c : cases) {
-    if (cancellation->cancelled()) break;
-    v1::CaseResult result =
-        RunCase(options, run_id, request, c, run.host(), case_count, cancellation, emit);
+  for (uint32_t i = 0; i < case_count; ++i) {
+    if (!ran[i]) break;  // cancelled before this case's first turn
+    if (statuses[i].ok() && !took_last_turn[i]) {
+      // Cancelled between its turns: what it measured is kept, as CANCELLED.
+      const std::string reason = cancellation->reason();
+      statuses[i] = reason.empty() ? absl::CancelledError("run cancelled")
+                                   : absl::DeadlineExceededError(reason);
+    }
+    v1::CaseResult& result = results[i];
+    FinishCase(request, run.host(), statuses[i], result);
     if (result.status() == v1::FAILED && !any_failed) {
       any_failed = true;
       run.set_error(result.error());
     }
     v1::RunEvent event = NewRunEvent();
-    event.mutable_case_summary()->set_case_index(c.index());
+    event.mutable_case_summary()->set_case_index(cases[i].index());
     *event.mutable_case_summary()->mutable_result() = result;
     *run.add_cases() = std::move(result);
     emit(std::move(event));

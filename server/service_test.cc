@@ -175,6 +175,49 @@ TEST_F(ServiceTest, PipeRunStreamsEveryEventInOrder) {
   for (const v1::RunEvent& event : outcome.events) EXPECT_TRUE(event.has_time());
 }
 
+TEST_F(ServiceTest, RoundsLetTheCasesTakeTurns) {
+  if (!RequireWorker()) return;
+  v1::RunRequest request = PipeRequest("1MiB", 4);
+  request.set_warmup(1);
+  v1::Sweep* sweep = request.add_sweeps();
+  sweep->set_name("message_size");
+  sweep->add_values("4KiB");
+  sweep->add_values("64KiB");
+  request.mutable_params()->erase("message_size");
+  request.set_rounds(2);
+  grpc::ClientContext context;
+  StreamOutcome outcome = ReadToEnd(&context, stub_.get(), request);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.error_message();
+  // Round 1: case 0 (warm-up + 2), case 1 (warm-up + 2); round 2 starts one
+  // case further: case 1 (2), case 0 (2).
+  std::vector<std::pair<uint32_t, uint32_t>> order;  // (case, repetition) of measured ones
+  uint32_t last_done = 0;
+  for (const v1::RunEvent& event : outcome.events) {
+    if (event.has_repetition() && !event.repetition().warmup()) {
+      order.emplace_back(event.repetition().case_index(), event.repetition().repetition());
+    }
+    if (event.has_progress() && event.progress().waiting().empty()) {
+      EXPECT_EQ(event.progress().total_repetitions(), 10u);
+      EXPECT_GE(event.progress().done_repetitions(), last_done);
+      last_done = event.progress().done_repetitions();
+    }
+  }
+  const std::vector<std::pair<uint32_t, uint32_t>> expected = {{0, 0}, {0, 1}, {1, 0}, {1, 1},
+                                                               {1, 2}, {1, 3}, {0, 2}, {0, 3}};
+  EXPECT_EQ(order, expected);
+  ASSERT_TRUE(outcome.last().has_finished());
+  const v1::RunResult& result = outcome.last().finished().result();
+  EXPECT_EQ(result.request().rounds(), 2u);
+  ASSERT_EQ(result.cases_size(), 2);
+  for (const v1::CaseResult& c : result.cases()) {
+    EXPECT_EQ(c.status(), v1::SUCCEEDED) << c.error();
+    ASSERT_EQ(c.repetitions_size(), 4);
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(c.repetitions(i).repetition(), static_cast<uint32_t>(i));
+    EXPECT_FALSE(c.summaries().empty());
+  }
+  EXPECT_EQ(outcome.Count(v1::RunEvent::kCaseSummary), 2);
+}
+
 TEST_F(ServiceTest, CrashedWorkerFailsTheRunAndTheServerCarriesOn) {
   if (!RequireWorker()) return;
   StreamOutcome crashed;

@@ -62,7 +62,7 @@ absl::Status RunAll(const v1::WorkerRequest& request, int event_fd, int ack_fd) 
   const uint32_t total = request.warmup() + request.repetitions();
   for (uint32_t n = 0; n < total; ++n) {
     const bool warmup = n < request.warmup();
-    const uint32_t repetition = warmup ? n : n - request.warmup();
+    const uint32_t repetition = warmup ? n : request.first_repetition() + n - request.warmup();
     RunContext context;
     context.verify = request.verify();
     context.scratch_tmpfs = request.scratch_tmpfs();

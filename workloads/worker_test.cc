@@ -47,10 +47,15 @@ WorkerRun RunWorker(const v1::WorkerRequest& request) {
   input.write_end.Reset();
   WorkerRun run;
   google::protobuf::io::FileInputStream stream(events.read_end.get());
-  v1::WorkerEvent event;
   bool clean_eof = false;
-  while (google::protobuf::util::ParseDelimitedFromZeroCopyStream(&event, &stream, &clean_eof)) {
-    run.events.push_back(event);
+  for (;;) {
+    // A fresh message each time: ParseDelimited merges into what it is given,
+    // so a reused one would carry a "waiting" text into the next event.
+    v1::WorkerEvent event;
+    if (!google::protobuf::util::ParseDelimitedFromZeroCopyStream(&event, &stream, &clean_eof)) {
+      break;
+    }
+    run.events.push_back(std::move(event));
   }
   EXPECT_TRUE(clean_eof);
   run.wait_status = worker.Wait(std::chrono::seconds(120)).wait_status;

@@ -271,6 +271,8 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
           CompareSamples(*metric, base_samples, candidate_samples, options);
       metric_comparison.base.disturbed = base_disturbed;
       metric_comparison.candidate.disturbed = candidate_disturbed;
+      metric_comparison.base.disturbed_share = base_case.DisturbedShareOfSide();
+      metric_comparison.candidate.disturbed_share = candidate_case.DisturbedShareOfSide();
       case_comparison.metrics.push_back(std::move(metric_comparison));
     }
     comparison.cases.push_back(std::move(case_comparison));

@@ -71,6 +71,9 @@ struct SideStatistics {
   // RobustLogSpread of the per-run medians; 0 below kRunsForRunSpread runs.
   double run_spread = 0.0;
   uint32_t disturbed = 0;  // repetitions noted "disturbed" (issue 8's harness)
+  // disturbed / measured repetitions: at most kMaxDisturbedShareToDrop, the
+  // disturbed ones are left out of the samples above (n counts the rest).
+  double disturbed_share = 0.0;
 };
 
 // Runs of one case a side must pool before their medians' spread counts.

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "results/model/noise.h"
 
 namespace ipclab::results {
 namespace {
@@ -33,12 +34,15 @@ GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricCompari
     check.reason = GateReason::kComparisonSaysWhy;
     return check;
   }
-  if (c.base.disturbed + c.candidate.disturbed > 0) {
+  check.disturbed = c.base.disturbed + c.candidate.disturbed;
+  if (c.base.disturbed_share > kMaxDisturbedShareToDrop ||
+      c.candidate.disturbed_share > kMaxDisturbedShareToDrop) {
     check.outcome = GateOutcome::kInconclusive;
     check.reason = GateReason::kDisturbed;
-    check.disturbed = c.base.disturbed + c.candidate.disturbed;
     return check;
   }
+  // Up to kMaxDisturbedShareToDrop of a side's repetitions disturbed: they
+  // are left out of the samples (sides.h) and the check goes on.
   const double regression = Regression(c, c.difference);
   // The smallest regression the CI allows must exceed the limit: noise that
   // merely moves the median past it is not a failure.

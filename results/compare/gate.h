@@ -54,10 +54,10 @@ enum class GateReason {
   kWithinLimit,              // pass: the CI's worst regression is within the band
   kNotSignificantAmongMany,  // would fail alone, but not after Benjamini-Hochberg
   kWithinNoiseFloor,         // significant and past the limit, but within the noise floor
-  kDisturbed,                // a repetition on either side was marked "disturbed"
-                             // (case_error: which side and why, from its results)
-  kChangedButCiPastLimit,    // a significant change whose CI reaches past the limit
-  kCiPastLimit,              // not significant and the CI reaches past the limit
+  kDisturbed,  // over kMaxDisturbedShareToDrop of a side's repetitions marked "disturbed"
+               // (case_error: which side and why, from its results)
+  kChangedButCiPastLimit,  // a significant change whose CI reaches past the limit
+  kCiPastLimit,            // not significant and the CI reaches past the limit
 };
 
 struct GateCheck {
@@ -70,8 +70,10 @@ struct GateCheck {
   // kWithinLimit: the worst regression the CI allows. In the metric's unit,
   // positive means worse.
   double regression = 0.0;
-  size_t family_size = 0;   // kNotSignificantAmongMany: metric checks in the gate
-  uint32_t disturbed = 0;   // kDisturbed: disturbed repetitions, both sides
+  size_t family_size = 0;  // kNotSignificantAmongMany: metric checks in the gate
+  // Disturbed repetitions, both sides: kDisturbed when more than
+  // kMaxDisturbedShareToDrop of a side's; else left out of the check.
+  uint32_t disturbed = 0;
   std::string case_status;  // kBaseCaseFailed, kCandidateCaseFailed: "failed", ...
   std::string case_error;   // and the case's error text
   std::optional<MetricComparison> comparison;  // for metric checks

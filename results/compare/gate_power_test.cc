@@ -170,15 +170,48 @@ TEST(GatePower, ChangeWithinTheNoiseBetweenRunsIsInconclusive) {
   EXPECT_GT(report.checks[0].comparison->base.run_spread, 0.05);
 }
 
-TEST(GatePower, ADisturbedRepetitionMakesTheCheckInconclusive) {
+TEST(GatePower, AFewDisturbedRepetitionsAreLeftOut) {
+  // One of ten disturbed (at most 20%): it is left out and the 20% fall fails.
   v1::RunResult candidate =
       MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(8.0, 0.01, 10, 1))});
-  (*candidate.mutable_cases(0)->mutable_repetitions(3)->mutable_notes())["disturbed"] = "true";
+  auto* repetition = candidate.mutable_cases(0)->mutable_repetitions(3);
+  (*repetition->mutable_notes())["disturbed"] = "true";
+  const GateReport report = Gate(
+      {MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10))})}, {candidate});
+  EXPECT_EQ(report.outcome, GateOutcome::kFail);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kRegressed);
+  EXPECT_EQ(report.checks[0].disturbed, 1u);
+  ASSERT_TRUE(report.checks[0].comparison.has_value());
+  EXPECT_EQ(report.checks[0].comparison->candidate.n, 9u) << "the disturbed one is left out";
+  EXPECT_EQ(report.checks[0].comparison->base.n, 10u);
+}
+
+TEST(GatePower, ADisturbedOutlierDoesNotMoveTheVerdict) {
+  // Identical sides but for one disturbed repetition at half the throughput:
+  // left out, the check passes.
+  std::vector<double> samples = Throughputs(10.0, 0.01, 10, 1);
+  samples[0] *= 0.5;
+  v1::RunResult candidate = MakeSyntheticRun("c", "pipe", {Case("64KiB", samples)});
+  candidate.mutable_cases(0)->mutable_repetitions(0)->mutable_interference()->set_disturbed(true);
+  const GateReport report = Gate(
+      {MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10))})}, {candidate});
+  EXPECT_EQ(report.outcome, GateOutcome::kPass);
+  ASSERT_TRUE(report.checks[0].comparison.has_value());
+  EXPECT_EQ(report.checks[0].comparison->candidate.n, 9u);
+}
+
+TEST(GatePower, ManyDisturbedRepetitionsMakeTheCheckInconclusive) {
+  // Three of ten (over 20%): the case cannot be judged.
+  v1::RunResult candidate =
+      MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(8.0, 0.01, 10, 1))});
+  for (int i : {1, 4, 7}) {
+    (*candidate.mutable_cases(0)->mutable_repetitions(i)->mutable_notes())["disturbed"] = "true";
+  }
   const GateReport report = Gate(
       {MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10))})}, {candidate});
   EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
   EXPECT_EQ(report.checks[0].reason, GateReason::kDisturbed);
-  EXPECT_EQ(report.checks[0].disturbed, 1u);
+  EXPECT_EQ(report.checks[0].disturbed, 3u);
 }
 
 TEST(GateSelection, DifferentWorkloadsShareNothing) {

@@ -31,31 +31,41 @@ struct SideCase {
 struct PooledCase {
   std::vector<SideCase> parts;
 
-  // One vector of samples per pooled run.
+  // One vector of samples per pooled run. Disturbed repetitions are left
+  // out while the side's disturbed share is at most kMaxDisturbedShareToDrop
+  // (above it the gate calls the case inconclusive and compare says so).
   std::vector<std::vector<double>> SamplesPerRun(const CaseMetric& metric) const {
+    const bool drop = Disturbed() > 0 && DisturbedShareOfSide() <= kMaxDisturbedShareToDrop;
     std::vector<std::vector<double>> samples;
     for (const SideCase& part : parts) {
-      std::vector<double> more =
-          MetricSamples(*part.result, metric, part.run->host().page_size_bytes());
+      const uint64_t page = part.run->host().page_size_bytes();
+      std::vector<double> more = drop ? MetricSamples(WithoutDisturbed(*part.result), metric, page)
+                                      : MetricSamples(*part.result, metric, page);
       if (!more.empty()) samples.push_back(std::move(more));
     }
     return samples;
   }
 
-  // Repetitions the timing harness marked as disturbed (its
-  // RepetitionResult.interference, or an older note "disturbed": "true").
+  // Measured repetitions the timing harness marked as disturbed.
   uint32_t Disturbed() const {
     uint32_t count = 0;
     for (const SideCase& part : parts) {
       for (const v1::RepetitionResult& repetition : part.result->repetitions()) {
-        auto it = repetition.notes().find("disturbed");
-        if ((it != repetition.notes().end() && it->second == "true") ||
-            (!repetition.warmup() && repetition.interference().disturbed())) {
-          ++count;
-        }
+        if (IsDisturbed(repetition)) ++count;
       }
     }
     return count;
+  }
+
+  // Disturbed() over the measured repetitions of every part.
+  double DisturbedShareOfSide() const {
+    uint32_t measured = 0;
+    for (const SideCase& part : parts) {
+      for (const v1::RepetitionResult& repetition : part.result->repetitions()) {
+        if (!repetition.warmup()) ++measured;
+      }
+    }
+    return measured == 0 ? 0.0 : static_cast<double>(Disturbed()) / measured;
   }
 
   // "ok" when every part succeeded, else the first failure and its error.

@@ -26,6 +26,23 @@ uint32_t DisturbedCount(const v1::CaseResult& result) {
                     }));
 }
 
+bool IsDisturbed(const v1::RepetitionResult& repetition) {
+  if (repetition.warmup()) return false;
+  auto it = repetition.notes().find("disturbed");
+  return (it != repetition.notes().end() && it->second == "true") ||
+         repetition.interference().disturbed();
+}
+
+v1::CaseResult WithoutDisturbed(const v1::CaseResult& result) {
+  v1::CaseResult clean = result;
+  clean.clear_repetitions();
+  for (const v1::RepetitionResult& repetition : result.repetitions()) {
+    if (!IsDisturbed(repetition)) *clean.add_repetitions() = repetition;
+  }
+  clean.set_disturbed_repetitions(0);
+  return clean;
+}
+
 double DisturbedShare(const v1::CaseResult& result) {
   const uint32_t measured = std::max(MeasuredCount(result), result.disturbed_repetitions());
   if (measured == 0) return 0.0;

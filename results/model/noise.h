@@ -20,6 +20,18 @@ uint32_t DisturbedCount(const v1::CaseResult& result);
 // DisturbedCount / measured repetitions; 0 without repetitions.
 double DisturbedShare(const v1::CaseResult& result);
 
+// Compare and gate leave a case's disturbed repetitions out of its samples
+// while they are at most this share of its measured repetitions (2 of the
+// default 10); above it the case cannot be judged (gate: inconclusive).
+inline constexpr double kMaxDisturbedShareToDrop = 0.2;
+
+// Whether the timing harness marked `repetition` disturbed (its
+// interference, or an older note "disturbed": "true").
+bool IsDisturbed(const v1::RepetitionResult& repetition);
+
+// `result` without its disturbed measured repetitions.
+v1::CaseResult WithoutDisturbed(const v1::CaseResult& result);
+
 // "3 of 5 repetitions disturbed: other load on CPU 0" (the first disturbed
 // repetition's reason), empty when none was.
 std::string DisturbedText(const v1::CaseResult& result);

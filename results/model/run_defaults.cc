@@ -41,7 +41,18 @@ double EffectiveMinTime(const v1::RunRequest& request) {
   return kDefaultMinTimeSeconds;
 }
 
+uint32_t EffectiveRounds(const v1::RunRequest& request) {
+  const uint32_t repetitions = EffectiveRepetitions(request);
+  if (request.has_rounds()) return std::clamp<uint32_t>(request.rounds(), 1, repetitions);
+  uint64_t cases = 1;
+  for (const v1::Sweep& sweep : request.sweeps()) {
+    cases *= std::max<uint64_t>(1, static_cast<uint64_t>(sweep.values_size()));
+  }
+  return cases >= 2 ? std::min(kDefaultRounds, repetitions) : 1;
+}
+
 v1::RunRequest WithRunDefaults(v1::RunRequest request) {
+  request.set_rounds(EffectiveRounds(request));
   request.set_min_time_seconds(EffectiveMinTime(request));
   request.set_repetitions(EffectiveRepetitions(request));
   request.set_warmup(EffectiveWarmup(request));

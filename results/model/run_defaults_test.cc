@@ -35,6 +35,27 @@ TEST(RunDefaults, WithRunDefaultsWritesTheEffectiveValues) {
   EXPECT_EQ(WithRunDefaults(effective).SerializeAsString(), effective.SerializeAsString());
 }
 
+TEST(RunDefaults, RoundsInterleaveRunsOfSeveralCasesOnly) {
+  v1::RunRequest one_case;
+  EXPECT_EQ(EffectiveRounds(one_case), 1u);
+  v1::RunRequest swept;
+  v1::Sweep* sweep = swept.add_sweeps();
+  sweep->set_name("placement");
+  sweep->add_values("same");
+  EXPECT_EQ(EffectiveRounds(swept), 1u) << "a sweep of one value is one case";
+  sweep->add_values("cross");
+  EXPECT_EQ(EffectiveRounds(swept), kDefaultRounds);
+  swept.set_repetitions(3);
+  EXPECT_EQ(EffectiveRounds(swept), 3u) << "never more rounds than repetitions";
+  swept.set_rounds(0);
+  EXPECT_EQ(EffectiveRounds(swept), 1u);
+  swept.set_rounds(50);
+  EXPECT_EQ(EffectiveRounds(swept), 3u);
+  one_case.set_rounds(2);
+  EXPECT_EQ(EffectiveRounds(one_case), 2u) << "asked for, a single case is split too";
+  EXPECT_EQ(WithRunDefaults(swept).rounds(), 3u);
+}
+
 TEST(RunDefaults, RunsStoredWithTheOldWarmupSetFlagKeepTheirMeaning) {
   // Field 6 was `bool warmup_set`; with warmup = 0 it was the only trace of
   // "no warm-ups" in the bytes: tag (6 << 3 | varint) = 0x30, value 1.

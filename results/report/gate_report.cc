@@ -12,6 +12,7 @@
 #include "absl/strings/str_replace.h"
 #include "results/format/format.h"
 #include "results/model/case_metrics.h"
+#include "results/model/noise.h"
 #include "results/report/comparison_report.h"
 
 namespace ipclab::results {
@@ -267,7 +268,9 @@ void PrintGateJUnit(const GateReport& report, const Comparison& comparison, std:
   *out << "</testsuites>\n";
 }
 
-std::string GateReasonText(const GateCheck& check, const CompareOptions& options) {
+namespace {
+
+std::string MetricReasonText(const GateCheck& check, const CompareOptions& options) {
   const std::string limit = FormatPercent(options.threshold, 1);
   const std::string error = check.case_error.empty() ? "" : absl::StrCat(": ", check.case_error);
   if (!check.comparison.has_value()) {
@@ -308,10 +311,11 @@ std::string GateReasonText(const GateCheck& check, const CompareOptions& options
                           " x the robust spread); gate against several runs (--history N) to "
                           "tell a regression from the noise between runs");
     case GateReason::kDisturbed:
-      return absl::StrCat(check.disturbed,
-                          " repetition(s) were marked disturbed by the timing harness; run again",
-                          check.case_error.empty() ? "" : " (", check.case_error,
-                          check.case_error.empty() ? "" : ")");
+      return absl::StrCat(
+          check.disturbed, " repetition(s) were marked disturbed by the timing harness, more than ",
+          FormatPercent(kMaxDisturbedShareToDrop, 0), " of a side's: run again on a quieter host",
+          check.case_error.empty() ? "" : " (", check.case_error,
+          check.case_error.empty() ? "" : ")");
     case GateReason::kChangedButCiPastLimit: {
       std::string text = absl::StrCat("changed by ", ChangeText(c), ", but the 95% CI ",
                                       ConfidenceText(c), " reaches past the limit of ", limit);
@@ -326,6 +330,18 @@ std::string GateReasonText(const GateCheck& check, const CompareOptions& options
     default:
       return c.reason;
   }
+}
+
+}  // namespace
+
+std::string GateReasonText(const GateCheck& check, const CompareOptions& options) {
+  std::string text = MetricReasonText(check, options);
+  if (check.comparison.has_value() && check.disturbed > 0 &&
+      check.reason != GateReason::kDisturbed) {
+    absl::StrAppend(&text, " (", check.disturbed,
+                    " disturbed repetition(s) left out of the samples)");
+  }
+  return text;
 }
 
 }  // namespace ipclab::results

@@ -216,6 +216,9 @@ TEST(RunTable, RepetitionCountsAreSpelledOut) {
   EXPECT_THAT(text, HasSubstr("(1 measured repetition, medians)"));
   run.mutable_request()->set_warmup(3);
   EXPECT_THAT(Render(PrintRunTable, run), HasSubstr("per case after 3 warm-ups\n"));
+  run.mutable_request()->set_rounds(5);
+  EXPECT_THAT(Render(PrintRunTable, run),
+              HasSubstr("per case after 3 warm-ups, cases taking turns over 5 rounds\n"));
 }
 
 TEST(Host, ShowsTheServersLimits) {

@@ -602,8 +602,16 @@ std::string RepetitionsLine(const v1::RunResult& run) {
   const uint32_t warmup = EffectiveWarmup(run.request());
   std::string line =
       absl::StrCat(repetitions, " measured repetition", repetitions == 1 ? "" : "s", " per case");
-  if (warmup == 0) return absl::StrCat(line, ", no warm-up");
-  return absl::StrCat(line, " after ", warmup, " warm-up", warmup == 1 ? "" : "s");
+  if (warmup == 0) {
+    absl::StrAppend(&line, ", no warm-up");
+  } else {
+    absl::StrAppend(&line, " after ", warmup, " warm-up", warmup == 1 ? "" : "s");
+  }
+  // Stored by the server since rounds exist; older runs ran back to back.
+  if (run.request().rounds() > 1) {
+    absl::StrAppend(&line, ", cases taking turns over ", run.request().rounds(), " rounds");
+  }
+  return line;
 }
 
 void PrintRunTable(const v1::RunResult& run, std::ostream* out) {
