@@ -17,6 +17,7 @@
 #include "results/compare/history.h"
 #include "results/report/comparison_report.h"
 #include "results/report/gate_report.h"
+#include "results/store/history.h"
 
 namespace ipclab::client {
 namespace {
@@ -52,6 +53,35 @@ absl::StatusOr<Sides> LoadSides(const std::string& db, const std::vector<std::st
   }
   if (!first_error.ok()) return first_error;
   return sides;
+}
+
+// Runs kept per case for the noise between runs: enough for a stable MAD,
+// few enough that an old state of the host does not count.
+constexpr size_t kNoiseHistoryRuns = 20;
+// Stored runs read per workload to find them.
+constexpr int kNoiseHistoryScan = 200;
+
+// Stored runs of the candidate's cases on the candidate's host (newest
+// first), for the noise floor between runs (results::CompareRuns). Empty when
+// there is no database to read (sides given as files only).
+std::vector<v1::RunResult> NoiseHistory(const std::string& db,
+                                        const std::vector<v1::RunResult>& candidate) {
+  RunSource source(db);
+  absl::StatusOr<results::ResultStore*> store = source.Store();
+  if (!store.ok()) return {};
+  std::set<std::string> workloads;
+  for (const v1::RunResult& run : candidate) workloads.insert(run.workload());
+  std::vector<v1::RunResult> pool;
+  for (const std::string& workload : workloads) {
+    results::RunFilter filter;
+    filter.workload = workload;
+    filter.limit = kNoiseHistoryScan;
+    absl::StatusOr<std::vector<v1::RunResult>> runs = results::LoadRuns(**store, filter);
+    if (!runs.ok()) continue;  // none stored: no history
+    pool.insert(pool.end(), std::make_move_iterator(runs->rbegin()),
+                std::make_move_iterator(runs->rend()));
+  }
+  return results::ComparableHistory(pool, candidate, kNoiseHistoryRuns);
 }
 
 absl::StatusOr<results::CompareOptions> Options(absl::string_view flag,
@@ -109,8 +139,8 @@ ExitCode CompareCommand(const CompareCommandOptions& options, const CommandIo& i
   compare_options->by_host = options.by_host;
   absl::StatusOr<Sides> sides = LoadSides(options.db, {options.base}, {options.candidate});
   if (!sides.ok()) return ReportError(sides.status(), io.err);
-  const results::Comparison comparison =
-      results::CompareRuns(sides->base, sides->candidate, *compare_options);
+  const results::Comparison comparison = results::CompareRuns(
+      sides->base, sides->candidate, *compare_options, NoiseHistory(options.db, sides->candidate));
   absl::Status common = CheckSomethingInCommon(comparison);
   if (!common.ok()) return ReportError(common, io.err);
   std::ostringstream text;
@@ -160,8 +190,8 @@ ExitCode GateCommand(const GateCommandOptions& options, const CommandIo& io) {
           io.err);
     }
   }
-  const results::Comparison comparison =
-      results::CompareRuns(sides->base, sides->candidate, *compare_options);
+  const results::Comparison comparison = results::CompareRuns(
+      sides->base, sides->candidate, *compare_options, NoiseHistory(options.db, sides->candidate));
   absl::Status common = CheckSomethingInCommon(comparison);
   if (!common.ok()) return ReportError(common, io.err);
   const results::GateReport report = results::EvaluateGate(comparison);

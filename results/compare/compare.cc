@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "results/compare/sides.h"
 #include "results/format/format.h"
+#include "results/stats/change_points.h"
 #include "results/stats/false_discovery.h"
 #include "results/stats/noise.h"
 #include "results/stats/statistics.h"
@@ -189,8 +190,43 @@ void DecideVerdict(const CompareOptions& options, MetricComparison* out) {
   }
 }
 
+namespace {
+
+// The spread of a case's per-run medians in stored history (oldest first),
+// over the runs after the last change point.
+std::pair<double, uint32_t> HistorySpread(const std::vector<std::vector<double>>& runs) {
+  std::vector<double> medians;
+  for (const std::vector<double>& run : runs) {
+    if (!run.empty()) medians.push_back(Median(run));
+  }
+  const std::vector<ChangePoint> changes = EDivisiveChangePoints(medians, ChangePointOptions());
+  size_t first = 0;
+  for (const ChangePoint& change : changes) first = std::max(first, change.index);
+  medians.erase(medians.begin(), medians.begin() + static_cast<std::ptrdiff_t>(first));
+  if (medians.size() < kRunsForHistorySpread) return {0.0, 0};
+  return {RobustLogSpread(medians), static_cast<uint32_t>(medians.size())};
+}
+
+// Raises c's noise floor to the spread between stored runs when that is
+// larger than the spreads of the two sides.
+void AddHistoryNoise(const PooledCase& history, const CompareOptions& options,
+                     MetricComparison* c) {
+  std::vector<std::vector<double>> runs = history.SamplesPerRun(*c->metric);
+  std::reverse(runs.begin(), runs.end());  // oldest first
+  std::tie(c->history_spread, c->history_runs) = HistorySpread(runs);
+  if (c->history_runs == 0) return;
+  const double spread = std::max({c->base.spread, c->candidate.spread, c->base.run_spread,
+                                  c->candidate.run_spread, c->history_spread});
+  const bool higher_is_better = c->metric->direction == Direction::kHigherIsBetter;
+  c->floor_worse = NoiseFloor(spread, options.noise_k, higher_is_better);
+  c->floor_better = NoiseFloor(spread, options.noise_k, !higher_is_better);
+}
+
+}  // namespace
+
 Comparison CompareRuns(const std::vector<v1::RunResult>& base,
-                       const std::vector<v1::RunResult>& candidate, const CompareOptions& options) {
+                       const std::vector<v1::RunResult>& candidate, const CompareOptions& options,
+                       const std::vector<v1::RunResult>& noise_history) {
   Comparison comparison;
   comparison.options = options;
   for (const v1::RunResult& run : base) comparison.base_runs.push_back(Summarize(run));
@@ -235,6 +271,19 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
       Pool(candidate, varying, true, options.by_host);
   std::map<std::string, const PooledCase*> candidate_by_key;
   for (const auto& [key, pooled] : candidate_cases) candidate_by_key.emplace(key, &pooled);
+  // History: the runs of neither side, keyed like the sides.
+  std::set<std::string> side_ids;
+  for (const auto* runs : {&base, &candidate}) {
+    for (const v1::RunResult& run : *runs) side_ids.insert(run.run_id());
+  }
+  std::vector<v1::RunResult> history_runs;
+  for (const v1::RunResult& run : noise_history) {
+    if (side_ids.count(run.run_id()) == 0) history_runs.push_back(run);
+  }
+  const std::vector<std::pair<std::string, PooledCase>> history_cases =
+      Pool(history_runs, varying, true, options.by_host);
+  std::map<std::string, const PooledCase*> history_by_key;
+  for (const auto& [key, pooled] : history_cases) history_by_key.emplace(key, &pooled);
 
   std::vector<const CaseMetric*> metrics = options.metrics;
   if (metrics.empty()) {
@@ -273,6 +322,9 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
       metric_comparison.candidate.disturbed = candidate_disturbed;
       metric_comparison.base.disturbed_share = base_case.DisturbedShareOfSide();
       metric_comparison.candidate.disturbed_share = candidate_case.DisturbedShareOfSide();
+      if (auto history = history_by_key.find(key); history != history_by_key.end()) {
+        AddHistoryNoise(*history->second, options, &metric_comparison);
+      }
       case_comparison.metrics.push_back(std::move(metric_comparison));
     }
     comparison.cases.push_back(std::move(case_comparison));

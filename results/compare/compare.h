@@ -100,6 +100,11 @@ struct MetricComparison {
   // noise_k times the larger of the spreads above (0 when they are 0).
   double floor_worse = 0.0;
   double floor_better = 0.0;
+  // RobustLogSpread of the medians of stored runs of this case on this host
+  // (CompareRuns' noise_history), and how many runs gave it; 0 when fewer
+  // than kRunsForHistorySpread.
+  double history_spread = 0.0;
+  uint32_t history_runs = 0;
   bool significant = false;
   bool enough_repetitions = false;  // the test can reach alpha at these sizes
   ChangeVerdict verdict = ChangeVerdict::kUnavailable;
@@ -153,8 +158,20 @@ struct Comparison {
   bool verify_differs = false;
 };
 
+// `noise_history`: stored runs of the candidate's cases on the candidate's
+// host, measured the same way (compare/history.h's ComparableHistory), newest
+// first. Per case and metric, the per-run medians after the last change point
+// (e-divisive means) give the spread between runs when there are at least
+// kRunsForHistorySpread of them; the noise floor takes the largest spread.
+// Runs of either side are left out of it.
 Comparison CompareRuns(const std::vector<v1::RunResult>& base,
-                       const std::vector<v1::RunResult>& candidate, const CompareOptions& options);
+                       const std::vector<v1::RunResult>& candidate, const CompareOptions& options,
+                       const std::vector<v1::RunResult>& noise_history = {});
+
+// Stored runs of a case whose medians must agree before their spread counts
+// as the noise between runs of that case (MAD of 4 values is the least that
+// is not one value's whim).
+inline constexpr uint32_t kRunsForHistorySpread = 4;
 
 // One metric of one case (what CompareRuns does per pair, before the
 // Benjamini-Hochberg adjustment), exposed for tests. `base_runs` and

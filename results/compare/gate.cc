@@ -63,6 +63,29 @@ GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricCompari
     check.regression = worst;
     return check;
   }
+  // Not a failure, the medians moved no further than the limit, and the CI
+  // rules out a regression of twice the limit: pass. (Asking the whole CI to
+  // fit within the limit made identical runs inconclusive whenever a CI
+  // reached past 10%, which on a VM is most runs of a large matrix; a CI
+  // wider than twice the limit still says "too noisy to tell".)
+  if (c.enough_repetitions && regression <= c.band && worst <= kPassCiReach * c.band) {
+    check.outcome = GateOutcome::kPass;
+    check.reason = GateReason::kMedianWithinLimit;
+    check.regression = regression;
+    return check;
+  }
+  // Past the limit but within what this case does between runs on this host,
+  // learned from stored runs (CompareRuns' noise_history): no evidence of a
+  // regression, with the same guard on the CI.
+  if (c.enough_repetitions && c.history_runs > 0 && c.change.has_value()) {
+    const double noise = std::max(c.band, c.floor_worse * std::fabs(c.base.median));
+    if (regression <= noise && worst <= kPassCiReach * noise) {
+      check.outcome = GateOutcome::kPass;
+      check.reason = GateReason::kWithinRunToRunNoise;
+      check.regression = regression;
+      return check;
+    }
+  }
   check.outcome = GateOutcome::kInconclusive;
   const bool past_limit = least > c.band && regression > 0;
   if (!c.enough_repetitions) {

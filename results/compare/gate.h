@@ -39,6 +39,12 @@ enum class GateOutcome { kPass, kFail, kInconclusive };
 // "pass", "fail", "inconclusive".
 const char* GateOutcomeName(GateOutcome outcome);
 
+// A check whose medians moved less than the limit passes when its CI's worst
+// regression is within this many times the limit (kMedianWithinLimit); so
+// does one within the noise between stored runs (kWithinRunToRunNoise) with
+// the noise in place of the limit.
+inline constexpr double kPassCiReach = 2.0;
+
 // Why a check came out as it did. The gate decides; report/gate_report.h
 // turns a check into its sentence ("regressed by 20.0% (...); the limit is
 // 5.0%").
@@ -52,6 +58,10 @@ enum class GateReason {
                              // exceeds the band
   kNoRegression,             // pass: the CI allows no regression at all
   kWithinLimit,              // pass: the CI's worst regression is within the band
+  kMedianWithinLimit,        // pass: the medians' regression is within the band (the CI
+                             // reaches past it, but nothing says the change is real)
+  kWithinRunToRunNoise,      // pass: past the limit, but within the noise floor that the
+                             // spread between stored runs of the case on this host sets
   kNotSignificantAmongMany,  // would fail alone, but not after Benjamini-Hochberg
   kWithinNoiseFloor,         // significant and past the limit, but within the noise floor
   kDisturbed,  // over kMaxDisturbedShareToDrop of a side's repetitions marked "disturbed"

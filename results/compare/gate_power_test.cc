@@ -65,6 +65,27 @@ GateReport Gate(const std::vector<v1::RunResult>& base, const std::vector<v1::Ru
   return EvaluateGate(CompareRuns(base, candidate, options));
 }
 
+// Stored runs of the 64KiB case, oldest first in `medians`, each stable (cv
+// 1%), returned newest first as the client passes them.
+std::vector<v1::RunResult> History(const std::vector<double>& medians) {
+  std::vector<v1::RunResult> runs;
+  for (size_t i = 0; i < medians.size(); ++i) {
+    runs.push_back(MakeSyntheticRun("h" + std::to_string(i), "pipe",
+                                    {Case("64KiB", Throughputs(medians[i], 0.01, 10, i))},
+                                    testing::SyntheticHost(), static_cast<int>(i)));
+  }
+  std::reverse(runs.begin(), runs.end());
+  return runs;
+}
+
+GateReport GateWithHistory(const v1::RunResult& base, const v1::RunResult& candidate,
+                           const std::vector<v1::RunResult>& history) {
+  CompareOptions options;
+  options.threshold = kDefaultLimit;
+  options.metrics = {FindCaseMetric("throughput")};
+  return EvaluateGate(CompareRuns({base}, {candidate}, options, history));
+}
+
 TEST(GatePower, TheDefaultRepetitionsCanDecideAmongManyChecks) {
   // 10 vs 10 can reach p = 1.1e-5: one regressed check survives
   // Benjamini-Hochberg among a 167-check matrix (0.05 / 167 = 3e-4).
@@ -168,6 +189,65 @@ TEST(GatePower, ChangeWithinTheNoiseBetweenRunsIsInconclusive) {
   ASSERT_TRUE(report.checks[0].comparison.has_value());
   EXPECT_EQ(report.checks[0].comparison->base.runs, 5u);
   EXPECT_GT(report.checks[0].comparison->base.run_spread, 0.05);
+}
+
+TEST(GatePower, IdenticalRunsWhoseMediansMovedWithinTheLimitPass) {
+  // cv 5%, the candidate's median 8% lower: the CI reaches past 10%, but
+  // nothing shows a regression beyond the limit.
+  const GateReport report =
+      Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.05, 10, 0))})},
+           {MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(9.2, 0.05, 10, 4))})});
+  EXPECT_EQ(report.outcome, GateOutcome::kPass);
+  ASSERT_EQ(report.checks.size(), 1u);
+  EXPECT_TRUE(report.checks[0].reason == GateReason::kMedianWithinLimit ||
+              report.checks[0].reason == GateReason::kWithinLimit);
+}
+
+TEST(GatePower, ADriftWithinTheNoiseBetweenStoredRunsPasses) {
+  // One stable run per side, 15% apart: alone that is a failure (the spread
+  // of the repetitions is 1%). Stored runs of the case wander by +-10%: the
+  // same change is within the host's noise between runs.
+  const v1::RunResult base =
+      MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10, 0))});
+  const v1::RunResult candidate =
+      MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(8.5, 0.01, 10, 3))});
+  EXPECT_EQ(GateWithHistory(base, candidate, {}).outcome, GateOutcome::kFail);
+  const GateReport report =
+      GateWithHistory(base, candidate, History({10.0, 9.0, 11.0, 9.5, 10.5, 8.8, 10.2}));
+  EXPECT_EQ(report.outcome, GateOutcome::kPass);
+  ASSERT_EQ(report.checks.size(), 1u);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kWithinRunToRunNoise);
+  EXPECT_EQ(report.checks[0].comparison->history_runs, 7u);
+  // The base and candidate runs are never their own history.
+  std::vector<v1::RunResult> with_sides = History({10.0, 9.0, 11.0, 9.5, 10.5, 8.8, 10.2});
+  with_sides.push_back(base);
+  with_sides.push_back(candidate);
+  EXPECT_EQ(GateWithHistory(base, candidate, with_sides).checks[0].comparison->history_runs, 7u);
+}
+
+TEST(GatePower, HistoryCountsOnlyTheRunsAfterItsLastChangePoint) {
+  // The case was at 5 GB/s for six runs, then at 10 GB/s +-1% for six: the
+  // old level is another state of the code or host, not noise. A 15% fall
+  // from the new level fails.
+  const v1::RunResult base =
+      MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10, 0))});
+  const v1::RunResult candidate =
+      MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(8.5, 0.01, 10, 3))});
+  const GateReport report = GateWithHistory(
+      base, candidate,
+      History({5.0, 5.1, 4.9, 5.05, 4.95, 5.0, 10.0, 10.1, 9.9, 10.05, 9.95, 10.0}));
+  EXPECT_EQ(report.outcome, GateOutcome::kFail);
+  EXPECT_EQ(report.checks[0].comparison->history_runs, 6u);
+}
+
+TEST(GatePower, TooFewStoredRunsAreNoHistory) {
+  const v1::RunResult base =
+      MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10, 0))});
+  const v1::RunResult candidate =
+      MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(8.5, 0.01, 10, 3))});
+  const GateReport report = GateWithHistory(base, candidate, History({10.0, 9.0, 11.0}));
+  EXPECT_EQ(report.outcome, GateOutcome::kFail);
+  EXPECT_EQ(report.checks[0].comparison->history_runs, 0u);
 }
 
 TEST(GatePower, AFewDisturbedRepetitionsAreLeftOut) {

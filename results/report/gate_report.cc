@@ -111,11 +111,17 @@ void PrintRules(const CompareOptions& options, std::ostream* out) {
        << "noise floor (" << options.noise_k
        << " x the largest robust spread: MAD of the log repetitions on either side, and of the "
           "per-run medians of a side pooling "
-       << kRunsForRunSpread
-       << "+ runs). It **passes** when the whole CI lies within the limit and each side has at "
-          "least "
-       << MinimumRepetitionsPerSide(options.alpha)
-       << " repetitions. Otherwise it is inconclusive. Changes smaller than an absolute floor "
+       << kRunsForRunSpread << "+ runs, and of the medians of the last " << kRunsForHistorySpread
+       << "+ stored runs of the case on this host after their last change point). It **passes** "
+          "when each side has at least "
+       << MinimumRepetitionsPerSide(options.alpha) << " repetitions, no more than "
+       << FormatPercent(kMaxDisturbedShareToDrop, 0)
+       << " of them disturbed (those are left out), and the whole CI lies within the limit, or "
+          "the change of the medians does with a CI within "
+       << kPassCiReach
+       << " x the limit, or it is within the noise floor that stored runs set with a CI within "
+       << kPassCiReach
+       << " x that floor. Otherwise it is inconclusive. Changes smaller than an absolute floor "
           "never count: ";
   std::vector<std::string> floors;
   for (const CaseMetric& metric : CaseMetrics()) {
@@ -297,6 +303,15 @@ std::string MetricReasonText(const GateCheck& check, const CompareOptions& optio
     case GateReason::kWithinLimit:
       return absl::StrCat("at worst ", RegressionText(c, check.regression),
                           " within the 95% CI; the limit is ", limit);
+    case GateReason::kMedianWithinLimit:
+      return absl::StrCat("changed by ", ChangeText(c), ", within the limit of ", limit,
+                          " (the 95% CI ", ConfidenceText(c), " reaches past it)");
+    case GateReason::kWithinRunToRunNoise:
+      return absl::StrCat("regressed by ", RegressionText(c, check.regression),
+                          ", past the limit of ", limit, " but within the noise floor of ",
+                          FormatPercent(c.floor_worse), " that ", c.history_runs,
+                          " stored runs of this case on this host set (", options.noise_k,
+                          " x the robust spread of their medians)");
     case GateReason::kNotSignificantAmongMany:
       return absl::StrCat(
           "regressed by ", RegressionText(c, check.regression),
