@@ -58,4 +58,9 @@ run --matrix default --tag m=b || exit 4
 code=$?
 runs=$("$ipclab" results list --db "$db" --filter tag:m=a --format json | grep -o "\"runId\"" | wc -l)
 cases=$(grep -c '^| ' "$work/m.md")
+"$ipclab" compare --db "$db" tag:m=a tag:m=b --format json > "$work/m.json" || exit 4
+worse=$(grep -o '"verdict": *"worse"' "$work/m.json" | wc -l)
+better=$(grep -o '"verdict": *"better"' "$work/m.json" | wc -l)
+noisy=$(grep -o '"verdict": *"noisy"' "$work/m.json" | wc -l)
+echo "matrix A/A compare: $worse worse, $better better, $noisy noisy (expected 0 worse, 0 better)"
 echo "matrix: $runs runs per side; gate exit $code; $(grep -o '[0-9]* failed, [0-9]* inconclusive, [0-9]* passed' "$work/m.md" | head -1) (table rows incl. headers: $cases)"
