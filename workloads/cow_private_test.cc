@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "results/model/expectations.h"
 #include "results/model/summary.h"
@@ -33,30 +34,14 @@ constexpr double kPages = kRegion / 4096;  // 16384
 using Params = std::map<std::string, std::string>;
 
 absl::StatusOr<v1::RepetitionResult> RunCow(const Params& params, const RunContext& context = {}) {
-  v1::RunRequest request;
-  request.set_workload("cow_private");
-  request.mutable_params()->insert(params.begin(), params.end());
-  absl::StatusOr<std::vector<v1::Case>> cases = ResolveCases(request);
-  if (!cases.ok()) return cases.status();
-  return FindWorkload("cow_private")
-      .value()
-      ->RunRepetition(CaseParams::FromCase(cases->at(0)), context);
+  return expectation_testing::RunCase("cow_private", params, context);
 }
 
 v1::RepetitionResult RunOk(const Params& params, const RunContext& context = {}) {
-  absl::StatusOr<v1::RepetitionResult> result = RunCow(params, context);
-  EXPECT_TRUE(result.ok()) << result.status();
-  return result.ok() ? *result : v1::RepetitionResult();
+  return expectation_testing::RunCaseOk("cow_private", params, context);
 }
 
-const v1::PhaseResult& Phase(const v1::RepetitionResult& result, const std::string& name) {
-  for (const v1::PhaseResult& phase : result.phases()) {
-    if (phase.name() == name) return phase;
-  }
-  ADD_FAILURE() << "no phase " << name;
-  static const v1::PhaseResult kEmpty;
-  return kEmpty;
-}
+using expectation_testing::Phase;
 
 const v1::RoleMeasurement& Role(const v1::RepetitionResult& result, const std::string& phase,
                                 const std::string& role) {
@@ -234,22 +219,15 @@ class CowExpectationTest : public testing::TestWithParam<Params> {};
 // Every expectation cow_private states holds on this kernel.
 TEST_P(CowExpectationTest, KernelDoesWhatTheExpectationSays) {
   Params params = GetParam();
-  std::optional<HugePageReservation> reservation;
-  if (params.count("huge_pages") && params.at("huge_pages") == "hugetlb") {
-    absl::StatusOr<HugePageReservation> reserved = HugePageReservation::Ensure(kHugePage2MiB, 16);
-    if (!reserved.ok()) GTEST_SKIP() << "cannot reserve huge pages: " << reserved.status();
-    reservation = std::move(reserved).value();
-  }
+  const absl::StatusOr<std::optional<HugePageReservation>> reservation =
+      expectation_testing::ReserveHugetlbFor(params, 16);
+  if (!reservation.ok()) GTEST_SKIP() << "cannot reserve huge pages: " << reservation.status();
   params["region_bytes"] = "16MiB";
   absl::StatusOr<expectation_testing::JudgedRun> run =
       expectation_testing::RunAndJudge("cow_private", params);
   ASSERT_TRUE(run.ok()) << run.status();
   ASSERT_FALSE(run->judged.empty());
-  for (const v1::Expectation& expectation : run->judged) {
-    EXPECT_EQ(expectation.verdict(), v1::MATCHED)
-        << run->c.name() << ": " << expectation.metric() << " - " << expectation.description()
-        << " - " << expectation.reason();
-  }
+  EXPECT_THAT(expectation_testing::Unmatched(*run), testing::IsEmpty());
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/size.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "results/model/expectations.h"
 #include "results/model/summary.h"
@@ -348,25 +349,17 @@ class PageFaultExpectationTest : public testing::TestWithParam<Params> {};
 
 TEST_P(PageFaultExpectationTest, KernelDoesWhatTheExpectationSays) {
   Params params = GetParam();
-  const std::string huge = params.count("huge_pages") ? params.at("huge_pages") : "none";
   // THP cases are judged on every host: where THP is off, the expectation
   // itself says so (4 KiB pages, AnonHugePages 0).
-  std::optional<HugePageReservation> reservation;
-  if (huge == "hugetlb") {
-    absl::StatusOr<HugePageReservation> reserved = HugePageReservation::Ensure(kHugePage2MiB, 8);
-    if (!reserved.ok()) GTEST_SKIP() << "cannot reserve huge pages: " << reserved.status();
-    reservation = std::move(reserved).value();
-  }
+  const absl::StatusOr<std::optional<HugePageReservation>> reservation =
+      expectation_testing::ReserveHugetlbFor(params, 8);
+  if (!reservation.ok()) GTEST_SKIP() << "cannot reserve huge pages: " << reservation.status();
   params["region_bytes"] = "16MiB";
   absl::StatusOr<expectation_testing::JudgedRun> run =
       expectation_testing::RunAndJudge("page_fault", params);
   ASSERT_TRUE(run.ok()) << run.status();
   ASSERT_FALSE(run->judged.empty());
-  for (const v1::Expectation& expectation : run->judged) {
-    EXPECT_EQ(expectation.verdict(), v1::MATCHED)
-        << run->c.name() << ": " << expectation.metric() << " - " << expectation.description()
-        << " - " << expectation.reason();
-  }
+  EXPECT_THAT(expectation_testing::Unmatched(*run), testing::IsEmpty());
   EXPECT_EQ(results::OverallVerdict(run->judged), v1::MATCHED);
 }
 

@@ -4,12 +4,15 @@
 #ifndef IPCLAB_WORKLOADS_TESTING_EXPECTATION_TESTING_H_
 #define IPCLAB_WORKLOADS_TESTING_EXPECTATION_TESTING_H_
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "ipclab/v1/ipclab.pb.h"
+#include "workloads/hugepages.h"
 #include "workloads/workload.h"
 
 namespace ipclab::workloads::expectation_testing {
@@ -20,6 +23,20 @@ struct JudgedRun {
   std::vector<v1::Expectation> judged;  // empty if Expect() states nothing
 };
 
+// Resolves `params` and runs one repetition of the first case.
+absl::StatusOr<v1::RepetitionResult> RunCase(const std::string& workload,
+                                             const std::map<std::string, std::string>& params,
+                                             const RunContext& context = RunContext());
+
+// RunCase that must succeed: a test failure and an empty result where it does not.
+v1::RepetitionResult RunCaseOk(const std::string& workload,
+                               const std::map<std::string, std::string>& params,
+                               const RunContext& context = RunContext());
+
+// The phase of `result` named `name`: a test failure and an empty phase where
+// there is none.
+const v1::PhaseResult& Phase(const v1::RepetitionResult& result, const std::string& name);
+
 // Judges the expectations of `workload` for one case against one repetition.
 std::vector<v1::Expectation> JudgeRepetition(const std::string& workload, const v1::Case& c,
                                              const v1::RepetitionResult& result);
@@ -28,6 +45,16 @@ std::vector<v1::Expectation> JudgeRepetition(const std::string& workload, const 
 absl::StatusOr<JudgedRun> RunAndJudge(const std::string& workload,
                                       const std::map<std::string, std::string>& params,
                                       const RunContext& context = RunContext());
+
+// For a case with huge_pages=hugetlb: `pages` 2 MiB pages reserved in the pool
+// for as long as the result lives (the test skips when this fails); nullopt
+// for every other case.
+absl::StatusOr<std::optional<HugePageReservation>> ReserveHugetlbFor(
+    const std::map<std::string, std::string>& params, uint64_t pages);
+
+// The judged expectations of `run` that did not match, one line each
+// ("case: metric - description - reason"); empty when all matched.
+std::vector<std::string> Unmatched(const JudgedRun& run);
 
 }  // namespace ipclab::workloads::expectation_testing
 
