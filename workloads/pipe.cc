@@ -118,23 +118,19 @@ absl::StatusOr<int> SetCapacity(const base::Pipe& pipe, uint64_t capacity) {
 }
 
 v1::WorkloadSpec PipeSpec() {
-  v1::WorkloadSpec spec;
-  spec.set_name("pipe");
-  spec.set_summary(
-      "anonymous pipe between two processes: write() by the producer, read() by the consumer");
-  for (v1::ParamSpec& param : TransferParamSpecs()) *spec.add_params() = std::move(param);
-  *spec.add_params() = SizeParam("pipe_capacity", 0, 0, uint64_t{1} << 30,
-                                 "pipe buffer size set with F_SETPIPE_SZ (the kernel rounds up to "
-                                 "a power of two pages); 0 keeps the kernel default (64KiB)");
-  *spec.add_params() = EnumParam(
+  std::vector<v1::ParamSpec> params = TransferParamSpecs();
+  params.push_back(SizeParam("pipe_capacity", 0, 0, uint64_t{1} << 30,
+                             "pipe buffer size set with F_SETPIPE_SZ (the kernel rounds up to "
+                             "a power of two pages); 0 keeps the kernel default (64KiB)"));
+  params.push_back(EnumParam(
       "splice", "none", {"none", "vmsplice"},
       "none: write() copies the producer's buffer into the pipe; vmsplice: the producer's pages "
       "are mapped into the pipe (one copy fewer), each message in a fresh slot of a buffer larger "
-      "than the pipe so no page is rewritten before the consumer has read it");
-  spec.add_roles("producer");
-  spec.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
-  return spec;
+      "than the pipe so no page is rewritten before the consumer has read it"));
+  return TransferSpec(
+      "pipe",
+      "anonymous pipe between two processes: write() by the producer, read() by the consumer",
+      std::move(params));
 }
 
 absl::Status ValidatePipe(const CaseParams& params) {

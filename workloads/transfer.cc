@@ -21,6 +21,18 @@ std::vector<v1::ParamSpec> TransferParamSpecs() {
   };
 }
 
+v1::WorkloadSpec TransferSpec(absl::string_view name, absl::string_view summary,
+                              std::vector<v1::ParamSpec> params) {
+  v1::WorkloadSpec spec;
+  spec.set_name(std::string(name));
+  spec.set_summary(std::string(summary));
+  for (v1::ParamSpec& param : params) *spec.add_params() = std::move(param);
+  spec.add_roles("producer");
+  spec.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
+  return spec;
+}
+
 absl::Status ValidateTransfer(const CaseParams& params) {
   const uint64_t message_size = params.Size("message_size");
   const uint64_t total_bytes = params.Size("total_bytes");

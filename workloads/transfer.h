@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "base/status_macros.h"
 #include "workloads/harness.h"
 #include "workloads/params.h"
@@ -64,6 +65,10 @@ struct TransferPlan {
 
 // The parameters common to transfer workloads, and the catalog entries.
 std::vector<v1::ParamSpec> TransferParamSpecs();
+// The catalog entry of a transfer workload: `params`, the roles producer and
+// consumer, and TransferPhases().
+v1::WorkloadSpec TransferSpec(absl::string_view name, absl::string_view summary,
+                              std::vector<v1::ParamSpec> params);
 // message_size <= total_bytes; the round-trip limit in pingpong.
 absl::Status ValidateTransfer(const CaseParams& params);
 // `window` is the transport's buffer (pipe capacity, ring bytes): the warm

@@ -63,16 +63,11 @@ absl::StatusOr<int> SocketOption(int socket, int option, const char* name) {
 }
 
 v1::WorkloadSpec UnixSocketSpec() {
-  v1::WorkloadSpec spec;
-  spec.set_name("unix_socket");
-  spec.set_summary(
+  return TransferSpec(
+      "unix_socket",
       "AF_UNIX stream socket pair between two processes: send() by the producer, recv() by the "
-      "consumer (default socket buffers)");
-  for (v1::ParamSpec& param : TransferParamSpecs()) *spec.add_params() = std::move(param);
-  spec.add_roles("producer");
-  spec.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
-  return spec;
+      "consumer (default socket buffers)",
+      TransferParamSpecs());
 }
 
 absl::Status ValidateUnixSocket(const CaseParams& params) { return ValidateTransfer(params); }

@@ -13,8 +13,7 @@ std::unique_ptr<Subprocess> SpawnIpclabd(const std::vector<std::string>& flags,
                                          const std::vector<std::string>& environment) {
   std::vector<std::string> argv = {BinDir() + "/ipclabd", "--listen", "127.0.0.1:0"};
   argv.insert(argv.end(), flags.begin(), flags.end());
-  auto daemon =
-      std::make_unique<Subprocess>(argv, environment, SpawnOptions(StderrMode::kInherit));
+  auto daemon = std::make_unique<Subprocess>(argv, environment, SpawnOptions(StderrMode::kInherit));
   EXPECT_GT(daemon->pid(), 0) << daemon->error();
   return daemon;
 }
