@@ -218,16 +218,7 @@ class CowExpectationTest : public testing::TestWithParam<Params> {};
 
 // Every expectation cow_private states holds on this kernel.
 TEST_P(CowExpectationTest, KernelDoesWhatTheExpectationSays) {
-  Params params = GetParam();
-  const absl::StatusOr<std::optional<HugePageReservation>> reservation =
-      expectation_testing::ReserveHugetlbFor(params, 16);
-  if (!reservation.ok()) GTEST_SKIP() << "cannot reserve huge pages: " << reservation.status();
-  params["region_bytes"] = "16MiB";
-  absl::StatusOr<expectation_testing::JudgedRun> run =
-      expectation_testing::RunAndJudge("cow_private", params);
-  ASSERT_TRUE(run.ok()) << run.status();
-  ASSERT_FALSE(run->judged.empty());
-  EXPECT_THAT(expectation_testing::Unmatched(*run), testing::IsEmpty());
+  expectation_testing::ExpectKernelDoesWhatTheExpectationSays("cow_private", GetParam(), 16);
 }
 
 INSTANTIATE_TEST_SUITE_P(

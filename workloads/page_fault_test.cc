@@ -348,19 +348,9 @@ TEST(PageFaultExpect, ReadThenWriteFaultsTwice) {
 class PageFaultExpectationTest : public testing::TestWithParam<Params> {};
 
 TEST_P(PageFaultExpectationTest, KernelDoesWhatTheExpectationSays) {
-  Params params = GetParam();
   // THP cases are judged on every host: where THP is off, the expectation
   // itself says so (4 KiB pages, AnonHugePages 0).
-  const absl::StatusOr<std::optional<HugePageReservation>> reservation =
-      expectation_testing::ReserveHugetlbFor(params, 8);
-  if (!reservation.ok()) GTEST_SKIP() << "cannot reserve huge pages: " << reservation.status();
-  params["region_bytes"] = "16MiB";
-  absl::StatusOr<expectation_testing::JudgedRun> run =
-      expectation_testing::RunAndJudge("page_fault", params);
-  ASSERT_TRUE(run.ok()) << run.status();
-  ASSERT_FALSE(run->judged.empty());
-  EXPECT_THAT(expectation_testing::Unmatched(*run), testing::IsEmpty());
-  EXPECT_EQ(results::OverallVerdict(run->judged), v1::MATCHED);
+  expectation_testing::ExpectKernelDoesWhatTheExpectationSays("page_fault", GetParam(), 8);
 }
 
 INSTANTIATE_TEST_SUITE_P(

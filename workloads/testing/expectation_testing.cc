@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "results/model/expectations.h"
 #include "results/model/summary.h"
@@ -18,6 +19,29 @@ absl::StatusOr<v1::Case> FirstCase(const std::string& workload,
   request.mutable_params()->insert(params.begin(), params.end());
   IPCLAB_ASSIGN_OR_RETURN(std::vector<v1::Case> cases, ResolveCases(request));
   return cases.at(0);
+}
+
+// For a case with huge_pages=hugetlb: `pages` 2 MiB pages reserved in the pool
+// for as long as the result lives; nullopt for every other case.
+absl::StatusOr<std::optional<HugePageReservation>> ReserveHugetlbFor(
+    const std::map<std::string, std::string>& params, uint64_t pages) {
+  const auto huge_pages = params.find("huge_pages");
+  if (huge_pages == params.end() || huge_pages->second != "hugetlb") return std::nullopt;
+  IPCLAB_ASSIGN_OR_RETURN(HugePageReservation reservation,
+                          HugePageReservation::Ensure(kHugePage2MiB, pages));
+  return std::optional<HugePageReservation>(std::move(reservation));
+}
+
+// The judged expectations of `run` that did not match, one line each
+// ("case: metric - description - reason"); empty when all matched.
+std::vector<std::string> Unmatched(const JudgedRun& run) {
+  std::vector<std::string> unmatched;
+  for (const v1::Expectation& expectation : run.judged) {
+    if (expectation.verdict() == v1::MATCHED) continue;
+    unmatched.push_back(absl::StrCat(run.c.name(), ": ", expectation.metric(), " - ",
+                                     expectation.description(), " - ", expectation.reason()));
+  }
+  return unmatched;
 }
 
 }  // namespace
@@ -66,23 +90,18 @@ absl::StatusOr<JudgedRun> RunAndJudge(const std::string& workload,
   return run;
 }
 
-absl::StatusOr<std::optional<HugePageReservation>> ReserveHugetlbFor(
-    const std::map<std::string, std::string>& params, uint64_t pages) {
-  const auto huge_pages = params.find("huge_pages");
-  if (huge_pages == params.end() || huge_pages->second != "hugetlb") return std::nullopt;
-  IPCLAB_ASSIGN_OR_RETURN(HugePageReservation reservation,
-                          HugePageReservation::Ensure(kHugePage2MiB, pages));
-  return std::optional<HugePageReservation>(std::move(reservation));
-}
-
-std::vector<std::string> Unmatched(const JudgedRun& run) {
-  std::vector<std::string> unmatched;
-  for (const v1::Expectation& expectation : run.judged) {
-    if (expectation.verdict() == v1::MATCHED) continue;
-    unmatched.push_back(absl::StrCat(run.c.name(), ": ", expectation.metric(), " - ",
-                                     expectation.description(), " - ", expectation.reason()));
-  }
-  return unmatched;
+void ExpectKernelDoesWhatTheExpectationSays(const std::string& workload,
+                                            std::map<std::string, std::string> params,
+                                            uint64_t hugetlb_pages) {
+  const absl::StatusOr<std::optional<HugePageReservation>> reservation =
+      ReserveHugetlbFor(params, hugetlb_pages);
+  if (!reservation.ok()) GTEST_SKIP() << "cannot reserve huge pages: " << reservation.status();
+  params["region_bytes"] = "16MiB";
+  absl::StatusOr<JudgedRun> run = RunAndJudge(workload, params);
+  ASSERT_TRUE(run.ok()) << run.status();
+  ASSERT_FALSE(run->judged.empty());
+  EXPECT_THAT(Unmatched(*run), ::testing::IsEmpty());
+  EXPECT_EQ(results::OverallVerdict(run->judged), v1::MATCHED);
 }
 
 }  // namespace ipclab::workloads::expectation_testing

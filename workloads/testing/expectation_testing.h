@@ -46,15 +46,13 @@ absl::StatusOr<JudgedRun> RunAndJudge(const std::string& workload,
                                       const std::map<std::string, std::string>& params,
                                       const RunContext& context = RunContext());
 
-// For a case with huge_pages=hugetlb: `pages` 2 MiB pages reserved in the pool
-// for as long as the result lives (the test skips when this fails); nullopt
-// for every other case.
-absl::StatusOr<std::optional<HugePageReservation>> ReserveHugetlbFor(
-    const std::map<std::string, std::string>& params, uint64_t pages);
-
-// The judged expectations of `run` that did not match, one line each
-// ("case: metric - description - reason"); empty when all matched.
-std::vector<std::string> Unmatched(const JudgedRun& run);
+// The ground-truth test of a workload: runs `params` once over a 16 MiB
+// region and expects every expectation the workload states to match (and
+// some to be stated). A huge_pages=hugetlb case first reserves
+// `hugetlb_pages` 2 MiB pages, and skips the test where it cannot.
+void ExpectKernelDoesWhatTheExpectationSays(const std::string& workload,
+                                            std::map<std::string, std::string> params,
+                                            uint64_t hugetlb_pages);
 
 }  // namespace ipclab::workloads::expectation_testing
 
