@@ -31,20 +31,11 @@ constexpr double kPages = kRegion / 4096;  // 16384
 using Params = std::map<std::string, std::string>;
 
 absl::StatusOr<v1::RepetitionResult> RunPageFault(const Params& params) {
-  v1::RunRequest request;
-  request.set_workload("page_fault");
-  request.mutable_params()->insert(params.begin(), params.end());
-  absl::StatusOr<std::vector<v1::Case>> cases = ResolveCases(request);
-  if (!cases.ok()) return cases.status();
-  return FindWorkload("page_fault")
-      .value()
-      ->RunRepetition(CaseParams::FromCase(cases->at(0)), RunContext());
+  return expectation_testing::RunCase("page_fault", params);
 }
 
 v1::RepetitionResult RunOk(const Params& params) {
-  absl::StatusOr<v1::RepetitionResult> result = RunPageFault(params);
-  EXPECT_TRUE(result.ok()) << result.status();
-  return result.ok() ? *result : v1::RepetitionResult();
+  return expectation_testing::RunCaseOk("page_fault", params);
 }
 
 const v1::RoleMeasurement& Toucher(const v1::RepetitionResult& result, const std::string& phase) {
@@ -56,16 +47,9 @@ const v1::RoleMeasurement& Toucher(const v1::RepetitionResult& result, const std
   return kEmpty;
 }
 
-double Faults(const v1::RoleMeasurement& role) {
-  return static_cast<double>(role.counters().minor_faults());
-}
-
-double Growth(uint64_t before, uint64_t after) {
-  return static_cast<double>(after) - static_cast<double>(before);
-}
-double RssAnonGrowth(const v1::RoleMeasurement& r) {
-  return Growth(r.memory_before().rss_anon_bytes(), r.memory_after().rss_anon_bytes());
-}
+using expectation_testing::Faults;
+using expectation_testing::Growth;
+using expectation_testing::RssAnonGrowth;
 
 // The perf counter agrees with getrusage for trapping faults.
 void ExpectPerfNear(const v1::RoleMeasurement& role, double count, double tolerance) {

@@ -71,6 +71,18 @@ const v1::PhaseResult& Phase(const v1::RepetitionResult& result, const std::stri
   return kEmpty;
 }
 
+double Faults(const v1::RoleMeasurement& role) {
+  return static_cast<double>(role.counters().minor_faults());
+}
+
+double Growth(uint64_t before, uint64_t after) {
+  return static_cast<double>(after) - static_cast<double>(before);
+}
+
+double RssAnonGrowth(const v1::RoleMeasurement& role) {
+  return Growth(role.memory_before().rss_anon_bytes(), role.memory_after().rss_anon_bytes());
+}
+
 std::vector<v1::Expectation> JudgeRepetition(const std::string& workload, const v1::Case& c,
                                              const v1::RepetitionResult& result) {
   static const v1::HostInfo* const host = new v1::HostInfo(ReadHostInfo());

@@ -37,6 +37,12 @@ v1::RepetitionResult RunCaseOk(const std::string& workload,
 // there is none.
 const v1::PhaseResult& Phase(const v1::RepetitionResult& result, const std::string& name);
 
+// A role's figures as doubles, for tolerances: its minor faults, and the
+// growth of a memory figure from before to after the phase.
+double Faults(const v1::RoleMeasurement& role);
+double Growth(uint64_t before, uint64_t after);
+double RssAnonGrowth(const v1::RoleMeasurement& role);
+
 // Judges the expectations of `workload` for one case against one repetition.
 std::vector<v1::Expectation> JudgeRepetition(const std::string& workload, const v1::Case& c,
                                              const v1::RepetitionResult& result);
