@@ -196,14 +196,7 @@ absl::StatusOr<std::string> PostgresResultStore::ResolveId(absl::string_view id_
                           connection_.Query(sql::kResolveId, params, "looking up a run id"));
   std::vector<std::string> ids;
   for (int i = 0; i < rows.rows(); ++i) ids.push_back(rows.Text(i, 0));
-  if (ids.empty()) {
-    return absl::NotFoundError(absl::StrCat("no stored run with id \"", id_or_prefix, "\" in \"",
-                                            path(), "\" (see `ipclab results list`)"));
-  }
-  if (ids.front() == id_or_prefix || ids.size() == 1) return ids.front();
-  return absl::InvalidArgumentError(absl::StrCat("run id prefix \"", id_or_prefix,
-                                                 "\" is ambiguous: ", absl::StrJoin(ids, ", "),
-                                                 ids.size() > 5 ? ", ..." : ""));
+  return schema::OneRunId(id_or_prefix, ids, path());
 }
 
 absl::StatusOr<v1::RunResult> PostgresResultStore::Load(absl::string_view id_or_prefix) const {

@@ -413,14 +413,7 @@ absl::StatusOr<std::string> SqliteResultStore::ResolveId(absl::string_view id_or
     if (!row) break;
     ids.push_back(statement.Text(0));
   }
-  if (ids.empty()) {
-    return absl::NotFoundError(absl::StrCat("no stored run with id \"", id_or_prefix, "\" in \"",
-                                            path(), "\" (see `ipclab results list`)"));
-  }
-  if (ids.front() == id_or_prefix || ids.size() == 1) return ids.front();
-  return absl::InvalidArgumentError(absl::StrCat("run id prefix \"", id_or_prefix,
-                                                 "\" is ambiguous: ", absl::StrJoin(ids, ", "),
-                                                 ids.size() > 5 ? ", ..." : ""));
+  return schema::OneRunId(id_or_prefix, ids, path());
 }
 
 absl::StatusOr<v1::RunResult> SqliteResultStore::Load(absl::string_view id_or_prefix) const {

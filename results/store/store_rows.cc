@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "results/model/case_metrics.h"
 #include "results/model/phases.h"
@@ -33,6 +35,19 @@ std::vector<RepetitionRow> RepetitionRows(const v1::RunResult& run) {
     }
   }
   return rows;
+}
+
+absl::StatusOr<std::string> OneRunId(absl::string_view id_or_prefix,
+                                     const std::vector<std::string>& ids,
+                                     absl::string_view store_path) {
+  if (ids.empty()) {
+    return absl::NotFoundError(absl::StrCat("no stored run with id \"", id_or_prefix, "\" in \"",
+                                            store_path, "\" (see `ipclab results list`)"));
+  }
+  if (ids.front() == id_or_prefix || ids.size() == 1) return ids.front();
+  return absl::InvalidArgumentError(absl::StrCat("run id prefix \"", id_or_prefix,
+                                                 "\" is ambiguous: ", absl::StrJoin(ids, ", "),
+                                                 ids.size() > 5 ? ", ..." : ""));
 }
 
 StoredRun ListedRun(absl::FunctionRef<std::string(int)> text,

@@ -143,6 +143,16 @@ void RegisterTouch(const std::string& label, const std::string& workload, const 
       repetitions);
 }
 
+// 64 B pingpong messages (12.8 MB in all) through a ring, spinning (a
+// shared-memory ring's lowest latency).
+Params SpinPingpong64B(const std::string& placement) {
+  return {{"message_size", "64"},
+          {"total_bytes", "12800000"},
+          {"mode", "pingpong"},
+          {"sync", "spin"},
+          {"placement", placement}};
+}
+
 void RegisterAll() {
   for (const char* placement : {"same", "cross"}) {
     const std::string at = std::string("/placement:") + placement;
@@ -173,13 +183,7 @@ void RegisterAll() {
               {"sync", "spin"},
               {"placement", placement}},
              5);
-    Register("shm_posix/pingpong/64B/spin" + at, "shm_posix",
-             {{"message_size", "64"},
-              {"total_bytes", "12800000"},
-              {"mode", "pingpong"},
-              {"sync", "spin"},
-              {"placement", placement}},
-             5);
+    Register("shm_posix/pingpong/64B/spin" + at, "shm_posix", SpinPingpong64B(placement), 5);
   }
   // Every transport streaming 1 GiB in 64 KiB and 1 MiB messages (rings of
   // 1 MiB), and the shared-memory rings' spin pingpong at 64 B, at each
@@ -210,12 +214,7 @@ void RegisterAll() {
     }
     for (const char* workload : {"shm_posix", "shm_sysv", "mmap_file"}) {
       Register(std::string("transport/") + workload + "/spin/pingpong/64B" + at, workload,
-               {{"message_size", "64"},
-                {"total_bytes", "12800000"},
-                {"mode", "pingpong"},
-                {"sync", "spin"},
-                {"placement", placement}},
-               5);
+               SpinPingpong64B(placement), 5);
     }
   }
   // The modes of shared/reference/c-programs/pagefault, at its 1 GiB; the

@@ -50,20 +50,8 @@ using results::FindPhase;
 
 // Every test gets its own temporary directory (TMPDIR for the children, so
 // their scratch files land there too) and, when it asks, its own ipclabd.
-class CliIntegrationTest : public ::testing::Test {
+class CliIntegrationTest : public IpclabdTest {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(BinDir().empty()) << "IPCLAB_BIN_DIR is not set (run through ctest)";
-    ASSERT_FALSE(temp_.path().empty());
-    environment_ = EnvironmentWith({{"TMPDIR", temp_.path()}});
-  }
-
-  void TearDown() override {
-    if (daemon_ == nullptr) return;
-    ExpectStopsOnSigterm(*daemon_);
-    daemon_.reset();
-  }
-
   // Starts `ipclabd --listen 127.0.0.1:0` and returns "127.0.0.1:PORT".
   std::string StartDaemon() {
     daemon_ = SpawnIpclabd({}, environment_);
@@ -74,10 +62,6 @@ class CliIntegrationTest : public ::testing::Test {
     args.insert(args.begin(), BinDir() + "/ipclab");
     return RunProcess(args, environment_, std::chrono::seconds(180));
   }
-
-  TempDir temp_;
-  std::vector<std::string> environment_;
-  std::unique_ptr<Subprocess> daemon_;
 };
 
 TEST_F(CliIntegrationTest, RunPipeOnARemoteServerPrintsOneRunResult) {

@@ -28,17 +28,8 @@ struct Addresses {
   std::string health;  // --health-listen
 };
 
-class HealthIntegrationTest : public ::testing::Test {
+class HealthIntegrationTest : public IpclabdTest {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(BinDir().empty()) << "IPCLAB_BIN_DIR is not set (run through ctest)";
-    environment_ = EnvironmentWith({{"TMPDIR", temp_.path()}, {"IPCLAB_TOKEN", ""}});
-  }
-
-  void TearDown() override {
-    if (daemon_ != nullptr) ExpectStopsOnSigterm(*daemon_);
-  }
-
   // Starts ipclabd on 127.0.0.1:0 with its health port on 127.0.0.1:0.
   Addresses StartDaemon(std::vector<std::string> flags = {}) {
     flags.insert(flags.begin(), {"--health-listen", "127.0.0.1:0"});
@@ -53,10 +44,6 @@ class HealthIntegrationTest : public ::testing::Test {
     args.insert(args.begin(), BinDir() + "/ipclab");
     return RunProcess(args, environment_, std::chrono::seconds(60));
   }
-
-  TempDir temp_;
-  std::vector<std::string> environment_;
-  std::unique_ptr<Subprocess> daemon_;
 };
 
 TEST_F(HealthIntegrationTest, ServingOnTheHealthPortAndOnTheMainPortIsExit0) {

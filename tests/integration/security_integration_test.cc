@@ -26,17 +26,8 @@ using ::testing::Not;
 
 constexpr char kToken[] = "s3cret-token-for-the-test";
 
-class SecurityIntegrationTest : public ::testing::Test {
+class SecurityIntegrationTest : public IpclabdTest {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(BinDir().empty()) << "IPCLAB_BIN_DIR is not set (run through ctest)";
-    environment_ = EnvironmentWith({{"TMPDIR", temp_.path()}, {"IPCLAB_TOKEN", ""}});
-  }
-
-  void TearDown() override {
-    if (daemon_ != nullptr) ExpectStopsOnSigterm(*daemon_);
-  }
-
   std::string Path(const std::string& name) const { return temp_.path() + "/" + name; }
 
   void WriteFile(const std::string& name, const std::string& text) const {
@@ -79,10 +70,6 @@ class SecurityIntegrationTest : public ::testing::Test {
     ProcessResult made = Run({"/bin/sh", "-c", script});
     ASSERT_EQ(made.exit_code, 0) << made.err;
   }
-
-  TempDir temp_;
-  std::vector<std::string> environment_;
-  std::unique_ptr<Subprocess> daemon_;
 };
 
 TEST_F(SecurityIntegrationTest, TokenServerRefusesCallsWithoutTheTokenAndServesThoseWithIt) {

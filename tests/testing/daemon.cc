@@ -33,4 +33,16 @@ void ExpectStopsOnSigterm(Subprocess& daemon) {
   EXPECT_EQ(stopped.exit_code, 0) << "ipclabd exit after SIGTERM";
 }
 
+void IpclabdTest::SetUp() {
+  ASSERT_FALSE(BinDir().empty()) << "IPCLAB_BIN_DIR is not set (run through ctest)";
+  ASSERT_FALSE(temp_.path().empty());
+  environment_ = EnvironmentWith({{"TMPDIR", temp_.path()}, {"IPCLAB_TOKEN", ""}});
+}
+
+void IpclabdTest::TearDown() {
+  if (daemon_ == nullptr) return;
+  ExpectStopsOnSigterm(*daemon_);
+  daemon_.reset();
+}
+
 }  // namespace ipclab::testing

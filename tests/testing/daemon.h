@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "gtest/gtest.h"
 #include "tests/testing/subprocess.h"
 
 namespace ipclab::testing {
@@ -23,6 +24,19 @@ std::string AwaitAddress(Subprocess& daemon, const std::string& text);
 
 // The orderly shutdown: SIGTERM, and `daemon` must exit 0 within 20 s.
 void ExpectStopsOnSigterm(Subprocess& daemon);
+
+// A test of the real binaries with its own temporary directory (TMPDIR of
+// the children, no IPCLAB_TOKEN) and, once it starts one into daemon_, its
+// own ipclabd, which must stop cleanly at the end.
+class IpclabdTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  TempDir temp_;
+  std::vector<std::string> environment_;
+  std::unique_ptr<Subprocess> daemon_;
+};
 
 }  // namespace ipclab::testing
 
