@@ -186,22 +186,15 @@ absl::StatusOr<v1::RepetitionResult> RunPipeRepetition(const CaseParams& params,
 
   const int producer_in = pingpong ? backward.read_end.get() : -1;
   const int consumer_out = pingpong ? backward.write_end.get() : -1;
-  std::vector<RoleSpec> roles(2);
-  roles[0].name = "producer";
-  roles[0].pinned_cpu = cpus[0];
-  roles[0].keep_fds = {forward.write_end.get(), producer_in};
-  roles[0].body = [&](RoleContext& role) {
-    PipeEndpoint endpoint(producer_in, forward.write_end.get(), vmsplice, rotation_slots,
-                          slot_bytes);
-    return RunTransferRole(role, plan, /*producer=*/true, endpoint);
-  };
-  roles[1].name = "consumer";
-  roles[1].pinned_cpu = cpus[1];
-  roles[1].keep_fds = {forward.read_end.get(), consumer_out};
-  roles[1].body = [&](RoleContext& role) {
-    PipeEndpoint endpoint(forward.read_end.get(), consumer_out, vmsplice, 0, 0);
-    return RunTransferRole(role, plan, /*producer=*/false, endpoint);
-  };
+  std::vector<RoleSpec> roles = TransferRoles(
+      cpus, {forward.write_end.get(), producer_in}, {forward.read_end.get(), consumer_out},
+      [&](RoleContext& role, bool producer) {
+        PipeEndpoint endpoint =
+            producer ? PipeEndpoint(producer_in, forward.write_end.get(), vmsplice, rotation_slots,
+                                    slot_bytes)
+                     : PipeEndpoint(forward.read_end.get(), consumer_out, vmsplice, 0, 0);
+        return RunTransferRole(role, plan, producer, endpoint);
+      });
   RoleHooks hooks;
   IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
                           RunRoles(TransferPhases(), placement, std::move(roles), hooks));

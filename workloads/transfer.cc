@@ -21,6 +21,20 @@ std::vector<v1::ParamSpec> TransferParamSpecs() {
   };
 }
 
+std::vector<RoleSpec> TransferRoles(const std::vector<int>& cpus, std::vector<int> producer_fds,
+                                    std::vector<int> consumer_fds,
+                                    std::function<absl::Status(RoleContext&, bool producer)> body) {
+  std::vector<RoleSpec> roles(2);
+  for (int r = 0; r < 2; ++r) {
+    const bool producer = r == 0;
+    roles[r].name = producer ? "producer" : "consumer";
+    roles[r].pinned_cpu = cpus[r];
+    roles[r].keep_fds = producer ? std::move(producer_fds) : std::move(consumer_fds);
+    roles[r].body = [body, producer](RoleContext& role) { return body(role, producer); };
+  }
+  return roles;
+}
+
 v1::WorkloadSpec TransferSpec(absl::string_view name, absl::string_view summary,
                               std::vector<v1::ParamSpec> params) {
   v1::WorkloadSpec spec;

@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -65,6 +66,13 @@ struct TransferPlan {
 
 // The parameters common to transfer workloads, and the catalog entries.
 std::vector<v1::ParamSpec> TransferParamSpecs();
+// The producer (roles[0]) and the consumer (roles[1]) of a transfer, pinned
+// to cpus[0] and cpus[1], keeping their fds open, each running
+// `body(role, producer)`.
+std::vector<RoleSpec> TransferRoles(const std::vector<int>& cpus, std::vector<int> producer_fds,
+                                    std::vector<int> consumer_fds,
+                                    std::function<absl::Status(RoleContext&, bool producer)> body);
+
 // The catalog entry of a transfer workload: `params`, the roles producer and
 // consumer, and TransferPhases().
 v1::WorkloadSpec TransferSpec(absl::string_view name, absl::string_view summary,
