@@ -104,13 +104,9 @@ class PipeEndpoint final {
 absl::StatusOr<int> SetCapacity(const base::Pipe& pipe, uint64_t capacity) {
   if (capacity > 0 && ::fcntl(pipe.write_end.get(), F_SETPIPE_SZ, static_cast<int>(capacity)) < 0) {
     const int error = errno;
-    if (error == EPERM) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("fcntl(F_SETPIPE_SZ, ", capacity,
-                       "): Operation not permitted (above /proc/sys/fs/pipe-max-size for an "
-                       "unprivileged user)"));
-    }
-    return base::ErrnoStatus(absl::StrCat("fcntl(F_SETPIPE_SZ, ", capacity, ")"), error);
+    return base::ErrnoStatus(absl::StrCat("fcntl(F_SETPIPE_SZ, ", capacity, ")"), error,
+                             {EPERM, absl::StatusCode::kPermissionDenied,
+                              "above /proc/sys/fs/pipe-max-size for an unprivileged user"});
   }
   const int actual = ::fcntl(pipe.write_end.get(), F_GETPIPE_SZ);
   if (actual < 0) return base::ErrnoStatus("fcntl(F_GETPIPE_SZ)", errno);

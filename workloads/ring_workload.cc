@@ -27,13 +27,9 @@ constexpr uint64_t kHugePage = kHugePage2MiB;
 absl::Status PopulateForWrite(char* data, size_t size, absl::string_view what) {
   if (::madvise(data, size, MADV_POPULATE_WRITE) == 0) return absl::OkStatus();
   const int error = errno;
-  if (error == EINVAL) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("madvise(", what,
-                     ", MADV_POPULATE_WRITE): Invalid argument: populate=true needs Linux "
-                     "5.14 or later"));
-  }
-  return base::ErrnoStatus(absl::StrCat("madvise(", what, ", MADV_POPULATE_WRITE)"), error);
+  return base::ErrnoStatus(
+      absl::StrCat("madvise(", what, ", MADV_POPULATE_WRITE)"), error,
+      {EINVAL, absl::StatusCode::kFailedPrecondition, "populate=true needs Linux 5.14 or later"});
 }
 
 // One role's view of the region: it writes ring 0 and reads ring 1 (the
