@@ -51,6 +51,9 @@ WorkerRun RunWorker(const v1::WorkerRequest& request) {
   bool clean_eof = false;
   while (google::protobuf::util::ParseDelimitedFromZeroCopyStream(&event, &stream, &clean_eof)) {
     run.events.push_back(event);
+    // Parsing merges into `event`: without this a "waiting for the host
+    // lock" event's text would stick to the progress event after it.
+    event.Clear();
   }
   EXPECT_TRUE(clean_eof);
   run.wait_status = worker.Wait(std::chrono::seconds(120)).wait_status;

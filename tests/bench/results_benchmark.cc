@@ -9,7 +9,6 @@
 // benchmark (results/testing/postgres_server.h; issue 13).
 //
 //   build/bin/results_benchmark --benchmark_min_time=2
-#include <stdlib.h>
 
 #include <memory>
 #include <sstream>
@@ -23,29 +22,10 @@
 #include "results/store/store.h"
 #include "results/testing/postgres_server.h"
 #include "results/testing/synthetic_runs.h"
+#include "tests/testing/subprocess.h"
 
 namespace ipclab::results {
 namespace {
-
-// A database under $TMPDIR, removed at exit.
-class TemporaryDatabase final {
- public:
-  TemporaryDatabase() {
-    const char* base = getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                          "/ipclab-results-benchmark-XXXXXX";
-    if (mkdtemp(pattern.data()) != nullptr) directory_ = pattern;
-    path_ = directory_ + "/results.db";
-  }
-  ~TemporaryDatabase() {
-    if (!directory_.empty()) (void)system(("rm -rf '" + directory_ + "'").c_str());
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string directory_;
-  std::string path_;
-};
 
 void BM_CompareRuns(benchmark::State& state) {
   const int cases = static_cast<int>(state.range(0));
@@ -68,7 +48,7 @@ class BenchmarkStore final {
  public:
   explicit BenchmarkStore(bool postgres) {
     if (!postgres) {
-      location_ = sqlite_.path();
+      location_ = sqlite_directory_.path() + "/results.db";
       return;
     }
     auto server = testing::PostgresServer::Start();
@@ -85,7 +65,7 @@ class BenchmarkStore final {
   const std::string& error() const { return error_; }
 
  private:
-  TemporaryDatabase sqlite_;
+  ::ipclab::testing::TempDir sqlite_directory_;
   std::unique_ptr<testing::PostgresServer> server_;
   std::string location_;
   std::string error_;
