@@ -22,6 +22,12 @@ absl::Status ErrnoStatus(absl::string_view call, int error_number) {
   return absl::Status(code, ErrnoMessage(call, error_number));
 }
 
+absl::Status ErrnoStatus(absl::string_view call, int error_number, const KnownErrno& known) {
+  if (error_number != known.error_number) return ErrnoStatus(call, error_number);
+  return absl::Status(known.code,
+                      absl::StrCat(ErrnoMessage(call, error_number), ": ", known.cause));
+}
+
 std::string ErrnoMessage(absl::string_view call, int error_number) {
   return absl::StrCat(call, ": ", std::strerror(error_number));
 }

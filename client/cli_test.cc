@@ -3,6 +3,7 @@
 // small real workloads. Parsing, exit codes, and what lands on stdout and
 // stderr.
 #include "client/cli.h"
+#include "client/testing/cli_testing.h"
 
 #include <sched.h>
 #include <sys/utsname.h>
@@ -35,28 +36,16 @@ using ::testing::Not;
 using ::testing::StartsWith;
 namespace server_testing = ::ipclab::testing;
 
-struct Outcome {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
+using cli_testing::Outcome;
 
 // Runs the command line in this process. Every `run` gets --no-store: a
 // test must not write to the user's results database.
 Outcome RunCli(std::vector<std::string> args) {
   if (!args.empty() && args.front() == "run") args.push_back("--no-store");
-  args.insert(args.begin(), "ipclab");
-  std::vector<const char*> argv;
-  for (const std::string& arg : args) argv.push_back(arg.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
   CommandIo io;
-  io.out = &out;
-  io.err = &err;
   io.progress = true;       // as on a terminal; --quiet must still silence it
   io.terminal_width = 400;  // room for two servers' progress side by side
-  const int exit_code = Main(static_cast<int>(argv.size()), argv.data(), io);
-  return {exit_code, out.str(), err.str()};
+  return cli_testing::RunMain(std::move(args), io);
 }
 
 TEST(Cli, VersionAndHelpSucceedOnStdout) {

@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -11,6 +10,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/client_interceptor.h"
@@ -50,7 +50,9 @@ class BearerTokenFactory final : public grpc::experimental::ClientInterceptorFac
 absl::StatusOr<std::string> ReadFile(const std::string& path, const char* flag) {
   std::ifstream in(path);
   if (!in) {
-    return absl::InvalidArgumentError(absl::StrCat(flag, " ", path, ": ", std::strerror(errno)));
+    const int error = errno;
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, " ", path, ": ", base::ErrnoMessage(absl::StrCat("open(\"", path, "\")"), error)));
   }
   std::stringstream text;
   text << in.rdbuf();

@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "client/cli.h"
 #include "client/run_sources.h"
+#include "client/testing/cli_testing.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -216,27 +217,18 @@ TEST(FleetSelector, FleetIdIsTheFleetTag) {
 }
 
 TEST(FleetCli, ReferenceHostWithoutAFleetIsAUsageError) {
-  const char* argv[] = {"ipclab", "run", "pipe", "--reference-host", "lab1", "--no-store"};
-  std::ostringstream out;
-  std::ostringstream err;
-  CommandIo io;
-  io.out = &out;
-  io.err = &err;
-  EXPECT_EQ(Main(6, argv, io), kExitUsage);
-  EXPECT_THAT(err.str(), HasSubstr("--reference-host needs a fleet"));
+  const cli_testing::Outcome outcome =
+      cli_testing::RunMain({"run", "pipe", "--reference-host", "lab1", "--no-store"});
+  EXPECT_EQ(outcome.exit_code, kExitUsage);
+  EXPECT_THAT(outcome.err, HasSubstr("--reference-host needs a fleet"));
 }
 
 TEST(FleetCli, AFleetNameThatDoesNotResolveIsExit4BeforeAnythingRuns) {
-  const char* argv[] = {"ipclab",    "run", "pipe", "--fleet", "dns:///no-such-host.invalid:7557",
-                        "--no-store"};
-  std::ostringstream out;
-  std::ostringstream err;
-  CommandIo io;
-  io.out = &out;
-  io.err = &err;
-  EXPECT_EQ(Main(6, argv, io), kExitServerError);
-  EXPECT_THAT(err.str(), HasSubstr("cannot resolve \"no-such-host.invalid\""));
-  EXPECT_THAT(out.str(), IsEmpty());
+  const cli_testing::Outcome outcome = cli_testing::RunMain(
+      {"run", "pipe", "--fleet", "dns:///no-such-host.invalid:7557", "--no-store"});
+  EXPECT_EQ(outcome.exit_code, kExitServerError);
+  EXPECT_THAT(outcome.err, HasSubstr("cannot resolve \"no-such-host.invalid\""));
+  EXPECT_THAT(outcome.out, IsEmpty());
 }
 
 }  // namespace

@@ -86,9 +86,10 @@ absl::Status CheckOutputPath(const std::string& path) {
   if (path.empty()) return absl::InvalidArgumentError("--out needs a file name");
   const std::string directory = DirectoryOf(path);
   if (access(directory.c_str(), W_OK | X_OK) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot write --out file \"", path,
-                                                   "\": directory \"", directory,
-                                                   "\": ", strerror(errno)));
+    const int error = errno;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot write --out file \"", path, "\": ",
+        base::ErrnoMessage(absl::StrCat("access(\"", directory, "\", W_OK | X_OK)"), error)));
   }
   return absl::OkStatus();
 }

@@ -12,30 +12,14 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/subprocess.h"
 
 namespace ipclab::client {
 namespace {
 
 using ::testing::HasSubstr;
 
-// A fresh directory under $TMPDIR, removed with its files by the destructor.
-class TempDir final {
- public:
-  TempDir() {
-    const char* base = getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                          "/ipclab-output-test-XXXXXX";
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
-  }
-  ~TempDir() {
-    for (const char* name : {"/result.json", "/result.json.tmp"}) unlink((path_ + name).c_str());
-    rmdir(path_.c_str());
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::ipclab::testing::TempDir;  // removed with its files by the destructor
 
 v1::RunResult Result(const char* run_id) {
   v1::RunResult result;

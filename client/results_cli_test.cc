@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "client/cli.h"
+#include "client/testing/cli_testing.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -27,24 +28,9 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-struct Outcome {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
+using cli_testing::Outcome;
 
-Outcome RunCli(std::vector<std::string> args) {
-  args.insert(args.begin(), "ipclab");
-  std::vector<const char*> argv;
-  for (const std::string& arg : args) argv.push_back(arg.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  CommandIo io;
-  io.out = &out;
-  io.err = &err;
-  const int exit_code = Main(static_cast<int>(argv.size()), argv.data(), io);
-  return {exit_code, out.str(), err.str()};
-}
+Outcome RunCli(std::vector<std::string> args) { return cli_testing::RunMain(std::move(args)); }
 
 SyntheticCase Stream(std::vector<double> gbps) {
   SyntheticCase c;

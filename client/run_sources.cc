@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "base/errno_status.h"
 #include "base/status_macros.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -75,7 +76,8 @@ absl::StatusOr<std::vector<v1::RunResult>> ReadRunsFile(const std::string& path)
       return absl::NotFoundError(absl::StrCat("no such file: \"", path, "\""));
     }
     return absl::InvalidArgumentError(
-        absl::StrCat("cannot read \"", path, "\": ", strerror(error)));
+        absl::StrCat("cannot read \"", path,
+                     "\": ", base::ErrnoMessage(absl::StrCat("open(\"", path, "\")"), error)));
   }
   std::stringstream contents;
   contents << in.rdbuf();

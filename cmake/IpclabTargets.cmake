@@ -3,6 +3,18 @@ function(ipclab_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
 endfunction()
 
+# ipclab_add_library(NAME SOURCES... PUBLIC... PRIVATE...): the static
+# library ipclab_NAME (alias ipclab::NAME), included from the top of the tree,
+# with warnings as errors.
+function(ipclab_add_library name)
+  cmake_parse_arguments(L "" "" "SOURCES;PUBLIC;PRIVATE" ${ARGN})
+  add_library(ipclab_${name} STATIC ${L_SOURCES})
+  add_library(ipclab::${name} ALIAS ipclab_${name})
+  target_include_directories(ipclab_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(ipclab_${name} PUBLIC ${L_PUBLIC} PRIVATE ${L_PRIVATE})
+  ipclab_warnings(ipclab_${name})
+endfunction()
+
 # ipclab_add_test(NAME SOURCES... LIBS...): a GoogleTest binary whose cases
 # ctest discovers one by one, so `ctest -j` runs them in parallel. Tests find
 # the binaries through IPCLAB_BIN_DIR, and a results database a test forgets

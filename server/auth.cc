@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -14,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/errno_status.h"
 #include "grpc/grpc_security.h"
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
@@ -69,8 +69,10 @@ class InsecureTokenCredentials final : public grpc::ServerCredentials {
 
 absl::Status CheckReadable(const std::string& path, absl::string_view flag) {
   if (access(path.c_str(), R_OK) != 0) {
+    const int error = errno;
     return absl::InvalidArgumentError(
-        absl::StrCat(flag, " ", path, " is not readable: ", std::strerror(errno)));
+        absl::StrCat(flag, " ", path, " is not readable: ",
+                     base::ErrnoMessage(absl::StrCat("access(\"", path, "\", R_OK)"), error)));
   }
   return absl::OkStatus();
 }
@@ -90,8 +92,10 @@ bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
 absl::StatusOr<std::vector<std::string>> ReadTokenFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
+    const int error = errno;
     return absl::InvalidArgumentError(
-        absl::StrCat("--auth-token-file ", path, ": ", std::strerror(errno)));
+        absl::StrCat("--auth-token-file ", path, ": ",
+                     base::ErrnoMessage(absl::StrCat("open(\"", path, "\")"), error)));
   }
   std::vector<std::string> tokens;
   std::string line;

@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <iostream>
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "base/errno_status.h"
 #include "base/posix_call.h"
 #include "base/size.h"
 #include "server/auth.h"
@@ -126,7 +126,8 @@ int main(int argc, char** argv) {
   }
   int signal_fd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
   if (signal_fd < 0) {
-    std::cerr << "ipclabd: signalfd: " << std::strerror(errno) << "\n";
+    std::cerr << "ipclabd: "
+              << ipclab::base::ErrnoMessage("signalfd(SIGTERM, SIGINT, SIGHUP)", errno) << "\n";
     return 1;
   }
   signal(SIGPIPE, SIG_IGN);

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -106,8 +105,10 @@ class SpawnAttributes final {
 absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Spawn(
     const std::string& worker_path, const v1::WorkerRequest& request) {
   if (access(worker_path.c_str(), X_OK) != 0) {
+    const int error = errno;
     return absl::FailedPreconditionError(
-        absl::StrCat("worker executable ", worker_path, " is not usable (", std::strerror(errno),
+        absl::StrCat("worker executable ", worker_path, " is not usable (",
+                     base::ErrnoMessage(absl::StrCat("access(\"", worker_path, "\", X_OK)"), error),
                      "); install ipclab-worker beside the server or pass --worker"));
   }
   std::string request_bytes;

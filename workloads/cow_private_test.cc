@@ -9,11 +9,14 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 
 #include "absl/strings/match.h"
+#include "base/status_macros.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "results/model/expectations.h"
 #include "results/model/summary.h"
@@ -33,30 +36,14 @@ constexpr double kPages = kRegion / 4096;  // 16384
 using Params = std::map<std::string, std::string>;
 
 absl::StatusOr<v1::RepetitionResult> RunCow(const Params& params, const RunContext& context = {}) {
-  v1::RunRequest request;
-  request.set_workload("cow_private");
-  request.mutable_params()->insert(params.begin(), params.end());
-  absl::StatusOr<std::vector<v1::Case>> cases = ResolveCases(request);
-  if (!cases.ok()) return cases.status();
-  return FindWorkload("cow_private")
-      .value()
-      ->RunRepetition(CaseParams::FromCase(cases->at(0)), context);
+  return expectation_testing::RunCase("cow_private", params, context);
 }
 
 v1::RepetitionResult RunOk(const Params& params, const RunContext& context = {}) {
-  absl::StatusOr<v1::RepetitionResult> result = RunCow(params, context);
-  EXPECT_TRUE(result.ok()) << result.status();
-  return result.ok() ? *result : v1::RepetitionResult();
+  return expectation_testing::RunCaseOk("cow_private", params, context);
 }
 
-const v1::PhaseResult& Phase(const v1::RepetitionResult& result, const std::string& name) {
-  for (const v1::PhaseResult& phase : result.phases()) {
-    if (phase.name() == name) return phase;
-  }
-  ADD_FAILURE() << "no phase " << name;
-  static const v1::PhaseResult kEmpty;
-  return kEmpty;
-}
+using expectation_testing::Phase;
 
 const v1::RoleMeasurement& Role(const v1::RepetitionResult& result, const std::string& phase,
                                 const std::string& role) {
@@ -68,15 +55,9 @@ const v1::RoleMeasurement& Role(const v1::RepetitionResult& result, const std::s
   return kEmpty;
 }
 
-double Faults(const v1::RoleMeasurement& role) {
-  return static_cast<double>(role.counters().minor_faults());
-}
-double Growth(uint64_t before, uint64_t after) {
-  return static_cast<double>(after) - static_cast<double>(before);
-}
-double RssAnonGrowth(const v1::RoleMeasurement& r) {
-  return Growth(r.memory_before().rss_anon_bytes(), r.memory_after().rss_anon_bytes());
-}
+using expectation_testing::Faults;
+using expectation_testing::Growth;
+using expectation_testing::RssAnonGrowth;
 double PssGrowth(const v1::RoleMeasurement& r) {
   return Growth(r.memory_before().pss_bytes(), r.memory_after().pss_bytes());
 }
@@ -233,23 +214,7 @@ class CowExpectationTest : public testing::TestWithParam<Params> {};
 
 // Every expectation cow_private states holds on this kernel.
 TEST_P(CowExpectationTest, KernelDoesWhatTheExpectationSays) {
-  Params params = GetParam();
-  std::optional<HugePageReservation> reservation;
-  if (params.count("huge_pages") && params.at("huge_pages") == "hugetlb") {
-    absl::StatusOr<HugePageReservation> reserved = HugePageReservation::Ensure(kHugePage2MiB, 16);
-    if (!reserved.ok()) GTEST_SKIP() << "cannot reserve huge pages: " << reserved.status();
-    reservation = std::move(reserved).value();
-  }
-  params["region_bytes"] = "16MiB";
-  absl::StatusOr<expectation_testing::JudgedRun> run =
-      expectation_testing::RunAndJudge("cow_private", params);
-  ASSERT_TRUE(run.ok()) << run.status();
-  ASSERT_FALSE(run->judged.empty());
-  for (const v1::Expectation& expectation : run->judged) {
-    EXPECT_EQ(expectation.verdict(), v1::MATCHED)
-        << run->c.name() << ": " << expectation.metric() << " - " << expectation.description()
-        << " - " << expectation.reason();
-  }
+  expectation_testing::ExpectKernelDoesWhatTheExpectationSays("cow_private", GetParam(), 16);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -267,35 +232,53 @@ INSTANTIATE_TEST_SUITE_P(
 
 // ---------------------------------------------------------------- harness
 
+using RoleBody = std::function<absl::Status(RoleContext&)>;
+
+// The roles "parent" and "child", a sub-role the parent forks, which joins
+// the lockstep at `first_phase`.
+std::vector<RoleSpec> ParentAndChild(RoleBody parent, int first_phase, RoleBody child) {
+  std::vector<RoleSpec> roles(2);
+  roles[0].name = "parent";
+  roles[0].body = std::move(parent);
+  roles[1].name = "child";
+  roles[1].forked_by = "parent";
+  roles[1].first_phase = first_phase;
+  roles[1].body = std::move(child);
+  return roles;
+}
+
+// A phase in which `role` forks its sub-roles.
+absl::Status StartSubRolesPhase(RoleContext& role) {
+  return role.RunPhase([&]() -> absl::StatusOr<PhaseWork> {
+    IPCLAB_RETURN_IF_ERROR(role.StartSubRoles());
+    return PhaseWork{};
+  });
+}
+
+absl::Status EmptyPhase(RoleContext& role) {
+  return role.RunPhase([]() -> absl::StatusOr<PhaseWork> { return PhaseWork{}; });
+}
+
 // A sub-role forked by its role at a phase boundary shares that role's
 // memory as it was then, and joins the lockstep at its first phase.
 TEST(HarnessSubRole, SeesItsParentsMemoryAndJoinsLate) {
   static int value = 0;  // set by the parent role before it forks
-  std::vector<RoleSpec> roles(2);
-  roles[0].name = "parent";
-  roles[0].body = [](RoleContext& role) -> absl::Status {
-    absl::Status status = role.RunPhase([]() -> absl::StatusOr<PhaseWork> {
-      value = 42;
-      return PhaseWork{1, 1};
-    });
-    if (!status.ok()) return status;
-    status = role.RunPhase([&]() -> absl::StatusOr<PhaseWork> {
-      absl::Status started = role.StartSubRoles();
-      if (!started.ok()) return started;
-      return PhaseWork{};
-    });
-    if (!status.ok()) return status;
-    return role.RunPhase([]() -> absl::StatusOr<PhaseWork> { return PhaseWork{}; });
-  };
-  roles[1].name = "child";
-  roles[1].forked_by = "parent";
-  roles[1].first_phase = 2;
-  roles[1].body = [](RoleContext& role) -> absl::Status {
-    return role.RunPhase([]() -> absl::StatusOr<PhaseWork> {
-      if (value != 42) return absl::InternalError("the child does not see the parent's write");
-      return PhaseWork{7, 7};
-    });
-  };
+  const std::vector<RoleSpec> roles = ParentAndChild(
+      [](RoleContext& role) -> absl::Status {
+        IPCLAB_RETURN_IF_ERROR(role.RunPhase([]() -> absl::StatusOr<PhaseWork> {
+          value = 42;
+          return PhaseWork{1, 1};
+        }));
+        IPCLAB_RETURN_IF_ERROR(StartSubRolesPhase(role));
+        return EmptyPhase(role);
+      },
+      2,
+      [](RoleContext& role) -> absl::Status {
+        return role.RunPhase([]() -> absl::StatusOr<PhaseWork> {
+          if (value != 42) return absl::InternalError("the child does not see the parent's write");
+          return PhaseWork{7, 7};
+        });
+      });
   absl::StatusOr<RolesOutcome> outcome = RunRoles({"one", "two", "three"}, "none", roles, {});
   ASSERT_TRUE(outcome.ok()) << outcome.status();
   const v1::RepetitionResult& result = outcome->result;
@@ -312,26 +295,18 @@ TEST(HarnessSubRole, SeesItsParentsMemoryAndJoinsLate) {
 }
 
 TEST(HarnessSubRole, DeathIsReportedWithTheSignal) {
-  std::vector<RoleSpec> roles(2);
-  roles[0].name = "parent";
-  roles[0].body = [](RoleContext& role) -> absl::Status {
-    absl::Status status = role.RunPhase([&]() -> absl::StatusOr<PhaseWork> {
-      absl::Status started = role.StartSubRoles();
-      if (!started.ok()) return started;
-      return PhaseWork{};
-    });
-    if (!status.ok()) return status;
-    return role.RunPhase([]() -> absl::StatusOr<PhaseWork> { return PhaseWork{}; });
-  };
-  roles[1].name = "child";
-  roles[1].forked_by = "parent";
-  roles[1].first_phase = 1;
-  roles[1].body = [](RoleContext& role) -> absl::Status {
-    return role.RunPhase([]() -> absl::StatusOr<PhaseWork> {
-      ::raise(SIGKILL);  // as the OOM killer would
-      return PhaseWork{};
-    });
-  };
+  const std::vector<RoleSpec> roles = ParentAndChild(
+      [](RoleContext& role) -> absl::Status {
+        IPCLAB_RETURN_IF_ERROR(StartSubRolesPhase(role));
+        return EmptyPhase(role);
+      },
+      1,
+      [](RoleContext& role) -> absl::Status {
+        return role.RunPhase([]() -> absl::StatusOr<PhaseWork> {
+          ::raise(SIGKILL);  // as the OOM killer would
+          return PhaseWork{};
+        });
+      });
   const absl::Status status = RunRoles({"one", "two"}, "none", roles, {}).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
   EXPECT_TRUE(absl::StrContains(status.message(), "child killed by signal 9 (SIGKILL")) << status;
@@ -340,47 +315,31 @@ TEST(HarnessSubRole, DeathIsReportedWithTheSignal) {
 // The forking role fails while its sub-role waits at the barrier: the error
 // is the role's own, and nothing hangs (the sub-role is killed and reaped).
 TEST(HarnessSubRole, ForkingRoleFailureStopsItsSubRole) {
-  std::vector<RoleSpec> roles(2);
-  roles[0].name = "parent";
-  roles[0].body = [](RoleContext& role) -> absl::Status {
-    absl::Status status = role.RunPhase([&]() -> absl::StatusOr<PhaseWork> {
-      absl::Status started = role.StartSubRoles();
-      if (!started.ok()) return started;
-      return PhaseWork{};
-    });
-    if (!status.ok()) return status;
-    return role.RunPhase(
-        []() -> absl::StatusOr<PhaseWork> { return absl::ResourceExhaustedError("boom"); });
-  };
-  roles[1].name = "child";
-  roles[1].forked_by = "parent";
-  roles[1].first_phase = 1;
-  roles[1].body = [](RoleContext& role) -> absl::Status {
-    return role.RunPhase([]() -> absl::StatusOr<PhaseWork> {
-      ::pause();  // until killed
-      return PhaseWork{};
-    });
-  };
+  const std::vector<RoleSpec> roles = ParentAndChild(
+      [](RoleContext& role) -> absl::Status {
+        IPCLAB_RETURN_IF_ERROR(StartSubRolesPhase(role));
+        return role.RunPhase(
+            []() -> absl::StatusOr<PhaseWork> { return absl::ResourceExhaustedError("boom"); });
+      },
+      1,
+      [](RoleContext& role) -> absl::Status {
+        return role.RunPhase([]() -> absl::StatusOr<PhaseWork> {
+          ::pause();  // until killed
+          return PhaseWork{};
+        });
+      });
   const absl::Status status = RunRoles({"one", "two"}, "none", roles, {}).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
   EXPECT_EQ(status.message(), "role parent: boom");
 }
 
 TEST(HarnessSubRole, MustBeStartedBeforeItsFirstPhase) {
-  std::vector<RoleSpec> roles(2);
-  roles[0].name = "parent";
-  roles[0].body = [](RoleContext& role) -> absl::Status {
-    for (int p = 0; p < 2; ++p) {
-      absl::Status status =
-          role.RunPhase([]() -> absl::StatusOr<PhaseWork> { return PhaseWork{}; });
-      if (!status.ok()) return status;
-    }
-    return absl::OkStatus();
-  };
-  roles[1].name = "child";
-  roles[1].forked_by = "parent";
-  roles[1].first_phase = 1;
-  roles[1].body = [](RoleContext&) { return absl::OkStatus(); };
+  const std::vector<RoleSpec> roles = ParentAndChild(
+      [](RoleContext& role) -> absl::Status {
+        IPCLAB_RETURN_IF_ERROR(EmptyPhase(role));
+        return EmptyPhase(role);
+      },
+      1, [](RoleContext&) { return absl::OkStatus(); });
   const absl::Status status = RunRoles({"one", "two"}, "none", roles, {}).status();
   EXPECT_FALSE(status.ok());
   EXPECT_TRUE(

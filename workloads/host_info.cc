@@ -144,21 +144,37 @@ uint64_t LimitFromFile(const std::string& path) {
   return limit >= kUnlimitedThreshold ? 0 : limit;
 }
 
+// A line of /proc/self/cgroup: "0::/a/b" (v2) or "N:memory:/a/b" (v1).
+struct OurCgroup {
+  std::string hierarchy;
+  std::string controllers;
+  std::string path;
+  bool v2() const { return hierarchy == "0" && controllers.empty(); }
+};
+
+std::vector<OurCgroup> OurCgroups() {
+  std::vector<OurCgroup> cgroups;
+  std::optional<std::string> text = ReadWholeFile("/proc/self/cgroup");
+  if (!text) return cgroups;
+  for (absl::string_view line : absl::StrSplit(*text, '\n', absl::SkipEmpty())) {
+    std::vector<std::string> fields = absl::StrSplit(line, absl::MaxSplits(':', 2));
+    if (fields.size() != 3) continue;
+    cgroups.push_back({fields[0], fields[1], fields[2]});
+  }
+  return cgroups;
+}
+
 // The tightest memory limit of our cgroup. /proc/self/cgroup gives the path
 // ("0::/a/b" for v2, "N:memory:/a/b" for v1); inside a container the cgroup
 // root is often mounted at our own cgroup, so the mount root is tried too.
 uint64_t CgroupMemoryLimit() {
-  std::optional<std::string> cgroups = ReadWholeFile("/proc/self/cgroup");
-  if (!cgroups) return 0;
-  for (absl::string_view line : absl::StrSplit(*cgroups, '\n', absl::SkipEmpty())) {
-    std::vector<absl::string_view> fields = absl::StrSplit(line, absl::MaxSplits(':', 2));
-    if (fields.size() != 3) continue;
-    const std::string path(fields[2]);
+  for (const OurCgroup& cgroup : OurCgroups()) {
+    const std::string& path = cgroup.path;
     std::vector<std::string> candidates;
-    if (fields[0] == "0" && fields[1].empty()) {
+    if (cgroup.v2()) {
       candidates = {"/sys/fs/cgroup" + path + "/memory.max", "/sys/fs/cgroup/memory.max",
                     "/sys/fs/cgroup/unified" + path + "/memory.max"};
-    } else if (absl::StrContains(fields[1], "memory")) {
+    } else if (absl::StrContains(cgroup.controllers, "memory")) {
       candidates = {"/sys/fs/cgroup/memory" + path + "/memory.limit_in_bytes",
                     "/sys/fs/cgroup/memory/memory.limit_in_bytes"};
     }
@@ -176,13 +192,9 @@ uint64_t CgroupMemoryLimit() {
 // for none. v2: "QUOTA PERIOD" or "max PERIOD" in cpu.max; v1: cpu.cfs_quota_us
 // (-1: none) over cpu.cfs_period_us. Same path lookup as CgroupMemoryLimit.
 uint64_t CgroupCpuLimitMillicpus() {
-  std::optional<std::string> cgroups = ReadWholeFile("/proc/self/cgroup");
-  if (!cgroups) return 0;
-  for (absl::string_view line : absl::StrSplit(*cgroups, '\n', absl::SkipEmpty())) {
-    std::vector<absl::string_view> fields = absl::StrSplit(line, absl::MaxSplits(':', 2));
-    if (fields.size() != 3) continue;
-    const std::string path(fields[2]);
-    if (fields[0] == "0" && fields[1].empty()) {
+  for (const OurCgroup& cgroup : OurCgroups()) {
+    const std::string& path = cgroup.path;
+    if (cgroup.v2()) {
       for (const std::string& candidate :
            {"/sys/fs/cgroup" + path + "/cpu.max", std::string("/sys/fs/cgroup/cpu.max")}) {
         std::optional<std::string> text = ReadWholeFile(candidate);
@@ -195,7 +207,8 @@ uint64_t CgroupCpuLimitMillicpus() {
         }
         break;  // "max": unlimited at this level
       }
-    } else if (absl::StrContains(fields[1], "cpu,") || absl::EndsWith(fields[1], "cpu")) {
+    } else if (absl::StrContains(cgroup.controllers, "cpu,") ||
+               absl::EndsWith(cgroup.controllers, "cpu")) {
       for (const std::string& dir :
            {"/sys/fs/cgroup/cpu,cpuacct" + path, "/sys/fs/cgroup/cpu" + path,
             std::string("/sys/fs/cgroup/cpu,cpuacct"), std::string("/sys/fs/cgroup/cpu")}) {

@@ -17,6 +17,7 @@
 #include "base/errno_status.h"
 #include "base/fd.h"
 #include "base/posix_call.h"
+#include "base/status_macros.h"
 #include "workloads/owner_mark.h"
 
 namespace ipclab::workloads {
@@ -80,14 +81,19 @@ absl::StatusOr<std::string> InstanceDirectory() {
   return base::ErrnoStatus(absl::StrCat("mkdir(", dir, ") for the instance locks"), errno);
 }
 
+namespace {
+
+// `directory`, or InstanceDirectory() where it is empty.
+absl::StatusOr<std::string> DirectoryOrDefault(const std::string& directory) {
+  if (!directory.empty()) return directory;
+  return InstanceDirectory();
+}
+
+}  // namespace
+
 absl::StatusOr<InstanceLock> InstanceLock::Acquire(const std::vector<std::string>& scratch_dirs,
                                                    const std::string& directory) {
-  std::string dir = directory;
-  if (dir.empty()) {
-    absl::StatusOr<std::string> found = InstanceDirectory();
-    if (!found.ok()) return found.status();
-    dir = *found;
-  }
+  IPCLAB_ASSIGN_OR_RETURN(const std::string dir, DirectoryOrDefault(directory));
   for (uint32_t instance = 0; instance < kMaxInstances; ++instance) {
     const std::string path = LockPath(dir, instance);
     std::optional<base::Fd> fd = TryLockFile(path, /*create=*/true);
@@ -110,13 +116,9 @@ absl::StatusOr<InstanceLock> InstanceLock::Acquire(const std::vector<std::string
 
 std::optional<InstanceLock> InstanceLock::TryLockDead(uint32_t instance,
                                                       const std::string& directory) {
-  std::string dir = directory;
-  if (dir.empty()) {
-    absl::StatusOr<std::string> found = InstanceDirectory();
-    if (!found.ok()) return std::nullopt;
-    dir = *found;
-  }
-  const std::string path = LockPath(dir, instance);
+  const absl::StatusOr<std::string> dir = DirectoryOrDefault(directory);
+  if (!dir.ok()) return std::nullopt;
+  const std::string path = LockPath(*dir, instance);
   std::optional<base::Fd> fd = TryLockFile(path, /*create=*/false);
   if (!fd.has_value()) return std::nullopt;
   std::vector<std::string> recorded = RecordedScratchDirs(fd->get());
@@ -124,13 +126,9 @@ std::optional<InstanceLock> InstanceLock::TryLockDead(uint32_t instance,
 }
 
 std::optional<pid_t> InstanceHolderPid(uint32_t instance, const std::string& directory) {
-  std::string dir = directory;
-  if (dir.empty()) {
-    absl::StatusOr<std::string> found = InstanceDirectory();
-    if (!found.ok()) return std::nullopt;
-    dir = *found;
-  }
-  const std::string path = LockPath(dir, instance);
+  const absl::StatusOr<std::string> dir = DirectoryOrDefault(directory);
+  if (!dir.ok()) return std::nullopt;
+  const std::string path = LockPath(*dir, instance);
   base::Fd fd(
       base::RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW); }));
   struct stat info;
@@ -149,13 +147,9 @@ std::optional<pid_t> InstanceHolderPid(uint32_t instance, const std::string& dir
 }
 
 bool InstanceAlive(uint32_t instance, const std::string& directory) {
-  std::string dir = directory;
-  if (dir.empty()) {
-    absl::StatusOr<std::string> found = InstanceDirectory();
-    if (!found.ok()) return false;
-    dir = *found;
-  }
-  const std::string path = LockPath(dir, instance);
+  const absl::StatusOr<std::string> dir = DirectoryOrDefault(directory);
+  if (!dir.ok()) return false;
+  const std::string path = LockPath(*dir, instance);
   base::Fd fd(base::RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); }));
   if (!fd.valid()) return false;
   return ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;

@@ -14,8 +14,10 @@
 
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "gtest/gtest.h"
 #include "workloads/instance_lock.h"
 #include "workloads/owner_mark.h"
@@ -205,23 +207,47 @@ DeadInstance MakeDeadInstance(const std::string& scratch, const std::string& run
   return dead;
 }
 
+// This process as a live instance of `scratch`: its lock, and a /dev/shm
+// name, a scratch file and a SysV segment under its mark.
+struct LiveInstance {
+  InstanceLock lock;
+  OwnerMark mark;
+  sys::SysvSegment segment;
+};
+
+absl::StatusOr<LiveInstance> MakeLiveInstance(const std::string& scratch) {
+  IPCLAB_ASSIGN_OR_RETURN(InstanceLock lock, InstanceLock::Acquire({scratch}));
+  const OwnerMark mark = OwnerMark::For(lock.instance(), absl::StrCat("live", ::getpid()));
+  if (!CreateMarkedNames(mark, scratch)) return absl::InternalError("creating the live names");
+  IPCLAB_ASSIGN_OR_RETURN(sys::SysvSegment segment,
+                          sys::SysvSegment::Create(4096, 0, lock.instance()));
+  return LiveInstance{std::move(lock), mark, std::move(segment)};
+}
+
+// Everything of `live` is still there; then removes its /dev/shm name (the
+// scratch file and segment go with their owners).
+void ExpectKeptThenRemove(const LiveInstance& live, const std::string& scratch) {
+  const std::string live_shm = absl::StrCat("/dev/shm/", OwnerNamePrefix(live.mark, 0), "0");
+  EXPECT_TRUE(Exists(live_shm));
+  EXPECT_TRUE(Exists(absl::StrCat(scratch, "/", OwnerNamePrefix(live.mark, 0), "file0")));
+  EXPECT_TRUE(SegmentExists(live.segment.id()));
+  ::unlink(live_shm.c_str());
+}
+
 // Removing a dead instance's objects takes exactly its names, files and
 // segments, and nothing of a live instance. The test takes the dead slot's
 // lock itself at once, so no other ipclab starting meanwhile sweeps first.
 TEST(Leftovers, ADeadInstancesObjectsGoAndALiveOnesStay) {
   ScratchDir scratch;
-  absl::StatusOr<InstanceLock> live = InstanceLock::Acquire({scratch.path()});
+  absl::StatusOr<LiveInstance> live = MakeLiveInstance(scratch.path());
   ASSERT_TRUE(live.ok()) << live.status();
-  const OwnerMark live_mark = OwnerMark::For(live->instance(), absl::StrCat("live", ::getpid()));
-  ASSERT_TRUE(CreateMarkedNames(live_mark, scratch.path()));
-  sys::SysvSegment live_segment = sys::SysvSegment::Create(4096, 0, live->instance()).value();
 
   const DeadInstance dead = MakeDeadInstance(scratch.path(), "deadrun");
   ASSERT_GE(dead.instance, 0);
   std::optional<InstanceLock> held =
       InstanceLock::TryLockDead(static_cast<uint32_t>(dead.instance));
   if (!held.has_value()) GTEST_SKIP() << "another ipclab took the dead slot first";
-  EXPECT_FALSE(InstanceLock::TryLockDead(live->instance()).has_value()) << "judged alive";
+  EXPECT_FALSE(InstanceLock::TryLockDead(live->lock.instance()).has_value()) << "judged alive";
   const std::string dead_shm = absl::StrCat("/dev/shm/", OwnerNamePrefix(dead.mark, 0), "0");
   const std::string dead_file =
       absl::StrCat(scratch.path(), "/", OwnerNamePrefix(dead.mark, 0), "file0");
@@ -241,22 +267,15 @@ TEST(Leftovers, ADeadInstancesObjectsGoAndALiveOnesStay) {
   EXPECT_FALSE(Exists(dead_file));
   EXPECT_FALSE(SegmentExists(dead.segment_id));
 
-  const std::string live_shm = absl::StrCat("/dev/shm/", OwnerNamePrefix(live_mark, 0), "0");
-  EXPECT_TRUE(Exists(live_shm));
-  EXPECT_TRUE(Exists(absl::StrCat(scratch.path(), "/", OwnerNamePrefix(live_mark, 0), "file0")));
-  EXPECT_TRUE(SegmentExists(live_segment.id()));
-  ::unlink(live_shm.c_str());
+  ExpectKeptThenRemove(*live, scratch.path());
 }
 
 // The start-up sweep finds dead instances by their marks and takes what
 // they left; a live one (this process's) keeps everything.
 TEST(Leftovers, StartSweepFindsDeadInstancesAndSparesLiveOnes) {
   ScratchDir scratch;
-  absl::StatusOr<InstanceLock> live = InstanceLock::Acquire({scratch.path()});
+  absl::StatusOr<LiveInstance> live = MakeLiveInstance(scratch.path());
   ASSERT_TRUE(live.ok()) << live.status();
-  const OwnerMark live_mark = OwnerMark::For(live->instance(), absl::StrCat("live", ::getpid()));
-  ASSERT_TRUE(CreateMarkedNames(live_mark, scratch.path()));
-  sys::SysvSegment live_segment = sys::SysvSegment::Create(4096, 0, live->instance()).value();
   const DeadInstance dead = MakeDeadInstance(scratch.path(), "deadrun");
   ASSERT_GE(dead.instance, 0);
 
@@ -268,11 +287,7 @@ TEST(Leftovers, StartSweepFindsDeadInstancesAndSparesLiveOnes) {
   EXPECT_FALSE(Exists(absl::StrCat(scratch.path(), "/", OwnerNamePrefix(dead.mark, 0), "file0")));
   EXPECT_FALSE(SegmentExists(dead.segment_id));
   // Kept.
-  const std::string live_shm = absl::StrCat("/dev/shm/", OwnerNamePrefix(live_mark, 0), "0");
-  EXPECT_TRUE(Exists(live_shm));
-  EXPECT_TRUE(Exists(absl::StrCat(scratch.path(), "/", OwnerNamePrefix(live_mark, 0), "file0")));
-  EXPECT_TRUE(SegmentExists(live_segment.id()));
-  ::unlink(live_shm.c_str());
+  ExpectKeptThenRemove(*live, scratch.path());
 }
 
 }  // namespace

@@ -117,13 +117,10 @@ absl::StatusOr<MemoryRegion> MemoryRegion::Map(size_t size, const RegionOptions&
   if (options.huge_pages == HugePages::kThp) {
     if (::madvise(data, size, MADV_HUGEPAGE) != 0) {
       const int error = errno;
-      if (error == EINVAL) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("madvise(", what,
-                         ", MADV_HUGEPAGE): Invalid argument: this kernel has no "
-                         "transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE)"));
-      }
-      return base::ErrnoStatus(absl::StrCat("madvise(", what, ", MADV_HUGEPAGE)"), error);
+      return base::ErrnoStatus(
+          absl::StrCat("madvise(", what, ", MADV_HUGEPAGE)"), error,
+          {EINVAL, absl::StatusCode::kFailedPrecondition,
+           "this kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE)"});
     }
   } else {
     // EINVAL means a kernel without THP: there is nothing to switch off.

@@ -52,24 +52,17 @@ std::string ThpSettingNote(const sys::FilesystemInfo& fs) {
 }
 
 v1::WorkloadSpec MmapFileSpec() {
-  v1::WorkloadSpec spec;
-  spec.set_name("mmap_file");
-  spec.set_summary(
-      "ring in a file mapped MAP_SHARED by two processes, in the server's tmpfs or disk scratch "
-      "directory; the producer copies each message into the ring, the consumer copies it out");
-  for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/false))
-    *spec.add_params() = std::move(param);
-  *spec.add_params() = EnumParam(
+  std::vector<v1::ParamSpec> params = RingParamSpecs(/*hugetlb=*/false);
+  params.push_back(EnumParam(
       "location", "tmpfs", {"tmpfs", "disk"},
       "tmpfs: the server's --scratch-tmpfs directory (default /dev/shm); disk: its --scratch-disk "
-      "directory (default $TMPDIR or /tmp), which must not be an in-memory file system");
-  spec.add_roles("producer");
-  spec.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
-  return spec;
+      "directory (default $TMPDIR or /tmp), which must not be an in-memory file system"));
+  return TransferSpec(
+      "mmap_file",
+      "ring in a file mapped MAP_SHARED by two processes, in the server's tmpfs or disk scratch "
+      "directory; the producer copies each message into the ring, the consumer copies it out",
+      std::move(params));
 }
-
-absl::Status ValidateMmapFile(const CaseParams& params) { return ValidateRing(params); }
 
 std::vector<v1::Expectation> ExpectMmapFile(const CaseParams& params, const v1::HostInfo& host) {
   RingFaultModel model;
@@ -121,7 +114,7 @@ absl::StatusOr<v1::RepetitionResult> RunMmapFileRepetition(const CaseParams& par
 }  // namespace
 
 std::unique_ptr<Workload> NewMmapFileWorkload() {
-  return WorkloadFromOps({MmapFileSpec(), ValidateMmapFile, ExpectMmapFile, RunMmapFileRepetition});
+  return WorkloadFromOps({MmapFileSpec(), ValidateRing, ExpectMmapFile, RunMmapFileRepetition});
 }
 
 }  // namespace ipclab::workloads

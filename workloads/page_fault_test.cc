@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/size.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "results/model/expectations.h"
 #include "results/model/summary.h"
@@ -30,20 +31,11 @@ constexpr double kPages = kRegion / 4096;  // 16384
 using Params = std::map<std::string, std::string>;
 
 absl::StatusOr<v1::RepetitionResult> RunPageFault(const Params& params) {
-  v1::RunRequest request;
-  request.set_workload("page_fault");
-  request.mutable_params()->insert(params.begin(), params.end());
-  absl::StatusOr<std::vector<v1::Case>> cases = ResolveCases(request);
-  if (!cases.ok()) return cases.status();
-  return FindWorkload("page_fault")
-      .value()
-      ->RunRepetition(CaseParams::FromCase(cases->at(0)), RunContext());
+  return expectation_testing::RunCase("page_fault", params);
 }
 
 v1::RepetitionResult RunOk(const Params& params) {
-  absl::StatusOr<v1::RepetitionResult> result = RunPageFault(params);
-  EXPECT_TRUE(result.ok()) << result.status();
-  return result.ok() ? *result : v1::RepetitionResult();
+  return expectation_testing::RunCaseOk("page_fault", params);
 }
 
 const v1::RoleMeasurement& Toucher(const v1::RepetitionResult& result, const std::string& phase) {
@@ -55,16 +47,9 @@ const v1::RoleMeasurement& Toucher(const v1::RepetitionResult& result, const std
   return kEmpty;
 }
 
-double Faults(const v1::RoleMeasurement& role) {
-  return static_cast<double>(role.counters().minor_faults());
-}
-
-double Growth(uint64_t before, uint64_t after) {
-  return static_cast<double>(after) - static_cast<double>(before);
-}
-double RssAnonGrowth(const v1::RoleMeasurement& r) {
-  return Growth(r.memory_before().rss_anon_bytes(), r.memory_after().rss_anon_bytes());
-}
+using expectation_testing::Faults;
+using expectation_testing::Growth;
+using expectation_testing::RssAnonGrowth;
 
 // The perf counter agrees with getrusage for trapping faults.
 void ExpectPerfNear(const v1::RoleMeasurement& role, double count, double tolerance) {
@@ -347,27 +332,9 @@ TEST(PageFaultExpect, ReadThenWriteFaultsTwice) {
 class PageFaultExpectationTest : public testing::TestWithParam<Params> {};
 
 TEST_P(PageFaultExpectationTest, KernelDoesWhatTheExpectationSays) {
-  Params params = GetParam();
-  const std::string huge = params.count("huge_pages") ? params.at("huge_pages") : "none";
   // THP cases are judged on every host: where THP is off, the expectation
   // itself says so (4 KiB pages, AnonHugePages 0).
-  std::optional<HugePageReservation> reservation;
-  if (huge == "hugetlb") {
-    absl::StatusOr<HugePageReservation> reserved = HugePageReservation::Ensure(kHugePage2MiB, 8);
-    if (!reserved.ok()) GTEST_SKIP() << "cannot reserve huge pages: " << reserved.status();
-    reservation = std::move(reserved).value();
-  }
-  params["region_bytes"] = "16MiB";
-  absl::StatusOr<expectation_testing::JudgedRun> run =
-      expectation_testing::RunAndJudge("page_fault", params);
-  ASSERT_TRUE(run.ok()) << run.status();
-  ASSERT_FALSE(run->judged.empty());
-  for (const v1::Expectation& expectation : run->judged) {
-    EXPECT_EQ(expectation.verdict(), v1::MATCHED)
-        << run->c.name() << ": " << expectation.metric() << " - " << expectation.description()
-        << " - " << expectation.reason();
-  }
-  EXPECT_EQ(results::OverallVerdict(run->judged), v1::MATCHED);
+  expectation_testing::ExpectKernelDoesWhatTheExpectationSays("page_fault", GetParam(), 8);
 }
 
 INSTANTIATE_TEST_SUITE_P(

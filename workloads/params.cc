@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -31,32 +32,33 @@ absl::Status BadValue(const v1::ParamSpec& spec, absl::string_view value, absl::
       absl::StrCat("parameter ", spec.name(), "=\"", value, "\": ", why, "; allowed: ", range));
 }
 
-}  // namespace
-
-v1::ParamSpec SizeParam(absl::string_view name, uint64_t default_bytes, uint64_t min_bytes,
-                        uint64_t max_bytes, absl::string_view doc) {
+// A parameter of `type` with a default and an inclusive range, as text.
+v1::ParamSpec RangeParam(absl::string_view name, v1::ParamSpec::Type type,
+                         std::string default_value, std::string min, std::string max,
+                         absl::string_view unit, absl::string_view doc) {
   v1::ParamSpec spec;
   spec.set_name(std::string(name));
-  spec.set_type(v1::ParamSpec::SIZE);
-  spec.set_default_value(base::FormatSize(default_bytes));
-  spec.set_min(base::FormatSize(min_bytes));
-  spec.set_max(base::FormatSize(max_bytes));
-  spec.set_unit("bytes");
+  spec.set_type(type);
+  spec.set_default_value(std::move(default_value));
+  spec.set_min(std::move(min));
+  spec.set_max(std::move(max));
+  spec.set_unit(std::string(unit));
   spec.set_doc(std::string(doc));
   return spec;
 }
 
+}  // namespace
+
+v1::ParamSpec SizeParam(absl::string_view name, uint64_t default_bytes, uint64_t min_bytes,
+                        uint64_t max_bytes, absl::string_view doc) {
+  return RangeParam(name, v1::ParamSpec::SIZE, base::FormatSize(default_bytes),
+                    base::FormatSize(min_bytes), base::FormatSize(max_bytes), "bytes", doc);
+}
+
 v1::ParamSpec IntParam(absl::string_view name, int64_t default_value, int64_t min, int64_t max,
                        absl::string_view unit, absl::string_view doc) {
-  v1::ParamSpec spec;
-  spec.set_name(std::string(name));
-  spec.set_type(v1::ParamSpec::INT);
-  spec.set_default_value(absl::StrCat(default_value));
-  spec.set_min(absl::StrCat(min));
-  spec.set_max(absl::StrCat(max));
-  spec.set_unit(std::string(unit));
-  spec.set_doc(std::string(doc));
-  return spec;
+  return RangeParam(name, v1::ParamSpec::INT, absl::StrCat(default_value), absl::StrCat(min),
+                    absl::StrCat(max), unit, doc);
 }
 
 v1::ParamSpec EnumParam(absl::string_view name, absl::string_view default_value,

@@ -104,13 +104,9 @@ class PipeEndpoint final {
 absl::StatusOr<int> SetCapacity(const base::Pipe& pipe, uint64_t capacity) {
   if (capacity > 0 && ::fcntl(pipe.write_end.get(), F_SETPIPE_SZ, static_cast<int>(capacity)) < 0) {
     const int error = errno;
-    if (error == EPERM) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("fcntl(F_SETPIPE_SZ, ", capacity,
-                       "): Operation not permitted (above /proc/sys/fs/pipe-max-size for an "
-                       "unprivileged user)"));
-    }
-    return base::ErrnoStatus(absl::StrCat("fcntl(F_SETPIPE_SZ, ", capacity, ")"), error);
+    return base::ErrnoStatus(absl::StrCat("fcntl(F_SETPIPE_SZ, ", capacity, ")"), error,
+                             {EPERM, absl::StatusCode::kPermissionDenied,
+                              "above /proc/sys/fs/pipe-max-size for an unprivileged user"});
   }
   const int actual = ::fcntl(pipe.write_end.get(), F_GETPIPE_SZ);
   if (actual < 0) return base::ErrnoStatus("fcntl(F_GETPIPE_SZ)", errno);
@@ -118,23 +114,19 @@ absl::StatusOr<int> SetCapacity(const base::Pipe& pipe, uint64_t capacity) {
 }
 
 v1::WorkloadSpec PipeSpec() {
-  v1::WorkloadSpec spec;
-  spec.set_name("pipe");
-  spec.set_summary(
-      "anonymous pipe between two processes: write() by the producer, read() by the consumer");
-  for (v1::ParamSpec& param : TransferParamSpecs()) *spec.add_params() = std::move(param);
-  *spec.add_params() = SizeParam("pipe_capacity", 0, 0, uint64_t{1} << 30,
-                                 "pipe buffer size set with F_SETPIPE_SZ (the kernel rounds up to "
-                                 "a power of two pages); 0 keeps the kernel default (64KiB)");
-  *spec.add_params() = EnumParam(
+  std::vector<v1::ParamSpec> params = TransferParamSpecs();
+  params.push_back(SizeParam("pipe_capacity", 0, 0, uint64_t{1} << 30,
+                             "pipe buffer size set with F_SETPIPE_SZ (the kernel rounds up to "
+                             "a power of two pages); 0 keeps the kernel default (64KiB)"));
+  params.push_back(EnumParam(
       "splice", "none", {"none", "vmsplice"},
       "none: write() copies the producer's buffer into the pipe; vmsplice: the producer's pages "
       "are mapped into the pipe (one copy fewer), each message in a fresh slot of a buffer larger "
-      "than the pipe so no page is rewritten before the consumer has read it");
-  spec.add_roles("producer");
-  spec.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
-  return spec;
+      "than the pipe so no page is rewritten before the consumer has read it"));
+  return TransferSpec(
+      "pipe",
+      "anonymous pipe between two processes: write() by the producer, read() by the consumer",
+      std::move(params));
 }
 
 absl::Status ValidatePipe(const CaseParams& params) {
@@ -190,22 +182,15 @@ absl::StatusOr<v1::RepetitionResult> RunPipeRepetition(const CaseParams& params,
 
   const int producer_in = pingpong ? backward.read_end.get() : -1;
   const int consumer_out = pingpong ? backward.write_end.get() : -1;
-  std::vector<RoleSpec> roles(2);
-  roles[0].name = "producer";
-  roles[0].pinned_cpu = cpus[0];
-  roles[0].keep_fds = {forward.write_end.get(), producer_in};
-  roles[0].body = [&](RoleContext& role) {
-    PipeEndpoint endpoint(producer_in, forward.write_end.get(), vmsplice, rotation_slots,
-                          slot_bytes);
-    return RunTransferRole(role, plan, /*producer=*/true, endpoint);
-  };
-  roles[1].name = "consumer";
-  roles[1].pinned_cpu = cpus[1];
-  roles[1].keep_fds = {forward.read_end.get(), consumer_out};
-  roles[1].body = [&](RoleContext& role) {
-    PipeEndpoint endpoint(forward.read_end.get(), consumer_out, vmsplice, 0, 0);
-    return RunTransferRole(role, plan, /*producer=*/false, endpoint);
-  };
+  std::vector<RoleSpec> roles = TransferRoles(
+      cpus, {forward.write_end.get(), producer_in}, {forward.read_end.get(), consumer_out},
+      [&](RoleContext& role, bool producer) {
+        PipeEndpoint endpoint =
+            producer ? PipeEndpoint(producer_in, forward.write_end.get(), vmsplice, rotation_slots,
+                                    slot_bytes)
+                     : PipeEndpoint(forward.read_end.get(), consumer_out, vmsplice, 0, 0);
+        return RunTransferRole(role, plan, producer, endpoint);
+      });
   RoleHooks hooks;
   IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
                           RunRoles(TransferPhases(), placement, std::move(roles), hooks));

@@ -137,23 +137,37 @@ absl::Status ReadCounters(pid_t pid, CounterSample* out) {
   return absl::OkStatus();
 }
 
+// A "Key:  N kB" line of a /proc/PID file and the MemorySample field it fills.
+struct KibField {
+  const char* key;
+  uint64_t MemorySample::*bytes;
+};
+
+constexpr KibField kStatusFields[] = {
+    {"VmRSS", &MemorySample::vm_rss},     {"RssAnon", &MemorySample::rss_anon},
+    {"RssFile", &MemorySample::rss_file}, {"RssShmem", &MemorySample::rss_shmem},
+    {"VmHWM", &MemorySample::vm_hwm},     {"HugetlbPages", &MemorySample::hugetlb},
+};
+constexpr KibField kSmapsRollupFields[] = {
+    {"Pss", &MemorySample::pss},
+    {"AnonHugePages", &MemorySample::anon_huge_pages},
+    {"Private_Dirty", &MemorySample::private_dirty},
+    {"ShmemPmdMapped", &MemorySample::shmem_pmd_mapped},
+    {"FilePmdMapped", &MemorySample::file_pmd_mapped},
+};
+
 absl::Status ReadMemory(pid_t pid, MemorySample* out) {
   static thread_local char buffer[kProcBufferSize];
   absl::Status status = ReadProcFile(pid, "status", buffer, sizeof(buffer));
   if (!status.ok()) return status;
-  out->vm_rss = FieldValue(buffer, "VmRSS") * 1024;
-  out->rss_anon = FieldValue(buffer, "RssAnon") * 1024;
-  out->rss_file = FieldValue(buffer, "RssFile") * 1024;
-  out->rss_shmem = FieldValue(buffer, "RssShmem") * 1024;
-  out->vm_hwm = FieldValue(buffer, "VmHWM") * 1024;
-  out->hugetlb = FieldValue(buffer, "HugetlbPages") * 1024;
+  for (const KibField& field : kStatusFields) {
+    out->*field.bytes = FieldValue(buffer, field.key) * 1024;
+  }
   status = ReadProcFile(pid, "smaps_rollup", buffer, sizeof(buffer));
   if (!status.ok()) return status;
-  out->pss = FieldValue(buffer, "Pss") * 1024;
-  out->anon_huge_pages = FieldValue(buffer, "AnonHugePages") * 1024;
-  out->private_dirty = FieldValue(buffer, "Private_Dirty") * 1024;
-  out->shmem_pmd_mapped = FieldValue(buffer, "ShmemPmdMapped") * 1024;
-  out->file_pmd_mapped = FieldValue(buffer, "FilePmdMapped") * 1024;
+  for (const KibField& field : kSmapsRollupFields) {
+    out->*field.bytes = FieldValue(buffer, field.key) * 1024;
+  }
   return absl::OkStatus();
 }
 

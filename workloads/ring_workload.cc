@@ -27,13 +27,9 @@ constexpr uint64_t kHugePage = kHugePage2MiB;
 absl::Status PopulateForWrite(char* data, size_t size, absl::string_view what) {
   if (::madvise(data, size, MADV_POPULATE_WRITE) == 0) return absl::OkStatus();
   const int error = errno;
-  if (error == EINVAL) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("madvise(", what,
-                     ", MADV_POPULATE_WRITE): Invalid argument: populate=true needs Linux "
-                     "5.14 or later"));
-  }
-  return base::ErrnoStatus(absl::StrCat("madvise(", what, ", MADV_POPULATE_WRITE)"), error);
+  return base::ErrnoStatus(
+      absl::StrCat("madvise(", what, ", MADV_POPULATE_WRITE)"), error,
+      {EINVAL, absl::StatusCode::kFailedPrecondition, "populate=true needs Linux 5.14 or later"});
 }
 
 // One role's view of the region: it writes ring 0 and reads ring 1 (the
@@ -201,21 +197,15 @@ absl::StatusOr<v1::RepetitionResult> RunRingTransfer(const CaseParams& params,
     }
   }
 
-  std::vector<RoleSpec> roles(2);
-  for (int r = 0; r < 2; ++r) {
-    const bool producer = r == 0;
-    roles[r].name = producer ? "producer" : "consumer";
-    roles[r].pinned_cpu = cpus[r];
-    // With populate, where the faults land (and which counter sees them) is
-    // the subject, so the perf event joins getrusage; otherwise it would tax
-    // every context switch of the transfer (see RoleSpec::count_perf_faults).
-    roles[r].count_perf_faults = params.Bool("populate");
-    roles[r].keep_fds = keep_fds;
-    roles[r].body = [&, producer](RoleContext& role) {
-      RingEndpoint endpoint(options, producer, events, backing.map);
-      return RunTransferRole(role, plan, producer, endpoint);
-    };
-  }
+  std::vector<RoleSpec> roles =
+      TransferRoles(cpus, keep_fds, keep_fds, [&](RoleContext& role, bool producer) {
+        RingEndpoint endpoint(options, producer, events, backing.map);
+        return RunTransferRole(role, plan, producer, endpoint);
+      });
+  // With populate, where the faults land (and which counter sees them) is
+  // the subject, so the perf event joins getrusage; otherwise it would tax
+  // every context switch of the transfer (see RoleSpec::count_perf_faults).
+  for (RoleSpec& role : roles) role.count_perf_faults = params.Bool("populate");
   RoleHooks hooks;
   hooks.after_phase = [&](int index) {
     return index == 0 && backing.after_setup ? backing.after_setup() : absl::OkStatus();

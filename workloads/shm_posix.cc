@@ -56,20 +56,12 @@ std::string DevShmThpNote() {
 }
 
 v1::WorkloadSpec ShmPosixSpec() {
-  v1::WorkloadSpec spec;
-  spec.set_name("shm_posix");
-  spec.set_summary(
+  return TransferSpec(
+      "shm_posix",
       "POSIX shared memory ring (shm_open + mmap MAP_SHARED) between two processes; the producer "
-      "copies each message into the ring, the consumer copies it out");
-  for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/true))
-    *spec.add_params() = std::move(param);
-  spec.add_roles("producer");
-  spec.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
-  return spec;
+      "copies each message into the ring, the consumer copies it out",
+      RingParamSpecs(/*hugetlb=*/true));
 }
-
-absl::Status ValidateShmPosix(const CaseParams& params) { return ValidateRing(params); }
 
 std::vector<v1::Expectation> ExpectShmPosix(const CaseParams& params, const v1::HostInfo& host) {
   RingFaultModel model;
@@ -121,7 +113,7 @@ absl::StatusOr<v1::RepetitionResult> RunShmPosixRepetition(const CaseParams& par
 }  // namespace
 
 std::unique_ptr<Workload> NewShmPosixWorkload() {
-  return WorkloadFromOps({ShmPosixSpec(), ValidateShmPosix, ExpectShmPosix, RunShmPosixRepetition});
+  return WorkloadFromOps({ShmPosixSpec(), ValidateRing, ExpectShmPosix, RunShmPosixRepetition});
 }
 
 }  // namespace ipclab::workloads

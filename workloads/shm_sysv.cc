@@ -20,20 +20,12 @@ namespace ipclab::workloads {
 namespace {
 
 v1::WorkloadSpec ShmSysvSpec() {
-  v1::WorkloadSpec spec;
-  spec.set_name("shm_sysv");
-  spec.set_summary(
+  return TransferSpec(
+      "shm_sysv",
       "System V shared memory ring (shmget + shmat) between two processes; the producer copies "
-      "each message into the ring, the consumer copies it out");
-  for (v1::ParamSpec& param : RingParamSpecs(/*hugetlb=*/true))
-    *spec.add_params() = std::move(param);
-  spec.add_roles("producer");
-  spec.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
-  return spec;
+      "each message into the ring, the consumer copies it out",
+      RingParamSpecs(/*hugetlb=*/true));
 }
-
-absl::Status ValidateShmSysv(const CaseParams& params) { return ValidateRing(params); }
 
 std::vector<v1::Expectation> ExpectShmSysv(const CaseParams& params, const v1::HostInfo& host) {
   RingFaultModel model;
@@ -77,7 +69,7 @@ absl::StatusOr<v1::RepetitionResult> RunShmSysvRepetition(const CaseParams& para
 }  // namespace
 
 std::unique_ptr<Workload> NewShmSysvWorkload() {
-  return WorkloadFromOps({ShmSysvSpec(), ValidateShmSysv, ExpectShmSysv, RunShmSysvRepetition});
+  return WorkloadFromOps({ShmSysvSpec(), ValidateRing, ExpectShmSysv, RunShmSysvRepetition});
 }
 
 }  // namespace ipclab::workloads

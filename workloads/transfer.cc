@@ -21,6 +21,32 @@ std::vector<v1::ParamSpec> TransferParamSpecs() {
   };
 }
 
+std::vector<RoleSpec> TransferRoles(const std::vector<int>& cpus, std::vector<int> producer_fds,
+                                    std::vector<int> consumer_fds,
+                                    std::function<absl::Status(RoleContext&, bool producer)> body) {
+  std::vector<RoleSpec> roles(2);
+  for (int r = 0; r < 2; ++r) {
+    const bool producer = r == 0;
+    roles[r].name = producer ? "producer" : "consumer";
+    roles[r].pinned_cpu = cpus[r];
+    roles[r].keep_fds = producer ? std::move(producer_fds) : std::move(consumer_fds);
+    roles[r].body = [body, producer](RoleContext& role) { return body(role, producer); };
+  }
+  return roles;
+}
+
+v1::WorkloadSpec TransferSpec(absl::string_view name, absl::string_view summary,
+                              std::vector<v1::ParamSpec> params) {
+  v1::WorkloadSpec spec;
+  spec.set_name(std::string(name));
+  spec.set_summary(std::string(summary));
+  for (v1::ParamSpec& param : params) *spec.add_params() = std::move(param);
+  spec.add_roles("producer");
+  spec.add_roles("consumer");
+  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
+  return spec;
+}
+
 absl::Status ValidateTransfer(const CaseParams& params) {
   const uint64_t message_size = params.Size("message_size");
   const uint64_t total_bytes = params.Size("total_bytes");

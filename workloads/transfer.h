@@ -28,12 +28,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "base/status_macros.h"
 #include "workloads/harness.h"
 #include "workloads/params.h"
@@ -64,6 +66,17 @@ struct TransferPlan {
 
 // The parameters common to transfer workloads, and the catalog entries.
 std::vector<v1::ParamSpec> TransferParamSpecs();
+// The producer (roles[0]) and the consumer (roles[1]) of a transfer, pinned
+// to cpus[0] and cpus[1], keeping their fds open, each running
+// `body(role, producer)`.
+std::vector<RoleSpec> TransferRoles(const std::vector<int>& cpus, std::vector<int> producer_fds,
+                                    std::vector<int> consumer_fds,
+                                    std::function<absl::Status(RoleContext&, bool producer)> body);
+
+// The catalog entry of a transfer workload: `params`, the roles producer and
+// consumer, and TransferPhases().
+v1::WorkloadSpec TransferSpec(absl::string_view name, absl::string_view summary,
+                              std::vector<v1::ParamSpec> params);
 // message_size <= total_bytes; the round-trip limit in pingpong.
 absl::Status ValidateTransfer(const CaseParams& params);
 // `window` is the transport's buffer (pipe capacity, ring bytes): the warm

@@ -63,16 +63,11 @@ absl::StatusOr<int> SocketOption(int socket, int option, const char* name) {
 }
 
 v1::WorkloadSpec UnixSocketSpec() {
-  v1::WorkloadSpec spec;
-  spec.set_name("unix_socket");
-  spec.set_summary(
+  return TransferSpec(
+      "unix_socket",
       "AF_UNIX stream socket pair between two processes: send() by the producer, recv() by the "
-      "consumer (default socket buffers)");
-  for (v1::ParamSpec& param : TransferParamSpecs()) *spec.add_params() = std::move(param);
-  spec.add_roles("producer");
-  spec.add_roles("consumer");
-  for (const std::string& phase : TransferPhases()) spec.add_phases(phase);
-  return spec;
+      "consumer (default socket buffers)",
+      TransferParamSpecs());
 }
 
 absl::Status ValidateUnixSocket(const CaseParams& params) { return ValidateTransfer(params); }
@@ -102,21 +97,11 @@ absl::StatusOr<v1::RepetitionResult> RunUnixSocketRepetition(const CaseParams& p
   TransferPlan plan = MakeTransferPlan(params, static_cast<uint64_t>(send_buffer), context.verify);
   plan.min_time_ns = static_cast<int64_t>(context.min_time_seconds * 1e9);
 
-  std::vector<RoleSpec> roles(2);
-  roles[0].name = "producer";
-  roles[0].pinned_cpu = cpus[0];
-  roles[0].keep_fds = {producer_end.get()};
-  roles[0].body = [&](RoleContext& role) {
-    SocketEndpoint endpoint(producer_end.get());
-    return RunTransferRole(role, plan, /*producer=*/true, endpoint);
-  };
-  roles[1].name = "consumer";
-  roles[1].pinned_cpu = cpus[1];
-  roles[1].keep_fds = {consumer_end.get()};
-  roles[1].body = [&](RoleContext& role) {
-    SocketEndpoint endpoint(consumer_end.get());
-    return RunTransferRole(role, plan, /*producer=*/false, endpoint);
-  };
+  std::vector<RoleSpec> roles = TransferRoles(
+      cpus, {producer_end.get()}, {consumer_end.get()}, [&](RoleContext& role, bool producer) {
+        SocketEndpoint endpoint(producer ? producer_end.get() : consumer_end.get());
+        return RunTransferRole(role, plan, producer, endpoint);
+      });
   RoleHooks hooks;
   IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
                           RunRoles(TransferPhases(), placement, std::move(roles), hooks));

@@ -11,6 +11,7 @@
 #include "workloads/harness.h"
 #include "workloads/registry.h"
 #include "workloads/sys/cpu.h"
+#include "workloads/testing/expectation_testing.h"
 #include "workloads/worker.h"
 
 namespace ipclab::workloads {
@@ -18,28 +19,12 @@ namespace {
 
 v1::RepetitionResult RunOnce(const std::string& workload_name,
                              std::map<std::string, std::string> overrides, bool verify = true) {
-  v1::RunRequest request;
-  request.set_workload(workload_name);
-  request.mutable_params()->insert(overrides.begin(), overrides.end());
-  absl::StatusOr<std::vector<v1::Case>> cases = ResolveCases(request);
-  EXPECT_TRUE(cases.ok()) << cases.status();
-  const Workload* workload = FindWorkload(workload_name).value();
   RunContext context;
   context.verify = verify;
-  absl::StatusOr<v1::RepetitionResult> result =
-      workload->RunRepetition(CaseParams::FromCase(cases->at(0)), context);
-  EXPECT_TRUE(result.ok()) << result.status();
-  return result.ok() ? *result : v1::RepetitionResult();
+  return expectation_testing::RunCaseOk(workload_name, overrides, context);
 }
 
-const v1::PhaseResult& Phase(const v1::RepetitionResult& result, const std::string& name) {
-  for (const v1::PhaseResult& phase : result.phases()) {
-    if (phase.name() == name) return phase;
-  }
-  ADD_FAILURE() << "no phase " << name;
-  static const v1::PhaseResult kEmpty;
-  return kEmpty;
-}
+using expectation_testing::Phase;
 
 // Entries this process's repetitions created (the coordinator is this
 // process here; other tests running in parallel use their own pid).

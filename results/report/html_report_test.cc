@@ -35,16 +35,13 @@ std::string Report(const std::vector<v1::RunResult>& runs) {
 
 TEST(HtmlReport, SelfContainedWithEveryChart) {
   const std::string html = Report({testing::ScenarioBase(), testing::ScenarioCandidate()});
-  EXPECT_THAT(html, HasSubstr("<!DOCTYPE html>"));
-  EXPECT_THAT(html, HasSubstr("Stream bandwidth"));
-  EXPECT_THAT(html, HasSubstr("Round-trip latency"));
-  EXPECT_THAT(html, HasSubstr("Minor faults per phase"));
-  EXPECT_THAT(html, HasSubstr("RSS growth per phase"));
-  EXPECT_THAT(html, HasSubstr("Change against the baseline"));
+  for (const char* part :
+       {"<!DOCTYPE html>", "Stream bandwidth", "Round-trip latency", "Minor faults per phase",
+        "RSS growth per phase", "Change against the baseline"}) {
+    EXPECT_THAT(html, HasSubstr(part));
+  }
   // Nothing is fetched: no scripts, no links, no URLs but the SVG namespace.
-  EXPECT_THAT(html, Not(HasSubstr("<script")));
-  EXPECT_THAT(html, Not(HasSubstr("<link")));
-  EXPECT_THAT(html, Not(HasSubstr("src=")));
+  for (const char* fetch : {"<script", "<link", "src="}) EXPECT_THAT(html, Not(HasSubstr(fetch)));
   EXPECT_EQ(Count(html, "http"), Count(html, "http://www.w3.org/2000/svg"));
   // Every <svg> is closed; elements balance.
   EXPECT_EQ(Count(html, "<svg "), Count(html, "</svg>"));
@@ -69,12 +66,12 @@ TEST(HtmlReport, MatrixAgainstMatrixPairsLikeWithLike) {
   EXPECT_THAT(html, Not(HasSubstr("cow_private <code>b-7</code> against <code>a-1</code>")));
   EXPECT_THAT(html, HasSubstr("7 runs compared with the earlier run"));
   // In the shared panels the later pipe run is the lighter blue, not a
-  // second series in the same colour.
-  EXPECT_THAT(html, HasSubstr("fill=\"#0072B2\""));
-  EXPECT_THAT(html, HasSubstr("fill=\"#7FB8D8\""));
-  // The bars too, not only the legend.
-  EXPECT_THAT(html, HasSubstr("fill=\"#7FB8D8\"><title>pipe (b-2) 64 B"));
-  EXPECT_THAT(html, HasSubstr("Change against the baseline"));
+  // second series in the same colour, in the bars too, not only the legend.
+  for (const char* part :
+       {"fill=\"#0072B2\"", "fill=\"#7FB8D8\"", "fill=\"#7FB8D8\"><title>pipe (b-2) 64 B",
+        "Change against the baseline"}) {
+    EXPECT_THAT(html, HasSubstr(part));
+  }
   // Only each case's headline metric is charted: pipe stream by throughput,
   // pingpong by p50, faults by ns per page.
   EXPECT_THAT(html, HasSubstr("pipe stream cross throughput"));

@@ -49,24 +49,23 @@ TEST(Statistics, PercentileClampsQ) {
   EXPECT_DOUBLE_EQ(Percentile(values, std::nan("")), 1.0);
 }
 
-TEST(Statistics, SingleValue) {
-  const std::vector<double> values = {7};
-  EXPECT_DOUBLE_EQ(Mean(values), 7.0);
-  EXPECT_DOUBLE_EQ(Median(values), 7.0);
-  EXPECT_DOUBLE_EQ(Percentile(values, 0.99), 7.0);
-  EXPECT_DOUBLE_EQ(SampleStdDev(values), 0.0);
-  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation(values), 0.0);
-  EXPECT_DOUBLE_EQ(CoefficientOfVariation(values), 0.0);
-}
-
-TEST(Statistics, EmptyInputIsZero) {
-  const std::vector<double> empty;
-  EXPECT_EQ(Mean(empty), 0.0);
-  EXPECT_EQ(Median(empty), 0.0);
-  EXPECT_EQ(Percentile(empty, 0.5), 0.0);
-  EXPECT_EQ(SampleStdDev(empty), 0.0);
-  EXPECT_EQ(MedianAbsoluteDeviation(empty), 0.0);
-  EXPECT_EQ(CoefficientOfVariation(empty), 0.0);
+// One value: every location is that value and every spread 0; no values:
+// everything is 0.
+TEST(Statistics, SingleValueAndEmptyInput) {
+  struct Degenerate {
+    std::vector<double> values;
+    double location;
+  };
+  for (const Degenerate& c : {Degenerate{{7}, 7.0}, Degenerate{{}, 0.0}}) {
+    SCOPED_TRACE(c.values.size());
+    EXPECT_EQ(Mean(c.values), c.location);
+    EXPECT_EQ(Median(c.values), c.location);
+    EXPECT_EQ(Percentile(c.values, 0.5), c.location);
+    EXPECT_EQ(Percentile(c.values, 0.99), c.location);
+    EXPECT_EQ(SampleStdDev(c.values), 0.0);
+    EXPECT_EQ(MedianAbsoluteDeviation(c.values), 0.0);
+    EXPECT_EQ(CoefficientOfVariation(c.values), 0.0);
+  }
 }
 
 TEST(Statistics, CoefficientOfVariationOfZeroMeanIsZero) {

@@ -6,6 +6,7 @@
 #include "base/status_macros.h"
 #include "results/store/migration_2.h"
 #include "results/store/store.h"
+#include "results/store/store_schema.h"
 
 namespace ipclab::results::postgres_schema {
 namespace {
@@ -13,52 +14,7 @@ namespace {
 // PostgreSQL takes at most 65535 parameters per statement.
 constexpr int kMaxParameters = 60000;
 
-constexpr char kVersion1[] = R"sql(
-CREATE TABLE runs (
-  run_id           TEXT PRIMARY KEY,
-  workload         TEXT NOT NULL,
-  status           TEXT NOT NULL,
-  started_at_us    BIGINT NOT NULL,
-  finished_at_us   BIGINT NOT NULL,
-  stored_at_us     BIGINT NOT NULL,
-  label            TEXT NOT NULL,
-  server           TEXT NOT NULL,
-  hostname         TEXT NOT NULL,
-  kernel_release   TEXT NOT NULL,
-  thp_enabled      TEXT NOT NULL,
-  cpu_model        TEXT NOT NULL,
-  cpu_count        BIGINT NOT NULL,
-  case_count       BIGINT NOT NULL,
-  repetition_count BIGINT NOT NULL,
-  result           BYTEA NOT NULL  -- ipclab.v1.RunResult, binary proto (moved in 3)
-);
-CREATE INDEX runs_by_start ON runs (started_at_us);
-CREATE INDEX runs_by_workload ON runs (workload, started_at_us);
-CREATE TABLE run_tags (
-  run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
-  key    TEXT NOT NULL,
-  value  TEXT NOT NULL,
-  PRIMARY KEY (run_id, key)
-);
-CREATE INDEX run_tags_by_value ON run_tags (key, value);
-CREATE TABLE cases (
-  run_id     TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
-  case_index BIGINT NOT NULL,
-  name       TEXT NOT NULL,
-  status     TEXT NOT NULL,
-  error      TEXT NOT NULL,
-  verdict    TEXT NOT NULL,
-  PRIMARY KEY (run_id, case_index)
-);
-CREATE TABLE case_params (
-  run_id     TEXT NOT NULL,
-  case_index BIGINT NOT NULL,
-  name       TEXT NOT NULL,
-  value      TEXT NOT NULL,
-  PRIMARY KEY (run_id, case_index, name),
-  FOREIGN KEY (run_id, case_index) REFERENCES cases (run_id, case_index) ON DELETE CASCADE
-);
-)sql";
+constexpr schema::ColumnTypes kPostgresTypes = {"BIGINT", "BYTEA"};
 
 constexpr char kVersion2[] = R"sql(
 CREATE TABLE repetitions (
@@ -79,17 +35,8 @@ CREATE TABLE repetitions (
 
 constexpr char kVersion2Runs[] = "SELECT run_id, result FROM runs ORDER BY run_id";
 
-constexpr char kVersion3[] = R"sql(
-CREATE TABLE run_results (
-  run_id TEXT PRIMARY KEY REFERENCES runs (run_id) ON DELETE CASCADE,
-  result BYTEA NOT NULL  -- ipclab.v1.RunResult, binary proto
-);
-INSERT INTO run_results SELECT run_id, result FROM runs;
-ALTER TABLE runs DROP COLUMN result;
-)sql";
-
 absl::Status ApplyVersion1(const pg::Connection& connection) {
-  return connection.Exec(kVersion1, "creating schema 1");
+  return connection.Exec(schema::Version1Sql(kPostgresTypes), "creating schema 1");
 }
 
 // The repetitions of the runs stored so far, from their bytes, with the
@@ -112,7 +59,7 @@ absl::Status ApplyVersion2(const pg::Connection& connection) {
 }
 
 absl::Status ApplyVersion3(const pg::Connection& connection) {
-  return connection.Exec(kVersion3, "creating schema 3");
+  return connection.Exec(schema::Version3Sql(kPostgresTypes), "creating schema 3");
 }
 
 }  // namespace

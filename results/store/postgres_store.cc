@@ -182,24 +182,8 @@ absl::StatusOr<std::vector<StoredRun>> PostgresResultStore::List(const RunFilter
   std::vector<StoredRun> runs;
   runs.reserve(static_cast<size_t>(rows.rows()));
   for (int i = 0; i < rows.rows(); ++i) {
-    StoredRun run;
-    run.run_id = rows.Text(i, 0);
-    run.workload = rows.Text(i, 1);
-    run.status = rows.Text(i, 2);
-    run.started_at_us = rows.Int(i, 3);
-    run.label = rows.Text(i, 4);
-    run.server = rows.Text(i, 5);
-    run.hostname = rows.Text(i, 6);
-    run.kernel_release = rows.Text(i, 7);
-    run.case_count = static_cast<int>(rows.Int(i, 8));
-    run.repetitions = static_cast<int>(rows.Int(i, 9));
-    const std::string tags = rows.Text(i, 10);
-    for (absl::string_view pair : absl::StrSplit(tags, '\x1e', absl::SkipEmpty())) {
-      std::pair<std::string, std::string> tag = absl::StrSplit(pair, absl::MaxSplits('\x1f', 1));
-      run.tags.push_back(std::move(tag));
-    }
-    std::sort(run.tags.begin(), run.tags.end());
-    runs.push_back(std::move(run));
+    runs.push_back(schema::ListedRun([&](int column) { return rows.Text(i, column); },
+                                     [&](int column) { return rows.Int(i, column); }));
   }
   return runs;
 }
@@ -212,14 +196,7 @@ absl::StatusOr<std::string> PostgresResultStore::ResolveId(absl::string_view id_
                           connection_.Query(sql::kResolveId, params, "looking up a run id"));
   std::vector<std::string> ids;
   for (int i = 0; i < rows.rows(); ++i) ids.push_back(rows.Text(i, 0));
-  if (ids.empty()) {
-    return absl::NotFoundError(absl::StrCat("no stored run with id \"", id_or_prefix, "\" in \"",
-                                            path(), "\" (see `ipclab results list`)"));
-  }
-  if (ids.front() == id_or_prefix || ids.size() == 1) return ids.front();
-  return absl::InvalidArgumentError(absl::StrCat("run id prefix \"", id_or_prefix,
-                                                 "\" is ambiguous: ", absl::StrJoin(ids, ", "),
-                                                 ids.size() > 5 ? ", ..." : ""));
+  return schema::OneRunId(id_or_prefix, ids, path());
 }
 
 absl::StatusOr<v1::RunResult> PostgresResultStore::Load(absl::string_view id_or_prefix) const {

@@ -18,6 +18,7 @@
 #include "base/posix_call.h"
 #include "base/size.h"
 #include "base/status_macros.h"
+#include "results/store/store_rows.h"
 #include "results/store/store_schema.h"
 #include "results/store/store_sql.h"
 
@@ -391,24 +392,8 @@ absl::StatusOr<std::vector<StoredRun>> SqliteResultStore::List(const RunFilter& 
   for (;;) {
     IPCLAB_ASSIGN_OR_RETURN(bool row, statement.Step());
     if (!row) break;
-    StoredRun run;
-    run.run_id = statement.Text(0);
-    run.workload = statement.Text(1);
-    run.status = statement.Text(2);
-    run.started_at_us = statement.Int(3);
-    run.label = statement.Text(4);
-    run.server = statement.Text(5);
-    run.hostname = statement.Text(6);
-    run.kernel_release = statement.Text(7);
-    run.case_count = static_cast<int>(statement.Int(8));
-    run.repetitions = static_cast<int>(statement.Int(9));
-    const std::string tags = statement.Text(10);
-    for (absl::string_view pair : absl::StrSplit(tags, '\x1e', absl::SkipEmpty())) {
-      std::pair<std::string, std::string> tag = absl::StrSplit(pair, absl::MaxSplits('\x1f', 1));
-      run.tags.push_back(std::move(tag));
-    }
-    std::sort(run.tags.begin(), run.tags.end());
-    runs.push_back(std::move(run));
+    runs.push_back(schema::ListedRun([&](int column) { return statement.Text(column); },
+                                     [&](int column) { return statement.Int(column); }));
   }
   return runs;
 }
@@ -428,14 +413,7 @@ absl::StatusOr<std::string> SqliteResultStore::ResolveId(absl::string_view id_or
     if (!row) break;
     ids.push_back(statement.Text(0));
   }
-  if (ids.empty()) {
-    return absl::NotFoundError(absl::StrCat("no stored run with id \"", id_or_prefix, "\" in \"",
-                                            path(), "\" (see `ipclab results list`)"));
-  }
-  if (ids.front() == id_or_prefix || ids.size() == 1) return ids.front();
-  return absl::InvalidArgumentError(absl::StrCat("run id prefix \"", id_or_prefix,
-                                                 "\" is ambiguous: ", absl::StrJoin(ids, ", "),
-                                                 ids.size() > 5 ? ", ..." : ""));
+  return schema::OneRunId(id_or_prefix, ids, path());
 }
 
 absl::StatusOr<v1::RunResult> SqliteResultStore::Load(absl::string_view id_or_prefix) const {

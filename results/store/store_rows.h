@@ -1,6 +1,7 @@
 // The rows of the `repetitions` table, as data, so both backends store the
 // same numbers: RepetitionRows() follows today's metric rules
 // (results/model); migration 2 keeps its own frozen copy (migration_2.h).
+// And a row of the runs list, read the same way from both backends.
 #ifndef IPCLAB_RESULTS_STORE_STORE_ROWS_H_
 #define IPCLAB_RESULTS_STORE_STORE_ROWS_H_
 
@@ -9,7 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "ipclab/v1/ipclab.pb.h"
+#include "results/store/store.h"
 
 namespace ipclab::results::schema {
 
@@ -26,6 +31,19 @@ struct RepetitionRow {
 
 // Every measured repetition of `run`, with today's metric rules.
 std::vector<RepetitionRow> RepetitionRows(const v1::RunResult& run);
+
+// A row of the runs list from its columns, by index: run_id, workload,
+// status, started_at_us, label, server, hostname, kernel_release, case_count,
+// repetition_count, and the tags as key<US>value pairs joined by <RS>.
+// The run `id_or_prefix` names, from `ids`: the run with that id (first) and
+// up to six whose ids start with it. NOT_FOUND for none, INVALID_ARGUMENT
+// for a prefix of several; `store_path` says where the runs were looked up.
+absl::StatusOr<std::string> OneRunId(absl::string_view id_or_prefix,
+                                     const std::vector<std::string>& ids,
+                                     absl::string_view store_path);
+
+StoredRun ListedRun(absl::FunctionRef<std::string(int)> text,
+                    absl::FunctionRef<int64_t(int)> integer);
 
 }  // namespace ipclab::results::schema
 

@@ -1,6 +1,7 @@
 #include "results/store/store_schema.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "base/status_macros.h"
 #include "results/model/case_metrics.h"
 #include "results/model/phases.h"
@@ -12,24 +13,24 @@
 namespace ipclab::results::schema {
 namespace {
 
-constexpr char kVersion1[] = R"sql(
+constexpr char kVersion1Template[] = R"sql(
 CREATE TABLE runs (
   run_id           TEXT PRIMARY KEY,
   workload         TEXT NOT NULL,
   status           TEXT NOT NULL,
-  started_at_us    INTEGER NOT NULL,
-  finished_at_us   INTEGER NOT NULL,
-  stored_at_us     INTEGER NOT NULL,
+  started_at_us    $INTEGER NOT NULL,
+  finished_at_us   $INTEGER NOT NULL,
+  stored_at_us     $INTEGER NOT NULL,
   label            TEXT NOT NULL,
   server           TEXT NOT NULL,
   hostname         TEXT NOT NULL,
   kernel_release   TEXT NOT NULL,
   thp_enabled      TEXT NOT NULL,
   cpu_model        TEXT NOT NULL,
-  cpu_count        INTEGER NOT NULL,
-  case_count       INTEGER NOT NULL,
-  repetition_count INTEGER NOT NULL,
-  result           BLOB NOT NULL  -- ipclab.v1.RunResult, binary proto (moved in 3)
+  cpu_count        $INTEGER NOT NULL,
+  case_count       $INTEGER NOT NULL,
+  repetition_count $INTEGER NOT NULL,
+  result           $BLOB NOT NULL  -- ipclab.v1.RunResult, binary proto (moved in 3)
 );
 CREATE INDEX runs_by_start ON runs (started_at_us);
 CREATE INDEX runs_by_workload ON runs (workload, started_at_us);
@@ -42,7 +43,7 @@ CREATE TABLE run_tags (
 CREATE INDEX run_tags_by_value ON run_tags (key, value);
 CREATE TABLE cases (
   run_id     TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
-  case_index INTEGER NOT NULL,
+  case_index $INTEGER NOT NULL,
   name       TEXT NOT NULL,
   status     TEXT NOT NULL,
   error      TEXT NOT NULL,
@@ -51,7 +52,7 @@ CREATE TABLE cases (
 );
 CREATE TABLE case_params (
   run_id     TEXT NOT NULL,
-  case_index INTEGER NOT NULL,
+  case_index $INTEGER NOT NULL,
   name       TEXT NOT NULL,
   value      TEXT NOT NULL,
   PRIMARY KEY (run_id, case_index, name),
@@ -61,20 +62,32 @@ CREATE TABLE case_params (
 
 // The bytes out of `runs`: a row of `runs` is then a few hundred bytes, and
 // listing 10,000 runs reads 1 MB instead of 300.
-constexpr char kVersion3[] = R"sql(
+constexpr char kVersion3Template[] = R"sql(
 CREATE TABLE run_results (
   run_id TEXT PRIMARY KEY REFERENCES runs (run_id) ON DELETE CASCADE,
-  result BLOB NOT NULL  -- ipclab.v1.RunResult, binary proto
+  result $BLOB NOT NULL  -- ipclab.v1.RunResult, binary proto
 );
 INSERT INTO run_results SELECT run_id, result FROM runs;
 ALTER TABLE runs DROP COLUMN result;
 )sql";
 
-absl::Status ApplyVersion1(sqlite3* db) { return sql::Exec(db, kVersion1, "creating schema 1"); }
+std::string WithTypes(absl::string_view sql, const ColumnTypes& types) {
+  return absl::StrReplaceAll(sql, {{"$INTEGER", types.integer}, {"$BLOB", types.bytes}});
+}
+
+absl::Status ApplyVersion1(sqlite3* db) {
+  return sql::Exec(db, Version1Sql(kSqliteTypes), "creating schema 1");
+}
 
 }  // namespace
 
-absl::Status ApplyVersion3(sqlite3* db) { return sql::Exec(db, kVersion3, "creating schema 3"); }
+std::string Version1Sql(const ColumnTypes& types) { return WithTypes(kVersion1Template, types); }
+
+std::string Version3Sql(const ColumnTypes& types) { return WithTypes(kVersion3Template, types); }
+
+absl::Status ApplyVersion3(sqlite3* db) {
+  return sql::Exec(db, Version3Sql(kSqliteTypes), "creating schema 3");
+}
 
 const std::vector<Migration>& Migrations() {
   static const auto* const kMigrations = new std::vector<Migration>{

@@ -27,6 +27,16 @@ struct Migration {
   absl::Status (*apply)(sqlite3* db);
 };
 
+// Schema versions 1 and 3 are the same SQL in SQLite and in PostgreSQL
+// (postgres_schema.h) but for the names of two column types.
+struct ColumnTypes {
+  const char* integer;  // a 64-bit integer column
+  const char* bytes;    // a column of bytes (the RunResult proto)
+};
+inline constexpr ColumnTypes kSqliteTypes = {"INTEGER", "BLOB"};
+std::string Version1Sql(const ColumnTypes& types);
+std::string Version3Sql(const ColumnTypes& types);
+
 // In order, version 1 first.
 const std::vector<Migration>& Migrations();
 

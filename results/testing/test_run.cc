@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "results/model/summary.h"
+#include "results/testing/synthetic_runs.h"
 
 namespace ipclab::results::testing {
 namespace {
@@ -244,16 +245,9 @@ v1::ListWorkloadsResponse MakeTestCatalog() {
 }
 
 v1::HostInfo MakeTestHost() {
-  v1::HostInfo host;
-  host.set_hostname("lab1");
-  host.set_kernel_release("6.1.0-18-amd64");
+  // The synthetic runs' host, with everything else a real one reports.
+  v1::HostInfo host = SyntheticHost();
   host.set_kernel_version("#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)");
-  host.set_architecture("x86_64");
-  host.set_cpu_model("Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz");
-  host.set_cpu_count(2);
-  host.add_allowed_cpus(0);
-  host.add_allowed_cpus(1);
-  host.set_page_size_bytes(4096);
   v1::HugePagePool* pool_2m = host.add_huge_page_pools();
   pool_2m->set_page_size_bytes(2 * kMiB);
   pool_2m->set_total_pages(64);
@@ -261,15 +255,12 @@ v1::HostInfo MakeTestHost() {
   pool_2m->set_reserved_pages(2);
   v1::HugePagePool* pool_1g = host.add_huge_page_pools();
   pool_1g->set_page_size_bytes(kGiB);
-  host.set_thp_enabled("madvise");
-  host.set_thp_defrag("madvise");
   host.set_mem_total_bytes(8 * kGiB);
   host.set_mem_available_bytes(5 * kGiB + 512 * kMiB + 12345);
   host.set_dev_shm_size_bytes(4 * kGiB);
   host.set_dev_shm_free_bytes(4 * kGiB - kMiB);
   host.set_in_container(true);
   host.set_container_runtime("docker");
-  host.set_ipclab_version("0.1.0");
   host.set_perf_events_allowed(false);
   host.set_perf_event_paranoid(2);
   return host;

@@ -9,7 +9,6 @@
 // benchmark (results/testing/postgres_server.h; issue 13).
 //
 //   build/bin/results_benchmark --benchmark_min_time=2
-#include <stdlib.h>
 
 #include <memory>
 #include <sstream>
@@ -23,29 +22,10 @@
 #include "results/store/store.h"
 #include "results/testing/postgres_server.h"
 #include "results/testing/synthetic_runs.h"
+#include "tests/testing/subprocess.h"
 
 namespace ipclab::results {
 namespace {
-
-// A database under $TMPDIR, removed at exit.
-class TemporaryDatabase final {
- public:
-  TemporaryDatabase() {
-    const char* base = getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                          "/ipclab-results-benchmark-XXXXXX";
-    if (mkdtemp(pattern.data()) != nullptr) directory_ = pattern;
-    path_ = directory_ + "/results.db";
-  }
-  ~TemporaryDatabase() {
-    if (!directory_.empty()) (void)system(("rm -rf '" + directory_ + "'").c_str());
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string directory_;
-  std::string path_;
-};
 
 void BM_CompareRuns(benchmark::State& state) {
   const int cases = static_cast<int>(state.range(0));
@@ -68,7 +48,7 @@ class BenchmarkStore final {
  public:
   explicit BenchmarkStore(bool postgres) {
     if (!postgres) {
-      location_ = sqlite_.path();
+      location_ = sqlite_directory_.path() + "/results.db";
       return;
     }
     auto server = testing::PostgresServer::Start();
@@ -85,31 +65,40 @@ class BenchmarkStore final {
   const std::string& error() const { return error_; }
 
  private:
-  TemporaryDatabase sqlite_;
+  ::ipclab::testing::TempDir sqlite_directory_;
   std::unique_ptr<testing::PostgresServer> server_;
   std::string location_;
   std::string error_;
 };
 
-void BM_CompareStored(benchmark::State& state) {
-  BenchmarkStore database(state.range(0) != 0);
+// The store of `database`, created; nullptr (and the benchmark skipped with
+// the reason) where there is none.
+std::unique_ptr<ResultStore> CreateOrSkip(benchmark::State& state, const BenchmarkStore& database) {
   if (!database.error().empty()) {
     state.SkipWithError(database.error().c_str());
-    return;
+    return nullptr;
   }
-  auto store = ResultStore::Open(database.location(), ResultStore::Mode::kCreate);
+  absl::StatusOr<std::unique_ptr<ResultStore>> store =
+      ResultStore::Open(database.location(), ResultStore::Mode::kCreate);
   if (!store.ok()) {
     state.SkipWithError(std::string(store.status().message()).c_str());
-    return;
+    return nullptr;
   }
-  if (!(*store)->Save(testing::MakeLargeRun("base0000", 100, 30, 1.0, 1), {}).ok() ||
-      !(*store)->Save(testing::MakeLargeRun("cand0000", 100, 30, 0.97, 2), {}).ok()) {
+  return *std::move(store);
+}
+
+void BM_CompareStored(benchmark::State& state) {
+  BenchmarkStore database(state.range(0) != 0);
+  std::unique_ptr<ResultStore> store = CreateOrSkip(state, database);
+  if (store == nullptr) return;
+  if (!store->Save(testing::MakeLargeRun("base0000", 100, 30, 1.0, 1), {}).ok() ||
+      !store->Save(testing::MakeLargeRun("cand0000", 100, 30, 0.97, 2), {}).ok()) {
     state.SkipWithError("cannot store the runs");
     return;
   }
   for (auto _ : state) {
-    absl::StatusOr<v1::RunResult> base = (*store)->Load("base");
-    absl::StatusOr<v1::RunResult> candidate = (*store)->Load("cand");
+    absl::StatusOr<v1::RunResult> base = store->Load("base");
+    absl::StatusOr<v1::RunResult> candidate = store->Load("cand");
     const Comparison comparison = CompareRuns({*base}, {*candidate}, CompareOptions());
     std::ostringstream out;
     PrintComparisonText(comparison, &out);
@@ -121,22 +110,15 @@ BENCHMARK(BM_CompareStored)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark
 void BM_ListRuns(benchmark::State& state) {
   const int runs = static_cast<int>(state.range(0));
   BenchmarkStore database(state.range(1) != 0);
-  if (!database.error().empty()) {
-    state.SkipWithError(database.error().c_str());
-    return;
-  }
   {
-    auto store = ResultStore::Open(database.location(), ResultStore::Mode::kCreate);
-    if (!store.ok()) {
-      state.SkipWithError(std::string(store.status().message()).c_str());
-      return;
-    }
+    std::unique_ptr<ResultStore> store = CreateOrSkip(state, database);
+    if (store == nullptr) return;
     // A realistic small run: 2 cases of 5 repetitions, two tags.
     v1::RunResult run = testing::MakeLargeRun("", 2, 5, 1.0, 3);
     for (int i = 0; i < runs; ++i) {
       run.set_run_id(absl::StrCat(absl::Hex(0x1000000000000000ULL + i * 7919ULL)));
       run.mutable_started_at()->set_seconds(1714557600 + i * 60);
-      if (!(*store)->Save(run, {{"commit", absl::StrCat("c", i % 500)}, {"ci", "nightly"}}).ok()) {
+      if (!store->Save(run, {{"commit", absl::StrCat("c", i % 500)}, {"ci", "nightly"}}).ok()) {
         state.SkipWithError("cannot store a run");
         return;
       }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -23,36 +24,49 @@ namespace {
 
 using Params = std::map<std::string, std::string>;
 
-void RunCase(benchmark::State& state, const std::string& name, const Params& params) {
+// Runs the first case of `params` once per iteration of `state`, timed by its
+// phase `timed_phase` (manual time), and hands that phase to `on_phase`. A
+// failure skips the benchmark with its message and returns false.
+bool RunTimedPhase(benchmark::State& state, const std::string& name, const Params& params,
+                   const std::string& timed_phase,
+                   const std::function<void(const v1::PhaseResult&)>& on_phase) {
   v1::RunRequest request;
   request.set_workload(name);
   request.mutable_params()->insert(params.begin(), params.end());
   absl::StatusOr<std::vector<v1::Case>> cases = ResolveCases(request);
   if (!cases.ok()) {
     state.SkipWithError(std::string(cases.status().message()).c_str());
-    return;
+    return false;
   }
   const Workload* workload = FindWorkload(name).value();
   const CaseParams case_params = CaseParams::FromCase(cases->front());
-  uint64_t bytes = 0;
-  double p50_sum = 0, p99_sum = 0;
-  int iterations = 0;
   for (auto _ : state) {
     absl::StatusOr<v1::RepetitionResult> result =
         workload->RunRepetition(case_params, RunContext());
     if (!result.ok()) {
       state.SkipWithError(std::string(result.status().message()).c_str());
-      return;
+      return false;
     }
     for (const v1::PhaseResult& phase : result->phases()) {
-      if (phase.name() != "steady") continue;
+      if (phase.name() != timed_phase) continue;
       state.SetIterationTime(static_cast<double>(phase.wall_ns()) / 1e9);
-      bytes += phase.bytes();
-      p50_sum += phase.latency().p50_ns();
-      p99_sum += phase.latency().p99_ns();
+      on_phase(phase);
     }
-    ++iterations;
   }
+  return true;
+}
+
+// Transports: the steady phase's bytes and (pingpong) round-trip quantiles.
+void RunCase(benchmark::State& state, const std::string& name, const Params& params) {
+  uint64_t bytes = 0;
+  double p50_sum = 0, p99_sum = 0;
+  const bool ran = RunTimedPhase(state, name, params, "steady", [&](const v1::PhaseResult& phase) {
+    bytes += phase.bytes();
+    p50_sum += phase.latency().p50_ns();
+    p99_sum += phase.latency().p99_ns();
+  });
+  if (!ran) return;
+  const double iterations = static_cast<double>(state.iterations());
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
   if (p50_sum > 0) {
     state.counters["rtt_p50_us"] = p50_sum / iterations / 1e3;
@@ -81,14 +95,20 @@ void BM_memcpy_prefaulted(benchmark::State& state) {
 }
 BENCHMARK(BM_memcpy_prefaulted)->Arg(256 << 20)->Unit(benchmark::kMillisecond)->Iterations(10);
 
-void Register(const std::string& label, const std::string& workload, const Params& params,
-              int repetitions) {
-  benchmark::RegisterBenchmark(
-      label.c_str(),
-      [workload, params](benchmark::State& state) { RunCase(state, workload, params); })
+// `run` as a benchmark of `repetitions` iterations in manual time.
+void RegisterTimed(const std::string& label, std::function<void(benchmark::State&)> run,
+                   int repetitions) {
+  benchmark::RegisterBenchmark(label.c_str(), std::move(run))
       ->UseManualTime()
       ->Iterations(repetitions)
       ->Unit(benchmark::kMillisecond);
+}
+
+void Register(const std::string& label, const std::string& workload, const Params& params,
+              int repetitions) {
+  RegisterTimed(
+      label, [workload, params](benchmark::State& state) { RunCase(state, workload, params); },
+      repetitions);
 }
 
 // Memory workloads (page_fault, cow_private): one timed touch phase per
@@ -97,49 +117,40 @@ void Register(const std::string& label, const std::string& workload, const Param
 // of the role that touched (the most faulting role of the phase).
 void RunTouchPhase(benchmark::State& state, const std::string& name, const Params& params,
                    const std::string& timed_phase) {
-  v1::RunRequest request;
-  request.set_workload(name);
-  request.mutable_params()->insert(params.begin(), params.end());
-  absl::StatusOr<std::vector<v1::Case>> cases = ResolveCases(request);
-  if (!cases.ok()) {
-    state.SkipWithError(std::string(cases.status().message()).c_str());
-    return;
-  }
-  const Workload* workload = FindWorkload(name).value();
-  const CaseParams case_params = CaseParams::FromCase(cases->front());
   double wall_ns = 0, pages = 0, faults = 0;
-  for (auto _ : state) {
-    absl::StatusOr<v1::RepetitionResult> result =
-        workload->RunRepetition(case_params, RunContext());
-    if (!result.ok()) {
-      state.SkipWithError(std::string(result.status().message()).c_str());
-      return;
-    }
-    for (const v1::PhaseResult& phase : result->phases()) {
-      if (phase.name() != timed_phase) continue;
-      state.SetIterationTime(static_cast<double>(phase.wall_ns()) / 1e9);
-      wall_ns += static_cast<double>(phase.wall_ns());
-      pages += static_cast<double>(phase.messages());
-      uint64_t most = 0;
-      for (const v1::RoleMeasurement& role : phase.roles()) {
-        most = std::max<uint64_t>(most, role.counters().minor_faults());
-      }
-      faults += static_cast<double>(most);
-    }
-  }
+  const bool ran =
+      RunTimedPhase(state, name, params, timed_phase, [&](const v1::PhaseResult& phase) {
+        wall_ns += static_cast<double>(phase.wall_ns());
+        pages += static_cast<double>(phase.messages());
+        uint64_t most = 0;
+        for (const v1::RoleMeasurement& role : phase.roles()) {
+          most = std::max<uint64_t>(most, role.counters().minor_faults());
+        }
+        faults += static_cast<double>(most);
+      });
+  if (!ran) return;
   if (pages > 0) state.counters["ns_per_page"] = wall_ns / pages;
   state.counters["faults"] = benchmark::Counter(faults, benchmark::Counter::kAvgIterations);
 }
 
 void RegisterTouch(const std::string& label, const std::string& workload, const Params& params,
                    const std::string& timed_phase, int repetitions) {
-  benchmark::RegisterBenchmark(label.c_str(),
-                               [workload, params, timed_phase](benchmark::State& state) {
-                                 RunTouchPhase(state, workload, params, timed_phase);
-                               })
-      ->UseManualTime()
-      ->Iterations(repetitions)
-      ->Unit(benchmark::kMillisecond);
+  RegisterTimed(
+      label,
+      [workload, params, timed_phase](benchmark::State& state) {
+        RunTouchPhase(state, workload, params, timed_phase);
+      },
+      repetitions);
+}
+
+// 64 B pingpong messages (12.8 MB in all) through a ring, spinning (a
+// shared-memory ring's lowest latency).
+Params SpinPingpong64B(const std::string& placement) {
+  return {{"message_size", "64"},
+          {"total_bytes", "12800000"},
+          {"mode", "pingpong"},
+          {"sync", "spin"},
+          {"placement", placement}};
 }
 
 void RegisterAll() {
@@ -172,13 +183,7 @@ void RegisterAll() {
               {"sync", "spin"},
               {"placement", placement}},
              5);
-    Register("shm_posix/pingpong/64B/spin" + at, "shm_posix",
-             {{"message_size", "64"},
-              {"total_bytes", "12800000"},
-              {"mode", "pingpong"},
-              {"sync", "spin"},
-              {"placement", placement}},
-             5);
+    Register("shm_posix/pingpong/64B/spin" + at, "shm_posix", SpinPingpong64B(placement), 5);
   }
   // Every transport streaming 1 GiB in 64 KiB and 1 MiB messages (rings of
   // 1 MiB), and the shared-memory rings' spin pingpong at 64 B, at each
@@ -209,12 +214,7 @@ void RegisterAll() {
     }
     for (const char* workload : {"shm_posix", "shm_sysv", "mmap_file"}) {
       Register(std::string("transport/") + workload + "/spin/pingpong/64B" + at, workload,
-               {{"message_size", "64"},
-                {"total_bytes", "12800000"},
-                {"mode", "pingpong"},
-                {"sync", "spin"},
-                {"placement", placement}},
-               5);
+               SpinPingpong64B(placement), 5);
     }
   }
   // The modes of shared/reference/c-programs/pagefault, at its 1 GiB; the

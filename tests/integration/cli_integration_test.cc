@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.pb.h"
 #include "results/model/phases.h"
+#include "tests/testing/daemon.h"
 #include "tests/testing/subprocess.h"
 
 namespace ipclab::testing {
@@ -49,45 +50,18 @@ using results::FindPhase;
 
 // Every test gets its own temporary directory (TMPDIR for the children, so
 // their scratch files land there too) and, when it asks, its own ipclabd.
-class CliIntegrationTest : public ::testing::Test {
+class CliIntegrationTest : public IpclabdTest {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(BinDir().empty()) << "IPCLAB_BIN_DIR is not set (run through ctest)";
-    ASSERT_FALSE(temp_.path().empty());
-    environment_ = EnvironmentWith({{"TMPDIR", temp_.path()}});
-  }
-
-  void TearDown() override {
-    if (daemon_ == nullptr) return;
-    // SIGTERM is the orderly shutdown: ipclabd must exit 0.
-    daemon_->Signal(SIGTERM);
-    ProcessResult stopped = daemon_->Wait(std::chrono::seconds(20));
-    EXPECT_FALSE(stopped.timed_out) << "ipclabd ignored SIGTERM";
-    EXPECT_EQ(stopped.exit_code, 0) << "ipclabd exit after SIGTERM";
-    daemon_.reset();
-  }
-
   // Starts `ipclabd --listen 127.0.0.1:0` and returns "127.0.0.1:PORT".
   std::string StartDaemon() {
-    daemon_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{BinDir() + "/ipclabd", "--listen", "127.0.0.1:0"}, environment_,
-        SpawnOptions{StderrMode::kInherit});
-    EXPECT_GT(daemon_->pid(), 0) << daemon_->error();
-    const std::string line = daemon_->ReadLineContaining("listening on", std::chrono::seconds(20));
-    std::smatch match;
-    static const std::regex kListening("ipclabd listening on (127\\.0\\.0\\.1:[0-9]+)");
-    EXPECT_TRUE(std::regex_search(line, match, kListening)) << "ipclabd said: \"" << line << "\"";
-    return match.size() > 1 ? match[1].str() : "127.0.0.1:1";
+    daemon_ = SpawnIpclabd({}, environment_);
+    return AwaitAddress(*daemon_, "listening on");
   }
 
   ProcessResult Ipclab(std::vector<std::string> args) {
     args.insert(args.begin(), BinDir() + "/ipclab");
     return RunProcess(args, environment_, std::chrono::seconds(180));
   }
-
-  TempDir temp_;
-  std::vector<std::string> environment_;
-  std::unique_ptr<Subprocess> daemon_;
 };
 
 TEST_F(CliIntegrationTest, RunPipeOnARemoteServerPrintsOneRunResult) {

@@ -225,6 +225,7 @@ class FaultIntegrationTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    run_.reset();  // as the test's own run would end with its body
     for (auto& daemon : daemons_) {
       if (daemon == nullptr || ProcessGone(daemon->pid())) continue;
       daemon->process()->Signal(SIGTERM);
@@ -234,6 +235,17 @@ class FaultIntegrationTest : public ::testing::Test {
   }
 
   std::vector<std::string> DaemonFlags() const { return {"--scratch-disk", scratch_.path()}; }
+
+  // `target` run through a new ipclabd (daemon_) until its ring's object
+  // exists: the run in run_, the object's name in object_ ("" with a test
+  // failure where none appeared).
+  void StartRunUntilItsObject(const Target& target) {
+    daemon_ = StartDaemon();
+    EXPECT_TRUE(daemon_->instance().has_value());
+    ObjectWatch watch(target.kind, scratch_.path());
+    run_ = std::make_unique<Subprocess>(RunArgv(target, daemon_->address()), environment_);
+    object_ = daemon_->instance().has_value() ? watch.Await(*daemon_->instance(), kPatience) : "";
+  }
 
   Daemon* StartDaemon() {
     daemons_.push_back(std::make_unique<Daemon>(DaemonFlags(), environment_));
@@ -329,7 +341,10 @@ class FaultIntegrationTest : public ::testing::Test {
     return child;
   }
 
-  TempDir scratch_;  // TMPDIR and --scratch-disk
+  TempDir scratch_;                  // TMPDIR and --scratch-disk
+  Daemon* daemon_ = nullptr;         // StartRunUntilItsObject's
+  std::unique_ptr<Subprocess> run_;  // on daemon_
+  std::string object_;               // what run_ created
   std::vector<std::string> environment_;
   std::vector<std::unique_ptr<Daemon>> daemons_;
   std::set<pid_t> owner_pids_;  // this test's ipclabd's and embedded CLIs
@@ -342,44 +357,36 @@ class FaultPerObjectTest : public FaultIntegrationTest,
 
 // The server removes what its killed worker's run created, by mark.
 TEST_P(FaultPerObjectTest, KilledWorkerLeavesNothingAndTheServerServes) {
-  Daemon* daemon = StartDaemon();
-  ASSERT_TRUE(daemon->instance().has_value());
-  ObjectWatch watch(GetParam().kind, scratch_.path());
-  Subprocess run(RunArgv(GetParam(), daemon->address()), environment_);
-  const std::string object = watch.Await(*daemon->instance(), kPatience);
-  ASSERT_FALSE(object.empty()) << "no " << GetParam().workload << " object appeared";
-  const pid_t worker = AwaitChild(daemon->pid());
+  StartRunUntilItsObject(GetParam());
+  ASSERT_FALSE(object_.empty()) << "no " << GetParam().workload << " object appeared";
+  const pid_t worker = AwaitChild(daemon_->pid());
   ASSERT_GT(worker, 0);
   ASSERT_EQ(kill(worker, SIGKILL), 0);
-  ProcessResult failed = run.Wait(kPatience);
+  ProcessResult failed = run_->Wait(kPatience);
   EXPECT_EQ(failed.exit_code, 4) << failed.err;
   EXPECT_THAT(failed.err, HasSubstr("killed by signal 9"));
   // Removed before the run's result went out; a segment goes with its last
   // detach, when the killed roles are gone.
-  EXPECT_TRUE(WaitFor([&] { return !ObjectExists(object); }, kPatience))
-      << object << " outlived its killed worker";
-  ExpectServes(daemon->address());
+  EXPECT_TRUE(WaitFor([&] { return !ObjectExists(object_); }, kPatience))
+      << object_ << " outlived its killed worker";
+  ExpectServes(daemon_->address());
 }
 
 // kill -9 of ipclabd in setup leaves the ring behind (its workers die with
 // it); the restarted ipclabd removes it before serving.
 TEST_P(FaultPerObjectTest, IpclabdKilledDuringSetupIsCleanedUpByItsRestart) {
-  Daemon* daemon = StartDaemon();
-  ASSERT_TRUE(daemon->instance().has_value());
-  ObjectWatch watch(GetParam().kind, scratch_.path());
-  Subprocess run(RunArgv(GetParam(), daemon->address()), environment_);
-  const std::string object = watch.Await(*daemon->instance(), kPatience);
-  ASSERT_FALSE(object.empty()) << "no " << GetParam().workload << " object appeared";
-  const pid_t worker = AwaitChild(daemon->pid());
-  daemon->process()->Signal(SIGKILL);
-  EXPECT_EQ(daemon->process()->Wait(kPatience).exit_code, 128 + SIGKILL);
-  EXPECT_EQ(run.Wait(kPatience).exit_code, 4);
+  StartRunUntilItsObject(GetParam());
+  ASSERT_FALSE(object_.empty()) << "no " << GetParam().workload << " object appeared";
+  const pid_t worker = AwaitChild(daemon_->pid());
+  daemon_->process()->Signal(SIGKILL);
+  EXPECT_EQ(daemon_->process()->Wait(kPatience).exit_code, 128 + SIGKILL);
+  EXPECT_EQ(run_->Wait(kPatience).exit_code, 4);
   EXPECT_TRUE(WaitFor([&] { return worker == 0 || ProcessGone(worker); }, kPatience));
-  ExpectLeftBehind(*daemon->instance(), object);
+  ExpectLeftBehind(*daemon_->instance(), object_);
   if (IsSkipped() || HasFatalFailure()) return;
 
   Daemon* restarted = StartDaemon();
-  EXPECT_FALSE(ObjectExists(object)) << object << " survived the restart";
+  EXPECT_FALSE(ObjectExists(object_)) << object_ << " survived the restart";
   // Any ipclab starting meanwhile (other tests) may have swept it first.
   RecordProperty("restart_said", restarted->startup());
   ExpectServes(restarted->address());
@@ -420,29 +427,25 @@ TEST_F(FaultIntegrationTest, HugePagesOfAKilledIpclabdGoBackToThePoolOnRestart) 
       workloads::HugePageReservation::Ensure(workloads::kHugePage2MiB, 16);
   if (!reserved.ok()) GTEST_SKIP() << "no 2 MiB huge pages to use: " << reserved.status();
   const long in_use_before = HugePagesInUse();
-  Daemon* daemon = StartDaemon();
-  ASSERT_TRUE(daemon->instance().has_value());
-  ObjectWatch segment(Kind::kSysvSegment, scratch_.path());
   const Target hugetlb = {"shm_sysv",
                           Kind::kSysvSegment,
                           {"-p", "ring_bytes=16MiB", "-p", "huge_pages=hugetlb", "-p",
                            "populate=true", "-p", "total_bytes=16MiB"}};
-  Subprocess run(RunArgv(hugetlb, daemon->address()), environment_);
-  const std::string object = segment.Await(*daemon->instance(), kPatience);
-  ASSERT_FALSE(object.empty()) << "no hugetlb segment appeared";
-  const pid_t worker = AwaitChild(daemon->pid());
-  daemon->process()->Signal(SIGKILL);
-  daemon->process()->Wait(kPatience);
-  run.Wait(kPatience);
+  StartRunUntilItsObject(hugetlb);
+  ASSERT_FALSE(object_.empty()) << "no hugetlb segment appeared";
+  const pid_t worker = AwaitChild(daemon_->pid());
+  daemon_->process()->Signal(SIGKILL);
+  daemon_->process()->Wait(kPatience);
+  run_->Wait(kPatience);
   EXPECT_TRUE(WaitFor([&] { return worker == 0 || ProcessGone(worker); }, kPatience));
-  ExpectLeftBehind(*daemon->instance(), object);
+  ExpectLeftBehind(*daemon_->instance(), object_);
   if (IsSkipped() || HasFatalFailure()) return;
   const long in_use_left = HugePagesInUse();
   EXPECT_GE(in_use_left, in_use_before + 8) << "the 16 MiB segment holds 8 pages";
   RecordProperty("huge_pages_in_use", absl::StrCat(in_use_before, " -> ", in_use_left));
 
   Daemon* restarted = StartDaemon();
-  EXPECT_FALSE(ObjectExists(object)) << object << " survived the restart";
+  EXPECT_FALSE(ObjectExists(object_)) << object_ << " survived the restart";
   EXPECT_TRUE(WaitFor([&] { return HugePagesInUse() <= in_use_before; }, kPatience))
       << "huge pages in use: " << HugePagesInUse() << ", before the run: " << in_use_before;
   ExpectServes(restarted->address());
@@ -502,51 +505,40 @@ TEST_F(FaultIntegrationTest, KilledRoleFailsTheCaseAndTheServerServes) {
 // A client killed mid-setup: the server cancels the run, kills the worker
 // and removes its ring.
 TEST_F(FaultIntegrationTest, ClientKilledMidRunCancelsItAndTheServerCleansUp) {
-  Daemon* daemon = StartDaemon();
-  ASSERT_TRUE(daemon->instance().has_value());
-  ObjectWatch shm(Kind::kShmName, scratch_.path());
-  Subprocess client(RunArgv(kShmPosix, daemon->address()), environment_);
-  const std::string object = shm.Await(*daemon->instance(), kPatience);
-  ASSERT_FALSE(object.empty());
-  const pid_t worker = AwaitChild(daemon->pid());
-  client.Signal(SIGKILL);
-  client.Wait(kPatience);
+  StartRunUntilItsObject(kShmPosix);
+  ASSERT_FALSE(object_.empty());
+  const pid_t worker = AwaitChild(daemon_->pid());
+  run_->Signal(SIGKILL);
+  run_->Wait(kPatience);
   EXPECT_TRUE(WaitFor([&] { return worker == 0 || ProcessGone(worker); }, kPatience))
       << "the worker of a disconnected client still runs";
-  EXPECT_TRUE(WaitFor([&] { return !ObjectExists(object); }, kPatience)) << object;
-  ExpectServes(daemon->address());
+  EXPECT_TRUE(WaitFor([&] { return !ObjectExists(object_); }, kPatience)) << object_;
+  ExpectServes(daemon_->address());
 }
 
 // SIGTERM during setup: ipclabd ends the run, kills the worker, removes its
 // ring and exits 0; a new ipclabd then serves.
 TEST_F(FaultIntegrationTest, SigtermDuringSetupStopsCleanly) {
-  Daemon* daemon = StartDaemon();
-  ASSERT_TRUE(daemon->instance().has_value());
-  ObjectWatch segment(Kind::kSysvSegment, scratch_.path());
-  Subprocess run(RunArgv(kShmSysv, daemon->address()), environment_);
-  const std::string object = segment.Await(*daemon->instance(), kPatience);
-  ASSERT_FALSE(object.empty());
-  daemon->process()->Signal(SIGTERM);
-  EXPECT_EQ(daemon->process()->Wait(kPatience).exit_code, 0);
-  ProcessResult ended = run.Wait(kPatience);
+  StartRunUntilItsObject(kShmSysv);
+  ASSERT_FALSE(object_.empty());
+  daemon_->process()->Signal(SIGTERM);
+  EXPECT_EQ(daemon_->process()->Wait(kPatience).exit_code, 0);
+  ProcessResult ended = run_->Wait(kPatience);
   EXPECT_NE(ended.exit_code, 0);
-  EXPECT_TRUE(WaitFor([&] { return !ObjectExists(object); }, kPatience))
-      << object << " outlived a SIGTERM'd ipclabd";
+  EXPECT_TRUE(WaitFor([&] { return !ObjectExists(object_); }, kPatience))
+      << object_ << " outlived a SIGTERM'd ipclabd";
   ExpectServes(StartDaemon()->address());
 }
 
 // SIGHUP mid-run reloads and keeps serving: the run finishes normally.
 TEST_F(FaultIntegrationTest, SighupMidRunKeepsTheRunAndTheServer) {
-  Daemon* daemon = StartDaemon();
-  ASSERT_TRUE(daemon->instance().has_value());
-  ObjectWatch shm(Kind::kShmName, scratch_.path());
-  Subprocess run(RunArgv(kShmPosix, daemon->address()), environment_);
-  ASSERT_FALSE(shm.Await(*daemon->instance(), kPatience).empty());
-  daemon->process()->Signal(SIGHUP);
-  ProcessResult finished = run.Wait(std::chrono::seconds(120));
+  StartRunUntilItsObject(kShmPosix);
+  ASSERT_FALSE(object_.empty());
+  daemon_->process()->Signal(SIGHUP);
+  ProcessResult finished = run_->Wait(std::chrono::seconds(120));
   EXPECT_EQ(finished.exit_code, 0) << finished.err;
-  EXPECT_FALSE(ProcessGone(daemon->pid())) << "SIGHUP stopped ipclabd";
-  ExpectServes(daemon->address());
+  EXPECT_FALSE(ProcessGone(daemon_->pid())) << "SIGHUP stopped ipclabd";
+  ExpectServes(daemon_->address());
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/daemon.h"
 #include "tests/testing/subprocess.h"
 
 namespace ipclab::testing {
@@ -60,25 +61,14 @@ class FleetIntegrationTest : public ::testing::Test {
 
   void TearDown() override {
     for (auto& daemon : daemons_) {
-      if (daemon == nullptr) continue;
-      daemon->Signal(SIGTERM);
-      ProcessResult stopped = daemon->Wait(std::chrono::seconds(20));
-      EXPECT_EQ(stopped.exit_code, 0) << "ipclabd exit after SIGTERM";
+      if (daemon != nullptr) ExpectStopsOnSigterm(*daemon);
     }
   }
 
   // Starts one more ipclabd on 127.0.0.1:0; returns "127.0.0.1:PORT".
   std::string StartDaemon() {
-    daemons_.push_back(std::make_unique<Subprocess>(
-        std::vector<std::string>{BinDir() + "/ipclabd", "--listen", "127.0.0.1:0"}, environment_,
-        SpawnOptions(StderrMode::kInherit)));
-    Subprocess& daemon = *daemons_.back();
-    EXPECT_GT(daemon.pid(), 0) << daemon.error();
-    const std::string line = daemon.ReadLineContaining("listening on", std::chrono::seconds(20));
-    std::smatch match;
-    static const std::regex kListening("ipclabd listening on (127\\.0\\.0\\.1:[0-9]+)");
-    EXPECT_TRUE(std::regex_search(line, match, kListening)) << "ipclabd said: \"" << line << "\"";
-    return match.size() > 1 ? match[1].str() : "127.0.0.1:1";
+    daemons_.push_back(SpawnIpclabd({}, environment_));
+    return AwaitAddress(*daemons_.back(), "listening on");
   }
 
   std::vector<std::string> IpclabArgv(std::vector<std::string> args) {

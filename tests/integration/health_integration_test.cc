@@ -14,6 +14,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/daemon.h"
 #include "tests/testing/subprocess.h"
 
 namespace ipclab::testing {
@@ -27,36 +28,15 @@ struct Addresses {
   std::string health;  // --health-listen
 };
 
-class HealthIntegrationTest : public ::testing::Test {
+class HealthIntegrationTest : public IpclabdTest {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(BinDir().empty()) << "IPCLAB_BIN_DIR is not set (run through ctest)";
-    environment_ = EnvironmentWith({{"TMPDIR", temp_.path()}, {"IPCLAB_TOKEN", ""}});
-  }
-
-  void TearDown() override {
-    if (daemon_ == nullptr) return;
-    daemon_->Signal(SIGTERM);
-    ProcessResult stopped = daemon_->Wait(std::chrono::seconds(20));
-    EXPECT_EQ(stopped.exit_code, 0) << "ipclabd exit after SIGTERM";
-  }
-
   // Starts ipclabd on 127.0.0.1:0 with its health port on 127.0.0.1:0.
   Addresses StartDaemon(std::vector<std::string> flags = {}) {
-    std::vector<std::string> argv = {BinDir() + "/ipclabd", "--listen", "127.0.0.1:0",
-                                     "--health-listen", "127.0.0.1:0"};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    daemon_ = std::make_unique<Subprocess>(argv, environment_, SpawnOptions(StderrMode::kInherit));
-    EXPECT_GT(daemon_->pid(), 0) << daemon_->error();
-    static const std::regex kAddress("(127\\.0\\.0\\.1:[0-9]+)");
+    flags.insert(flags.begin(), {"--health-listen", "127.0.0.1:0"});
+    daemon_ = SpawnIpclabd(flags, environment_);
     Addresses addresses;
-    std::smatch match;
-    const std::string health = daemon_->ReadLineContaining("health on", std::chrono::seconds(20));
-    EXPECT_TRUE(std::regex_search(health, match, kAddress)) << "ipclabd said: \"" << health << "\"";
-    addresses.health = match.size() > 1 ? match[1].str() : "127.0.0.1:1";
-    const std::string main = daemon_->ReadLineContaining("listening on", std::chrono::seconds(20));
-    EXPECT_TRUE(std::regex_search(main, match, kAddress)) << "ipclabd said: \"" << main << "\"";
-    addresses.main = match.size() > 1 ? match[1].str() : "127.0.0.1:1";
+    addresses.health = AwaitAddress(*daemon_, "health on");
+    addresses.main = AwaitAddress(*daemon_, "listening on");
     return addresses;
   }
 
@@ -64,10 +44,6 @@ class HealthIntegrationTest : public ::testing::Test {
     args.insert(args.begin(), BinDir() + "/ipclab");
     return RunProcess(args, environment_, std::chrono::seconds(60));
   }
-
-  TempDir temp_;
-  std::vector<std::string> environment_;
-  std::unique_ptr<Subprocess> daemon_;
 };
 
 TEST_F(HealthIntegrationTest, ServingOnTheHealthPortAndOnTheMainPortIsExit0) {

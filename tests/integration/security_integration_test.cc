@@ -15,6 +15,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.pb.h"
+#include "tests/testing/daemon.h"
 #include "tests/testing/subprocess.h"
 
 namespace ipclab::testing {
@@ -25,20 +26,8 @@ using ::testing::Not;
 
 constexpr char kToken[] = "s3cret-token-for-the-test";
 
-class SecurityIntegrationTest : public ::testing::Test {
+class SecurityIntegrationTest : public IpclabdTest {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(BinDir().empty()) << "IPCLAB_BIN_DIR is not set (run through ctest)";
-    environment_ = EnvironmentWith({{"TMPDIR", temp_.path()}, {"IPCLAB_TOKEN", ""}});
-  }
-
-  void TearDown() override {
-    if (daemon_ == nullptr) return;
-    daemon_->Signal(SIGTERM);
-    ProcessResult stopped = daemon_->Wait(std::chrono::seconds(20));
-    EXPECT_EQ(stopped.exit_code, 0) << "ipclabd exit after SIGTERM";
-  }
-
   std::string Path(const std::string& name) const { return temp_.path() + "/" + name; }
 
   void WriteFile(const std::string& name, const std::string& text) const {
@@ -47,15 +36,8 @@ class SecurityIntegrationTest : public ::testing::Test {
 
   // Starts ipclabd on 127.0.0.1:0 with `flags`; returns "127.0.0.1:PORT".
   std::string StartDaemon(std::vector<std::string> flags) {
-    std::vector<std::string> argv = {BinDir() + "/ipclabd", "--listen", "127.0.0.1:0"};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    daemon_ = std::make_unique<Subprocess>(argv, environment_, SpawnOptions(StderrMode::kInherit));
-    EXPECT_GT(daemon_->pid(), 0) << daemon_->error();
-    const std::string line = daemon_->ReadLineContaining("listening on", std::chrono::seconds(20));
-    std::smatch match;
-    static const std::regex kListening("ipclabd listening on (127\\.0\\.0\\.1:[0-9]+)");
-    EXPECT_TRUE(std::regex_search(line, match, kListening)) << "ipclabd said: \"" << line << "\"";
-    return match.size() > 1 ? match[1].str() : "127.0.0.1:1";
+    daemon_ = SpawnIpclabd(flags, environment_);
+    return AwaitAddress(*daemon_, "listening on");
   }
 
   ProcessResult Run(std::vector<std::string> argv,
@@ -88,10 +70,6 @@ class SecurityIntegrationTest : public ::testing::Test {
     ProcessResult made = Run({"/bin/sh", "-c", script});
     ASSERT_EQ(made.exit_code, 0) << made.err;
   }
-
-  TempDir temp_;
-  std::vector<std::string> environment_;
-  std::unique_ptr<Subprocess> daemon_;
 };
 
 TEST_F(SecurityIntegrationTest, TokenServerRefusesCallsWithoutTheTokenAndServesThoseWithIt) {
