@@ -28,23 +28,31 @@ struct MatrixEntry {
   std::vector<ParamValue> params;
   std::vector<SweepValues> sweeps;
   bool sweep_placement = true;
+  uint32_t repetitions = 0;  // 0: the server's default
 };
 
 // The default comparison: every transport streaming 4 KiB, 64 KiB and 1 MiB
 // messages and ping-ponging 64-byte ones, at placement same and cross, plus
 // the page-fault variants and copy-on-write. Sizes are chosen so the whole
-// matrix (5 measured + 1 warm-up repetitions per case) stays under 60 s on a
+// matrix (10 measured, 20 for page faults, + 1 warm-up repetitions per case,
+// cases taking turns over 5 rounds) stays about 60 s on a
 // 2-CPU host:
 // - stream: 64 MiB per repetition, enough that the steady phase dominates
 //   process start-up even at 4 GB/s;
-// - pingpong: 64-byte messages, 10,000 round trips (~4 us on one CPU, 13-40 us
-//   across CPUs on a virtual machine). The rings shrink to 64 KiB so the warm
+// - pingpong: 64-byte messages, 5,000 round trips (~4 us on one CPU, 13-40 us
+//   across CPUs on a virtual machine: 20-200 ms, past --min-time; p99 from
+//   50 round trips). The rings shrink to 64 KiB so the warm
 //   phase (one pass through the ring) stays short.
 // The shared-memory rings use `sync=futex`: `spin` with both roles on one CPU
 // would measure the scheduler's time slice, not the ring.
 constexpr char kStreamTotal[] = "64MiB";
 constexpr char kPingpongMessage[] = "64";
-constexpr char kPingpongTotal[] = "640000";
+constexpr char kPingpongTotal[] = "320000";
+// Page faults of one region are the subject, so a repetition stays one
+// region (~20 ms): more of them instead. At ten, one or two THP write
+// repetitions stalled 7-10x in compaction in every run, and the CI of the
+// median could not exclude a 20% change.
+constexpr uint32_t kFaultRepetitions = 20;
 constexpr char kPingpongRing[] = "64KiB";
 
 const std::vector<MatrixEntry>& DefaultMatrix() {
@@ -74,8 +82,10 @@ const std::vector<MatrixEntry>& DefaultMatrix() {
         {"page_fault",
          {},
          {{"access", {"write", "read", "read_then_write"}}, {"huge_pages", {"none", "thp"}}},
-         false});
-    entries->push_back({"page_fault", {{"access", "write"}, {"populate", "true"}}, {}, false});
+         false,
+         kFaultRepetitions});
+    entries->push_back(
+        {"page_fault", {{"access", "write"}, {"populate", "true"}}, {}, false, kFaultRepetitions});
     // Copy-on-write after fork: anonymous vs file-backed private mappings.
     entries->push_back({"cow_private", {}, {{"backing", {"anon", "file"}}}, false});
     return entries;
@@ -98,6 +108,7 @@ absl::StatusOr<std::vector<v1::RunRequest>> MatrixRequests(absl::string_view nam
   for (const MatrixEntry& entry : DefaultMatrix()) {
     v1::RunRequest request;
     request.set_workload(entry.workload);
+    request.set_repetitions(entry.repetitions);
     for (const ParamValue& param : entry.params) {
       (*request.mutable_params())[param.name] = param.value;
     }

@@ -193,8 +193,14 @@ void DecideVerdict(const CompareOptions& options, MetricComparison* out) {
 namespace {
 
 // The spread of a case's per-run medians in stored history (oldest first),
-// over the runs after the last change point.
-std::pair<double, uint32_t> HistorySpread(const std::vector<std::vector<double>>& runs) {
+// over the runs after the last change point: the larger of the robust
+// spread (MAD) and the widest swing of one run's median from theirs, over
+// noise_k, so that the floor covers every level the case has shown between
+// identical runs. (MAD alone ignores a minority: a futex ring across CPUs on
+// a VM runs at one of two speeds, 4x apart, and the slower one in one run of
+// five is no regression.)
+std::pair<double, uint32_t> HistorySpread(const std::vector<std::vector<double>>& runs,
+                                          double noise_k) {
   std::vector<double> medians;
   for (const std::vector<double>& run : runs) {
     if (!run.empty()) medians.push_back(Median(run));
@@ -204,7 +210,13 @@ std::pair<double, uint32_t> HistorySpread(const std::vector<std::vector<double>>
   for (const ChangePoint& change : changes) first = std::max(first, change.index);
   medians.erase(medians.begin(), medians.begin() + static_cast<std::ptrdiff_t>(first));
   if (medians.size() < kRunsForHistorySpread) return {0.0, 0};
-  return {RobustLogSpread(medians), static_cast<uint32_t>(medians.size())};
+  double spread = RobustLogSpread(medians);
+  const double center = Median(medians);
+  if (center > 0.0 && noise_k > 0.0 &&
+      std::all_of(medians.begin(), medians.end(), [](double m) { return m > 0.0; })) {
+    for (double m : medians) spread = std::max(spread, std::fabs(std::log(m / center)) / noise_k);
+  }
+  return {spread, static_cast<uint32_t>(medians.size())};
 }
 
 // Raises c's noise floor to the spread between stored runs when that is
@@ -213,7 +225,7 @@ void AddHistoryNoise(const PooledCase& history, const CompareOptions& options,
                      MetricComparison* c) {
   std::vector<std::vector<double>> runs = history.SamplesPerRun(*c->metric);
   std::reverse(runs.begin(), runs.end());  // oldest first
-  std::tie(c->history_spread, c->history_runs) = HistorySpread(runs);
+  std::tie(c->history_spread, c->history_runs) = HistorySpread(runs, options.noise_k);
   if (c->history_runs == 0) return;
   const double spread = std::max({c->base.spread, c->candidate.spread, c->base.run_spread,
                                   c->candidate.run_spread, c->history_spread});

@@ -100,9 +100,10 @@ struct MetricComparison {
   // noise_k times the larger of the spreads above (0 when they are 0).
   double floor_worse = 0.0;
   double floor_better = 0.0;
-  // RobustLogSpread of the medians of stored runs of this case on this host
-  // (CompareRuns' noise_history), and how many runs gave it; 0 when fewer
-  // than kRunsForHistorySpread.
+  // The spread of the medians of stored runs of this case on this host
+  // (CompareRuns' noise_history): RobustLogSpread, or the widest swing of one
+  // run from their median over noise_k when larger; and how many runs gave
+  // it. 0 when fewer than kRunsForHistorySpread.
   double history_spread = 0.0;
   uint32_t history_runs = 0;
   bool significant = false;

@@ -225,6 +225,27 @@ TEST(GatePower, ADriftWithinTheNoiseBetweenStoredRunsPasses) {
   EXPECT_EQ(GateWithHistory(base, candidate, with_sides).checks[0].comparison->history_runs, 7u);
 }
 
+TEST(GatePower, ASlowerModeSeenInStoredRunsIsNoRegression) {
+  // A futex ring across CPUs on a VM: most runs at 10 GB/s, one in four at
+  // 3 (MAD alone would ignore the minority). A candidate run at the slow
+  // level is what the host has done before, not a regression.
+  const v1::RunResult base =
+      MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10, 0))});
+  const v1::RunResult candidate =
+      MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(3.1, 0.01, 10, 3))});
+  EXPECT_EQ(GateWithHistory(base, candidate, {}).outcome, GateOutcome::kFail);
+  const GateReport report =
+      GateWithHistory(base, candidate, History({10.0, 9.8, 3.0, 10.1, 10.2, 9.9, 3.2, 10.0}));
+  EXPECT_EQ(report.outcome, GateOutcome::kPass);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kWithinRunToRunNoise);
+  // A level it has never shown still fails.
+  const v1::RunResult slower =
+      MakeSyntheticRun("s", "pipe", {Case("64KiB", Throughputs(1.0, 0.01, 10, 3))});
+  EXPECT_EQ(
+      GateWithHistory(base, slower, History({10.0, 9.8, 3.0, 10.1, 10.2, 9.9, 3.2, 10.0})).outcome,
+      GateOutcome::kFail);
+}
+
 TEST(GatePower, HistoryCountsOnlyTheRunsAfterItsLastChangePoint) {
   // The case was at 5 GB/s for six runs, then at 10 GB/s +-1% for six: the
   // old level is another state of the code or host, not noise. A 15% fall
