@@ -78,6 +78,11 @@ std::vector<v1::RunResult> History(const std::vector<double>& medians) {
   return runs;
 }
 
+// One run of the 64KiB case at `gbps`, cv 1%.
+v1::RunResult StableRun(const std::string& id, double gbps, size_t rotate) {
+  return MakeSyntheticRun(id, "pipe", {Case("64KiB", Throughputs(gbps, 0.01, 10, rotate))});
+}
+
 GateReport GateWithHistory(const v1::RunResult& base, const v1::RunResult& candidate,
                            const std::vector<v1::RunResult>& history) {
   CompareOptions options;
@@ -181,8 +186,7 @@ TEST(GatePower, ChangeWithinTheNoiseBetweenRunsIsInconclusive) {
                                     {Case("64KiB", Throughputs(medians[i], 0.01, 10, i))},
                                     testing::SyntheticHost(), i));
   }
-  const GateReport report =
-      Gate(base, {MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(7.5, 0.01, 10, 2))})});
+  const GateReport report = Gate(base, {StableRun("c", 7.5, 2)});
   EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
   ASSERT_EQ(report.checks.size(), 1u);
   EXPECT_EQ(report.checks[0].reason, GateReason::kWithinNoiseFloor);
@@ -207,10 +211,8 @@ TEST(GatePower, ADriftWithinTheNoiseBetweenStoredRunsPasses) {
   // One stable run per side, 15% apart: alone that is a failure (the spread
   // of the repetitions is 1%). Stored runs of the case wander by +-10%: the
   // same change is within the host's noise between runs.
-  const v1::RunResult base =
-      MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10, 0))});
-  const v1::RunResult candidate =
-      MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(8.5, 0.01, 10, 3))});
+  const v1::RunResult base = StableRun("b", 10.0, 0);
+  const v1::RunResult candidate = StableRun("c", 8.5, 3);
   EXPECT_EQ(GateWithHistory(base, candidate, {}).outcome, GateOutcome::kFail);
   const GateReport report =
       GateWithHistory(base, candidate, History({10.0, 9.0, 11.0, 9.5, 10.5, 8.8, 10.2}));
@@ -229,18 +231,15 @@ TEST(GatePower, ASlowerModeSeenInStoredRunsIsNoRegression) {
   // A futex ring across CPUs on a VM: most runs at 10 GB/s, one in four at
   // 3 (MAD alone would ignore the minority). A candidate run at the slow
   // level is what the host has done before, not a regression.
-  const v1::RunResult base =
-      MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10, 0))});
-  const v1::RunResult candidate =
-      MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(3.1, 0.01, 10, 3))});
+  const v1::RunResult base = StableRun("b", 10.0, 0);
+  const v1::RunResult candidate = StableRun("c", 3.1, 3);
   EXPECT_EQ(GateWithHistory(base, candidate, {}).outcome, GateOutcome::kFail);
   const GateReport report =
       GateWithHistory(base, candidate, History({10.0, 9.8, 3.0, 10.1, 10.2, 9.9, 3.2, 10.0}));
   EXPECT_EQ(report.outcome, GateOutcome::kPass);
   EXPECT_EQ(report.checks[0].reason, GateReason::kWithinRunToRunNoise);
   // A level it has never shown still fails.
-  const v1::RunResult slower =
-      MakeSyntheticRun("s", "pipe", {Case("64KiB", Throughputs(1.0, 0.01, 10, 3))});
+  const v1::RunResult slower = StableRun("s", 1.0, 3);
   EXPECT_EQ(
       GateWithHistory(base, slower, History({10.0, 9.8, 3.0, 10.1, 10.2, 9.9, 3.2, 10.0})).outcome,
       GateOutcome::kFail);
@@ -250,10 +249,8 @@ TEST(GatePower, HistoryCountsOnlyTheRunsAfterItsLastChangePoint) {
   // The case was at 5 GB/s for six runs, then at 10 GB/s +-1% for six: the
   // old level is another state of the code or host, not noise. A 15% fall
   // from the new level fails.
-  const v1::RunResult base =
-      MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10, 0))});
-  const v1::RunResult candidate =
-      MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(8.5, 0.01, 10, 3))});
+  const v1::RunResult base = StableRun("b", 10.0, 0);
+  const v1::RunResult candidate = StableRun("c", 8.5, 3);
   const GateReport report = GateWithHistory(
       base, candidate,
       History({5.0, 5.1, 4.9, 5.05, 4.95, 5.0, 10.0, 10.1, 9.9, 10.05, 9.95, 10.0}));
@@ -262,10 +259,8 @@ TEST(GatePower, HistoryCountsOnlyTheRunsAfterItsLastChangePoint) {
 }
 
 TEST(GatePower, TooFewStoredRunsAreNoHistory) {
-  const v1::RunResult base =
-      MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.01, 10, 0))});
-  const v1::RunResult candidate =
-      MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(8.5, 0.01, 10, 3))});
+  const v1::RunResult base = StableRun("b", 10.0, 0);
+  const v1::RunResult candidate = StableRun("c", 8.5, 3);
   const GateReport report = GateWithHistory(base, candidate, History({10.0, 9.0, 11.0}));
   EXPECT_EQ(report.outcome, GateOutcome::kFail);
   EXPECT_EQ(report.checks[0].comparison->history_runs, 0u);
@@ -273,8 +268,7 @@ TEST(GatePower, TooFewStoredRunsAreNoHistory) {
 
 TEST(GatePower, AFewDisturbedRepetitionsAreLeftOut) {
   // One of ten disturbed (at most 20%): it is left out and the 20% fall fails.
-  v1::RunResult candidate =
-      MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(8.0, 0.01, 10, 1))});
+  v1::RunResult candidate = StableRun("c", 8.0, 1);
   auto* repetition = candidate.mutable_cases(0)->mutable_repetitions(3);
   (*repetition->mutable_notes())["disturbed"] = "true";
   const GateReport report = Gate(
@@ -303,8 +297,7 @@ TEST(GatePower, ADisturbedOutlierDoesNotMoveTheVerdict) {
 
 TEST(GatePower, ManyDisturbedRepetitionsMakeTheCheckInconclusive) {
   // Three of ten (over 20%): the case cannot be judged.
-  v1::RunResult candidate =
-      MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(8.0, 0.01, 10, 1))});
+  v1::RunResult candidate = StableRun("c", 8.0, 1);
   for (int i : {1, 4, 7}) {
     (*candidate.mutable_cases(0)->mutable_repetitions(i)->mutable_notes())["disturbed"] = "true";
   }
