@@ -13,7 +13,7 @@
 #     on the mirror the host's apt uses (no registry is reachable), cached:
 #     skipped when `podman image exists debian:bookworm`.
 # Then, with the binaries scripts/build.sh already built (no second compile):
-# builds the image (BINARIES=prebuilt), starts it with the compose settings on
+# builds the image (--target runtime-prebuilt), starts it with the compose settings on
 # a loopback port and a bearer token mounted where compose's secret lands
 # (/run/secrets/ipclab-token; the image's command requires it), waits for
 # `ipclab health` (no token: the health port is open), checks a call without
@@ -140,7 +140,7 @@ mkdir "$work/bin"
 cp "$bin/ipclab" "$bin/ipclabd" "$bin/ipclab-worker" "$work/bin/"
 started=$(date +%s.%N)
 if ! podman build --format docker --pull=false -f "$root/docker/Dockerfile" -t "$image" \
-    --build-arg BINARIES=prebuilt --build-context "ipclab-bin=$work/bin" \
+    --target runtime-prebuilt --build-context "ipclab-bin=$work/bin" \
     --build-arg "VERSION=$version" --build-arg "REVISION=$revision" \
     "$root" > "$work/build.log" 2>&1; then
   tail -30 "$work/build.log" >&2
