@@ -166,7 +166,7 @@ Turn TurnOf(uint32_t round, uint32_t rounds, uint32_t repetitions, uint32_t warm
 
 // The preflight sample (workloads/host_checks.h) watches /proc for 200 ms.
 // Runs that start within kHostSampleReuse of the last sample (the runs of a
-// matrix, a CI job's runs) share it: 13 samples were 2.6 s of a 60 s matrix.
+// matrix, a CI job's runs) share it: 13 runs of 200 ms each are 2.6 s of a 60 s matrix.
 constexpr absl::Duration kHostSampleWindow = absl::Milliseconds(200);
 constexpr absl::Duration kHostSampleReuse = absl::Seconds(30);
 

@@ -75,6 +75,16 @@ MetricComparison CompareSamples(const CaseMetric& metric, const std::vector<doub
 
 namespace {
 
+// floor_worse/floor_better: noise_k times the largest spread c knows (the
+// repetitions, the per-run medians of pooled sides, stored history).
+void SetNoiseFloors(const CompareOptions& options, MetricComparison* c) {
+  const double spread = std::max({c->base.spread, c->candidate.spread, c->base.run_spread,
+                                  c->candidate.run_spread, c->history_spread});
+  const bool higher_is_better = c->metric->direction == Direction::kHigherIsBetter;
+  c->floor_worse = NoiseFloor(spread, options.noise_k, higher_is_better);
+  c->floor_better = NoiseFloor(spread, options.noise_k, !higher_is_better);
+}
+
 SideStatistics Describe(const std::vector<std::vector<double>>& runs, std::vector<double>* pooled) {
   std::vector<double> medians;
   for (const std::vector<double>& run : runs) {
@@ -122,11 +132,7 @@ MetricComparison CompareSamples(const CaseMetric& metric,
   c.band = std::max(options.threshold * std::fabs(c.base.median), metric.negligible);
   c.test = MannWhitneyU(base, candidate);
   c.p_adjusted = c.test.p_value;
-  const double spread =
-      std::max({c.base.spread, c.candidate.spread, c.base.run_spread, c.candidate.run_spread});
-  const bool higher_is_better = metric.direction == Direction::kHigherIsBetter;
-  c.floor_worse = NoiseFloor(spread, options.noise_k, higher_is_better);
-  c.floor_better = NoiseFloor(spread, options.noise_k, !higher_is_better);
+  SetNoiseFloors(options, &c);
   c.enough_repetitions = SmallestPossiblePValue(static_cast<int>(base.size()),
                                                 static_cast<int>(candidate.size())) < options.alpha;
   DecideVerdict(options, &c);
@@ -226,12 +232,7 @@ void AddHistoryNoise(const PooledCase& history, const CompareOptions& options,
   std::vector<std::vector<double>> runs = history.SamplesPerRun(*c->metric);
   std::reverse(runs.begin(), runs.end());  // oldest first
   std::tie(c->history_spread, c->history_runs) = HistorySpread(runs, options.noise_k);
-  if (c->history_runs == 0) return;
-  const double spread = std::max({c->base.spread, c->candidate.spread, c->base.run_spread,
-                                  c->candidate.run_spread, c->history_spread});
-  const bool higher_is_better = c->metric->direction == Direction::kHigherIsBetter;
-  c->floor_worse = NoiseFloor(spread, options.noise_k, higher_is_better);
-  c->floor_better = NoiseFloor(spread, options.noise_k, !higher_is_better);
+  if (c->history_runs > 0) SetNoiseFloors(options, c);
 }
 
 }  // namespace
@@ -323,6 +324,8 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
         candidate_case.Noise();
     const uint32_t base_disturbed = base_case.Disturbed();
     const uint32_t candidate_disturbed = candidate_case.Disturbed();
+    const double base_disturbed_share = base_case.DisturbedShareOfSide();
+    const double candidate_disturbed_share = candidate_case.DisturbedShareOfSide();
     for (const CaseMetric* metric : metrics) {
       const std::vector<std::vector<double>> base_samples = base_case.SamplesPerRun(*metric);
       const std::vector<std::vector<double>> candidate_samples =
@@ -332,8 +335,8 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
           CompareSamples(*metric, base_samples, candidate_samples, options);
       metric_comparison.base.disturbed = base_disturbed;
       metric_comparison.candidate.disturbed = candidate_disturbed;
-      metric_comparison.base.disturbed_share = base_case.DisturbedShareOfSide();
-      metric_comparison.candidate.disturbed_share = candidate_case.DisturbedShareOfSide();
+      metric_comparison.base.disturbed_share = base_disturbed_share;
+      metric_comparison.candidate.disturbed_share = candidate_disturbed_share;
       if (auto history = history_by_key.find(key); history != history_by_key.end()) {
         AddHistoryNoise(*history->second, options, &metric_comparison);
       }

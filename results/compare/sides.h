@@ -35,7 +35,8 @@ struct PooledCase {
   // out while the side's disturbed share is at most kMaxDisturbedShareToDrop
   // (above it the gate calls the case inconclusive and compare says so).
   std::vector<std::vector<double>> SamplesPerRun(const CaseMetric& metric) const {
-    const bool drop = Disturbed() > 0 && DisturbedShareOfSide() <= kMaxDisturbedShareToDrop;
+    const double share = DisturbedShareOfSide();
+    const bool drop = share > 0.0 && share <= kMaxDisturbedShareToDrop;
     std::vector<std::vector<double>> samples;
     for (const SideCase& part : parts) {
       const uint64_t page = part.run->host().page_size_bytes();
@@ -60,12 +61,15 @@ struct PooledCase {
   // Disturbed() over the measured repetitions of every part.
   double DisturbedShareOfSide() const {
     uint32_t measured = 0;
+    uint32_t disturbed = 0;
     for (const SideCase& part : parts) {
       for (const v1::RepetitionResult& repetition : part.result->repetitions()) {
-        if (!repetition.warmup()) ++measured;
+        if (repetition.warmup()) continue;
+        ++measured;
+        if (IsDisturbed(repetition)) ++disturbed;
       }
     }
-    return measured == 0 ? 0.0 : static_cast<double>(Disturbed()) / measured;
+    return measured == 0 ? 0.0 : static_cast<double>(disturbed) / measured;
   }
 
   // "ok" when every part succeeded, else the first failure and its error.
