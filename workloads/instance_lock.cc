@@ -23,6 +23,8 @@
 namespace ipclab::workloads {
 namespace {
 
+constexpr absl::string_view kSweptByPrefix = "swept by pid ";
+
 std::string LockPath(const std::string& directory, uint32_t instance) {
   return absl::StrCat(directory, "/", instance, ".lock");
 }
@@ -57,7 +59,8 @@ std::vector<std::string> RecordedScratchDirs(int fd) {
 // Opens the lock file of `instance` and takes its lock without waiting.
 // nullopt if it is held, is another user's, or cannot be opened.
 std::optional<base::Fd> TryLockFile(const std::string& path, bool create) {
-  const int flags = (create ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW;
+  // Read-write even when only taking a dead slot: its sweeper notes itself.
+  const int flags = (create ? O_RDWR | O_CREAT : O_RDWR) | O_CLOEXEC | O_NOFOLLOW;
   base::Fd fd(base::RetryOnEintr([&] { return ::open(path.c_str(), flags, 0644); }));
   if (!fd.valid()) return std::nullopt;
   struct stat info;
@@ -123,6 +126,28 @@ std::optional<InstanceLock> InstanceLock::TryLockDead(uint32_t instance,
   if (!fd.has_value()) return std::nullopt;
   std::vector<std::string> recorded = RecordedScratchDirs(fd->get());
   return InstanceLock(*std::move(fd), instance, path, std::move(recorded));
+}
+
+void InstanceLock::NoteSwept() const {
+  const std::string line = absl::StrCat(kSweptByPrefix, ::getpid(), "\n");
+  struct stat info;
+  if (::fstat(fd_.get(), &info) != 0) return;
+  // Best effort: the note only explains, nothing depends on it.
+  (void)base::RetryOnEintr(
+      [&] { return ::pwrite(fd_.get(), line.data(), line.size(), info.st_size); });
+}
+
+std::optional<pid_t> InstanceSweptBy(uint32_t instance, const std::string& directory) {
+  const absl::StatusOr<std::string> dir = DirectoryOrDefault(directory);
+  if (!dir.ok()) return std::nullopt;
+  const absl::StatusOr<std::string> text = base::ReadFileToString(LockPath(*dir, instance), 65536);
+  if (!text.ok()) return std::nullopt;
+  std::optional<pid_t> sweeper;
+  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
+    pid_t pid = 0;
+    if (absl::ConsumePrefix(&line, kSweptByPrefix) && absl::SimpleAtoi(line, &pid)) sweeper = pid;
+  }
+  return sweeper;
 }
 
 std::optional<pid_t> InstanceHolderPid(uint32_t instance, const std::string& directory) {

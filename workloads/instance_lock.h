@@ -11,7 +11,8 @@
 // (st_uid = euid): another user's slots are neither taken nor judged.
 // The holder writes "pid <pid> <cmdline>" and one "scratch <dir>" line per
 // scratch directory into the file, so whoever finds it dead knows where
-// its files may be.
+// its files may be; whoever then removes what the dead holder left appends
+// "swept by pid <pid>", so the removal can be traced to its remover.
 //
 // Lock files are never unlinked (unlinking a lock file races with its next
 // locker); there are as many as instances ever ran at the same time.
@@ -46,6 +47,9 @@ class InstanceLock final {
                                                  const std::string& directory = "");
 
   uint32_t instance() const { return instance_; }
+  // Appends "swept by pid <this pid>" to the lock file: called by whoever
+  // took a dead slot and removed what its holder left.
+  void NoteSwept() const;
   const std::string& path() const { return path_; }
   // The scratch directories the previous holder recorded.
   const std::vector<std::string>& previous_scratch_dirs() const { return previous_scratch_dirs_; }
@@ -70,6 +74,10 @@ absl::StatusOr<std::string> InstanceDirectory();
 // The pid the last holder of `instance` wrote into its lock file (alive or
 // not), if the file exists and is this user's.
 std::optional<pid_t> InstanceHolderPid(uint32_t instance, const std::string& directory = "");
+
+// The pid of the last process that swept what `instance`'s dead holder left
+// (InstanceLock::NoteSwept), since the slot was last taken.
+std::optional<pid_t> InstanceSweptBy(uint32_t instance, const std::string& directory = "");
 
 // Whether `instance` is held by a live process of this user: its lock
 // file exists, is this user's, and is locked. Takes and drops the lock of

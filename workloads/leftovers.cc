@@ -118,7 +118,9 @@ SweepReport SweepDeadInstances(const InstanceLock& own,
     std::vector<std::string> dead_dirs = scratch_dirs;
     dead_dirs.insert(dead_dirs.end(), dead->previous_scratch_dirs().begin(),
                      dead->previous_scratch_dirs().end());
-    report.Add(RemoveInstanceLeftovers(instance, dead_dirs));
+    SweepReport removed = RemoveInstanceLeftovers(instance, dead_dirs);
+    if (!removed.empty()) dead->NoteSwept();
+    report.Add(std::move(removed));
   }
   return report;
 }

@@ -36,7 +36,12 @@ void ExpectStopsOnSigterm(Subprocess& daemon) {
 void IpclabdTest::SetUp() {
   ASSERT_FALSE(BinDir().empty()) << "IPCLAB_BIN_DIR is not set (run through ctest)";
   ASSERT_FALSE(temp_.path().empty());
-  environment_ = EnvironmentWith({{"TMPDIR", temp_.path()}, {"IPCLAB_TOKEN", ""}});
+  // The results database too: a run without --db must never land in the
+  // home directory of whoever runs the tests (a CI run did, 13 runs a time).
+  environment_ = EnvironmentWith({{"TMPDIR", temp_.path()},
+                                  {"IPCLAB_TOKEN", ""},
+                                  {"XDG_DATA_HOME", temp_.path() + "/xdg"},
+                                  {"IPCLAB_DB", ""}});
 }
 
 void IpclabdTest::TearDown() {

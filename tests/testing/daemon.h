@@ -26,7 +26,8 @@ std::string AwaitAddress(Subprocess& daemon, const std::string& text);
 void ExpectStopsOnSigterm(Subprocess& daemon);
 
 // A test of the real binaries with its own temporary directory (TMPDIR of
-// the children, no IPCLAB_TOKEN) and, once it starts one into daemon_, its
+// the children, and XDG_DATA_HOME, so the default results database is in it
+// too; no IPCLAB_TOKEN, no IPCLAB_DB) and, once it starts one into daemon_, its
 // own ipclabd, which must stop cleanly at the end.
 class IpclabdTest : public ::testing::Test {
  protected:
