@@ -105,6 +105,14 @@ std::optional<double> SystemShare(const CaseView& view, const std::string& phase
   return *system / (*user + *system);
 }
 
+// The median of `metric` in the case's headline phase, in units of `unit`
+// (1e9: bytes/s as GB/s).
+std::optional<double> HeadlineMedian(const CaseView& view, const std::string& metric, double unit) {
+  const std::optional<double> median = view.Median(MetricName(view.headline_phase(), metric));
+  if (!median.has_value()) return std::nullopt;
+  return *median / unit;
+}
+
 // The cases of one host's runs, by what they measure.
 class HostSummary final {
  public:
@@ -237,11 +245,8 @@ class HostSummary final {
   }
 
   void PrintStreams(std::ostream* out) {
-    auto throughput = [](const CaseView& view) -> std::optional<double> {
-      std::optional<double> bytes_per_sec =
-          view.Median(MetricName(view.headline_phase(), "throughput_bytes_per_sec"));
-      if (!bytes_per_sec.has_value()) return std::nullopt;
-      return *bytes_per_sec / 1e9;
+    auto throughput = [](const CaseView& view) {
+      return HeadlineMedian(view, "throughput_bytes_per_sec", /*unit=*/1e9);
     };
     *out << "\nStream bandwidth, median GB/s, higher is better (1 CPU: both roles on one)\n";
     PrintRanking("stream GB/s", streams_, throughput, /*higher_is_better=*/true, out);
@@ -275,10 +280,8 @@ class HostSummary final {
   }
 
   void PrintPingpongs(std::ostream* out) {
-    auto p50_us = [](const CaseView& view) -> std::optional<double> {
-      std::optional<double> ns = view.Median(MetricName(view.headline_phase(), "latency_p50_ns"));
-      if (!ns.has_value()) return std::nullopt;
-      return *ns / 1e3;
+    auto p50_us = [](const CaseView& view) {
+      return HeadlineMedian(view, "latency_p50_ns", /*unit=*/1e3);
     };
     *out << "\nRound trip, median p50 in µs, lower is better\n";
     PrintRanking("round trip µs", pingpongs_, p50_us, /*higher_is_better=*/false, out);
