@@ -14,63 +14,55 @@ namespace {
 // Unary calls answer from memory; anything slower is a stuck server.
 constexpr std::chrono::seconds kInfoDeadline(30);
 
-// The server's HostInfo (`host` and `doctor` print two views of it).
-absl::StatusOr<v1::HostInfo> FetchHostInfo(const InfoOptions& options) {
+// Connects to the server of `options` for one unary call that takes no
+// arguments.
+template <typename Request, typename Response>
+absl::StatusOr<Response> OpenAndFetch(const InfoOptions& options,
+                                      grpc::Status (v1::IpcLab::StubInterface::*call)(
+                                          grpc::ClientContext*, const Request&, Response*)) {
   absl::StatusOr<std::unique_ptr<Connection>> connection =
       Connection::Open(options.server, options.security);
   if (!connection.ok()) return connection.status();
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + kInfoDeadline);
-  v1::HostInfo host;
-  const grpc::Status status =
-      (*connection)->stub().GetHostInfo(&context, v1::GetHostInfoRequest(), &host);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return host;
+  return FetchFromServer(**connection, call, kInfoDeadline);
+}
+
+// `message` as JSON, or as the table `print_table` writes.
+template <typename Message>
+void PrintInFormat(const Message& message, void (*print_table)(const Message&, std::ostream*),
+                   OutputFormat format, const CommandIo& io) {
+  if (format == OutputFormat::kJson) {
+    *io.out << results::ToJson(message);
+  } else {
+    print_table(message, io.out);
+  }
+  io.out->flush();
 }
 
 }  // namespace
 
 ExitCode ListCommand(const InfoOptions& options, const CommandIo& io) {
-  absl::StatusOr<std::unique_ptr<Connection>> connection =
-      Connection::Open(options.server, options.security);
-  if (!connection.ok()) return ReportError(connection.status(), io.err);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + kInfoDeadline);
-  v1::ListWorkloadsResponse catalog;
-  const grpc::Status status =
-      (*connection)->stub().ListWorkloads(&context, v1::ListWorkloadsRequest(), &catalog);
-  if (!status.ok()) return ReportError(FromGrpcStatus(status), io.err);
-  if (options.format == OutputFormat::kJson) {
-    *io.out << results::ToJson(catalog);
-  } else {
-    results::PrintCatalog(catalog, io.out);
-  }
-  io.out->flush();
+  absl::StatusOr<v1::ListWorkloadsResponse> catalog =
+      OpenAndFetch(options, &v1::IpcLab::StubInterface::ListWorkloads);
+  if (!catalog.ok()) return ReportError(catalog.status(), io.err);
+  PrintInFormat(*catalog, results::PrintCatalog, options.format, io);
   return kExitSuccess;
 }
 
+// `host` and `doctor` print two views of the server's HostInfo.
 ExitCode HostCommand(const InfoOptions& options, const CommandIo& io) {
   if (options.check) return DoctorCommand(options, io);
-  absl::StatusOr<v1::HostInfo> host = FetchHostInfo(options);
+  absl::StatusOr<v1::HostInfo> host =
+      OpenAndFetch(options, &v1::IpcLab::StubInterface::GetHostInfo);
   if (!host.ok()) return ReportError(host.status(), io.err);
-  if (options.format == OutputFormat::kJson) {
-    *io.out << results::ToJson(*host);
-  } else {
-    results::PrintHost(*host, io.out);
-  }
-  io.out->flush();
+  PrintInFormat(*host, results::PrintHost, options.format, io);
   return kExitSuccess;
 }
 
 ExitCode DoctorCommand(const InfoOptions& options, const CommandIo& io) {
-  absl::StatusOr<v1::HostInfo> host = FetchHostInfo(options);
+  absl::StatusOr<v1::HostInfo> host =
+      OpenAndFetch(options, &v1::IpcLab::StubInterface::GetHostInfo);
   if (!host.ok()) return ReportError(host.status(), io.err);
-  if (options.format == OutputFormat::kJson) {
-    *io.out << results::ToJson(*host);
-  } else {
-    results::PrintHostChecks(*host, io.out);
-  }
-  io.out->flush();
+  PrintInFormat(*host, results::PrintHostChecks, options.format, io);
   const bool warned =
       std::any_of(host->checks().begin(), host->checks().end(),
                   [](const v1::HostCheck& c) { return c.level() == v1::HostCheck::WARN; });
