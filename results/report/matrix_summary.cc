@@ -113,6 +113,56 @@ std::optional<double> HeadlineMedian(const CaseView& view, const std::string& me
   return *median / unit;
 }
 
+// Context switches per MiB moved in the headline phase.
+std::optional<double> SwitchesPerMiB(const CaseView& view) {
+  const std::string& phase = view.headline_phase();
+  const std::optional<double> switches = ContextSwitches(view, phase);
+  const std::optional<double> bytes = view.Median(MetricName(phase, "bytes"));
+  if (!switches.has_value() || !bytes.has_value() || *bytes <= 0) return std::nullopt;
+  return *switches / (*bytes / kMiB);
+}
+
+// Context switches per round trip in the headline phase.
+std::optional<double> SwitchesPerRoundTrip(const CaseView& view) {
+  const std::string& phase = view.headline_phase();
+  const std::optional<double> switches = ContextSwitches(view, phase);
+  const std::optional<double> rate = view.Median(MetricName(phase, "messages_per_sec"));
+  const std::optional<double> wall = view.Median(MetricName(phase, "wall_ns"));
+  if (!switches.has_value() || !rate.has_value() || !wall.has_value() || *rate <= 0) {
+    return std::nullopt;
+  }
+  return *switches / (*rate * *wall / 1e9);
+}
+
+// A ranked table and the "why" line under it. A case's figure is the median
+// of `metric` in its headline phase, in units of `unit`.
+struct Ranking {
+  const char* heading;
+  const char* title;  // the first column's
+  const char* metric;
+  double unit;
+  bool higher_is_better;
+  const char* better;  // "fast": the best is "4.0x as fast as" the worst
+
+  std::optional<double> Figure(const CaseView& view) const {
+    return HeadlineMedian(view, metric, unit);
+  }
+};
+
+constexpr Ranking kStreamRanking = {
+    "\nStream bandwidth, median GB/s, higher is better (1 CPU: both roles on one)\n",
+    "stream GB/s",
+    "throughput_bytes_per_sec",
+    1e9,
+    true,
+    "fast"};
+constexpr Ranking kRoundTripRanking = {"\nRound trip, median p50 in µs, lower is better\n",
+                                       "round trip µs",
+                                       "latency_p50_ns",
+                                       1e3,
+                                       false,
+                                       "quick"};
+
 // The cases of one host's runs, by what they measure.
 class HostSummary final {
  public:
@@ -244,21 +294,6 @@ class HostSummary final {
     return {best, worst};
   }
 
-  // A ranked table and the "why" line under it. A case's figure is the
-  // median of `metric` in its headline phase, in units of `unit`.
-  struct Ranking {
-    const char* heading;
-    const char* title;  // the first column's
-    const char* metric;
-    double unit;
-    bool higher_is_better;
-    const char* better;  // "fast": the best is "4.0x as fast as" the worst
-
-    std::optional<double> Figure(const CaseView& view) const {
-      return HeadlineMedian(view, metric, unit);
-    }
-  };
-
   // The start of a "why" line and the two cases it compares: the best and
   // the worst transport of the row it explains.
   struct Why {
@@ -287,24 +322,11 @@ class HostSummary final {
   }
 
   void PrintStreams(std::ostream* out) {
-    static constexpr Ranking kStreams = {
-        "\nStream bandwidth, median GB/s, higher is better (1 CPU: both roles on one)\n",
-        "stream GB/s",
-        "throughput_bytes_per_sec",
-        /*unit=*/1e9,
-        /*higher_is_better=*/true,
-        "fast"};
-    std::optional<Why> why = PrintRankingAndWhy(kStreams, streams_, out);
+    std::optional<Why> why = PrintRankingAndWhy(kStreamRanking, streams_, out);
     if (!why.has_value()) return;
-    auto per_mib = [](const CaseView& view) -> std::optional<double> {
-      const std::string& phase = view.headline_phase();
-      const std::optional<double> switches = ContextSwitches(view, phase);
-      const std::optional<double> bytes = view.Median(MetricName(phase, "bytes"));
-      if (!switches.has_value() || !bytes.has_value() || *bytes <= 0) return std::nullopt;
-      return *switches / (*bytes / kMiB);
-    };
     std::vector<std::string> facts;
-    if (auto b = per_mib(why->best), w = per_mib(why->worst); b.has_value() && w.has_value()) {
+    if (auto b = SwitchesPerMiB(why->best), w = SwitchesPerMiB(why->worst);
+        b.has_value() && w.has_value()) {
       facts.push_back(absl::StrCat(Figure(*b), " vs ", Figure(*w), " context switches per MiB"));
     }
     if (auto b = SystemShare(why->best, why->best.headline_phase()),
@@ -318,25 +340,10 @@ class HostSummary final {
   }
 
   void PrintPingpongs(std::ostream* out) {
-    static constexpr Ranking kPingpongs = {"\nRound trip, median p50 in µs, lower is better\n",
-                                           "round trip µs",
-                                           "latency_p50_ns",
-                                           /*unit=*/1e3,
-                                           /*higher_is_better=*/false,
-                                           "quick"};
-    std::optional<Why> why = PrintRankingAndWhy(kPingpongs, pingpongs_, out);
+    std::optional<Why> why = PrintRankingAndWhy(kRoundTripRanking, pingpongs_, out);
     if (!why.has_value()) return;
-    auto per_trip = [](const CaseView& view) -> std::optional<double> {
-      const std::string& phase = view.headline_phase();
-      const std::optional<double> switches = ContextSwitches(view, phase);
-      const std::optional<double> rate = view.Median(MetricName(phase, "messages_per_sec"));
-      const std::optional<double> wall = view.Median(MetricName(phase, "wall_ns"));
-      if (!switches.has_value() || !rate.has_value() || !wall.has_value() || *rate <= 0) {
-        return std::nullopt;
-      }
-      return *switches / (*rate * *wall / 1e9);
-    };
-    if (auto b = per_trip(why->best), w = per_trip(why->worst); b.has_value() && w.has_value()) {
+    if (auto b = SwitchesPerRoundTrip(why->best), w = SwitchesPerRoundTrip(why->worst);
+        b.has_value() && w.has_value()) {
       absl::StrAppend(&why->sentence, " with ", absl::StrFormat("%.1f vs %.1f", *b, *w),
                       " context switches per round trip (each a sleep and a wake-up)");
     }
