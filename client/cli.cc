@@ -202,13 +202,6 @@ std::optional<std::string> UnknownNameMessage(CLI::App* app, int argc, const cha
   return std::nullopt;
 }
 
-void AddFormatOption(CLI::App* command, std::string* format,
-                     const std::vector<std::string>& choices) {
-  command->add_option("--format", *format, "Output format")
-      ->check(CLI::IsMember(choices))
-      ->capture_default_str();
-}
-
 // `list`, `host` and `doctor`: a command that asks one server (the
 // embedded one by default) and prints a table or JSON.
 CLI::App* AddInfoCommand(CLI::App* app, const std::string& name, const std::string& description,
