@@ -10,14 +10,19 @@ namespace ipclab::base {
 namespace {
 
 TEST(Quantile, InterpolatesBetweenClosestRanks) {
-  // numpy.percentile([1, 2, 3, 4], [0, 25, 50, 90, 100]).
-  const std::vector<double> values = {4, 2, 3, 1};
-  EXPECT_DOUBLE_EQ(Quantile(values, 0.0), 1.0);
-  EXPECT_DOUBLE_EQ(Quantile(values, 0.25), 1.75);
-  EXPECT_DOUBLE_EQ(Quantile(values, 0.5), 2.5);
-  EXPECT_DOUBLE_EQ(Quantile(values, 0.9), 3.7);
-  EXPECT_DOUBLE_EQ(Quantile(values, 1.0), 4.0);
-  EXPECT_DOUBLE_EQ(Median(values), 2.5);
+  // h = (n - 1) q; numpy.percentile([1, 2, 3, 4], [0, 25, 50, 90, 100]), the
+  // values in any order.
+  for (const std::vector<double>& values :
+       {std::vector<double>{4, 2, 3, 1}, std::vector<double>{1, 2, 3, 4}}) {
+    EXPECT_DOUBLE_EQ(Quantile(values, 0.0), 1.0);
+    EXPECT_DOUBLE_EQ(Quantile(values, 0.25), 1.75);
+    EXPECT_DOUBLE_EQ(Quantile(values, 0.5), 2.5);
+    EXPECT_DOUBLE_EQ(Quantile(values, 0.9), 3.7);
+    EXPECT_DOUBLE_EQ(Quantile(values, 1.0), 4.0);
+    EXPECT_DOUBLE_EQ(Median(values), 2.5);
+  }
+  // numpy.percentile([10, 20, 30, 40, 50], 99) = 49.6.
+  EXPECT_DOUBLE_EQ(Quantile({50, 40, 30, 20, 10}, 0.99), 49.6);
 }
 
 TEST(Quantile, ClampsQAndEmptyIsZero) {

@@ -202,11 +202,15 @@ std::optional<std::string> UnknownNameMessage(CLI::App* app, int argc, const cha
   return std::nullopt;
 }
 
-void AddFormatOption(CLI::App* command, std::string* format,
-                     const std::vector<std::string>& choices) {
-  command->add_option("--format", *format, "Output format")
-      ->check(CLI::IsMember(choices))
-      ->capture_default_str();
+// `list`, `host` and `doctor`: a command that asks one server (the
+// embedded one by default) and prints a table or JSON.
+CLI::App* AddInfoCommand(CLI::App* app, const std::string& name, const std::string& description,
+                         InfoOptions* options, std::string* format) {
+  CLI::App* command = app->add_subcommand(name, description);
+  command->add_option("--server", options->server, "ipclabd address host:port (default: embedded)");
+  AddFormatOption(command, format, {"table", "json"});
+  AddSecurityFlags(command, &options->security);
+  return command;
 }
 
 }  // namespace
@@ -231,21 +235,15 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   // list
   InfoOptions list_options;
   std::string list_format = "table";
-  CLI::App* list = app.add_subcommand("list", "List the workloads and their parameters");
-  list->add_option("--server", list_options.server,
-                   "ipclabd address host:port (default: embedded)");
-  AddFormatOption(list, &list_format, {"table", "json"});
-  AddSecurityFlags(list, &list_options.security);
+  CLI::App* list = AddInfoCommand(&app, "list", "List the workloads and their parameters",
+                                  &list_options, &list_format);
   list->footer("\nExamples:\n  ipclab list\n  ipclab list --server lab1:7557 --format json\n");
 
   // host
   InfoOptions host_options;
   std::string host_format = "table";
-  CLI::App* host = app.add_subcommand("host", "Show the facts about the server's host");
-  host->add_option("--server", host_options.server,
-                   "ipclabd address host:port (default: embedded)");
-  AddFormatOption(host, &host_format, {"table", "json"});
-  AddSecurityFlags(host, &host_options.security);
+  CLI::App* host = AddInfoCommand(&app, "host", "Show the facts about the server's host",
+                                  &host_options, &host_format);
   host->add_flag("--check", host_options.check, "Print the preflight checks (as `ipclab doctor`)");
   host->footer("\nExamples:\n  ipclab host\n  ipclab host --server lab1:7557 --format json\n");
 
@@ -253,12 +251,9 @@ int Main(int argc, const char* const* argv, CommandIo io) {
   InfoOptions doctor_options;
   doctor_options.check = true;
   std::string doctor_format = "table";
-  CLI::App* doctor = app.add_subcommand(
-      "doctor", "Check the host for what makes timings noisy (load, governor, steal, ...)");
-  doctor->add_option("--server", doctor_options.server,
-                     "ipclabd address host:port (default: embedded)");
-  AddFormatOption(doctor, &doctor_format, {"table", "json"});
-  AddSecurityFlags(doctor, &doctor_options.security);
+  CLI::App* doctor = AddInfoCommand(
+      &app, "doctor", "Check the host for what makes timings noisy (load, governor, steal, ...)",
+      &doctor_options, &doctor_format);
   doctor->add_flag("--strict", doctor_options.strict, "Exit 1 when any check is WARN");
   doctor->footer(
       "\nExit 0 whatever the checks say (1 with --strict and a WARN), 4 if the server is "

@@ -4,13 +4,17 @@
 #ifndef IPCLAB_CLIENT_CONNECTION_H_
 #define IPCLAB_CLIENT_CONNECTION_H_
 
+#include <chrono>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "client/client_auth.h"
+#include "client/exit_codes.h"
+#include "client/interrupt.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 #include "ipclab/v1/ipclab.grpc.pb.h"
 #include "server/server.h"
 
@@ -63,6 +67,25 @@ class Connection final {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::IpcLab::Stub> stub_;
 };
+
+// A unary call that takes no arguments (GetHostInfo, ListWorkloads), e.g.
+// FetchFromServer(connection, &v1::IpcLab::StubInterface::GetHostInfo, ...),
+// within `deadline`. With a canceller, a signal cancels the call: CANCELLED.
+template <typename Request, typename Response>
+absl::StatusOr<Response> FetchFromServer(Connection& connection,
+                                         grpc::Status (v1::IpcLab::StubInterface::*call)(
+                                             grpc::ClientContext*, const Request&, Response*),
+                                         std::chrono::seconds deadline,
+                                         InterruptCanceller* canceller = nullptr) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + deadline);
+  ScopedCancellation cancellation(canceller, &context);
+  Response response;
+  const grpc::Status status = (connection.stub().*call)(&context, Request(), &response);
+  if (canceller != nullptr && canceller->interrupted()) return absl::CancelledError("cancelled");
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
 
 }  // namespace ipclab::client
 

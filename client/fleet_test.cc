@@ -3,8 +3,6 @@
 // fleet back through `fleet:ID` and the --out file.
 #include "client/fleet.h"
 
-#include <stdlib.h>
-
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -20,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "results/store/store.h"
 #include "results/testing/synthetic_runs.h"
+#include "tests/testing/subprocess.h"
 
 namespace ipclab::client {
 namespace {
@@ -78,11 +77,7 @@ v1::RunResult HostRun(const std::string& id, const std::string& server,
 class FleetReportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* base = getenv("TMPDIR");
-    std::string pattern =
-        std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/ipclab-fleet-test-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    directory_ = pattern;
+    ASSERT_FALSE(directory_.empty()) << "no temporary directory";
     auto store =
         results::ResultStore::Open(directory_ + "/results.db", results::ResultStore::Mode::kCreate);
     ASSERT_TRUE(store.ok()) << store.status();
@@ -90,11 +85,6 @@ class FleetReportTest : public ::testing::Test {
     io_.out = &out_;
     io_.err = &err_;
   }
-  void TearDown() override {
-    store_.reset();
-    ASSERT_EQ(system(("rm -rf '" + directory_ + "'").c_str()), 0);
-  }
-
   FleetReportOptions Options() {
     FleetReportOptions options;
     options.fleet_id = "f-000000abcdef";
@@ -112,8 +102,9 @@ class FleetReportTest : public ::testing::Test {
     return outcomes;
   }
 
-  std::string directory_;
-  std::unique_ptr<results::ResultStore> store_;
+  const ipclab::testing::TempDir temp_;
+  const std::string& directory_ = temp_.path();
+  std::unique_ptr<results::ResultStore> store_;  // closed before temp_ is removed
   std::ostringstream out_;
   std::ostringstream err_;
   CommandIo io_;

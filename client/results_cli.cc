@@ -102,6 +102,13 @@ void AddStoreFlags(CLI::App* run, StoreFlags* flags) {
       ->type_name("KEY=VALUE");
 }
 
+void AddFormatOption(CLI::App* command, std::string* format,
+                     const std::vector<std::string>& choices) {
+  command->add_option("--format", *format, "Output format")
+      ->check(CLI::IsMember(choices))
+      ->capture_default_str();
+}
+
 ResultsCli::ResultsCli(CLI::App* app) {
   results_ = app->add_subcommand("results", "List, show and export stored runs");
   results_->require_subcommand(1);
@@ -117,17 +124,13 @@ ResultsCli::ResultsCli(CLI::App* app) {
       ->type_name("TERM");
   list_->add_option("--limit", list_options_.limit, "Show the newest N only")
       ->check(CLI::NonNegativeNumber);
-  list_->add_option("--format", list_options_.format, "Output format")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  AddFormatOption(list_, &list_options_.format, {"table", "json"});
 
   show_ = results_->add_subcommand("show", "Show a stored run as `ipclab run` printed it");
   show_->add_option("RUN", show_options_.run, "Run id, prefix, tag:KEY=VALUE or JSON file")
       ->required();
   AddDb(show_, &show_options_.db);
-  show_->add_option("--format", show_options_.format, "Output format")
-      ->check(CLI::IsMember({"table", "json", "csv"}))
-      ->capture_default_str();
+  AddFormatOption(show_, &show_options_.format, {"table", "json", "csv"});
 
   export_ = results_->add_subcommand("export", "Export stored runs for other tools or CI");
   export_->add_option("RUN", export_runs_,
@@ -191,9 +194,7 @@ ResultsCli::ResultsCli(CLI::App* app) {
       ->add_option("--metric", history_options_.metric,
                    "throughput, p50, p99, faults_per_page or rss_growth")
       ->capture_default_str();
-  history_->add_option("--format", history_options_.format, "Output format")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  AddFormatOption(history_, &history_options_.format, {"table", "json"});
   history_->footer(
       "\nOne series per case (workload, case, host): the metric's median in each run, oldest\n"
       "first. Change points: e-divisive means (Matteson & James 2014, as MongoDB's and Apache\n"
@@ -207,9 +208,7 @@ ResultsCli::ResultsCli(CLI::App* app) {
   compare_->add_option("BASE", compare_options_.base, "Baseline RUN")->required();
   compare_->add_option("CANDIDATE", compare_options_.candidate, "Candidate RUN")->required();
   AddDb(compare_, &compare_options_.db);
-  compare_->add_option("--format", compare_options_.format, "Output format")
-      ->check(CLI::IsMember({"table", "json", "markdown"}))
-      ->capture_default_str();
+  AddFormatOption(compare_, &compare_options_.format, {"table", "json", "markdown"});
   compare_
       ->add_option("--threshold", compare_options_.threshold,
                    "The change that matters, e.g. 5% or 0.05")

@@ -1,11 +1,14 @@
 // The command-line surface of the results commands: `results list|show|
-// export|push`, `compare`, `gate` and `report`, and the storing flags of `run`
-// (--db, --no-store, --tag). cli.cc creates one ResultsCli on its CLI11 app
-// and, after parsing, lets it run whichever of its commands was chosen.
+// export|push`, `compare`, `gate` and `report`, the storing flags of `run`
+// (--db, --no-store, --tag) and the --format flag of every command. cli.cc
+// creates one ResultsCli on its CLI11 app and, after parsing, lets it run
+// whichever of its commands was chosen.
 #ifndef IPCLAB_CLIENT_RESULTS_CLI_H_
 #define IPCLAB_CLIENT_RESULTS_CLI_H_
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "client/bundle.h"
@@ -20,6 +23,10 @@ namespace ipclab::client {
 
 // Adds --db PATH, --no-store and --tag KEY=VALUE to `run`.
 void AddStoreFlags(CLI::App* run, StoreFlags* flags);
+
+// Adds --format, one of `choices`, its default shown in the help.
+void AddFormatOption(CLI::App* command, std::string* format,
+                     const std::vector<std::string>& choices);
 
 class ResultsCli final {
  public:

@@ -2,7 +2,6 @@
 // temporary database and JSON files: what lands on stdout and stderr, the
 // files written, and the exit codes - 0, 1 (gate failed), 2 (unusable
 // input, with the input left unchanged) and 3 (inconclusive).
-#include <stdlib.h>
 
 #include <fstream>
 #include <sstream>
@@ -18,6 +17,7 @@
 #include "results/report/json_reporter.h"
 #include "results/store/store.h"
 #include "results/testing/synthetic_runs.h"
+#include "tests/testing/subprocess.h"
 
 namespace ipclab::client {
 namespace {
@@ -49,14 +49,9 @@ std::vector<double> Times(std::vector<double> values, double factor) {
 class ResultsCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* base = getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                          "/ipclab-results-cli-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    directory_ = pattern;
+    ASSERT_FALSE(directory_.empty()) << "no temporary directory";
     db_ = directory_ + "/results.db";
   }
-  void TearDown() override { ASSERT_EQ(system(("rm -rf '" + directory_ + "'").c_str()), 0); }
 
   std::string Write(const std::string& name, const std::string& contents) {
     const std::string path = directory_ + "/" + name;
@@ -78,7 +73,8 @@ class ResultsCliTest : public ::testing::Test {
     ASSERT_TRUE((*store)->Save(run, tags).ok());
   }
 
-  std::string directory_;
+  const ipclab::testing::TempDir temp_;
+  const std::string& directory_ = temp_.path();
   std::string db_;
 };
 

@@ -31,37 +31,14 @@ namespace {
 
 constexpr std::chrono::seconds kHostInfoDeadline(30);
 
-absl::StatusOr<v1::HostInfo> FetchHostInfo(Connection& connection, InterruptCanceller* canceller) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + kHostInfoDeadline);
-  ScopedCancellation cancellation(canceller, &context);
-  v1::HostInfo host;
-  const grpc::Status status =
-      connection.stub().GetHostInfo(&context, v1::GetHostInfoRequest(), &host);
-  if (canceller->interrupted()) return absl::CancelledError("cancelled");
-  if (!status.ok()) return FromGrpcStatus(status);
-  return host;
-}
-
-absl::StatusOr<v1::ListWorkloadsResponse> FetchCatalog(Connection& connection,
-                                                       InterruptCanceller* canceller) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + kHostInfoDeadline);
-  ScopedCancellation cancellation(canceller, &context);
-  v1::ListWorkloadsResponse catalog;
-  const grpc::Status status =
-      connection.stub().ListWorkloads(&context, v1::ListWorkloadsRequest(), &catalog);
-  if (canceller->interrupted()) return absl::CancelledError("cancelled");
-  if (!status.ok()) return FromGrpcStatus(status);
-  return catalog;
-}
-
 // The requests to send to this server: the one built from the command line,
 // or the matrix for this server's host with the user's flags applied.
 absl::StatusOr<std::vector<v1::RunRequest>> RequestsFor(const RunOptions& options,
                                                         Connection& connection,
                                                         InterruptCanceller* canceller) {
-  IPCLAB_ASSIGN_OR_RETURN(v1::ListWorkloadsResponse catalog, FetchCatalog(connection, canceller));
+  IPCLAB_ASSIGN_OR_RETURN(v1::ListWorkloadsResponse catalog,
+                          FetchFromServer(connection, &v1::IpcLab::StubInterface::ListWorkloads,
+                                          kHostInfoDeadline, canceller));
   if (options.matrix.empty()) {
     IPCLAB_ASSIGN_OR_RETURN(v1::RunRequest request,
                             BuildRunRequest(options.workload, options.flags));
@@ -70,7 +47,9 @@ absl::StatusOr<std::vector<v1::RunRequest>> RequestsFor(const RunOptions& option
     IPCLAB_RETURN_IF_ERROR(CheckAgainstCatalog(request, catalog));
     return std::vector<v1::RunRequest>{std::move(request)};
   }
-  IPCLAB_ASSIGN_OR_RETURN(v1::HostInfo host, FetchHostInfo(connection, canceller));
+  IPCLAB_ASSIGN_OR_RETURN(v1::HostInfo host,
+                          FetchFromServer(connection, &v1::IpcLab::StubInterface::GetHostInfo,
+                                          kHostInfoDeadline, canceller));
   IPCLAB_ASSIGN_OR_RETURN(std::vector<v1::RunRequest> requests,
                           MatrixRequests(options.matrix, host));
   // A matrix mixes workloads: -p/--sweep go to those that take the parameter;

@@ -65,6 +65,13 @@ GateReport Gate(const std::vector<v1::RunResult>& base, const std::vector<v1::Ru
   return EvaluateGate(CompareRuns(base, candidate, options));
 }
 
+// Run "b" against run "c", each of the one 64KiB case with these
+// throughputs.
+GateReport GateOneCase(std::vector<double> base, std::vector<double> candidate) {
+  return Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", std::move(base))})},
+              {MakeSyntheticRun("c", "pipe", {Case("64KiB", std::move(candidate))})});
+}
+
 // Stored runs of the 64KiB case, oldest first in `medians`, each stable (cv
 // 1%), returned newest first as the client passes them.
 std::vector<v1::RunResult> History(const std::vector<double>& medians) {
@@ -104,8 +111,7 @@ TEST(GatePower, StableTwentyPercentRegressionFails) {
     const std::vector<double> base = Throughputs(10.0, cv, n, 0);
     const std::vector<double> candidate = Throughputs(8.0, cv, n, 3);
     ASSERT_LE(CoefficientOfVariation(base), 0.0501);
-    const GateReport report = Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", base)})},
-                                   {MakeSyntheticRun("c", "pipe", {Case("64KiB", candidate)})});
+    const GateReport report = GateOneCase(base, candidate);
     EXPECT_EQ(report.outcome, GateOutcome::kFail) << "cv " << cv;
     ASSERT_EQ(report.checks.size(), 1u);
     EXPECT_EQ(report.checks[0].reason, GateReason::kRegressed) << "cv " << cv;
@@ -142,16 +148,14 @@ TEST(GatePower, StableTwentyPercentLatencyRiseFails) {
 TEST(GatePower, IdenticalSamplesPass) {
   for (double cv : {0.01, 0.05}) {
     const std::vector<double> samples = Throughputs(10.0, cv, 10);
-    const GateReport report = Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", samples)})},
-                                   {MakeSyntheticRun("c", "pipe", {Case("64KiB", samples)})});
+    const GateReport report = GateOneCase(samples, samples);
     EXPECT_EQ(report.outcome, GateOutcome::kPass) << "cv " << cv;
   }
 }
 
 TEST(GatePower, ReorderedStableSamplesPass) {
   const GateReport report =
-      Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.03, 10, 0))})},
-           {MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(10.0, 0.03, 10, 4))})});
+      GateOneCase(Throughputs(10.0, 0.03, 10, 0), Throughputs(10.0, 0.03, 10, 4));
   EXPECT_EQ(report.outcome, GateOutcome::kPass);
 }
 
@@ -159,9 +163,7 @@ TEST(GatePower, WideNoiseIsInconclusiveNeverFail) {
   // cv 40% (pipe across CPUs on a shared VM): no shift up to 50% fails.
   for (double shift : {0.0, 0.1, 0.2, 0.3, 0.4, 0.5}) {
     const GateReport report =
-        Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(3.0, 0.4, 10, 0))})},
-             {MakeSyntheticRun("c", "pipe",
-                               {Case("64KiB", Throughputs(3.0 * (1 - shift), 0.4, 10, 6))})});
+        GateOneCase(Throughputs(3.0, 0.4, 10, 0), Throughputs(3.0 * (1 - shift), 0.4, 10, 6));
     EXPECT_NE(report.outcome, GateOutcome::kFail) << "shift " << shift;
     EXPECT_EQ(report.outcome, GateOutcome::kInconclusive) << "shift " << shift;
   }
@@ -169,9 +171,7 @@ TEST(GatePower, WideNoiseIsInconclusiveNeverFail) {
 
 TEST(GatePower, AHugeDropFailsEvenInWideNoise) {
   // The pipe_capacity=4KiB experiment: 90% lower, cv 30% on both sides.
-  const GateReport report =
-      Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(3.0, 0.3, 10, 0))})},
-           {MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(0.3, 0.3, 10, 6))})});
+  const GateReport report = GateOneCase(Throughputs(3.0, 0.3, 10, 0), Throughputs(0.3, 0.3, 10, 6));
   EXPECT_EQ(report.outcome, GateOutcome::kFail);
 }
 
@@ -199,8 +199,7 @@ TEST(GatePower, IdenticalRunsWhoseMediansMovedWithinTheLimitPass) {
   // cv 5%, the candidate's median 8% lower: the CI reaches past 10%, but
   // nothing shows a regression beyond the limit.
   const GateReport report =
-      Gate({MakeSyntheticRun("b", "pipe", {Case("64KiB", Throughputs(10.0, 0.05, 10, 0))})},
-           {MakeSyntheticRun("c", "pipe", {Case("64KiB", Throughputs(9.2, 0.05, 10, 4))})});
+      GateOneCase(Throughputs(10.0, 0.05, 10, 0), Throughputs(9.2, 0.05, 10, 4));
   EXPECT_EQ(report.outcome, GateOutcome::kPass);
   ASSERT_EQ(report.checks.size(), 1u);
   EXPECT_TRUE(report.checks[0].reason == GateReason::kMedianWithinLimit ||

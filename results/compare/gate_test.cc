@@ -133,24 +133,6 @@ TEST(Gate, ScenarioFailsWithACaseMissingFromTheCandidateListed) {
 namespace ipclab::results {
 namespace {
 
-// A hand-set comparison: 10% slower with a CI of [-14%, -6%] and p-value `p`.
-MetricComparison Slower(double p) {
-  MetricComparison c;
-  c.metric = FindCaseMetric("throughput");
-  c.base = {8, 100.0, 0.02};
-  c.candidate = {8, 90.0, 0.02};
-  c.difference = -10.0;
-  c.difference_ci = {-14.0, -6.0};
-  c.change = -0.10;
-  c.change_ci = Interval{-0.14, -0.06};
-  c.band = 5.0;
-  c.test.p_value = p;
-  c.significant = true;
-  c.enough_repetitions = true;
-  c.verdict = ChangeVerdict::kWorse;
-  return c;
-}
-
 Comparison WithChecks(const std::vector<MetricComparison>& metrics) {
   Comparison comparison;
   for (size_t i = 0; i < metrics.size(); ++i) {
@@ -166,14 +148,15 @@ Comparison WithChecks(const std::vector<MetricComparison>& metrics) {
 
 TEST(Gate, TheFalseDiscoveryRateDecidesSignificance) {
   // Alone, p = 0.02 < 0.05 fails.
-  EXPECT_EQ(EvaluateGate(WithChecks({Slower(0.02)})).outcome, GateOutcome::kFail);
+  EXPECT_EQ(EvaluateGate(WithChecks({testing::TenPercentSlower(0.02)})).outcome,
+            GateOutcome::kFail);
   // CompareRuns adjusted it above 0.05 among other checks: the check is no
   // longer significant nor worse, and says why.
-  MetricComparison adjusted = Slower(0.02);
+  MetricComparison adjusted = testing::TenPercentSlower(0.02);
   adjusted.p_adjusted = 0.06;
   adjusted.significant = false;
   adjusted.verdict = ChangeVerdict::kNoisy;
-  MetricComparison unchanged = Slower(0.9);
+  MetricComparison unchanged = testing::TenPercentSlower(0.9);
   unchanged.difference = 0;
   unchanged.difference_ci = {-1, 1};
   unchanged.significant = false;

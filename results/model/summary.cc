@@ -71,6 +71,8 @@ double NsPerPage(const v1::PhaseResult& phase) {
   return static_cast<double>(phase.wall_ns()) / static_cast<double>(phase.messages());
 }
 
+double PhaseBytes(const v1::PhaseResult& phase) { return static_cast<double>(phase.bytes()); }
+
 // Minor faults of every role per second of the phase.
 double FaultsPerSecond(const v1::PhaseResult& phase) {
   double faults = 0.0;
@@ -99,50 +101,34 @@ struct RoleMetric {
   RoleValue value;
 };
 
+// A role's counter over the phase, e.g. RoleCounter<&v1::ProcessCounters::minor_faults>.
+template <auto kCounter>
+double RoleCounter(const v1::RoleMeasurement& r) {
+  return static_cast<double>((r.counters().*kCounter)());
+}
+
+// How much a role's memory figure grew over the phase (negative: shrank).
+template <uint64_t (v1::MemorySnapshot::*kFigure)() const>
+double RoleMemoryDelta(const v1::RoleMeasurement& r) {
+  return Delta((r.memory_before().*kFigure)(), (r.memory_after().*kFigure)());
+}
+
 constexpr RoleMetric kRoleMetrics[] = {
-    {"minor_faults", "count",
-     [](const v1::RoleMeasurement& r) { return static_cast<double>(r.counters().minor_faults()); }},
-    {"major_faults", "count",
-     [](const v1::RoleMeasurement& r) { return static_cast<double>(r.counters().major_faults()); }},
+    {"minor_faults", "count", RoleCounter<&v1::ProcessCounters::minor_faults>},
+    {"major_faults", "count", RoleCounter<&v1::ProcessCounters::major_faults>},
     {"voluntary_context_switches", "count",
-     [](const v1::RoleMeasurement& r) {
-       return static_cast<double>(r.counters().voluntary_context_switches());
-     }},
+     RoleCounter<&v1::ProcessCounters::voluntary_context_switches>},
     {"involuntary_context_switches", "count",
-     [](const v1::RoleMeasurement& r) {
-       return static_cast<double>(r.counters().involuntary_context_switches());
-     }},
-    {"user_cpu_ns", "ns",
-     [](const v1::RoleMeasurement& r) { return static_cast<double>(r.counters().user_cpu_ns()); }},
-    {"system_cpu_ns", "ns",
-     [](const v1::RoleMeasurement& r) {
-       return static_cast<double>(r.counters().system_cpu_ns());
-     }},
-    {"rss_anon_delta_bytes", "bytes",
-     [](const v1::RoleMeasurement& r) {
-       return Delta(r.memory_before().rss_anon_bytes(), r.memory_after().rss_anon_bytes());
-     }},
-    {"vm_rss_delta_bytes", "bytes",
-     [](const v1::RoleMeasurement& r) {
-       return Delta(r.memory_before().vm_rss_bytes(), r.memory_after().vm_rss_bytes());
-     }},
-    {"rss_shmem_delta_bytes", "bytes",
-     [](const v1::RoleMeasurement& r) {
-       return Delta(r.memory_before().rss_shmem_bytes(), r.memory_after().rss_shmem_bytes());
-     }},
+     RoleCounter<&v1::ProcessCounters::involuntary_context_switches>},
+    {"user_cpu_ns", "ns", RoleCounter<&v1::ProcessCounters::user_cpu_ns>},
+    {"system_cpu_ns", "ns", RoleCounter<&v1::ProcessCounters::system_cpu_ns>},
+    {"rss_anon_delta_bytes", "bytes", RoleMemoryDelta<&v1::MemorySnapshot::rss_anon_bytes>},
+    {"vm_rss_delta_bytes", "bytes", RoleMemoryDelta<&v1::MemorySnapshot::vm_rss_bytes>},
+    {"rss_shmem_delta_bytes", "bytes", RoleMemoryDelta<&v1::MemorySnapshot::rss_shmem_bytes>},
     {"anon_huge_pages_delta_bytes", "bytes",
-     [](const v1::RoleMeasurement& r) {
-       return Delta(r.memory_before().anon_huge_pages_bytes(),
-                    r.memory_after().anon_huge_pages_bytes());
-     }},
-    {"hugetlb_delta_bytes", "bytes",
-     [](const v1::RoleMeasurement& r) {
-       return Delta(r.memory_before().hugetlb_bytes(), r.memory_after().hugetlb_bytes());
-     }},
-    {"pss_delta_bytes", "bytes",
-     [](const v1::RoleMeasurement& r) {
-       return Delta(r.memory_before().pss_bytes(), r.memory_after().pss_bytes());
-     }},
+     RoleMemoryDelta<&v1::MemorySnapshot::anon_huge_pages_bytes>},
+    {"hugetlb_delta_bytes", "bytes", RoleMemoryDelta<&v1::MemorySnapshot::hugetlb_bytes>},
+    {"pss_delta_bytes", "bytes", RoleMemoryDelta<&v1::MemorySnapshot::pss_bytes>},
 };
 
 // The phase-level metrics that apply to `layout`, in the documented order.
@@ -152,16 +138,14 @@ std::vector<PhaseMetric> PhaseMetricsFor(const PhaseLayout& layout, bool touches
       {"wall_ns", "ns", [](const v1::PhaseResult& p) { return static_cast<double>(p.wall_ns()); }});
   if (touches_pages && layout.has_messages) {
     if (layout.has_bytes) {
-      metrics.push_back({"bytes", "bytes",
-                         [](const v1::PhaseResult& p) { return static_cast<double>(p.bytes()); }});
+      metrics.push_back({"bytes", "bytes", PhaseBytes});
     }
     metrics.push_back({"ns_per_page", "ns", NsPerPage});
     metrics.push_back({"faults_per_sec", "faults/s", FaultsPerSecond});
     return metrics;
   }
   if (layout.has_bytes) {
-    metrics.push_back({"bytes", "bytes",
-                       [](const v1::PhaseResult& p) { return static_cast<double>(p.bytes()); }});
+    metrics.push_back({"bytes", "bytes", PhaseBytes});
     metrics.push_back({"throughput_bytes_per_sec", "bytes/s", Throughput});
   }
   if (layout.has_messages) metrics.push_back({"messages_per_sec", "msg/s", MessageRate});

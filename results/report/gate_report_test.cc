@@ -50,21 +50,12 @@ TEST(GateReasonText, AFailedCandidateCaseNamesItsError) {
 }
 
 TEST(GateReasonText, NotSignificantAmongManyNamesBenjaminiHochberg) {
-  MetricComparison slower;
-  slower.metric = FindCaseMetric("throughput");
-  slower.base = {8, 100.0, 0.02};
-  slower.candidate = {8, 90.0, 0.02};
-  slower.difference = -10.0;
-  slower.difference_ci = {-14.0, -6.0};
-  slower.change = -0.10;
-  slower.change_ci = Interval{-0.14, -0.06};
-  slower.test.p_value = 0.02;
   GateCheck check;
   check.outcome = GateOutcome::kInconclusive;
   check.reason = GateReason::kNotSignificantAmongMany;
   check.regression = 10.0;
   check.family_size = 3;
-  check.comparison = slower;
+  check.comparison = testing::TenPercentSlower(0.02);
   const std::string reason = GateReasonText(check, CompareOptions());
   EXPECT_THAT(reason, HasSubstr("regressed by 10.0%"));
   EXPECT_THAT(reason, HasSubstr("among 3 checks"));

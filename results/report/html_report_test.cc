@@ -100,9 +100,7 @@ TEST(HtmlReport, OneMatrixComparesNothingAndDrawsSmallMultiples) {
 }
 
 TEST(HtmlReport, HostsSideBySide) {
-  std::vector<v1::RunResult> runs = testing::MakeMatrix("a", "lab1");
-  for (v1::RunResult& run : testing::MakeMatrix("b", "lab2", 2.0)) runs.push_back(run);
-  const std::string html = Report(runs);
+  const std::string html = Report(testing::MakeTwoHostMatrix());
   EXPECT_THAT(html, HasSubstr("<div class=\"hosts\">"));
   EXPECT_THAT(html, HasSubstr("Stream, 2 CPUs (placement=cross) — lab1"));
   EXPECT_THAT(html, HasSubstr("Stream, 2 CPUs (placement=cross) — lab2"));

@@ -213,4 +213,10 @@ std::vector<v1::RunResult> MakeMatrix(const std::string& prefix, const std::stri
   return runs;
 }
 
+std::vector<v1::RunResult> MakeTwoHostMatrix() {
+  std::vector<v1::RunResult> runs = MakeMatrix("a", "lab1");
+  for (v1::RunResult& run : MakeMatrix("b", "lab2", 2.0)) runs.push_back(run);
+  return runs;
+}
+
 }  // namespace ipclab::results::testing

@@ -30,6 +30,10 @@ namespace ipclab::results::testing {
 std::vector<v1::RunResult> MakeMatrix(const std::string& prefix, const std::string& hostname,
                                       double scale = 1.0);
 
+// A fleet of two: MakeMatrix("a", "lab1") followed by MakeMatrix("b",
+// "lab2", 2.0), whose streams are twice as fast and round trips half as long.
+std::vector<v1::RunResult> MakeTwoHostMatrix();
+
 }  // namespace ipclab::results::testing
 
 #endif  // IPCLAB_RESULTS_REPORT_MATRIX_FIXTURE_H_

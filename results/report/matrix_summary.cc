@@ -105,6 +105,64 @@ std::optional<double> SystemShare(const CaseView& view, const std::string& phase
   return *system / (*user + *system);
 }
 
+// The median of `metric` in the case's headline phase, in units of `unit`
+// (1e9: bytes/s as GB/s).
+std::optional<double> HeadlineMedian(const CaseView& view, const std::string& metric, double unit) {
+  const std::optional<double> median = view.Median(MetricName(view.headline_phase(), metric));
+  if (!median.has_value()) return std::nullopt;
+  return *median / unit;
+}
+
+// Context switches per MiB moved in the headline phase.
+std::optional<double> SwitchesPerMiB(const CaseView& view) {
+  const std::string& phase = view.headline_phase();
+  const std::optional<double> switches = ContextSwitches(view, phase);
+  const std::optional<double> bytes = view.Median(MetricName(phase, "bytes"));
+  if (!switches.has_value() || !bytes.has_value() || *bytes <= 0) return std::nullopt;
+  return *switches / (*bytes / kMiB);
+}
+
+// Context switches per round trip in the headline phase.
+std::optional<double> SwitchesPerRoundTrip(const CaseView& view) {
+  const std::string& phase = view.headline_phase();
+  const std::optional<double> switches = ContextSwitches(view, phase);
+  const std::optional<double> rate = view.Median(MetricName(phase, "messages_per_sec"));
+  const std::optional<double> wall = view.Median(MetricName(phase, "wall_ns"));
+  if (!switches.has_value() || !rate.has_value() || !wall.has_value() || *rate <= 0) {
+    return std::nullopt;
+  }
+  return *switches / (*rate * *wall / 1e9);
+}
+
+// A ranked table and the "why" line under it. A case's figure is the median
+// of `metric` in its headline phase, in units of `unit`.
+struct Ranking {
+  const char* heading;
+  const char* title;  // the first column's
+  const char* metric;
+  double unit;
+  bool higher_is_better;
+  const char* better;  // "fast": the best is "4.0x as fast as" the worst
+
+  std::optional<double> Figure(const CaseView& view) const {
+    return HeadlineMedian(view, metric, unit);
+  }
+};
+
+constexpr Ranking kStreamRanking = {
+    "\nStream bandwidth, median GB/s, higher is better (1 CPU: both roles on one)\n",
+    "stream GB/s",
+    "throughput_bytes_per_sec",
+    1e9,
+    true,
+    "fast"};
+constexpr Ranking kRoundTripRanking = {"\nRound trip, median p50 in µs, lower is better\n",
+                                       "round trip µs",
+                                       "latency_p50_ns",
+                                       1e3,
+                                       false,
+                                       "quick"};
+
 // The cases of one host's runs, by what they measure.
 class HostSummary final {
  public:
@@ -236,74 +294,60 @@ class HostSummary final {
     return {best, worst};
   }
 
-  void PrintStreams(std::ostream* out) {
-    auto throughput = [](const CaseView& view) -> std::optional<double> {
-      std::optional<double> bytes_per_sec =
-          view.Median(MetricName(view.headline_phase(), "throughput_bytes_per_sec"));
-      if (!bytes_per_sec.has_value()) return std::nullopt;
-      return *bytes_per_sec / 1e9;
-    };
-    *out << "\nStream bandwidth, median GB/s, higher is better (1 CPU: both roles on one)\n";
-    PrintRanking("stream GB/s", streams_, throughput, /*higher_is_better=*/true, out);
-    const auto row = WhyRow(streams_);
-    const auto [best, worst] = Extremes(row->second, throughput, true);
-    if (best.empty() || best == worst) return;
+  // The start of a "why" line and the two cases it compares: the best and
+  // the worst transport of the row it explains.
+  struct Why {
+    std::string sentence;  // "why (64 KiB 2 CPUs): shm_posix is 4.0x as fast as pipe"
+    const CaseView& best;
+    const CaseView& worst;
+  };
+
+  // Prints the heading and the table of `ranking` over `rows`; the "why"
+  // line to finish, or nullopt when the transports of its row do not differ.
+  std::optional<Why> PrintRankingAndWhy(const Ranking& ranking, const Rows& rows,
+                                        std::ostream* out) {
+    auto figure = [&ranking](const CaseView& view) { return ranking.Figure(view); };
+    *out << ranking.heading;
+    PrintRanking(ranking.title, rows, figure, ranking.higher_is_better, out);
+    const auto row = WhyRow(rows);
+    const auto [best, worst] = Extremes(row->second, figure, ranking.higher_is_better);
+    if (best.empty() || best == worst) return std::nullopt;
     const CaseView& best_view = *row->second.at(best);
     const CaseView& worst_view = *row->second.at(worst);
-    auto per_mib = [](const CaseView& view) -> std::optional<double> {
-      const std::string& phase = view.headline_phase();
-      const std::optional<double> switches = ContextSwitches(view, phase);
-      const std::optional<double> bytes = view.Median(MetricName(phase, "bytes"));
-      if (!switches.has_value() || !bytes.has_value() || *bytes <= 0) return std::nullopt;
-      return *switches / (*bytes / kMiB);
-    };
-    const double ratio = *throughput(best_view) / *throughput(worst_view);
-    std::string why = absl::StrCat("why (", RowLabel(row->first), "): ", best, " is ",
-                                   absl::StrFormat("%.1fx", ratio), " as fast as ", worst);
+    const double ratio = ranking.higher_is_better ? *figure(best_view) / *figure(worst_view)
+                                                  : *figure(worst_view) / *figure(best_view);
+    return Why{absl::StrCat("why (", RowLabel(row->first), "): ", best, " is ",
+                            absl::StrFormat("%.1fx", ratio), " as ", ranking.better, " as ", worst),
+               best_view, worst_view};
+  }
+
+  void PrintStreams(std::ostream* out) {
+    std::optional<Why> why = PrintRankingAndWhy(kStreamRanking, streams_, out);
+    if (!why.has_value()) return;
     std::vector<std::string> facts;
-    if (auto b = per_mib(best_view), w = per_mib(worst_view); b.has_value() && w.has_value()) {
+    if (auto b = SwitchesPerMiB(why->best), w = SwitchesPerMiB(why->worst);
+        b.has_value() && w.has_value()) {
       facts.push_back(absl::StrCat(Figure(*b), " vs ", Figure(*w), " context switches per MiB"));
     }
-    if (auto b = SystemShare(best_view, best_view.headline_phase()),
-        w = SystemShare(worst_view, worst_view.headline_phase());
+    if (auto b = SystemShare(why->best, why->best.headline_phase()),
+        w = SystemShare(why->worst, why->worst.headline_phase());
         b.has_value() && w.has_value()) {
       facts.push_back(absl::StrCat(FormatPercent(*b, 0), " vs ", FormatPercent(*w, 0),
                                    " of CPU time in the kernel"));
     }
-    if (!facts.empty()) absl::StrAppend(&why, " with ", absl::StrJoin(facts, " and "));
-    PrintWrapped(why + ".", out);
+    if (!facts.empty()) absl::StrAppend(&why->sentence, " with ", absl::StrJoin(facts, " and "));
+    PrintWrapped(why->sentence + ".", out);
   }
 
   void PrintPingpongs(std::ostream* out) {
-    auto p50_us = [](const CaseView& view) -> std::optional<double> {
-      std::optional<double> ns = view.Median(MetricName(view.headline_phase(), "latency_p50_ns"));
-      if (!ns.has_value()) return std::nullopt;
-      return *ns / 1e3;
-    };
-    *out << "\nRound trip, median p50 in µs, lower is better\n";
-    PrintRanking("round trip µs", pingpongs_, p50_us, /*higher_is_better=*/false, out);
-    const auto row = WhyRow(pingpongs_);
-    const auto [best, worst] = Extremes(row->second, p50_us, false);
-    if (best.empty() || best == worst) return;
-    auto per_trip = [&](const std::string& transport) -> std::optional<double> {
-      const CaseView& view = *row->second.at(transport);
-      const std::string& phase = view.headline_phase();
-      const std::optional<double> switches = ContextSwitches(view, phase);
-      const std::optional<double> rate = view.Median(MetricName(phase, "messages_per_sec"));
-      const std::optional<double> wall = view.Median(MetricName(phase, "wall_ns"));
-      if (!switches.has_value() || !rate.has_value() || !wall.has_value() || *rate <= 0) {
-        return std::nullopt;
-      }
-      return *switches / (*rate * *wall / 1e9);
-    };
-    const double ratio = *p50_us(*row->second.at(worst)) / *p50_us(*row->second.at(best));
-    std::string why = absl::StrCat("why (", RowLabel(row->first), "): ", best, " is ",
-                                   absl::StrFormat("%.1fx", ratio), " as quick as ", worst);
-    if (auto b = per_trip(best), w = per_trip(worst); b.has_value() && w.has_value()) {
-      absl::StrAppend(&why, " with ", absl::StrFormat("%.1f vs %.1f", *b, *w),
+    std::optional<Why> why = PrintRankingAndWhy(kRoundTripRanking, pingpongs_, out);
+    if (!why.has_value()) return;
+    if (auto b = SwitchesPerRoundTrip(why->best), w = SwitchesPerRoundTrip(why->worst);
+        b.has_value() && w.has_value()) {
+      absl::StrAppend(&why->sentence, " with ", absl::StrFormat("%.1f vs %.1f", *b, *w),
                       " context switches per round trip (each a sleep and a wake-up)");
     }
-    PrintWrapped(why + ".", out);
+    PrintWrapped(why->sentence + ".", out);
   }
 
   // The phase whose cost a fault row shows: the access itself; for

@@ -103,9 +103,7 @@ TEST(MatrixSummary, FitsEightyColumns) {
 }
 
 TEST(MatrixSummary, OneSummaryPerHostNeverPooled) {
-  std::vector<v1::RunResult> runs = testing::MakeMatrix("a", "lab1");
-  for (v1::RunResult& run : testing::MakeMatrix("b", "lab2", 2.0)) runs.push_back(run);
-  const std::string text = Summary(runs);
+  const std::string text = Summary(testing::MakeTwoHostMatrix());
   EXPECT_THAT(text, HasSubstr("Summary for lab1"));
   EXPECT_THAT(text, HasSubstr("Summary for lab2"));
   // lab2 is twice as fast: its own row, not a pooled median.

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "base/quantiles.h"
 #include "gtest/gtest.h"
 
 namespace ipclab::results {
@@ -30,23 +31,16 @@ TEST(Statistics, EvenCountHandWorked) {
   EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation(values), 1.0);
 }
 
-TEST(Statistics, PercentileInterpolatesBetweenClosestRanks) {
-  const std::vector<double> values = {1, 2, 3, 4};
-  // h = (n - 1) q; numpy.percentile([1, 2, 3, 4], [0, 25, 50, 90, 100]).
-  EXPECT_DOUBLE_EQ(Percentile(values, 0.0), 1.0);
-  EXPECT_DOUBLE_EQ(Percentile(values, 0.25), 1.75);
-  EXPECT_DOUBLE_EQ(Percentile(values, 0.5), 2.5);
-  EXPECT_DOUBLE_EQ(Percentile(values, 0.9), 3.7);
-  EXPECT_DOUBLE_EQ(Percentile(values, 1.0), 4.0);
-  // numpy.percentile([10, 20, 30, 40, 50], 99) = 49.6.
-  EXPECT_DOUBLE_EQ(Percentile({50, 40, 30, 20, 10}, 0.99), 49.6);
-}
-
-TEST(Statistics, PercentileClampsQ) {
-  const std::vector<double> values = {3, 1, 2};
-  EXPECT_DOUBLE_EQ(Percentile(values, -0.5), 1.0);
-  EXPECT_DOUBLE_EQ(Percentile(values, 1.5), 3.0);
-  EXPECT_DOUBLE_EQ(Percentile(values, std::nan("")), 1.0);
+// Percentile is base::Quantile: numpy's values for these inputs, and the
+// clamping of q, are checked once, in base/quantiles_test.cc.
+TEST(Statistics, PercentileIsBaseQuantile) {
+  for (const std::vector<double>& values :
+       {std::vector<double>{1, 2, 3, 4}, std::vector<double>{50, 40, 30, 20, 10},
+        std::vector<double>{3, 1, 2}}) {
+    for (double q : {-0.5, 0.0, 0.25, 0.5, 0.9, 0.99, 1.0, 1.5, std::nan("")}) {
+      EXPECT_DOUBLE_EQ(Percentile(values, q), base::Quantile(values, q)) << "q " << q;
+    }
+  }
 }
 
 // One value: every location is that value and every spread 0; no values:

@@ -22,6 +22,7 @@
 #include "results/store/store_schema.h"
 #include "results/testing/postgres_server.h"
 #include "results/testing/synthetic_runs.h"
+#include "tests/testing/subprocess.h"
 
 namespace ipclab::results {
 namespace {
@@ -35,16 +36,8 @@ using testing::SyntheticCase;
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* base = getenv("TMPDIR");
-    std::string pattern =
-        std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/ipclab-store-test-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    directory_ = pattern;
+    ASSERT_FALSE(directory_.empty()) << "no temporary directory";
     path_ = directory_ + "/nested/dir/results.db";
-  }
-  void TearDown() override {
-    const std::string command = "rm -rf '" + directory_ + "'";
-    ASSERT_EQ(system(command.c_str()), 0);
   }
 
   std::unique_ptr<ResultStore> Create() {
@@ -77,7 +70,8 @@ class StoreTest : public ::testing::Test {
     return bytes.str();
   }
 
-  std::string directory_;
+  const ipclab::testing::TempDir temp_;
+  const std::string& directory_ = temp_.path();
   std::string path_;
 };
 

@@ -30,4 +30,21 @@ Comparison CompareThroughput(const SyntheticCase& base, const SyntheticCase& can
                      {MakeSyntheticRun("cand", "pipe", {candidate})}, options);
 }
 
+MetricComparison TenPercentSlower(double p) {
+  MetricComparison c;
+  c.metric = FindCaseMetric("throughput");
+  c.base = {8, 100.0, 0.02};
+  c.candidate = {8, 90.0, 0.02};
+  c.difference = -10.0;
+  c.difference_ci = {-14.0, -6.0};
+  c.change = -0.10;
+  c.change_ci = Interval{-0.14, -0.06};
+  c.band = 5.0;
+  c.test.p_value = p;
+  c.significant = true;
+  c.enough_repetitions = true;
+  c.verdict = ChangeVerdict::kWorse;
+  return c;
+}
+
 }  // namespace ipclab::results::testing

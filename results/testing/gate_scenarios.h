@@ -1,5 +1,6 @@
-// Test-only: throughput comparisons of one stream case with chosen numbers,
-// shared by the gate's decision tests (compare/) and its text tests (report/).
+// Test-only: throughput comparisons of one stream case with chosen numbers
+// (or set by hand), shared by the gate's decision tests (compare/) and its
+// text tests (report/).
 #ifndef IPCLAB_RESULTS_TESTING_GATE_SCENARIOS_H_
 #define IPCLAB_RESULTS_TESTING_GATE_SCENARIOS_H_
 
@@ -23,6 +24,10 @@ SyntheticCase StreamCase(std::vector<double> gbps);
 // threshold = `max_regression`.
 Comparison CompareThroughput(const SyntheticCase& base, const SyntheticCase& candidate,
                              double max_regression = 0.05);
+
+// A hand-set throughput comparison, as CompareRuns would make it alone: 10%
+// slower with a 95% CI of [-14%, -6%], p-value `p`, significant and worse.
+MetricComparison TenPercentSlower(double p);
 
 }  // namespace ipclab::results::testing
 
