@@ -194,7 +194,9 @@ ExitCode GateCommand(const GateCommandOptions& options, const CommandIo& io) {
       sides->base, sides->candidate, *compare_options, NoiseHistory(options.db, sides->candidate));
   absl::Status common = CheckSomethingInCommon(comparison);
   if (!common.ok()) return ReportError(common, io.err);
-  const results::GateReport report = results::EvaluateGate(comparison);
+  results::GateOptions gate_options;
+  gate_options.require_power = options.require_power;
+  const results::GateReport report = results::EvaluateGate(comparison, gate_options);
 
   std::ostringstream markdown;
   results::PrintGateMarkdown(report, comparison, &markdown);
@@ -204,8 +206,9 @@ ExitCode GateCommand(const GateCommandOptions& options, const CommandIo& io) {
     absl::Status written = WriteFileAtomically(options.markdown_file, markdown.str());
     if (!written.ok()) return ReportError(written, io.err);
     *io.out << "ipclab gate: " << results::GateOutcomeName(report.outcome) << " (" << report.failed
-            << " failed, " << report.inconclusive << " inconclusive, " << report.passed
-            << " passed); summary in " << options.markdown_file << "\n";
+            << " failed, " << report.inconclusive << " inconclusive, " << report.passed << " passed"
+            << (report.low_power > 0 ? absl::StrCat(", ", report.low_power, " with low power") : "")
+            << "); summary in " << options.markdown_file << "\n";
   }
   io.out->flush();
   if (!options.junit_file.empty()) {

@@ -41,6 +41,7 @@ struct GateCommandOptions {
   std::string false_discovery_rate = "5%";
   double noise_k = 3.0;
   bool by_host = false;
+  bool require_power = false;  // low-power checks are inconclusive, not passes
   // > 0: the baseline is, per candidate case, the newest N comparable runs
   // of the baseline selection (results/compare/history.h).
   int history = 0;

@@ -59,11 +59,15 @@ constexpr char kGateFooter[] =
     "    point: the noise between runs).\n"
     "It PASSES (exit 0) when each side has 4+ repetitions (the default is 10), at most 20% of\n"
     "them disturbed (those are left out), and: the whole CI lies within --max-regression; or\n"
-    "the change of the medians does and the CI's worst end is within twice the limit; or the\n"
-    "change is within the noise floor that stored runs set and the CI within twice that.\n"
+    "the change of the medians does; or the change is within the noise floor that stored runs\n"
+    "set; or, not significant, it is within the noise floor of the case's own repetitions\n"
+    "(a change there can never fail). A pass whose CI's worst end reaches past twice the limit\n"
+    "(or that floor) has LOW POWER: its noise could hide such a regression; the summary lists\n"
+    "them, and --require-power makes them inconclusive.\n"
     "Otherwise it is inconclusive (exit 3), saying why: too few repetitions (and how many\n"
-    "would do), too much variation, within the noise floor (gate against --history), or over\n"
-    "20% of the repetitions disturbed. Absolute floors: changes below\n"
+    "would do), too much variation, a significant change past the limit but within the noise\n"
+    "floor (gate against --history), or over 20% of the repetitions disturbed.\n"
+    "Absolute floors: changes below\n"
     "0.001 faults/page or 256 KiB of RSS never count. A case that failed in the candidate\n"
     "fails the gate. Exit 2 for unusable input: unknown run, malformed file, corrupt database,\n"
     "bad flag, sides with no workload in common (pipe against shm_posix). The same run on both\n"
@@ -264,6 +268,9 @@ ResultsCli::ResultsCli(CLI::App* app) {
       ->type_name("N");
   gate_->add_flag("--by-host", gate_options_.by_host,
                   "Pair cases of the same host only (fleet runs)");
+  gate_->add_flag("--require-power", gate_options_.require_power,
+                  "A check whose noise could hide a regression of twice the limit is "
+                  "inconclusive (exit 3) instead of a pass with low power");
   gate_->footer(std::string(kGateFooter) + kRunArgumentHelp);
 
   report_ = app->add_subcommand("report", "Write an HTML report with charts of runs");

@@ -39,11 +39,16 @@ enum class GateOutcome { kPass, kFail, kInconclusive };
 // "pass", "fail", "inconclusive".
 const char* GateOutcomeName(GateOutcome outcome);
 
-// A check whose medians moved less than the limit passes when its CI's worst
-// regression is within this many times the limit (kMedianWithinLimit); so
-// does one within the noise between stored runs (kWithinRunToRunNoise) with
-// the noise in place of the limit.
+// A passing check whose CI's worst end reaches past this many times the
+// limit (or the noise floor that stored runs set) had **low power**: its
+// noise could hide a regression of twice the limit. It passes and says so;
+// with GateOptions::require_power it is inconclusive instead.
 inline constexpr double kPassCiReach = 2.0;
+
+struct GateOptions {
+  // Low-power checks are inconclusive instead of passing (`--require-power`).
+  bool require_power = false;
+};
 
 // Why a check came out as it did. The gate decides; report/gate_report.h
 // turns a check into its sentence ("regressed by 20.0% (...); the limit is
@@ -60,6 +65,9 @@ enum class GateReason {
   kWithinLimit,              // pass: the CI's worst regression is within the band
   kMedianWithinLimit,        // pass: the medians' regression is within the band (the CI
                              // reaches past it, but nothing says the change is real)
+  kWithinOwnNoise,           // pass, low power: not significant, past the limit but within
+                             // the noise floor of the case's own repetitions (a change there
+                             // could never fail, however many repetitions)
   kWithinRunToRunNoise,      // pass: past the limit, but within the noise floor that the
                              // spread between stored runs of the case on this host sets
   kNotSignificantAmongMany,  // would fail alone, but not after Benjamini-Hochberg
@@ -87,6 +95,11 @@ struct GateCheck {
   std::string case_status;  // kBaseCaseFailed, kCandidateCaseFailed: "failed", ...
   std::string case_error;   // and the case's error text
   std::optional<MetricComparison> comparison;  // for metric checks
+  // A pass whose CI's worst end (worst_regression) reaches past kPassCiReach
+  // x the limit or the stored runs' noise: it could not have shown a
+  // regression of that size.
+  bool low_power = false;
+  double worst_regression = 0.0;  // the CI's worst end, in the metric's unit, + is worse
 };
 
 struct GateReport {
@@ -95,6 +108,8 @@ struct GateReport {
   int passed = 0;
   int failed = 0;
   int inconclusive = 0;
+  int low_power = 0;  // of the passed: checks that passed with low power
+  GateOptions gate_options;
   // The most repetitions per side any inconclusive check asks for (0: none
   // or unknown).
   int repetitions_needed = 0;
@@ -104,7 +119,7 @@ struct GateReport {
   std::vector<std::string> same_runs;
 };
 
-GateReport EvaluateGate(const Comparison& comparison);
+GateReport EvaluateGate(const Comparison& comparison, const GateOptions& options = {});
 
 }  // namespace ipclab::results
 

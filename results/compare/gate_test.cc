@@ -87,12 +87,24 @@ TEST(Gate, TooFewRepetitionsIsInconclusiveAndSaysHowMany) {
   EXPECT_THAT(report.checks[0].comparison->reason, HasSubstr("too few repetitions"));
 }
 
-TEST(Gate, HighVariationIsInconclusive) {
-  const GateReport report = Gate(Stream({1.0, 2.0, 3.0, 1.5, 2.5, 1.2, 2.8, 1.8}),
-                                 Stream({1.4, 2.6, 1.1, 2.9, 1.7, 2.2, 3.1, 1.3}));
-  EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
-  EXPECT_EQ(report.checks[0].reason, GateReason::kComparisonSaysWhy);
-  EXPECT_THAT(report.checks[0].comparison->reason, HasSubstr("variation too high"));
+// Medians 2.6% apart, CI [-44%, +76%]: a pass with low power, or with
+// --require-power inconclusive for the variation.
+TEST(Gate, HighVariationPassesWithLowPowerUnlessPowerIsRequired) {
+  const SyntheticCase base = Stream({1.0, 2.0, 3.0, 1.5, 2.5, 1.2, 2.8, 1.8});
+  const SyntheticCase candidate = Stream({1.4, 2.6, 1.1, 2.9, 1.7, 2.2, 3.1, 1.3});
+  const GateReport report = Gate(base, candidate);
+  EXPECT_EQ(report.outcome, GateOutcome::kPass);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kMedianWithinLimit);
+  EXPECT_TRUE(report.checks[0].low_power);
+  EXPECT_EQ(report.low_power, 1);
+
+  GateOptions strict;
+  strict.require_power = true;
+  const GateReport strict_report =
+      EvaluateGate(testing::CompareThroughput(base, candidate, 0.05), strict);
+  EXPECT_EQ(strict_report.outcome, GateOutcome::kInconclusive);
+  EXPECT_EQ(strict_report.checks[0].reason, GateReason::kComparisonSaysWhy);
+  EXPECT_THAT(strict_report.checks[0].comparison->reason, HasSubstr("variation too high"));
 }
 
 TEST(Gate, AFailedCandidateCaseFails) {

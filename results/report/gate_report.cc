@@ -72,6 +72,12 @@ std::string MetricsText(const CompareOptions& options) {
 std::string NextStep(const GateReport& report) {
   switch (report.outcome) {
     case GateOutcome::kPass:
+      if (report.low_power > 0) {
+        return absl::StrCat(
+            "No check shows a regression beyond the limit or its noise floor; ", report.low_power,
+            " passed with low power (listed below: their noise could hide a regression of ",
+            kPassCiReach, " x the limit; --require-power makes them inconclusive).");
+      }
       return "Every check is within the limit with 95% confidence.";
     case GateOutcome::kFail:
       return "At least one metric regressed beyond the limit, and the change is significant.";
@@ -102,7 +108,7 @@ std::string RegressionText(const MetricComparison& c, double regression) {
 }
 
 // Every floor and threshold the decisions used, in one sentence each.
-void PrintRules(const CompareOptions& options, std::ostream* out) {
+void PrintRules(const CompareOptions& options, bool report_require_power, std::ostream* out) {
   *out << "Rules: a check **fails** when the Mann-Whitney U p-value, Benjamini-Hochberg adjusted "
           "over all checks (false discovery rate "
        << options.alpha
@@ -119,10 +125,14 @@ void PrintRules(const CompareOptions& options, std::ostream* out) {
        << " of them disturbed (those are left out), and the whole CI lies within the limit, or "
           "the change of the medians does with a CI within "
        << kPassCiReach
-       << " x the limit, or it is within the noise floor that stored runs set with a CI within "
+       << " x the limit (or wider), or it is within the noise floor that stored runs set with a "
+          "CI within "
        << kPassCiReach
-       << " x that floor. Otherwise it is inconclusive. Changes smaller than an absolute floor "
-          "never count: ";
+       << " x that floor; or, not significant, it is within the noise floor of its own "
+          "repetitions (a change there can never fail). A pass whose CI reaches past "
+       << kPassCiReach << " x the limit (or that floor) has **low power** and says so"
+       << (report_require_power ? "; --require-power makes it inconclusive" : "")
+       << ". Otherwise it is inconclusive. Changes smaller than an absolute floor never count: ";
   std::vector<std::string> floors;
   for (const CaseMetric& metric : CaseMetrics()) {
     if (metric.negligible > 0) {
@@ -151,9 +161,11 @@ void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, s
          << "): this gate compares a run with itself and shows nothing.\n";
   }
   *out << "\n";
-  PrintRules(options, out);
+  PrintRules(options, report.gate_options.require_power, out);
   *out << "**" << report.failed << " failed, " << report.inconclusive << " inconclusive, "
-       << report.passed << " passed.** " << NextStep(report) << "\n\n";
+       << report.passed << " passed"
+       << (report.low_power > 0 ? absl::StrCat(" (", report.low_power, " with low power)") : "")
+       << ".** " << NextStep(report) << "\n\n";
   for (const std::string& warning : comparison.warnings) {
     *out << "- **warning:** " << MarkdownCell(warning) << "\n";
   }
@@ -181,7 +193,7 @@ void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, s
       cells.insert(cells.end(), {"-", "-", "-", "-", "-", "-", "-"});
     }
     for (std::string& cell : cells) cell = MarkdownCell(cell);
-    cells.push_back(ResultCell(check->outcome));
+    cells.push_back(check->low_power ? "pass, low power" : ResultCell(check->outcome));
     *out << "| " << absl::StrJoin(cells, " | ") << " |\n";
   };
   const auto first_pass = std::find_if(ordered.begin(), ordered.end(), [](const GateCheck* c) {
@@ -210,6 +222,14 @@ void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, s
   }
   for (const std::string& name : comparison.only_in_candidate) {
     *out << "- new in the candidate (no baseline): " << MarkdownCell(name) << "\n";
+  }
+  bool any_low_power = false;
+  for (const GateCheck* check : ordered) {
+    if (check->outcome != GateOutcome::kPass || !check->low_power) continue;
+    if (!any_low_power) *out << "\n#### Passed with low power\n\n";
+    any_low_power = true;
+    *out << "- " << MarkdownCell(check->case_name) << " " << MarkdownCell(check->what) << ": "
+         << MarkdownCell(GateReasonText(*check, report.options)) << "\n";
   }
 }
 
@@ -306,6 +326,12 @@ std::string MetricReasonText(const GateCheck& check, const CompareOptions& optio
     case GateReason::kMedianWithinLimit:
       return absl::StrCat("changed by ", ChangeText(c), ", within the limit of ", limit,
                           " (the 95% CI ", ConfidenceText(c), " reaches past it)");
+    case GateReason::kWithinOwnNoise:
+      return absl::StrCat("changed by ", ChangeText(c), ", not significant (p = ", PValueText(c),
+                          "), past the limit of ", limit, " but within the noise floor of ",
+                          FormatPercent(c.floor_worse), " (", options.noise_k,
+                          " x the robust spread of its repetitions), which a regression must "
+                          "exceed to fail");
     case GateReason::kWithinRunToRunNoise:
       return absl::StrCat("regressed by ", RegressionText(c, check.regression),
                           ", past the limit of ", limit, " but within the noise floor of ",
@@ -351,6 +377,11 @@ std::string MetricReasonText(const GateCheck& check, const CompareOptions& optio
 
 std::string GateReasonText(const GateCheck& check, const CompareOptions& options) {
   std::string text = MetricReasonText(check, options);
+  if (check.low_power && check.comparison.has_value()) {
+    absl::StrAppend(&text, "; low power: a regression of up to ",
+                    RegressionText(*check.comparison, check.worst_regression),
+                    " is within the 95% CI");
+  }
   if (check.comparison.has_value() && check.disturbed > 0 &&
       check.reason != GateReason::kDisturbed) {
     absl::StrAppend(&text, " (", check.disturbed,

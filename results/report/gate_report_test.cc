@@ -20,9 +20,9 @@ using testing::Scaled;
 using testing::StreamCase;
 
 // The sentence of the first check when `base` is gated against `candidate`.
-std::string FirstReason(const testing::SyntheticCase& base,
-                        const testing::SyntheticCase& candidate) {
-  const GateReport report = EvaluateGate(testing::CompareThroughput(base, candidate));
+std::string FirstReason(const testing::SyntheticCase& base, const testing::SyntheticCase& candidate,
+                        const GateOptions& gate_options = {}) {
+  const GateReport report = EvaluateGate(testing::CompareThroughput(base, candidate), gate_options);
   if (report.checks.empty()) return "(no check)";
   return GateReasonText(report.checks[0], report.options);
 }
@@ -37,9 +37,18 @@ TEST(GateReasonText, ARegressionSaysByHowMuchAndTheLimit) {
 TEST(GateReasonText, InconclusiveChecksSayWhy) {
   EXPECT_THAT(FirstReason(StreamCase({4.5, 4.5, 4.6}), StreamCase({2.2, 2.3, 2.25})),
               HasSubstr("too few repetitions"));
+  GateOptions strict;
+  strict.require_power = true;
+  EXPECT_THAT(FirstReason(StreamCase({1.0, 2.0, 3.0, 1.5, 2.5, 1.2, 2.8, 1.8}),
+                          StreamCase({1.4, 2.6, 1.1, 2.9, 1.7, 2.2, 3.1, 1.3}), strict),
+              HasSubstr("variation too high"));
+}
+
+TEST(GateReasonText, ALowPowerPassSaysWhatItCouldNotRuleOut) {
   EXPECT_THAT(FirstReason(StreamCase({1.0, 2.0, 3.0, 1.5, 2.5, 1.2, 2.8, 1.8}),
                           StreamCase({1.4, 2.6, 1.1, 2.9, 1.7, 2.2, 3.1, 1.3})),
-              HasSubstr("variation too high"));
+              HasSubstr("within the limit of 5.0% (the 95% CI [-43.8%, +75.8%] reaches past it); "
+                        "low power: a regression of up to 43.8% is within the 95% CI"));
 }
 
 TEST(GateReasonText, AFailedCandidateCaseNamesItsError) {
