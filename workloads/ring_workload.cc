@@ -210,12 +210,10 @@ absl::StatusOr<v1::RepetitionResult> RunRingTransfer(const CaseParams& params,
   hooks.after_phase = [&](int index) {
     return index == 0 && backing.after_setup ? backing.after_setup() : absl::OkStatus();
   };
-  IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
-                          RunRoles(TransferPhases(), placement, std::move(roles), hooks));
-  v1::RepetitionResult result = std::move(outcome.result);
+  IPCLAB_ASSIGN_OR_RETURN(v1::RepetitionResult result,
+                          RunTransfer(plan, placement, std::move(roles), hooks));
   for (const auto& [name, value] : backing.notes) (*result.mutable_notes())[name] = value;
   (*result.mutable_notes())["ring_region_bytes"] = base::FormatSize(options.layout.bytes());
-  if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome, &result));
   return result;
 }
 

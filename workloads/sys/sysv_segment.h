@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "workloads/sys/owned_memory.h"
 
 namespace ipclab::sys {
 
@@ -60,25 +61,18 @@ class SysvSegment final {
 class SysvAttachment final {
  public:
   SysvAttachment() = default;
-  SysvAttachment(SysvAttachment&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-  SysvAttachment& operator=(SysvAttachment&& other) noexcept;
-  SysvAttachment(const SysvAttachment&) = delete;
-  SysvAttachment& operator=(const SysvAttachment&) = delete;
-  ~SysvAttachment() { Reset(); }
 
   // shmat(id, nullptr, 0), read-write, wherever the kernel places it (it
   // aligns huge-page segments itself). `size` is the segment's size.
   static absl::StatusOr<SysvAttachment> Attach(int id, size_t size);
 
-  char* data() const { return data_; }
-  size_t size() const { return size_; }
-  void Reset();  // shmdt
+  char* data() const { return memory_.data(); }
+  size_t size() const { return memory_.size(); }
+  void Reset() { memory_.Reset(); }  // shmdt
 
  private:
-  SysvAttachment(char* data, size_t size) : data_(data), size_(size) {}
-  char* data_ = nullptr;
-  size_t size_ = 0;
+  SysvAttachment(char* data, size_t size);
+  OwnedMemory memory_;
 };
 
 // How many segments created by process `creator_pid` still exist
