@@ -97,6 +97,17 @@ class SchedulerTest : public ::testing::Test {
     return request;
   }
 
+  // Submits a one-case run and waits until it has started: its run id, or
+  // an error if it was refused or never started.
+  static absl::StatusOr<std::string> SubmitAndAwaitStart(
+      Scheduler& scheduler, const std::shared_ptr<RecordingSink>& sink) {
+    absl::StatusOr<std::string> run_id = scheduler.Submit(Request(), Cases(1), sink);
+    if (run_id.ok() && !testing::WaitFor([&] { return sink->HasEvent(v1::RunEvent::kStarted); })) {
+      return absl::DeadlineExceededError("the run never started");
+    }
+    return run_id;
+  }
+
   std::vector<std::string> fake_workers_;
 };
 
@@ -152,9 +163,8 @@ TEST_F(SchedulerTest, SecondRunWaitsAndLearnsItsPosition) {
   auto first = std::make_shared<RecordingSink>();
   auto second = std::make_shared<RecordingSink>();
   auto third = std::make_shared<RecordingSink>();
-  absl::StatusOr<std::string> first_id = scheduler.Submit(Request(), Cases(1), first);
-  ASSERT_TRUE(first_id.ok());
-  ASSERT_TRUE(testing::WaitFor([&] { return first->HasEvent(v1::RunEvent::kStarted); }));
+  absl::StatusOr<std::string> first_id = SubmitAndAwaitStart(scheduler, first);
+  ASSERT_TRUE(first_id.ok()) << first_id.status();
   absl::StatusOr<std::string> second_id = scheduler.Submit(Request(), Cases(1), second);
   ASSERT_TRUE(second_id.ok());
   EXPECT_EQ(second->events().at(0).accepted().queue_position(), 1u);
@@ -178,9 +188,8 @@ TEST_F(SchedulerTest, CancellingAQueuedRunClosesItWithoutRunning) {
   Scheduler scheduler(Options(testing::kFakeWorkerSleeps));
   auto running = std::make_shared<RecordingSink>();
   auto queued = std::make_shared<RecordingSink>();
-  absl::StatusOr<std::string> running_id = scheduler.Submit(Request(), Cases(1), running);
-  ASSERT_TRUE(running_id.ok());
-  ASSERT_TRUE(testing::WaitFor([&] { return running->HasEvent(v1::RunEvent::kStarted); }));
+  absl::StatusOr<std::string> running_id = SubmitAndAwaitStart(scheduler, running);
+  ASSERT_TRUE(running_id.ok()) << running_id.status();
   absl::StatusOr<std::string> queued_id = scheduler.Submit(Request(), Cases(1), queued);
   ASSERT_TRUE(queued_id.ok());
   EXPECT_EQ(scheduler.queued_runs(), 1u);

@@ -40,6 +40,22 @@ class FakeWorker final {
   std::string path_;
 };
 
+// A fake worker that ends without sending an event (which is expected), and
+// what Wait said of it.
+struct EndedWorker {
+  std::unique_ptr<WorkerProcess> worker;  // null if it could not be spawned
+  absl::Status status;                    // Wait's, or Spawn's error
+};
+
+EndedWorker RunWithoutEvents(const std::string& body) {
+  FakeWorker fake(body);
+  auto worker = WorkerProcess::Spawn(fake.path(), v1::WorkerRequest());
+  if (!worker.ok()) return {nullptr, worker.status()};
+  EXPECT_EQ(DrainEvents(worker->get()), 0);
+  absl::Status status = (*worker)->Wait();
+  return {*std::move(worker), std::move(status)};
+}
+
 TEST(WorkerProcess, MissingExecutableIsFailedPrecondition) {
   absl::StatusOr<std::unique_ptr<WorkerProcess>> worker =
       WorkerProcess::Spawn("/nonexistent/ipclab-worker", v1::WorkerRequest());
@@ -61,13 +77,10 @@ TEST(WorkerProcess, DoneEventAndExitZeroIsOk) {
 }
 
 TEST(WorkerProcess, ExitWithoutDoneReportsStatusAndStderrTail) {
-  FakeWorker fake("echo 'cannot map ring' >&2; exit 3\n");
-  auto worker = WorkerProcess::Spawn(fake.path(), v1::WorkerRequest());
-  ASSERT_TRUE(worker.ok()) << worker.status();
-  EXPECT_EQ(DrainEvents(worker->get()), 0);
-  absl::Status status = (*worker)->Wait();
-  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(status.message(), "worker exited with status 3; stderr: cannot map ring");
+  const EndedWorker ended = RunWithoutEvents("echo 'cannot map ring' >&2; exit 3\n");
+  ASSERT_NE(ended.worker, nullptr) << ended.status;
+  EXPECT_EQ(ended.status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(ended.status.message(), "worker exited with status 3; stderr: cannot map ring");
 }
 
 TEST(WorkerProcess, KeepsOnlyTheTailOfStderr) {
@@ -84,17 +97,14 @@ TEST(WorkerProcess, KeepsOnlyTheTailOfStderr) {
 TEST(WorkerProcess, CrashNamesTheSignalEvenWithRolesHoldingThePipe) {
   // The background sleep inherits fd 3 and stderr; the launcher must notice
   // the worker's death anyway and kill the rest of its group.
-  FakeWorker fake("sleep 1000 & echo $! >&2; kill -SEGV $$\n");
-  auto worker = WorkerProcess::Spawn(fake.path(), v1::WorkerRequest());
-  ASSERT_TRUE(worker.ok()) << worker.status();
-  EXPECT_EQ(DrainEvents(worker->get()), 0);
-  absl::Status status = (*worker)->Wait();
-  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
-  EXPECT_THAT(status.message(),
+  const EndedWorker ended = RunWithoutEvents("sleep 1000 & echo $! >&2; kill -SEGV $$\n");
+  ASSERT_NE(ended.worker, nullptr) << ended.status;
+  EXPECT_EQ(ended.status.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(ended.status.message(),
               HasSubstr("worker killed by signal 11 (SIGSEGV: Segmentation fault)"));
   pid_t role = 0;
-  ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace((*worker)->stderr_tail()), &role))
-      << (*worker)->stderr_tail();
+  ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(ended.worker->stderr_tail()), &role))
+      << ended.worker->stderr_tail();
   EXPECT_TRUE(testing::WaitFor([role] { return testing::ProcessGone(role); }));
 }
 
