@@ -137,6 +137,15 @@ absl::StatusOr<RingOptions> ParseRingOptions(const CaseParams& params) {
   return options;
 }
 
+absl::Status CheckRingHugetlbPool(absl::string_view workload, absl::string_view kind,
+                                  const CaseParams& params, const RingOptions& options) {
+  const size_t region = options.layout.bytes();
+  return CheckHugetlbPool(
+      options.huge_pages, region,
+      absl::StrCat(workload, " huge_pages=hugetlb with ring_bytes=", params.Text("ring_bytes"),
+                   " (a ", base::FormatSize(region), " ", kind, ")"));
+}
+
 absl::StatusOr<RingMemory> MapRingFile(int fd, const RingOptions& options, absl::string_view what) {
   RegionOptions region;
   region.huge_pages = options.huge_pages;
