@@ -108,6 +108,19 @@ class SchedulerTest : public ::testing::Test {
     return run_id;
   }
 
+  // Runs `case_count` cases to the end: the run's Finished event, empty (and
+  // a test failure) if it was refused or closed with an error.
+  static v1::Finished RunToTheEnd(Scheduler& scheduler, int case_count) {
+    auto sink = std::make_shared<RecordingSink>();
+    const absl::StatusOr<std::string> run_id = scheduler.Submit(Request(), Cases(case_count), sink);
+    if (!run_id.ok()) {
+      ADD_FAILURE() << run_id.status();
+      return v1::Finished();
+    }
+    EXPECT_TRUE(sink->AwaitClose().ok());
+    return sink->events().back().finished();
+  }
+
   std::vector<std::string> fake_workers_;
 };
 
@@ -133,10 +146,7 @@ TEST_F(SchedulerTest, RunStreamsAcceptedStartedSummariesFinished) {
 
 TEST_F(SchedulerTest, FailedCaseFailsTheRunButLaterCasesStillRun) {
   Scheduler scheduler(Options("kill -SEGV $$\n"));
-  auto sink = std::make_shared<RecordingSink>();
-  ASSERT_TRUE(scheduler.Submit(Request(), Cases(2), sink).ok());
-  EXPECT_TRUE(sink->AwaitClose().ok());
-  const v1::Finished finished = sink->events().back().finished();
+  const v1::Finished finished = RunToTheEnd(scheduler, 2);
   EXPECT_EQ(finished.status(), v1::FAILED);
   EXPECT_THAT(finished.error(), ::testing::HasSubstr("SIGSEGV"));
   ASSERT_EQ(finished.result().cases_size(), 2);
@@ -147,10 +157,7 @@ TEST_F(SchedulerTest, RunOverMaxRunSecondsIsKilledAndSaysSo) {
   SchedulerOptions options = Options(testing::kFakeWorkerSleeps);
   options.max_run_seconds = 1;
   Scheduler scheduler(std::move(options));
-  auto sink = std::make_shared<RecordingSink>();
-  ASSERT_TRUE(scheduler.Submit(Request(), Cases(2), sink).ok());
-  EXPECT_TRUE(sink->AwaitClose().ok());
-  const v1::Finished finished = sink->events().back().finished();
+  const v1::Finished finished = RunToTheEnd(scheduler, 2);
   EXPECT_EQ(finished.status(), v1::FAILED);
   EXPECT_THAT(finished.error(), ::testing::HasSubstr("exceeded --max-run-seconds=1"));
   EXPECT_THAT(finished.error(), ::testing::HasSubstr("killed"));

@@ -11,8 +11,8 @@
 namespace ipclab::sys {
 
 Mapping::Mapping(void* data, size_t size)
-    : memory_(static_cast<char*>(data), size,
-              [](char* mapped, size_t length) { ::munmap(mapped, length); }) {}
+    : OwnedMemory(static_cast<char*>(data), size,
+                  [](char* mapped, size_t length) { ::munmap(mapped, length); }) {}
 
 absl::StatusOr<Mapping> Mapping::Map(size_t size, int prot, int flags, int fd, off_t offset,
                                      absl::string_view what) {

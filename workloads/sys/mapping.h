@@ -12,7 +12,7 @@
 
 namespace ipclab::sys {
 
-class Mapping final {
+class Mapping final : public OwnedMemory {
  public:
   Mapping() = default;
 
@@ -28,13 +28,8 @@ class Mapping final {
   // Private anonymous read-write memory.
   static absl::StatusOr<Mapping> Anonymous(size_t size, int extra_flags = 0);
 
-  char* data() const { return memory_.data(); }
-  size_t size() const { return memory_.size(); }
-  void Reset() { memory_.Reset(); }  // munmap
-
  private:
   Mapping(void* data, size_t size);
-  OwnedMemory memory_;
 };
 
 }  // namespace ipclab::sys

@@ -8,16 +8,11 @@
 
 namespace ipclab::sys {
 
-// Move-only; gives the memory back once, on Reset or destruction. A
+// The base of Mapping and SysvAttachment, which only say how their memory
+// is made. Move-only; gives the memory back once, on Reset or destruction. A
 // moved-from or default-constructed one holds nothing.
-class OwnedMemory final {
+class OwnedMemory {
  public:
-  // munmap or shmdt, called with what the constructor was given.
-  using ReleaseFn = void (*)(char* data, size_t size);
-
-  OwnedMemory() = default;
-  OwnedMemory(char* data, size_t size, ReleaseFn release)
-      : data_(data), size_(size), release_(release) {}
   OwnedMemory(OwnedMemory&& other) noexcept
       : data_(std::exchange(other.data_, nullptr)),
         size_(std::exchange(other.size_, 0)),
@@ -33,15 +28,25 @@ class OwnedMemory final {
   }
   OwnedMemory(const OwnedMemory&) = delete;
   OwnedMemory& operator=(const OwnedMemory&) = delete;
-  ~OwnedMemory() { Reset(); }
 
   char* data() const { return data_; }
   size_t size() const { return size_; }
+  // Gives the memory back now (munmap, shmdt).
   void Reset() {
     if (data_ != nullptr) release_(data_, size_);
     data_ = nullptr;
     size_ = 0;
   }
+
+ protected:
+  // munmap or shmdt, called with what the constructor was given.
+  using ReleaseFn = void (*)(char* data, size_t size);
+
+  OwnedMemory() = default;
+  OwnedMemory(char* data, size_t size, ReleaseFn release)
+      : data_(data), size_(size), release_(release) {}
+  // Not virtual: never deleted through a pointer to the base.
+  ~OwnedMemory() { Reset(); }
 
  private:
   char* data_ = nullptr;

@@ -129,7 +129,7 @@ absl::Status SysvSegment::MarkForRemoval() {
 }
 
 SysvAttachment::SysvAttachment(char* data, size_t size)
-    : memory_(data, size, [](char* attached, size_t) { ::shmdt(attached); }) {}
+    : OwnedMemory(data, size, [](char* attached, size_t) { ::shmdt(attached); }) {}
 
 absl::StatusOr<SysvAttachment> SysvAttachment::Attach(int id, size_t size) {
   void* data = ::shmat(id, nullptr, 0);

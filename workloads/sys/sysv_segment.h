@@ -58,7 +58,7 @@ class SysvSegment final {
 };
 
 // One shmat of a segment, shmdt on destruction. Move-only.
-class SysvAttachment final {
+class SysvAttachment final : public OwnedMemory {
  public:
   SysvAttachment() = default;
 
@@ -66,13 +66,8 @@ class SysvAttachment final {
   // aligns huge-page segments itself). `size` is the segment's size.
   static absl::StatusOr<SysvAttachment> Attach(int id, size_t size);
 
-  char* data() const { return memory_.data(); }
-  size_t size() const { return memory_.size(); }
-  void Reset() { memory_.Reset(); }  // shmdt
-
  private:
   SysvAttachment(char* data, size_t size);
-  OwnedMemory memory_;
 };
 
 // How many segments created by process `creator_pid` still exist
