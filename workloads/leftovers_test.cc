@@ -245,53 +245,58 @@ void ExpectGone(const DeadInstance& dead, const std::string& scratch) {
   EXPECT_FALSE(SegmentExists(dead.segment_id));
 }
 
+// A scratch directory, this process as a live instance of it, and a dead
+// instance that left a name, a file and a segment behind.
+class DeadAndLiveInstanceTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<LiveInstance> live = MakeLiveInstance(scratch_.path());
+    ASSERT_TRUE(live.ok()) << live.status();
+    live_.emplace(*std::move(live));
+    dead_ = MakeDeadInstance(scratch_.path(), "deadrun");
+    ASSERT_GE(dead_.instance, 0);
+  }
+
+  ScratchDir scratch_;
+  std::optional<LiveInstance> live_;
+  DeadInstance dead_;
+};
+
 // Removing a dead instance's objects takes exactly its names, files and
 // segments, and nothing of a live instance. The test takes the dead slot's
 // lock itself at once, so no other ipclab starting meanwhile sweeps first.
-TEST(Leftovers, ADeadInstancesObjectsGoAndALiveOnesStay) {
-  ScratchDir scratch;
-  absl::StatusOr<LiveInstance> live = MakeLiveInstance(scratch.path());
-  ASSERT_TRUE(live.ok()) << live.status();
-
-  const DeadInstance dead = MakeDeadInstance(scratch.path(), "deadrun");
-  ASSERT_GE(dead.instance, 0);
+TEST_F(DeadAndLiveInstanceTest, ADeadInstancesObjectsGoAndALiveOnesStay) {
   std::optional<InstanceLock> held =
-      InstanceLock::TryLockDead(static_cast<uint32_t>(dead.instance));
+      InstanceLock::TryLockDead(static_cast<uint32_t>(dead_.instance));
   if (!held.has_value()) GTEST_SKIP() << "another ipclab took the dead slot first";
-  EXPECT_FALSE(InstanceLock::TryLockDead(live->lock.instance()).has_value()) << "judged alive";
-  ASSERT_TRUE(Exists(MarkedShmPath(dead.mark)));
-  ASSERT_TRUE(Exists(MarkedFilePath(scratch.path(), dead.mark)));
-  ASSERT_TRUE(SegmentExists(dead.segment_id));
+  EXPECT_FALSE(InstanceLock::TryLockDead(live_->lock.instance()).has_value()) << "judged alive";
+  ASSERT_TRUE(Exists(MarkedShmPath(dead_.mark)));
+  ASSERT_TRUE(Exists(MarkedFilePath(scratch_.path(), dead_.mark)));
+  ASSERT_TRUE(SegmentExists(dead_.segment_id));
 
-  const SweepReport removed = RemoveInstanceLeftovers(held->instance(), {scratch.path()});
+  const SweepReport removed = RemoveInstanceLeftovers(held->instance(), {scratch_.path()});
   EXPECT_EQ(removed.shm_names, 1);
   EXPECT_EQ(removed.scratch_files, 1);
   EXPECT_EQ(removed.sysv_segments, 1);
   EXPECT_GE(removed.bytes, 2u * 65536);
   EXPECT_EQ(removed.ToString(),
             absl::StrCat("1 /dev/shm name, 1 scratch file (", removed.bytes / 1024,
-                         " KiB), 1 SysV segment of dead ipclab instance ", dead.instance));
-  ExpectGone(dead, scratch.path());
+                         " KiB), 1 SysV segment of dead ipclab instance ", dead_.instance));
+  ExpectGone(dead_, scratch_.path());
 
-  ExpectKeptThenRemove(*live, scratch.path());
+  ExpectKeptThenRemove(*live_, scratch_.path());
 }
 
 // The start-up sweep finds dead instances by their marks and takes what
 // they left; a live one (this process's) keeps everything.
-TEST(Leftovers, StartSweepFindsDeadInstancesAndSparesLiveOnes) {
-  ScratchDir scratch;
-  absl::StatusOr<LiveInstance> live = MakeLiveInstance(scratch.path());
-  ASSERT_TRUE(live.ok()) << live.status();
-  const DeadInstance dead = MakeDeadInstance(scratch.path(), "deadrun");
-  ASSERT_GE(dead.instance, 0);
-
-  absl::StatusOr<InstanceLock> next = InstanceLock::Acquire({scratch.path()});
+TEST_F(DeadAndLiveInstanceTest, StartSweepFindsDeadInstancesAndSparesLiveOnes) {
+  absl::StatusOr<InstanceLock> next = InstanceLock::Acquire({scratch_.path()});
   ASSERT_TRUE(next.ok()) << next.status();
-  (void)SweepDeadInstances(*next, {scratch.path()});
+  (void)SweepDeadInstances(*next, {scratch_.path()});
   // Gone (this sweep or another ipclab's, which may start at any time).
-  ExpectGone(dead, scratch.path());
+  ExpectGone(dead_, scratch_.path());
   // Kept.
-  ExpectKeptThenRemove(*live, scratch.path());
+  ExpectKeptThenRemove(*live_, scratch_.path());
 }
 
 }  // namespace
