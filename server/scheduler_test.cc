@@ -97,6 +97,30 @@ class SchedulerTest : public ::testing::Test {
     return request;
   }
 
+  // Submits a one-case run and waits until it has started: its run id, or
+  // an error if it was refused or never started.
+  static absl::StatusOr<std::string> SubmitAndAwaitStart(
+      Scheduler& scheduler, const std::shared_ptr<RecordingSink>& sink) {
+    absl::StatusOr<std::string> run_id = scheduler.Submit(Request(), Cases(1), sink);
+    if (run_id.ok() && !testing::WaitFor([&] { return sink->HasEvent(v1::RunEvent::kStarted); })) {
+      return absl::DeadlineExceededError("the run never started");
+    }
+    return run_id;
+  }
+
+  // Runs `case_count` cases to the end: the run's Finished event, empty (and
+  // a test failure) if it was refused or closed with an error.
+  static v1::Finished RunToTheEnd(Scheduler& scheduler, int case_count) {
+    auto sink = std::make_shared<RecordingSink>();
+    const absl::StatusOr<std::string> run_id = scheduler.Submit(Request(), Cases(case_count), sink);
+    if (!run_id.ok()) {
+      ADD_FAILURE() << run_id.status();
+      return v1::Finished();
+    }
+    EXPECT_TRUE(sink->AwaitClose().ok());
+    return sink->events().back().finished();
+  }
+
   std::vector<std::string> fake_workers_;
 };
 
@@ -122,10 +146,7 @@ TEST_F(SchedulerTest, RunStreamsAcceptedStartedSummariesFinished) {
 
 TEST_F(SchedulerTest, FailedCaseFailsTheRunButLaterCasesStillRun) {
   Scheduler scheduler(Options("kill -SEGV $$\n"));
-  auto sink = std::make_shared<RecordingSink>();
-  ASSERT_TRUE(scheduler.Submit(Request(), Cases(2), sink).ok());
-  EXPECT_TRUE(sink->AwaitClose().ok());
-  const v1::Finished finished = sink->events().back().finished();
+  const v1::Finished finished = RunToTheEnd(scheduler, 2);
   EXPECT_EQ(finished.status(), v1::FAILED);
   EXPECT_THAT(finished.error(), ::testing::HasSubstr("SIGSEGV"));
   ASSERT_EQ(finished.result().cases_size(), 2);
@@ -136,10 +157,7 @@ TEST_F(SchedulerTest, RunOverMaxRunSecondsIsKilledAndSaysSo) {
   SchedulerOptions options = Options(testing::kFakeWorkerSleeps);
   options.max_run_seconds = 1;
   Scheduler scheduler(std::move(options));
-  auto sink = std::make_shared<RecordingSink>();
-  ASSERT_TRUE(scheduler.Submit(Request(), Cases(2), sink).ok());
-  EXPECT_TRUE(sink->AwaitClose().ok());
-  const v1::Finished finished = sink->events().back().finished();
+  const v1::Finished finished = RunToTheEnd(scheduler, 2);
   EXPECT_EQ(finished.status(), v1::FAILED);
   EXPECT_THAT(finished.error(), ::testing::HasSubstr("exceeded --max-run-seconds=1"));
   EXPECT_THAT(finished.error(), ::testing::HasSubstr("killed"));
@@ -152,9 +170,8 @@ TEST_F(SchedulerTest, SecondRunWaitsAndLearnsItsPosition) {
   auto first = std::make_shared<RecordingSink>();
   auto second = std::make_shared<RecordingSink>();
   auto third = std::make_shared<RecordingSink>();
-  absl::StatusOr<std::string> first_id = scheduler.Submit(Request(), Cases(1), first);
-  ASSERT_TRUE(first_id.ok());
-  ASSERT_TRUE(testing::WaitFor([&] { return first->HasEvent(v1::RunEvent::kStarted); }));
+  absl::StatusOr<std::string> first_id = SubmitAndAwaitStart(scheduler, first);
+  ASSERT_TRUE(first_id.ok()) << first_id.status();
   absl::StatusOr<std::string> second_id = scheduler.Submit(Request(), Cases(1), second);
   ASSERT_TRUE(second_id.ok());
   EXPECT_EQ(second->events().at(0).accepted().queue_position(), 1u);
@@ -178,9 +195,8 @@ TEST_F(SchedulerTest, CancellingAQueuedRunClosesItWithoutRunning) {
   Scheduler scheduler(Options(testing::kFakeWorkerSleeps));
   auto running = std::make_shared<RecordingSink>();
   auto queued = std::make_shared<RecordingSink>();
-  absl::StatusOr<std::string> running_id = scheduler.Submit(Request(), Cases(1), running);
-  ASSERT_TRUE(running_id.ok());
-  ASSERT_TRUE(testing::WaitFor([&] { return running->HasEvent(v1::RunEvent::kStarted); }));
+  absl::StatusOr<std::string> running_id = SubmitAndAwaitStart(scheduler, running);
+  ASSERT_TRUE(running_id.ok()) << running_id.status();
   absl::StatusOr<std::string> queued_id = scheduler.Submit(Request(), Cases(1), queued);
   ASSERT_TRUE(queued_id.ok());
   EXPECT_EQ(scheduler.queued_runs(), 1u);

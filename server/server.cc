@@ -19,16 +19,6 @@
 namespace ipclab::server {
 namespace {
 
-// The pieces both server flavours are made of, in destruction-safe order.
-struct ServiceStack {
-  std::optional<workloads::InstanceLock> instance_lock;
-  std::unique_ptr<Scheduler> scheduler;
-  std::unique_ptr<IpcLabService> service;
-  std::unique_ptr<grpc::Server> grpc_server;
-  std::shared_ptr<TokenAuthenticator> authenticator;
-  int port = 0;
-};
-
 void FillDefaults(ServerOptions* options) {
   if (options->worker_path.empty()) options->worker_path = DefaultWorkerPath();
   if (options->scratch_disk.empty()) {
@@ -54,7 +44,7 @@ std::optional<workloads::InstanceLock> TakeInstanceSlot(const ServerOptions& opt
 }
 
 // Builds and starts the service; listens on `options.listen` if `listen`.
-absl::StatusOr<ServiceStack> BuildStack(ServerOptions options, bool listen) {
+absl::StatusOr<internal::ServiceStack> BuildStack(ServerOptions options, bool listen) {
   FillDefaults(&options);
   static std::once_flag plugins_once;
   std::call_once(plugins_once, [] {
@@ -62,7 +52,7 @@ absl::StatusOr<ServiceStack> BuildStack(ServerOptions options, bool listen) {
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   });
 
-  ServiceStack stack;
+  internal::ServiceStack stack;
   stack.instance_lock = TakeInstanceSlot(options, listen ? "ipclabd" : "ipclab");
   SchedulerOptions scheduler_options;
   if (stack.instance_lock.has_value()) {
@@ -122,8 +112,16 @@ std::string BoundAddress(const std::string& listen, int port) {
   return absl::StrCat(listen.substr(0, colon + 1), port);
 }
 
-void ShutdownStack(Scheduler* scheduler, IpcLabService* service, grpc::Server* grpc_server,
-                   absl::Duration deadline) {
+}  // namespace
+
+namespace internal {
+
+std::optional<uint32_t> ServiceStack::instance() const {
+  if (!instance_lock.has_value()) return std::nullopt;
+  return instance_lock->instance();
+}
+
+void ServiceStack::Shutdown(absl::Duration deadline) {
   const absl::Time give_up = absl::Now() + deadline;
   // Streams first: the running worker is killed and every open Run stream
   // gets its last events and a status. Once those reached the clients
@@ -134,7 +132,7 @@ void ShutdownStack(Scheduler* scheduler, IpcLabService* service, grpc::Server* g
   if (grpc_server != nullptr) grpc_server->Shutdown(std::chrono::system_clock::now());
 }
 
-}  // namespace
+}  // namespace internal
 
 std::string DefaultWorkerPath() {
   char exe[4096];
@@ -163,16 +161,11 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartHealthServer(const std::strin
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   const std::string listen = options.listen;
   const std::string health_listen = options.health_listen;
-  absl::StatusOr<ServiceStack> stack = BuildStack(std::move(options), /*listen=*/true);
+  absl::StatusOr<internal::ServiceStack> stack = BuildStack(std::move(options), /*listen=*/true);
   if (!stack.ok()) return stack.status();
   std::unique_ptr<Server> server(new Server());
-  server->instance_lock_ = std::move(stack->instance_lock);
-  server->scheduler_ = std::move(stack->scheduler);
-  server->service_ = std::move(stack->service);
-  server->grpc_server_ = std::move(stack->grpc_server);
-  server->authenticator_ = std::move(stack->authenticator);
-  server->port_ = stack->port;
-  server->address_ = BoundAddress(listen, stack->port);
+  server->stack_ = *std::move(stack);
+  server->address_ = BoundAddress(listen, server->stack_.port);
   if (!health_listen.empty()) {
     int health_port = 0;
     absl::StatusOr<std::unique_ptr<grpc::Server>> health =
@@ -190,46 +183,33 @@ void Server::Shutdown(absl::Duration deadline) {
   std::call_once(shutdown_once_, [&] {
     // Probes see NOT_SERVING while the main server drains.
     if (health_server_ != nullptr) health_server_->GetHealthCheckService()->Shutdown();
-    ShutdownStack(scheduler_.get(), service_.get(), grpc_server_.get(), deadline);
+    stack_.Shutdown(deadline);
     if (health_server_ != nullptr) health_server_->Shutdown(std::chrono::system_clock::now());
   });
 }
 
-void Server::Wait() { grpc_server_->Wait(); }
+void Server::Wait() { stack_.grpc_server->Wait(); }
 
 absl::Status Server::ReloadCredentials() {
-  if (authenticator_ == nullptr) return absl::OkStatus();
-  return authenticator_->Reload();
-}
-
-std::optional<uint32_t> Server::instance() const {
-  if (!instance_lock_.has_value()) return std::nullopt;
-  return instance_lock_->instance();
-}
-
-std::optional<uint32_t> EmbeddedServer::instance() const {
-  if (!instance_lock_.has_value()) return std::nullopt;
-  return instance_lock_->instance();
+  if (stack_.authenticator == nullptr) return absl::OkStatus();
+  return stack_.authenticator->Reload();
 }
 
 absl::StatusOr<std::unique_ptr<EmbeddedServer>> EmbeddedServer::Start(ServerOptions options) {
-  absl::StatusOr<ServiceStack> stack = BuildStack(std::move(options), /*listen=*/false);
+  absl::StatusOr<internal::ServiceStack> stack = BuildStack(std::move(options), /*listen=*/false);
   if (!stack.ok()) return stack.status();
   std::unique_ptr<EmbeddedServer> server(new EmbeddedServer());
-  server->instance_lock_ = std::move(stack->instance_lock);
-  server->scheduler_ = std::move(stack->scheduler);
-  server->service_ = std::move(stack->service);
-  server->grpc_server_ = std::move(stack->grpc_server);
+  server->stack_ = *std::move(stack);
   // Results up to the size admission lets through must fit.
   grpc::ChannelArguments channel_args;
   channel_args.SetMaxReceiveMessageSize(kMaxResultMessageBytes);
-  server->channel_ = server->grpc_server_->InProcessChannel(channel_args);
+  server->channel_ = server->stack_.grpc_server->InProcessChannel(channel_args);
   return server;
 }
 
 EmbeddedServer::~EmbeddedServer() {
   channel_.reset();
-  ShutdownStack(scheduler_.get(), service_.get(), grpc_server_.get(), absl::Seconds(5));
+  stack_.Shutdown(absl::Seconds(5));
 }
 
 }  // namespace ipclab::server

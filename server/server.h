@@ -57,6 +57,28 @@ struct ServerOptions {
   bool log_runs = false;
 };
 
+namespace internal {
+
+// The pieces both server flavours are made of, in destruction-safe order
+// (the instance slot, declared first, is released last, after every worker
+// is gone). Made by BuildStack in server.cc.
+struct ServiceStack {
+  std::optional<workloads::InstanceLock> instance_lock;
+  std::unique_ptr<Scheduler> scheduler;
+  std::unique_ptr<IpcLabService> service;
+  std::unique_ptr<grpc::Server> grpc_server;
+  std::shared_ptr<TokenAuthenticator> authenticator;  // null without tokens
+  int port = 0;                                       // 0 when not listening
+
+  // The instance slot held; nullopt if none could be taken.
+  std::optional<uint32_t> instance() const;
+  // Ends the running and queued runs and the open streams, then the gRPC
+  // server, within `deadline`.
+  void Shutdown(absl::Duration deadline);
+};
+
+}  // namespace internal
+
 // A listening gRPC server running the IpcLab service, health checking and
 // reflection. Thread-safe; the destructor shuts down if Shutdown was not called.
 class Server final {
@@ -77,7 +99,7 @@ class Server final {
   Server& operator=(const Server&) = delete;
 
   // The bound TCP port (the real one when `listen` asked for port 0).
-  int port() const { return port_; }
+  int port() const { return stack_.port; }
   // "host:port" with the real port.
   const std::string& address() const { return address_; }
   // "host:port" of the health-only listener; "" without options.health_listen.
@@ -95,19 +117,14 @@ class Server final {
   absl::Status ReloadCredentials();
 
   // The instance slot this server holds; nullopt if it could not take one.
-  std::optional<uint32_t> instance() const;
+  std::optional<uint32_t> instance() const { return stack_.instance(); }
 
  private:
   Server() = default;
 
   // Declared first: released last, after every worker is gone.
-  std::optional<workloads::InstanceLock> instance_lock_;
-  std::unique_ptr<Scheduler> scheduler_;
-  std::unique_ptr<IpcLabService> service_;
-  std::unique_ptr<grpc::Server> grpc_server_;
-  std::unique_ptr<grpc::Server> health_server_;        // null without health_listen
-  std::shared_ptr<TokenAuthenticator> authenticator_;  // null without tokens
-  int port_ = 0;
+  internal::ServiceStack stack_;
+  std::unique_ptr<grpc::Server> health_server_;  // null without health_listen
   std::string address_;
   std::string health_address_;
   std::once_flag shutdown_once_;
@@ -127,16 +144,13 @@ class EmbeddedServer final {
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
 
   // The instance slot this server holds; nullopt if it could not take one.
-  std::optional<uint32_t> instance() const;
+  std::optional<uint32_t> instance() const { return stack_.instance(); }
 
  private:
   EmbeddedServer() = default;
 
   // Declared first: released last, after every worker is gone.
-  std::optional<workloads::InstanceLock> instance_lock_;
-  std::unique_ptr<Scheduler> scheduler_;
-  std::unique_ptr<IpcLabService> service_;
-  std::unique_ptr<grpc::Server> grpc_server_;
+  internal::ServiceStack stack_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 

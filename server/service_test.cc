@@ -105,6 +105,19 @@ class ServiceTest : public ::testing::Test {
     return pid;
   }
 
+  // Runs `request` and expects it refused with `code` before any event,
+  // the message naming each of `named`.
+  void ExpectRefusedBeforeAnyEvent(const v1::RunRequest& request, grpc::StatusCode code,
+                                   const std::vector<std::string>& named) {
+    grpc::ClientContext context;
+    StreamOutcome outcome = ReadToEnd(&context, stub_.get(), request);
+    EXPECT_EQ(outcome.status.error_code(), code);
+    for (const std::string& name : named) {
+      EXPECT_THAT(outcome.status.error_message(), HasSubstr(name));
+    }
+    EXPECT_THAT(outcome.events, IsEmpty());
+  }
+
   std::string worker_path_;
   std::vector<std::string> shm_before_;
   std::unique_ptr<Server> server_;
@@ -130,23 +143,14 @@ TEST_F(ServiceTest, ListWorkloadsAndGetHostInfo) {
 TEST_F(ServiceTest, UnknownWorkloadIsNotFoundAndListsKnownOnes) {
   v1::RunRequest request;
   request.set_workload("carrier_pigeon");
-  grpc::ClientContext context;
-  StreamOutcome outcome = ReadToEnd(&context, stub_.get(), request);
-  EXPECT_EQ(outcome.status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_THAT(outcome.status.error_message(), HasSubstr("carrier_pigeon"));
-  EXPECT_THAT(outcome.status.error_message(), HasSubstr("pipe"));
-  EXPECT_THAT(outcome.events, IsEmpty());
+  ExpectRefusedBeforeAnyEvent(request, grpc::StatusCode::NOT_FOUND, {"carrier_pigeon", "pipe"});
 }
 
 TEST_F(ServiceTest, MalformedSizeIsInvalidArgumentAndNothingRuns) {
   v1::RunRequest request = PipeRequest("1MiB");
   (*request.mutable_params())["message_size"] = "12XB";
-  grpc::ClientContext context;
-  StreamOutcome outcome = ReadToEnd(&context, stub_.get(), request);
-  EXPECT_EQ(outcome.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(outcome.status.error_message(), HasSubstr("message_size"));
-  EXPECT_THAT(outcome.status.error_message(), HasSubstr("12XB"));
-  EXPECT_THAT(outcome.events, IsEmpty());
+  ExpectRefusedBeforeAnyEvent(request, grpc::StatusCode::INVALID_ARGUMENT,
+                              {"message_size", "12XB"});
 }
 
 TEST_F(ServiceTest, PipeRunStreamsEveryEventInOrder) {

@@ -19,12 +19,16 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-// Reads events until the end of the stream; returns how many there were.
-int DrainEvents(WorkerProcess* worker) {
+// Reads events until the end of the stream or an error (in `*end` if given:
+// OK at the end); returns how many there were.
+int DrainEvents(WorkerProcess* worker, absl::Status* end = nullptr) {
   int events = 0;
   for (;;) {
     absl::StatusOr<std::optional<v1::WorkerEvent>> event = worker->NextEvent();
-    if (!event.ok() || !event->has_value()) return events;
+    if (!event.ok() || !event->has_value()) {
+      if (end != nullptr) *end = event.status();
+      return events;
+    }
     ++events;
   }
 }
@@ -39,6 +43,24 @@ class FakeWorker final {
  private:
   std::string path_;
 };
+
+// A fake worker that ends without sending an event (which is expected): how
+// its stream ended and what Wait said of it.
+struct EndedWorker {
+  std::unique_ptr<WorkerProcess> worker;  // null if it could not be spawned
+  absl::Status stream;                    // OK at its end, or the read error
+  absl::Status status;                    // Wait's, or Spawn's error
+};
+
+EndedWorker RunWithoutEvents(const std::string& body) {
+  FakeWorker fake(body);
+  auto worker = WorkerProcess::Spawn(fake.path(), v1::WorkerRequest());
+  if (!worker.ok()) return {nullptr, absl::OkStatus(), worker.status()};
+  absl::Status stream;
+  EXPECT_EQ(DrainEvents(worker->get(), &stream), 0);
+  absl::Status status = (*worker)->Wait();
+  return {*std::move(worker), std::move(stream), std::move(status)};
+}
 
 TEST(WorkerProcess, MissingExecutableIsFailedPrecondition) {
   absl::StatusOr<std::unique_ptr<WorkerProcess>> worker =
@@ -61,13 +83,10 @@ TEST(WorkerProcess, DoneEventAndExitZeroIsOk) {
 }
 
 TEST(WorkerProcess, ExitWithoutDoneReportsStatusAndStderrTail) {
-  FakeWorker fake("echo 'cannot map ring' >&2; exit 3\n");
-  auto worker = WorkerProcess::Spawn(fake.path(), v1::WorkerRequest());
-  ASSERT_TRUE(worker.ok()) << worker.status();
-  EXPECT_EQ(DrainEvents(worker->get()), 0);
-  absl::Status status = (*worker)->Wait();
-  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(status.message(), "worker exited with status 3; stderr: cannot map ring");
+  const EndedWorker ended = RunWithoutEvents("echo 'cannot map ring' >&2; exit 3\n");
+  ASSERT_NE(ended.worker, nullptr) << ended.status;
+  EXPECT_EQ(ended.status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(ended.status.message(), "worker exited with status 3; stderr: cannot map ring");
 }
 
 TEST(WorkerProcess, KeepsOnlyTheTailOfStderr) {
@@ -84,38 +103,32 @@ TEST(WorkerProcess, KeepsOnlyTheTailOfStderr) {
 TEST(WorkerProcess, CrashNamesTheSignalEvenWithRolesHoldingThePipe) {
   // The background sleep inherits fd 3 and stderr; the launcher must notice
   // the worker's death anyway and kill the rest of its group.
-  FakeWorker fake("sleep 1000 & echo $! >&2; kill -SEGV $$\n");
-  auto worker = WorkerProcess::Spawn(fake.path(), v1::WorkerRequest());
-  ASSERT_TRUE(worker.ok()) << worker.status();
-  EXPECT_EQ(DrainEvents(worker->get()), 0);
-  absl::Status status = (*worker)->Wait();
-  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
-  EXPECT_THAT(status.message(),
+  const EndedWorker ended = RunWithoutEvents("sleep 1000 & echo $! >&2; kill -SEGV $$\n");
+  ASSERT_NE(ended.worker, nullptr) << ended.status;
+  EXPECT_EQ(ended.status.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(ended.status.message(),
               HasSubstr("worker killed by signal 11 (SIGSEGV: Segmentation fault)"));
   pid_t role = 0;
-  ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace((*worker)->stderr_tail()), &role))
-      << (*worker)->stderr_tail();
+  ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(ended.worker->stderr_tail()), &role))
+      << ended.worker->stderr_tail();
   EXPECT_TRUE(testing::WaitFor([role] { return testing::ProcessGone(role); }));
 }
 
 TEST(WorkerProcess, MalformedStreamIsInternalNotCancelled) {
-  FakeWorker fake("printf '\\377\\377\\377\\377\\377\\377' >&3; sleep 1000\n");
-  auto worker = WorkerProcess::Spawn(fake.path(), v1::WorkerRequest());
-  ASSERT_TRUE(worker.ok()) << worker.status();
-  absl::StatusOr<std::optional<v1::WorkerEvent>> event = (*worker)->NextEvent();
-  EXPECT_EQ(event.status().code(), absl::StatusCode::kInternal);
-  EXPECT_THAT(event.status().message(), HasSubstr("malformed"));
+  const EndedWorker ended =
+      RunWithoutEvents("printf '\\377\\377\\377\\377\\377\\377' >&3; sleep 1000\n");
+  ASSERT_NE(ended.worker, nullptr) << ended.status;
+  EXPECT_EQ(ended.stream.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(ended.stream.message(), HasSubstr("malformed"));
   // The worker was killed for it, which is not a cancellation.
-  EXPECT_EQ((*worker)->Wait().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(ended.status.code(), absl::StatusCode::kInternal);
 }
 
 TEST(WorkerProcess, StreamEndingInsideAnEventIsInternal) {
-  FakeWorker fake("printf '\\005\\040' >&3; exit 0\n");
-  auto worker = WorkerProcess::Spawn(fake.path(), v1::WorkerRequest());
-  ASSERT_TRUE(worker.ok()) << worker.status();
-  absl::StatusOr<std::optional<v1::WorkerEvent>> event = (*worker)->NextEvent();
-  EXPECT_EQ(event.status().code(), absl::StatusCode::kInternal);
-  EXPECT_EQ((*worker)->Wait().code(), absl::StatusCode::kInternal);
+  const EndedWorker ended = RunWithoutEvents("printf '\\005\\040' >&3; exit 0\n");
+  ASSERT_NE(ended.worker, nullptr) << ended.status;
+  EXPECT_EQ(ended.stream.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(ended.status.code(), absl::StatusCode::kInternal);
 }
 
 TEST(WorkerProcess, KillFromAnotherThreadCancelsTheGroup) {

@@ -55,12 +55,19 @@ class ScratchDir final {
   std::string path_;
 };
 
-// Creates a 64 KiB /dev/shm name and a file in `dir` for `mark`, touched so
-// they hold memory; returns false on failure.
+// The /dev/shm name and the scratch file in `dir` that CreateMarkedNames
+// makes for `mark` (a name under an instance's mark carries no pid).
+std::string MarkedShmPath(const OwnerMark& mark) {
+  return absl::StrCat("/dev/shm/", OwnerNamePrefix(mark, 0), "0");
+}
+std::string MarkedFilePath(const std::string& dir, const OwnerMark& mark) {
+  return absl::StrCat(dir, "/", OwnerNamePrefix(mark, 0), "file0");
+}
+
+// Creates a 64 KiB /dev/shm name and a file in `dir` for `mark` (an
+// instance's), touched so they hold memory; returns false on failure.
 bool CreateMarkedNames(const OwnerMark& mark, const std::string& dir) {
-  const std::string shm = absl::StrCat("/", OwnerNamePrefix(mark, ::getpid()), "0");
-  const std::string file = absl::StrCat(dir, "/", OwnerNamePrefix(mark, ::getpid()), "file0");
-  for (const std::string& path : {"/dev/shm" + shm, file}) {
+  for (const std::string& path : {MarkedShmPath(mark), MarkedFilePath(dir, mark)}) {
     const int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) return false;
     const std::string bytes(65536, 'x');
@@ -162,14 +169,12 @@ TEST(Leftovers, RunLeftoversAreExactlyThatRunsAndThatWorkersOwn) {
   EXPECT_EQ(removed.scratch_files, 1);
   EXPECT_EQ(removed.sysv_segments, 1);
   EXPECT_GE(removed.bytes, 2u * 65536);
-  EXPECT_FALSE(Exists(absl::StrCat("/dev/shm/", OwnerNamePrefix(mine, 0), "0")));
+  EXPECT_FALSE(Exists(MarkedShmPath(mine)));
   EXPECT_FALSE(SegmentExists(segment_id));
   // The other run's names stay.
-  const std::string other_shm = absl::StrCat("/dev/shm/", OwnerNamePrefix(other, 0), "0");
-  const std::string other_file =
-      absl::StrCat(scratch.path(), "/", OwnerNamePrefix(other, 0), "file0");
+  const std::string other_shm = MarkedShmPath(other);
   EXPECT_TRUE(Exists(other_shm));
-  EXPECT_TRUE(Exists(other_file));
+  EXPECT_TRUE(Exists(MarkedFilePath(scratch.path(), other)));
   ::unlink(other_shm.c_str());
   delete segment;  // its IPC_RMID now fails quietly
 }
@@ -238,71 +243,80 @@ absl::StatusOr<LiveInstance> MakeLiveInstance(const std::string& scratch) {
 // Everything of `live` is still there; then removes its /dev/shm name (the
 // scratch file and segment go with their owners).
 void ExpectKeptThenRemove(const LiveInstance& live, const std::string& scratch) {
-  const std::string live_shm = absl::StrCat("/dev/shm/", OwnerNamePrefix(live.mark, 0), "0");
-  EXPECT_TRUE(Exists(live_shm));
-  EXPECT_TRUE(Exists(absl::StrCat(scratch, "/", OwnerNamePrefix(live.mark, 0), "file0")));
+  EXPECT_TRUE(Exists(MarkedShmPath(live.mark)));
+  EXPECT_TRUE(Exists(MarkedFilePath(scratch, live.mark)));
   EXPECT_TRUE(SegmentExists(live.segment.id()));
-  ::unlink(live_shm.c_str());
+  ::unlink(MarkedShmPath(live.mark).c_str());
 }
+
+// Nothing of `dead` is left.
+void ExpectGone(const DeadInstance& dead, const std::string& scratch) {
+  EXPECT_FALSE(Exists(MarkedShmPath(dead.mark)));
+  EXPECT_FALSE(Exists(MarkedFilePath(scratch, dead.mark)));
+  EXPECT_FALSE(SegmentExists(dead.segment_id));
+}
+
+// A scratch directory, this process as a live instance of it, and a dead
+// instance that left a name, a file and a segment behind.
+class DeadAndLiveInstanceTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<LiveInstance> live = MakeLiveInstance(scratch_.path());
+    ASSERT_TRUE(live.ok()) << live.status();
+    live_.emplace(*std::move(live));
+    dead_ = MakeDeadInstance(scratch_.path(), "deadrun");
+    ASSERT_GE(dead_.instance, 0);
+  }
+  // A skipped test leaves the live instance's /dev/shm name (its scratch
+  // file and segment go with their owners).
+  void TearDown() override {
+    if (live_.has_value()) ::unlink(MarkedShmPath(live_->mark).c_str());
+  }
+
+  ScratchDir scratch_;
+  std::optional<LiveInstance> live_;
+  DeadInstance dead_;
+};
 
 // Removing a dead instance's objects takes exactly its names, files and
 // segments, and nothing of a live instance. The test takes the dead slot's
 // lock itself at once; an ipclab that started meanwhile and swept first
 // (its note in the lock file says so) skips the test.
-TEST(Leftovers, ADeadInstancesObjectsGoAndALiveOnesStay) {
-  ScratchDir scratch;
-  absl::StatusOr<LiveInstance> live = MakeLiveInstance(scratch.path());
-  ASSERT_TRUE(live.ok()) << live.status();
-
-  const DeadInstance dead = MakeDeadInstance(scratch.path(), "deadrun");
-  ASSERT_GE(dead.instance, 0);
+TEST_F(DeadAndLiveInstanceTest, ADeadInstancesObjectsGoAndALiveOnesStay) {
   std::optional<InstanceLock> held =
-      InstanceLock::TryLockDead(static_cast<uint32_t>(dead.instance));
+      InstanceLock::TryLockDead(static_cast<uint32_t>(dead_.instance));
   if (!held.has_value()) GTEST_SKIP() << "another ipclab took the dead slot first";
-  EXPECT_FALSE(InstanceLock::TryLockDead(live->lock.instance()).has_value()) << "judged alive";
-  const std::string dead_shm = absl::StrCat("/dev/shm/", OwnerNamePrefix(dead.mark, 0), "0");
-  const std::string dead_file =
-      absl::StrCat(scratch.path(), "/", OwnerNamePrefix(dead.mark, 0), "file0");
-  if (!Exists(dead_shm) && InstanceSweptBy(held->instance()).has_value()) {
+  EXPECT_FALSE(InstanceLock::TryLockDead(live_->lock.instance()).has_value()) << "judged alive";
+  if (!Exists(MarkedShmPath(dead_.mark)) && InstanceSweptBy(held->instance()).has_value()) {
     GTEST_SKIP() << "another ipclab swept the dead slot before the test took it";
   }
-  ASSERT_TRUE(Exists(dead_shm));
-  ASSERT_TRUE(Exists(dead_file));
-  ASSERT_TRUE(SegmentExists(dead.segment_id));
+  ASSERT_TRUE(Exists(MarkedShmPath(dead_.mark)));
+  ASSERT_TRUE(Exists(MarkedFilePath(scratch_.path(), dead_.mark)));
+  ASSERT_TRUE(SegmentExists(dead_.segment_id));
 
-  const SweepReport removed = RemoveInstanceLeftovers(held->instance(), {scratch.path()});
+  const SweepReport removed = RemoveInstanceLeftovers(held->instance(), {scratch_.path()});
   EXPECT_EQ(removed.shm_names, 1);
   EXPECT_EQ(removed.scratch_files, 1);
   EXPECT_EQ(removed.sysv_segments, 1);
   EXPECT_GE(removed.bytes, 2u * 65536);
   EXPECT_EQ(removed.ToString(),
             absl::StrCat("1 /dev/shm name, 1 scratch file (", removed.bytes / 1024,
-                         " KiB), 1 SysV segment of dead ipclab instance ", dead.instance));
-  EXPECT_FALSE(Exists(dead_shm));
-  EXPECT_FALSE(Exists(dead_file));
-  EXPECT_FALSE(SegmentExists(dead.segment_id));
+                         " KiB), 1 SysV segment of dead ipclab instance ", dead_.instance));
+  ExpectGone(dead_, scratch_.path());
 
-  ExpectKeptThenRemove(*live, scratch.path());
+  ExpectKeptThenRemove(*live_, scratch_.path());
 }
 
 // The start-up sweep finds dead instances by their marks and takes what
 // they left; a live one (this process's) keeps everything.
-TEST(Leftovers, StartSweepFindsDeadInstancesAndSparesLiveOnes) {
-  ScratchDir scratch;
-  absl::StatusOr<LiveInstance> live = MakeLiveInstance(scratch.path());
-  ASSERT_TRUE(live.ok()) << live.status();
-  const DeadInstance dead = MakeDeadInstance(scratch.path(), "deadrun");
-  ASSERT_GE(dead.instance, 0);
-
-  absl::StatusOr<InstanceLock> next = InstanceLock::Acquire({scratch.path()});
+TEST_F(DeadAndLiveInstanceTest, StartSweepFindsDeadInstancesAndSparesLiveOnes) {
+  absl::StatusOr<InstanceLock> next = InstanceLock::Acquire({scratch_.path()});
   ASSERT_TRUE(next.ok()) << next.status();
-  (void)SweepDeadInstances(*next, {scratch.path()});
+  (void)SweepDeadInstances(*next, {scratch_.path()});
   // Gone (this sweep or another ipclab's, which may start at any time).
-  EXPECT_FALSE(Exists(absl::StrCat("/dev/shm/", OwnerNamePrefix(dead.mark, 0), "0")));
-  EXPECT_FALSE(Exists(absl::StrCat(scratch.path(), "/", OwnerNamePrefix(dead.mark, 0), "file0")));
-  EXPECT_FALSE(SegmentExists(dead.segment_id));
+  ExpectGone(dead_, scratch_.path());
   // Kept.
-  ExpectKeptThenRemove(*live, scratch.path());
+  ExpectKeptThenRemove(*live_, scratch_.path());
 }
 
 }  // namespace

@@ -247,6 +247,19 @@ const v1::Expectation* Find(const std::vector<v1::Expectation>& expectations,
   return nullptr;
 }
 
+// Each metric of `predicted` has an expectation that expects that value.
+void ExpectPredictions(const std::vector<v1::Expectation>& expectations,
+                       const std::map<std::string, double>& predicted) {
+  for (const auto& [metric, value] : predicted) {
+    const v1::Expectation* expectation = Find(expectations, metric);
+    if (expectation == nullptr) {
+      ADD_FAILURE() << "no expectation for " << metric;
+      continue;
+    }
+    EXPECT_DOUBLE_EQ(expectation->expected(), value) << metric;
+  }
+}
+
 v1::HostInfo Host(const std::string& thp_enabled, bool perf) {
   v1::HostInfo host;
   host.set_thp_enabled(thp_enabled);
@@ -303,28 +316,28 @@ TEST(PageFaultExpect, ThpNeverSaysSoAndExpects4KiBPages) {
 TEST(PageFaultExpect, PopulateMovesTheFaultsToSetupForGetrusageOnly) {
   const std::vector<v1::Expectation> expected =
       ExpectFor({{"region_bytes", "64MiB"}, {"populate", "true"}}, Host("madvise", true));
-  EXPECT_DOUBLE_EQ(Find(expected, "setup.toucher.minor_faults")->expected(), 16384);
-  EXPECT_DOUBLE_EQ(Find(expected, "setup.toucher.perf_page_faults")->expected(), 0);
-  EXPECT_DOUBLE_EQ(Find(expected, "write.toucher.minor_faults")->expected(), 0);
-  EXPECT_DOUBLE_EQ(Find(expected, "write.toucher.perf_page_faults")->expected(), 0);
+  ExpectPredictions(expected, {{"setup.toucher.minor_faults", 16384},
+                               {"setup.toucher.perf_page_faults", 0},
+                               {"write.toucher.minor_faults", 0},
+                               {"write.toucher.perf_page_faults", 0}});
 }
 
 TEST(PageFaultExpect, HugetlbGrowsHugetlbPagesNotVmRss) {
   const std::vector<v1::Expectation> expected =
       ExpectFor({{"region_bytes", "1GiB"}, {"huge_pages", "hugetlb"}}, Host("madvise", false));
-  EXPECT_DOUBLE_EQ(Find(expected, "write.toucher.minor_faults")->expected(), 512);
-  EXPECT_DOUBLE_EQ(Find(expected, "write.toucher.hugetlb_delta_bytes")->expected(), 1 << 30);
-  EXPECT_DOUBLE_EQ(Find(expected, "write.toucher.vm_rss_delta_bytes")->expected(), 0);
+  ExpectPredictions(expected, {{"write.toucher.minor_faults", 512},
+                               {"write.toucher.hugetlb_delta_bytes", 1 << 30},
+                               {"write.toucher.vm_rss_delta_bytes", 0}});
   EXPECT_EQ(Find(expected, "write.toucher.rss_anon_delta_bytes"), nullptr);
 }
 
 TEST(PageFaultExpect, ReadThenWriteFaultsTwice) {
   const std::vector<v1::Expectation> expected =
       ExpectFor({{"region_bytes", "64MiB"}, {"access", "read_then_write"}}, Host("madvise", false));
-  EXPECT_DOUBLE_EQ(Find(expected, "read.toucher.minor_faults")->expected(), 16384);
-  EXPECT_DOUBLE_EQ(Find(expected, "read.toucher.rss_anon_delta_bytes")->expected(), 0);
-  EXPECT_DOUBLE_EQ(Find(expected, "write.toucher.minor_faults")->expected(), 16384);
-  EXPECT_DOUBLE_EQ(Find(expected, "write.toucher.rss_anon_delta_bytes")->expected(), 64 << 20);
+  ExpectPredictions(expected, {{"read.toucher.minor_faults", 16384},
+                               {"read.toucher.rss_anon_delta_bytes", 0},
+                               {"write.toucher.minor_faults", 16384},
+                               {"write.toucher.rss_anon_delta_bytes", 64 << 20}});
 }
 
 // Every expectation page_fault states for a case holds on this kernel: runs

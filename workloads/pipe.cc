@@ -191,17 +191,14 @@ absl::StatusOr<v1::RepetitionResult> RunPipeRepetition(const CaseParams& params,
                      : PipeEndpoint(forward.read_end.get(), consumer_out, vmsplice, 0, 0);
         return RunTransferRole(role, plan, producer, endpoint);
       });
-  RoleHooks hooks;
-  IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
-                          RunRoles(TransferPhases(), placement, std::move(roles), hooks));
-  v1::RepetitionResult result = std::move(outcome.result);
+  IPCLAB_ASSIGN_OR_RETURN(v1::RepetitionResult result,
+                          RunTransfer(plan, placement, std::move(roles)));
   (*result.mutable_notes())["pipe_capacity_actual"] =
       base::FormatSize(static_cast<uint64_t>(capacity));
   if (rotation_slots > 0) {
     (*result.mutable_notes())["vmsplice_buffer"] =
         absl::StrCat(rotation_slots, " slots of ", base::FormatSize(slot_bytes));
   }
-  if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome, &result));
   return result;
 }
 

@@ -137,6 +137,15 @@ absl::StatusOr<RingOptions> ParseRingOptions(const CaseParams& params) {
   return options;
 }
 
+absl::Status CheckRingHugetlbPool(absl::string_view workload, absl::string_view kind,
+                                  const CaseParams& params, const RingOptions& options) {
+  const size_t region = options.layout.bytes();
+  return CheckHugetlbPool(
+      options.huge_pages, region,
+      absl::StrCat(workload, " huge_pages=hugetlb with ring_bytes=", params.Text("ring_bytes"),
+                   " (a ", base::FormatSize(region), " ", kind, ")"));
+}
+
 absl::StatusOr<RingMemory> MapRingFile(int fd, const RingOptions& options, absl::string_view what) {
   RegionOptions region;
   region.huge_pages = options.huge_pages;
@@ -210,12 +219,10 @@ absl::StatusOr<v1::RepetitionResult> RunRingTransfer(const CaseParams& params,
   hooks.after_phase = [&](int index) {
     return index == 0 && backing.after_setup ? backing.after_setup() : absl::OkStatus();
   };
-  IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
-                          RunRoles(TransferPhases(), placement, std::move(roles), hooks));
-  v1::RepetitionResult result = std::move(outcome.result);
+  IPCLAB_ASSIGN_OR_RETURN(v1::RepetitionResult result,
+                          RunTransfer(plan, placement, std::move(roles), hooks));
   for (const auto& [name, value] : backing.notes) (*result.mutable_notes())[name] = value;
   (*result.mutable_notes())["ring_region_bytes"] = base::FormatSize(options.layout.bytes());
-  if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome, &result));
   return result;
 }
 

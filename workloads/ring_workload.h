@@ -60,6 +60,11 @@ std::vector<v1::ParamSpec> RingParamSpecs(bool hugetlb);
 // with huge pages). INVALID_ARGUMENT names the values and the allowed range.
 absl::Status ValidateRing(const CaseParams& params);
 absl::StatusOr<RingOptions> ParseRingOptions(const CaseParams& params);
+// For huge_pages=hugetlb: FAILED_PRECONDITION, saying how to reserve them,
+// unless the hugetlb pool holds the whole region; the message names
+// `workload`, its ring_bytes and the region as `kind` ("region", "segment").
+absl::Status CheckRingHugetlbPool(absl::string_view workload, absl::string_view kind,
+                                  const CaseParams& params, const RingOptions& options);
 
 // The region as one role mapped it: an mmap or a shmat.
 struct RingMemory {

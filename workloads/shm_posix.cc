@@ -85,10 +85,7 @@ absl::StatusOr<v1::RepetitionResult> RunShmPosixRepetition(const CaseParams& par
   std::optional<sys::ShmObject> object;
   base::Fd memfd;
   if (options.huge_pages == HugePages::kHugetlb) {
-    IPCLAB_RETURN_IF_ERROR(CheckHugetlbPool(
-        options.huge_pages, region,
-        absl::StrCat("shm_posix huge_pages=hugetlb with ring_bytes=", params.Text("ring_bytes"),
-                     " (a ", base::FormatSize(region), " region)")));
+    IPCLAB_RETURN_IF_ERROR(CheckRingHugetlbPool("shm_posix", "region", params, options));
     IPCLAB_ASSIGN_OR_RETURN(memfd, CreateHugetlbMemfd(name, region));
     backing.keep_fds = {memfd.get()};
     backing.map = [&]() { return MapRingFile(memfd.get(), options, name); };

@@ -96,8 +96,13 @@ class ShmRing final {
  private:
   absl::Status WaitForData();
   absl::Status WaitForSpace();
+  template <typename Refresh>
+  absl::Status WaitFor(Refresh refresh, std::atomic<uint32_t>* waiting, std::atomic<uint32_t>* seq,
+                       int event_fd);
   absl::Status Published();
   absl::Status Consumed();
+  absl::Status Announce(std::atomic<uint64_t>* index, uint64_t value,
+                        std::atomic<uint32_t>* waiting, std::atomic<uint32_t>* seq, int event_fd);
 
   RingHeader* header_ = nullptr;
   char* data_ = nullptr;

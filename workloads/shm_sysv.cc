@@ -5,7 +5,6 @@
 #include <sys/shm.h>
 
 #include "absl/strings/str_cat.h"
-#include "base/size.h"
 #include "base/status_macros.h"
 #include "workloads/hugepages.h"
 #include "workloads/ring_workload.h"
@@ -45,10 +44,7 @@ absl::StatusOr<v1::RepetitionResult> RunShmSysvRepetition(const CaseParams& para
   const size_t region = options.layout.bytes();
   int flags = 0;
   if (options.huge_pages == HugePages::kHugetlb) {
-    IPCLAB_RETURN_IF_ERROR(CheckHugetlbPool(
-        options.huge_pages, region,
-        absl::StrCat("shm_sysv huge_pages=hugetlb with ring_bytes=", params.Text("ring_bytes"),
-                     " (a ", base::FormatSize(region), " segment)")));
+    IPCLAB_RETURN_IF_ERROR(CheckRingHugetlbPool("shm_sysv", "segment", params, options));
     flags = SHM_HUGETLB | SHM_HUGE_2MB;
   }
   // The coordinator creates the segment; each role attaches it by id in its

@@ -91,15 +91,29 @@ void FillPattern(char* data, size_t size, uint64_t position) {
   }
 }
 
-absl::Status CheckChecksums(const RolesOutcome& outcome, v1::RepetitionResult* result) {
-  if (outcome.checksums.size() != 2 || outcome.checksums[0] != outcome.checksums[1]) {
+namespace {
+
+// Compares the two roles' checksums and fills `result->verified`.
+absl::Status CheckChecksums(const std::vector<uint64_t>& checksums, v1::RepetitionResult* result) {
+  if (checksums.size() != 2 || checksums[0] != checksums[1]) {
     return absl::DataLossError(absl::StrCat(
-        "data verification failed: the producer's checksum ",
-        outcome.checksums.empty() ? 0 : outcome.checksums[0], " differs from the consumer's ",
-        outcome.checksums.size() < 2 ? 0 : outcome.checksums[1]));
+        "data verification failed: the producer's checksum ", checksums.empty() ? 0 : checksums[0],
+        " differs from the consumer's ", checksums.size() < 2 ? 0 : checksums[1]));
   }
   result->set_verified(true);
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::RepetitionResult> RunTransfer(const TransferPlan& plan,
+                                                 const std::string& placement,
+                                                 std::vector<RoleSpec> roles,
+                                                 const RoleHooks& hooks) {
+  IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
+                          RunRoles(TransferPhases(), placement, std::move(roles), hooks));
+  if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome.checksums, &outcome.result));
+  return std::move(outcome.result);
 }
 
 v1::Expectation NoFaultsExpectation(const std::string& phase, const std::string& role,

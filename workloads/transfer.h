@@ -103,8 +103,13 @@ class StreamChecksum final {
 // Fills `size` bytes with a pattern that depends on the stream position.
 void FillPattern(char* data, size_t size, uint64_t position);
 
-// Compares the two roles' checksums and fills `result->verified`.
-absl::Status CheckChecksums(const RolesOutcome& outcome, v1::RepetitionResult* result);
+// Runs the producer and the consumer of a transfer through TransferPhases()
+// and returns the repetition's result. With plan.verify the two roles'
+// checksums must agree (DATA_LOSS if not) and the result says it is verified.
+absl::StatusOr<v1::RepetitionResult> RunTransfer(const TransferPlan& plan,
+                                                 const std::string& placement,
+                                                 std::vector<RoleSpec> roles,
+                                                 const RoleHooks& hooks = RoleHooks());
 
 // ---- expectations (Workload::Expect) shared by the transfer workloads
 

@@ -102,15 +102,12 @@ absl::StatusOr<v1::RepetitionResult> RunUnixSocketRepetition(const CaseParams& p
         SocketEndpoint endpoint(producer ? producer_end.get() : consumer_end.get());
         return RunTransferRole(role, plan, producer, endpoint);
       });
-  RoleHooks hooks;
-  IPCLAB_ASSIGN_OR_RETURN(RolesOutcome outcome,
-                          RunRoles(TransferPhases(), placement, std::move(roles), hooks));
-  v1::RepetitionResult result = std::move(outcome.result);
+  IPCLAB_ASSIGN_OR_RETURN(v1::RepetitionResult result,
+                          RunTransfer(plan, placement, std::move(roles)));
   (*result.mutable_notes())["socket_sndbuf_actual"] =
       base::FormatSize(static_cast<uint64_t>(send_buffer));
   (*result.mutable_notes())["socket_rcvbuf_actual"] =
       base::FormatSize(static_cast<uint64_t>(receive_buffer));
-  if (plan.verify) IPCLAB_RETURN_IF_ERROR(CheckChecksums(outcome, &result));
   return result;
 }
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -68,15 +70,26 @@ class StoreIntegrationTest : public ::testing::Test {
   }
 
   // Runs `script` in a mount namespace of its own with "$1" = the ipclab
-  // binary, "$2" = a run's JSON file, "$3" = an empty mount point. Exit 77
-  // means it could not mount (the test is then skipped).
-  ProcessResult InPrivateMounts(const std::string& script) {
+  // binary and "$3" = a tmpfs of `size` mounted for it, holding
+  // "$3/results.db" with one run pushed. Exit 77 means it could not mount
+  // (the test is then skipped).
+  ProcessResult OnPrivateTmpfsWithOneRun(const std::string& size, const std::string& script) {
     std::ofstream(Path("run.json")) << OneRunJson();
     const std::string mount_point = Path("mnt");
     RunProcess({"/bin/mkdir", "-p", mount_point}, environment_);
+    const std::string prepared = absl::StrCat(
+        "mount -t tmpfs -o size=", size, " tmpfs \"$3\" || exit 77\n",
+        "\"$1\" results push \"$2\" --to \"$3/results.db\" >/dev/null || exit 10\n", script);
     return RunProcess({"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
-                       script, "sh", BinDir() + "/ipclab", Path("run.json"), mount_point},
+                       prepared, "sh", BinDir() + "/ipclab", Path("run.json"), mount_point},
                       environment_, std::chrono::seconds(120));
+  }
+
+  // The shell command of kQuickPipe into the database on the private tmpfs,
+  // with `options` ("--quiet").
+  static std::string QuickPipeIntoMountedDb(const std::string& options) {
+    return absl::StrCat("\"$1\" ", absl::StrJoin(kQuickPipe, " "), " ", options,
+                        " --db \"$3/results.db\"");
   }
 
   TempDir temp_;
@@ -130,15 +143,13 @@ TEST_F(StoreIntegrationTest, ManyProcessesCreatingOneFreshDatabaseAllSucceed) {
 }
 
 TEST_F(StoreIntegrationTest, ReadOnlyFileSystemIsReadableAndRefusesARunBeforeItRuns) {
-  ProcessResult result = InPrivateMounts(
-      "mount -t tmpfs -o size=8m tmpfs \"$3\" || exit 77\n"
-      "\"$1\" results push \"$2\" --to \"$3/results.db\" >/dev/null || exit 10\n"
-      "mount -o remount,ro \"$3\" || exit 77\n"
-      "\"$1\" results list --db \"$3/results.db\" --format json > \"$3.list\"\n"
-      "echo \"list=$?\"\n"
-      "\"$1\" run pipe -p total_bytes=64KiB --repetitions 1 --warmup 0 --format json "
-      "  --db \"$3/results.db\" > \"$3.run\" 2> \"$3.err\"\n"
-      "echo \"run=$?\"\n");
+  ProcessResult result = OnPrivateTmpfsWithOneRun(
+      "8m", absl::StrCat("mount -o remount,ro \"$3\" || exit 77\n"
+                         "\"$1\" results list --db \"$3/results.db\" --format json > \"$3.list\"\n"
+                         "echo \"list=$?\"\n",
+                         QuickPipeIntoMountedDb("--format json"),
+                         " > \"$3.run\" 2> \"$3.err\"\n"
+                         "echo \"run=$?\"\n"));
   if (result.exit_code == 77) GTEST_SKIP() << "cannot mount a tmpfs here: " << result.err;
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   // Reading works (the run pushed before the remount is listed) ...
@@ -153,17 +164,15 @@ TEST_F(StoreIntegrationTest, ReadOnlyFileSystemIsReadableAndRefusesARunBeforeItR
 }
 
 TEST_F(StoreIntegrationTest, FullFileSystemRefusesARunBeforeItRunsAndTakesItOnceThereIsRoom) {
-  ProcessResult result = InPrivateMounts(
-      "mount -t tmpfs -o size=4m tmpfs \"$3\" || exit 77\n"
-      "\"$1\" results push \"$2\" --to \"$3/results.db\" >/dev/null || exit 10\n"
-      "dd if=/dev/zero of=\"$3/filler\" bs=64k 2>/dev/null\n"
-      "\"$1\" run pipe -p total_bytes=64KiB --repetitions 1 --warmup 0 --format json "
-      "  --db \"$3/results.db\" > \"$3.run\" 2> \"$3.err\"\n"
-      "echo \"full=$?\"\n"
-      "rm \"$3/filler\"\n"
-      "\"$1\" run pipe -p total_bytes=64KiB --repetitions 1 --warmup 0 --quiet "
-      "  --db \"$3/results.db\" >/dev/null 2> \"$3.err2\"\n"
-      "echo \"room=$?\"\n");
+  ProcessResult result = OnPrivateTmpfsWithOneRun(
+      "4m", absl::StrCat("dd if=/dev/zero of=\"$3/filler\" bs=64k 2>/dev/null\n",
+                         QuickPipeIntoMountedDb("--format json"),
+                         " > \"$3.run\" 2> \"$3.err\"\n"
+                         "echo \"full=$?\"\n"
+                         "rm \"$3/filler\"\n",
+                         QuickPipeIntoMountedDb("--quiet"),
+                         " >/dev/null 2> \"$3.err2\"\n"
+                         "echo \"room=$?\"\n"));
   if (result.exit_code == 77) GTEST_SKIP() << "cannot mount a tmpfs here: " << result.err;
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_THAT(result.out, HasSubstr("full=2"));

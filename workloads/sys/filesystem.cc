@@ -81,20 +81,8 @@ absl::StatusOr<FilesystemInfo> FilesystemOf(const std::string& path) {
   return best;
 }
 
-ScratchFile::ScratchFile(ScratchFile&& other) noexcept
-    : path_(std::move(other.path_)),
-      fd_(std::move(other.fd_)),
-      owner_(std::exchange(other.owner_, false)) {}
-
-ScratchFile& ScratchFile::operator=(ScratchFile&& other) noexcept {
-  if (this != &other) {
-    (void)Unlink();
-    path_ = std::move(other.path_);
-    fd_ = std::move(other.fd_);
-    owner_ = std::exchange(other.owner_, false);
-  }
-  return *this;
-}
+ScratchFile::ScratchFile(std::string path, base::Fd fd)
+    : path_(std::move(path), std::move(fd), /*owner=*/true, ::unlink, "unlink") {}
 
 absl::StatusOr<ScratchFile> ScratchFile::Create(const std::string& path, size_t size) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -110,14 +98,6 @@ absl::StatusOr<base::Fd> ScratchFile::Open(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return base::ErrnoStatus(absl::StrCat("open(\"", path, "\")"), errno);
   return base::Fd(fd);
-}
-
-absl::Status ScratchFile::Unlink() {
-  if (!owner_) return absl::OkStatus();
-  owner_ = false;
-  if (::unlink(path_.c_str()) != 0)
-    return base::ErrnoStatus(absl::StrCat("unlink(\"", path_, "\")"), errno);
-  return absl::OkStatus();
 }
 
 }  // namespace ipclab::sys

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "base/fd.h"
+#include "workloads/sys/owned_name.h"
 
 namespace ipclab::sys {
 
@@ -31,29 +32,20 @@ absl::StatusOr<FilesystemInfo> FilesystemOf(const std::string& path);
 // and unlinks it on destruction unless it already did (like ShmObject).
 class ScratchFile final {
  public:
-  ScratchFile(ScratchFile&& other) noexcept;
-  ScratchFile& operator=(ScratchFile&& other) noexcept;
-  ScratchFile(const ScratchFile&) = delete;
-  ScratchFile& operator=(const ScratchFile&) = delete;
-  ~ScratchFile() { (void)Unlink(); }
-
   // open(O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600) + ftruncate(size).
   static absl::StatusOr<ScratchFile> Create(const std::string& path, size_t size);
   // open(O_RDWR | O_CLOEXEC) of an existing file (anyone's; never unlinks).
   static absl::StatusOr<base::Fd> Open(const std::string& path);
 
   // Removes the name now (the file lives on while open or mapped).
-  absl::Status Unlink();
+  absl::Status Unlink() { return path_.Remove(); }
 
-  const std::string& path() const { return path_; }
-  int fd() const { return fd_.get(); }
+  const std::string& path() const { return path_.name(); }
+  int fd() const { return path_.fd(); }
 
  private:
-  ScratchFile(std::string path, base::Fd fd)
-      : path_(std::move(path)), fd_(std::move(fd)), owner_(true) {}
-  std::string path_;
-  base::Fd fd_;
-  bool owner_ = false;
+  ScratchFile(std::string path, base::Fd fd);
+  OwnedName path_;
 };
 
 }  // namespace ipclab::sys

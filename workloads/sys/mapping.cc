@@ -10,20 +10,9 @@
 
 namespace ipclab::sys {
 
-Mapping& Mapping::operator=(Mapping&& other) noexcept {
-  if (this != &other) {
-    Reset();
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-  }
-  return *this;
-}
-
-void Mapping::Reset() {
-  if (data_ != nullptr) ::munmap(data_, size_);
-  data_ = nullptr;
-  size_ = 0;
-}
+Mapping::Mapping(void* data, size_t size)
+    : OwnedMemory(static_cast<char*>(data), size,
+                  [](char* mapped, size_t length) { ::munmap(mapped, length); }) {}
 
 absl::StatusOr<Mapping> Mapping::Map(size_t size, int prot, int flags, int fd, off_t offset,
                                      absl::string_view what) {

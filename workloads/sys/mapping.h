@@ -1,26 +1,20 @@
-// An owned memory mapping; munmap on destruction.
+// An owned memory mapping; munmap on destruction. Move-only.
 #ifndef IPCLAB_WORKLOADS_SYS_MAPPING_H_
 #define IPCLAB_WORKLOADS_SYS_MAPPING_H_
 
 #include <sys/types.h>
 
 #include <cstddef>
-#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "workloads/sys/owned_memory.h"
 
 namespace ipclab::sys {
 
-class Mapping final {
+class Mapping final : public OwnedMemory {
  public:
   Mapping() = default;
-  Mapping(Mapping&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-  Mapping& operator=(Mapping&& other) noexcept;
-  Mapping(const Mapping&) = delete;
-  Mapping& operator=(const Mapping&) = delete;
-  ~Mapping() { Reset(); }
 
   // mmap(nullptr, size, prot, flags, fd, offset); `what` names the mapping in
   // errors ("ring /ipclab-42-0").
@@ -34,14 +28,8 @@ class Mapping final {
   // Private anonymous read-write memory.
   static absl::StatusOr<Mapping> Anonymous(size_t size, int extra_flags = 0);
 
-  char* data() const { return static_cast<char*>(data_); }
-  size_t size() const { return size_; }
-  void Reset();
-
  private:
-  Mapping(void* data, size_t size) : data_(data), size_(size) {}
-  void* data_ = nullptr;
-  size_t size_ = 0;
+  Mapping(void* data, size_t size);
 };
 
 }  // namespace ipclab::sys

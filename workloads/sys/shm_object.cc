@@ -11,22 +11,8 @@
 
 namespace ipclab::sys {
 
-ShmObject::ShmObject(ShmObject&& other) noexcept
-    : name_(std::move(other.name_)),
-      fd_(std::move(other.fd_)),
-      owner_(std::exchange(other.owner_, false)) {}
-
-ShmObject& ShmObject::operator=(ShmObject&& other) noexcept {
-  if (this != &other) {
-    (void)Unlink();
-    name_ = std::move(other.name_);
-    fd_ = std::move(other.fd_);
-    owner_ = std::exchange(other.owner_, false);
-  }
-  return *this;
-}
-
-ShmObject::~ShmObject() { (void)Unlink(); }
+ShmObject::ShmObject(std::string name, base::Fd fd, bool owner)
+    : name_(std::move(name), std::move(fd), owner, ::shm_unlink, "shm_unlink") {}
 
 absl::StatusOr<ShmObject> ShmObject::Create(const std::string& name, size_t size) {
   const int fd = ::shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -42,15 +28,6 @@ absl::StatusOr<ShmObject> ShmObject::Open(const std::string& name) {
   const int fd = ::shm_open(name.c_str(), O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) return base::ErrnoStatus(absl::StrCat("shm_open(\"", name, "\")"), errno);
   return ShmObject(name, base::Fd(fd), /*owner=*/false);
-}
-
-absl::Status ShmObject::Unlink() {
-  if (!owner_) return absl::OkStatus();
-  owner_ = false;
-  if (::shm_unlink(name_.c_str()) != 0) {
-    return base::ErrnoStatus(absl::StrCat("shm_unlink(\"", name_, "\")"), errno);
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace ipclab::sys

@@ -7,35 +7,27 @@
 
 #include "absl/status/statusor.h"
 #include "base/fd.h"
+#include "workloads/sys/owned_name.h"
 
 namespace ipclab::sys {
 
 class ShmObject final {
  public:
-  ShmObject(ShmObject&& other) noexcept;
-  ShmObject& operator=(ShmObject&& other) noexcept;
-  ShmObject(const ShmObject&) = delete;
-  ShmObject& operator=(const ShmObject&) = delete;
-  ~ShmObject();
-
   // shm_open(O_CREAT | O_EXCL) + ftruncate(size). `name` starts with '/'.
   static absl::StatusOr<ShmObject> Create(const std::string& name, size_t size);
   // shm_open of an existing object; never unlinks it.
   static absl::StatusOr<ShmObject> Open(const std::string& name);
 
   // Removes the name now (the memory lives on while mapped). Owner only.
-  absl::Status Unlink();
+  absl::Status Unlink() { return name_.Remove(); }
 
-  int fd() const { return fd_.get(); }
-  const std::string& name() const { return name_; }
-  bool owner() const { return owner_; }
+  int fd() const { return name_.fd(); }
+  const std::string& name() const { return name_.name(); }
+  bool owner() const { return name_.owner(); }
 
  private:
-  ShmObject(std::string name, base::Fd fd, bool owner)
-      : name_(std::move(name)), fd_(std::move(fd)), owner_(owner) {}
-  std::string name_;
-  base::Fd fd_;
-  bool owner_ = false;  // created it and has not unlinked it yet
+  ShmObject(std::string name, base::Fd fd, bool owner);
+  OwnedName name_;
 };
 
 }  // namespace ipclab::sys

@@ -128,14 +128,8 @@ absl::Status SysvSegment::MarkForRemoval() {
   return absl::OkStatus();
 }
 
-SysvAttachment& SysvAttachment::operator=(SysvAttachment&& other) noexcept {
-  if (this != &other) {
-    Reset();
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-  }
-  return *this;
-}
+SysvAttachment::SysvAttachment(char* data, size_t size)
+    : OwnedMemory(data, size, [](char* attached, size_t) { ::shmdt(attached); }) {}
 
 absl::StatusOr<SysvAttachment> SysvAttachment::Attach(int id, size_t size) {
   void* data = ::shmat(id, nullptr, 0);
@@ -143,12 +137,6 @@ absl::StatusOr<SysvAttachment> SysvAttachment::Attach(int id, size_t size) {
     return base::ErrnoStatus(absl::StrCat("shmat(", id, ")"), errno);
   }
   return SysvAttachment(static_cast<char*>(data), size);
-}
-
-void SysvAttachment::Reset() {
-  if (data_ != nullptr) ::shmdt(data_);
-  data_ = nullptr;
-  size_ = 0;
 }
 
 absl::StatusOr<int> CountSysvSegmentsCreatedBy(pid_t creator_pid) {

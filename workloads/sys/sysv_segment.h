@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "workloads/sys/owned_memory.h"
 
 namespace ipclab::sys {
 
@@ -57,28 +58,16 @@ class SysvSegment final {
 };
 
 // One shmat of a segment, shmdt on destruction. Move-only.
-class SysvAttachment final {
+class SysvAttachment final : public OwnedMemory {
  public:
   SysvAttachment() = default;
-  SysvAttachment(SysvAttachment&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-  SysvAttachment& operator=(SysvAttachment&& other) noexcept;
-  SysvAttachment(const SysvAttachment&) = delete;
-  SysvAttachment& operator=(const SysvAttachment&) = delete;
-  ~SysvAttachment() { Reset(); }
 
   // shmat(id, nullptr, 0), read-write, wherever the kernel places it (it
   // aligns huge-page segments itself). `size` is the segment's size.
   static absl::StatusOr<SysvAttachment> Attach(int id, size_t size);
 
-  char* data() const { return data_; }
-  size_t size() const { return size_; }
-  void Reset();  // shmdt
-
  private:
-  SysvAttachment(char* data, size_t size) : data_(data), size_(size) {}
-  char* data_ = nullptr;
-  size_t size_ = 0;
+  SysvAttachment(char* data, size_t size);
 };
 
 // How many segments created by process `creator_pid` still exist
