@@ -78,8 +78,9 @@ namespace {
 // floor_worse/floor_better: noise_k times the largest spread c knows (the
 // repetitions, the per-run medians of pooled sides, stored history).
 void SetNoiseFloors(const CompareOptions& options, MetricComparison* c) {
-  const double spread = std::max({c->base.spread, c->candidate.spread, c->base.run_spread,
-                                  c->candidate.run_spread, c->history_spread});
+  const double spread =
+      std::max({c->base.spread, c->candidate.spread, c->base.run_spread, c->candidate.run_spread,
+                c->base.round_spread, c->candidate.round_spread, c->history_spread});
   const bool higher_is_better = c->metric->direction == Direction::kHigherIsBetter;
   c->floor_worse = NoiseFloor(spread, options.noise_k, higher_is_better);
   c->floor_better = NoiseFloor(spread, options.noise_k, !higher_is_better);
@@ -205,24 +206,54 @@ namespace {
 // identical runs. (MAD alone ignores a minority: a futex ring across CPUs on
 // a VM runs at one of two speeds, 4x apart, and the slower one in one run of
 // five is no regression.)
-std::pair<double, uint32_t> HistorySpread(const std::vector<std::vector<double>>& runs,
-                                          double noise_k) {
+std::vector<double> MediansOf(const std::vector<std::vector<double>>& groups) {
   std::vector<double> medians;
-  for (const std::vector<double>& run : runs) {
-    if (!run.empty()) medians.push_back(Median(run));
+  for (const std::vector<double>& group : groups) {
+    if (!group.empty()) medians.push_back(Median(group));
   }
-  const std::vector<ChangePoint> changes = EDivisiveChangePoints(medians, ChangePointOptions());
-  size_t first = 0;
-  for (const ChangePoint& change : changes) first = std::max(first, change.index);
-  medians.erase(medians.begin(), medians.begin() + static_cast<std::ptrdiff_t>(first));
-  if (medians.size() < kRunsForHistorySpread) return {0.0, 0};
+  return medians;
+}
+
+// The spread of medians of independent measurements of one case (stored
+// runs, or the rounds of a run): the larger of the robust spread (MAD) and
+// the widest swing of one median from theirs, over noise_k, so that the
+// floor covers every level the case has shown. (MAD alone ignores a
+// minority: a futex ring across CPUs on a VM runs at one of two speeds, 4x
+// apart, and the slower one in one run of five is no regression.)
+double LevelSpread(const std::vector<double>& medians, double noise_k) {
   double spread = RobustLogSpread(medians);
   const double center = Median(medians);
   if (center > 0.0 && noise_k > 0.0 &&
       std::all_of(medians.begin(), medians.end(), [](double m) { return m > 0.0; })) {
     for (double m : medians) spread = std::max(spread, std::fabs(std::log(m / center)) / noise_k);
   }
-  return {spread, static_cast<uint32_t>(medians.size())};
+  return spread;
+}
+
+// The level spread of a case's per-run medians in stored history (oldest
+// first), over the runs after the last change point.
+std::pair<double, uint32_t> HistorySpread(const std::vector<std::vector<double>>& runs,
+                                          double noise_k) {
+  std::vector<double> medians = MediansOf(runs);
+  const std::vector<ChangePoint> changes = EDivisiveChangePoints(medians, ChangePointOptions());
+  size_t first = 0;
+  for (const ChangePoint& change : changes) first = std::max(first, change.index);
+  medians.erase(medians.begin(), medians.begin() + static_cast<std::ptrdiff_t>(first));
+  if (medians.size() < kRunsForHistorySpread) return {0.0, 0};
+  return {LevelSpread(medians, noise_k), static_cast<uint32_t>(medians.size())};
+}
+
+// The level spread of a side's per-round medians: a run's rounds ran in
+// workers of their own, seconds apart, so their medians show the levels the
+// host moves the case between within a run (on this VM a unix socket
+// stream switches between ~0.8 and ~1.15 GB/s from round to round while the
+// two repetitions of a round agree within 3%).
+void SetRoundSpread(const PooledCase& side, const CaseMetric& metric, double noise_k,
+                    SideStatistics* statistics) {
+  const std::vector<double> medians = MediansOf(side.SamplesPerRound(metric));
+  if (medians.size() < kRoundsForRoundSpread) return;
+  statistics->round_spread = LevelSpread(medians, noise_k);
+  statistics->rounds = static_cast<uint32_t>(medians.size());
 }
 
 // Raises c's noise floor to the spread between stored runs when that is
@@ -333,6 +364,9 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
       if (base_samples.empty() && candidate_samples.empty()) continue;
       MetricComparison metric_comparison =
           CompareSamples(*metric, base_samples, candidate_samples, options);
+      SetRoundSpread(base_case, *metric, options.noise_k, &metric_comparison.base);
+      SetRoundSpread(candidate_case, *metric, options.noise_k, &metric_comparison.candidate);
+      SetNoiseFloors(options, &metric_comparison);
       metric_comparison.base.disturbed = base_disturbed;
       metric_comparison.candidate.disturbed = candidate_disturbed;
       metric_comparison.base.disturbed_share = base_disturbed_share;

@@ -16,8 +16,9 @@
 //
 // Verdict of one metric, with band = max(threshold * |base median|,
 // metric.negligible) and floor = the noise floor (NoiseFloor of
-// noise_k * the largest robust log spread: within either side, and between
-// the per-run medians of a side that pools 3 runs or more):
+// noise_k * the largest robust log spread: within either side, between
+// the per-run medians of a side that pools 3 runs or more, and between the
+// per-round medians of a run of 3 rounds or more):
 //   better/worse  significant (BH-adjusted p < alpha and the CI excludes 0),
 //                 the whole CI beyond the band, and the change of the
 //                 medians beyond the floor, in the metric's direction
@@ -70,6 +71,12 @@ struct SideStatistics {
   uint32_t runs = 0;    // runs pooled into this side's case
   // RobustLogSpread of the per-run medians; 0 below kRunsForRunSpread runs.
   double run_spread = 0.0;
+  // The spread of the per-round medians of the side's runs (runs of
+  // kRoundsForRoundSpread rounds or more): the larger of their
+  // RobustLogSpread and the widest swing of one round's median from theirs
+  // over noise_k; and how many rounds gave it (0: none).
+  double round_spread = 0.0;
+  uint32_t rounds = 0;
   uint32_t disturbed = 0;  // repetitions noted "disturbed" (issue 8's harness)
   // disturbed / measured repetitions: at most kMaxDisturbedShareToDrop, the
   // disturbed ones are left out of the samples above (n counts the rest).
@@ -78,6 +85,9 @@ struct SideStatistics {
 
 // Runs of one case a side must pool before their medians' spread counts.
 inline constexpr uint32_t kRunsForRunSpread = 3;
+
+// Rounds a run must have before the spread of its rounds' medians counts.
+inline constexpr uint32_t kRoundsForRoundSpread = 3;
 
 struct MetricComparison {
   const CaseMetric* metric = nullptr;

@@ -65,13 +65,14 @@ enum class GateReason {
   kWithinLimit,              // pass: the CI's worst regression is within the band
   kMedianWithinLimit,        // pass: the medians' regression is within the band (the CI
                              // reaches past it, but nothing says the change is real)
-  kWithinOwnNoise,           // pass, low power: not significant, past the limit but within
-                             // the noise floor of the case's own repetitions (a change there
-                             // could never fail, however many repetitions)
+  kWithinOwnNoise,           // pass, low power: past the limit but within the noise floor
+                             // of the case's own repetitions, rounds or pooled runs (a change
+                             // there could never fail, however many repetitions)
   kWithinRunToRunNoise,      // pass: past the limit, but within the noise floor that the
                              // spread between stored runs of the case on this host sets
   kNotSignificantAmongMany,  // would fail alone, but not after Benjamini-Hochberg
   kWithinNoiseFloor,         // significant and past the limit, but within the noise floor
+                             // (--require-power; else kWithinOwnNoise)
   kDisturbed,  // over kMaxDisturbedShareToDrop of a side's repetitions marked "disturbed"
                // (case_error: which side and why, from its results)
   kChangedButCiPastLimit,  // a significant change whose CI reaches past the limit

@@ -209,10 +209,11 @@ TEST(GatePower, AHugeDropFailsEvenInWideNoise) {
   EXPECT_EQ(report.outcome, GateOutcome::kFail);
 }
 
-TEST(GatePower, ChangeWithinTheNoiseBetweenRunsIsInconclusive) {
+TEST(GatePower, ChangeWithinTheNoiseBetweenRunsPassesWithLowPower) {
   // Five baseline runs, each stable (cv 1%), whose medians wander by +-15%
   // (the host's drift between runs); a candidate 25% below the pooled median
-  // is within 3 robust spreads of that drift.
+  // is significant but within 3 robust spreads of that drift: it could never
+  // fail, so it passes with low power (with --require-power: inconclusive).
   std::vector<v1::RunResult> base;
   const double medians[] = {10.0, 8.6, 11.4, 9.3, 10.8};
   for (int i = 0; i < 5; ++i) {
@@ -221,12 +222,51 @@ TEST(GatePower, ChangeWithinTheNoiseBetweenRunsIsInconclusive) {
                                     testing::SyntheticHost(), i));
   }
   const GateReport report = Gate(base, {StableRun("c", 7.5, 2)});
-  EXPECT_EQ(report.outcome, GateOutcome::kInconclusive);
+  EXPECT_EQ(report.outcome, GateOutcome::kPass);
   ASSERT_EQ(report.checks.size(), 1u);
-  EXPECT_EQ(report.checks[0].reason, GateReason::kWithinNoiseFloor);
+  EXPECT_EQ(report.checks[0].reason, GateReason::kWithinOwnNoise);
+  EXPECT_TRUE(report.checks[0].low_power);
   ASSERT_TRUE(report.checks[0].comparison.has_value());
+  EXPECT_TRUE(report.checks[0].comparison->significant);
   EXPECT_EQ(report.checks[0].comparison->base.runs, 5u);
   EXPECT_GT(report.checks[0].comparison->base.run_spread, 0.05);
+
+  GateOptions strict;
+  strict.require_power = true;
+  const GateReport strict_report = Gate(base, {StableRun("c", 7.5, 2)}, {}, strict);
+  EXPECT_EQ(strict_report.outcome, GateOutcome::kInconclusive);
+  EXPECT_EQ(strict_report.checks[0].reason, GateReason::kWithinNoiseFloor);
+}
+
+// A run's rounds (RunRequest.rounds) that show two levels 40% apart: a
+// candidate at the lower level is within the noise floor their medians set;
+// the same fall in a run whose rounds agree fails.
+TEST(GatePower, TheSpreadOfARunsRoundsIsPartOfTheFloor) {
+  // Two repetitions per round, each round at its level (cv 1% within).
+  const auto rounds_at = [](const std::vector<double>& levels, size_t rotate) {
+    std::vector<double> values;
+    for (size_t r = 0; r < levels.size(); ++r) {
+      for (double v : Throughputs(levels[r], 0.01, 2, rotate + r)) values.push_back(v);
+    }
+    return values;
+  };
+  const auto run = [](const std::string& id, std::vector<double> throughput) {
+    v1::RunResult result = MakeSyntheticRun(id, "pipe", {Case("64KiB", std::move(throughput))});
+    result.mutable_request()->set_repetitions(10);
+    result.mutable_request()->set_rounds(5);
+    return result;
+  };
+  const v1::RunResult two_levels = run("b", rounds_at({1.15, 0.8, 1.15, 1.15, 1.15}, 0));
+  const v1::RunResult lower = run("c", rounds_at({0.8, 0.8, 0.8, 0.8, 0.8}, 3));
+  const GateReport within = Gate({two_levels}, {lower});
+  EXPECT_EQ(within.outcome, GateOutcome::kPass);
+  ASSERT_EQ(within.checks.size(), 1u);
+  ASSERT_TRUE(within.checks[0].comparison.has_value());
+  EXPECT_EQ(within.checks[0].comparison->base.rounds, 5u);
+  EXPECT_GT(within.checks[0].comparison->base.round_spread, 0.1);
+
+  const v1::RunResult steady = run("b", rounds_at({1.15, 1.15, 1.15, 1.15, 1.15}, 0));
+  EXPECT_EQ(Gate({steady}, {lower}).outcome, GateOutcome::kFail);
 }
 
 TEST(GatePower, IdenticalRunsWhoseMediansMovedWithinTheLimitPass) {

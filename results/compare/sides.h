@@ -47,6 +47,40 @@ struct PooledCase {
     return samples;
   }
 
+  // One vector of samples per round of each pooled run (RunRequest.rounds:
+  // every round of a case ran in a worker of its own, seconds apart from
+  // the others), for runs of kRoundsForRoundSpread rounds or more whose
+  // measured repetitions are all there. Disturbed repetitions are left out
+  // as in SamplesPerRun.
+  std::vector<std::vector<double>> SamplesPerRound(const CaseMetric& metric) const {
+    const double share = DisturbedShareOfSide();
+    const bool drop = share > 0.0 && share <= kMaxDisturbedShareToDrop;
+    std::vector<std::vector<double>> samples;
+    for (const SideCase& part : parts) {
+      const v1::RunRequest& request = part.run->request();
+      const uint64_t rounds = request.has_rounds() ? request.rounds() : 1;
+      const uint64_t repetitions = request.repetitions();
+      std::vector<const v1::RepetitionResult*> measured;
+      for (const v1::RepetitionResult& repetition : part.result->repetitions()) {
+        if (!repetition.warmup()) measured.push_back(&repetition);
+      }
+      if (rounds < kRoundsForRoundSpread || measured.size() != repetitions) continue;
+      const uint64_t page = part.run->host().page_size_bytes();
+      for (uint64_t round = 0; round < rounds; ++round) {
+        // The split of the server's run_executor (TurnOf).
+        v1::CaseResult one = *part.result;
+        one.clear_repetitions();
+        for (uint64_t i = repetitions * round / rounds; i < repetitions * (round + 1) / rounds;
+             ++i) {
+          if (!(drop && IsDisturbed(*measured[i]))) *one.add_repetitions() = *measured[i];
+        }
+        std::vector<double> values = MetricSamples(one, metric, page);
+        if (!values.empty()) samples.push_back(std::move(values));
+      }
+    }
+    return samples;
+  }
+
   // Measured repetitions the timing harness marked as disturbed.
   uint32_t Disturbed() const {
     uint32_t count = 0;

@@ -117,7 +117,9 @@ void PrintRules(const CompareOptions& options, bool report_require_power, std::o
        << "noise floor (" << options.noise_k
        << " x the largest robust spread: MAD of the log repetitions on either side, and of the "
           "per-run medians of a side pooling "
-       << kRunsForRunSpread << "+ runs, and of the medians of the last " << kRunsForHistorySpread
+       << kRunsForRunSpread << "+ runs, and of the round medians of a run of "
+       << kRoundsForRoundSpread << "+ rounds, and of the medians of the last "
+       << kRunsForHistorySpread
        << "+ stored runs of the case on this host after their last change point). It **passes** "
           "when each side has at least "
        << MinimumRepetitionsPerSide(options.alpha) << " repetitions, no more than "
@@ -128,8 +130,8 @@ void PrintRules(const CompareOptions& options, bool report_require_power, std::o
        << " x the limit (or wider), or it is within the noise floor that stored runs set with a "
           "CI within "
        << kPassCiReach
-       << " x that floor; or, not significant, it is within the noise floor of its own "
-          "repetitions (a change there can never fail). A pass whose CI reaches past "
+       << " x that floor; or it is within the noise floor of its own repetitions, rounds or "
+          "pooled runs (a change there can never fail). A pass whose CI reaches past "
        << kPassCiReach << " x the limit (or that floor) has **low power** and says so"
        << (report_require_power ? "; --require-power makes it inconclusive" : "")
        << ". Otherwise it is inconclusive. Changes smaller than an absolute floor never count: ";
@@ -140,6 +142,21 @@ void PrintRules(const CompareOptions& options, bool report_require_power, std::o
     }
   }
   *out << absl::StrJoin(floors, ", ") << ".\n\n";
+}
+
+// What the floor's spreads were taken over: "of its repetitions and of the
+// medians of its 5 + 5 rounds".
+std::string SpreadSources(const MetricComparison& c) {
+  std::string text = "of its repetitions";
+  if (c.base.rounds + c.candidate.rounds > 0) {
+    absl::StrAppend(&text, " and of the medians of its ", c.base.rounds, " + ", c.candidate.rounds,
+                    " rounds");
+  }
+  if (c.base.runs >= kRunsForRunSpread || c.candidate.runs >= kRunsForRunSpread) {
+    absl::StrAppend(&text, " and of the medians of its ", c.base.runs, " + ", c.candidate.runs,
+                    " pooled runs");
+  }
+  return text;
 }
 
 std::string FloorText(const MetricComparison& c) {
@@ -327,11 +344,12 @@ std::string MetricReasonText(const GateCheck& check, const CompareOptions& optio
       return absl::StrCat("changed by ", ChangeText(c), ", within the limit of ", limit,
                           " (the 95% CI ", ConfidenceText(c), " reaches past it)");
     case GateReason::kWithinOwnNoise:
-      return absl::StrCat("changed by ", ChangeText(c), ", not significant (p = ", PValueText(c),
+      return absl::StrCat("changed by ", ChangeText(c), " (p = ", PValueText(c),
+                          c.significant ? ", significant" : ", not significant",
                           "), past the limit of ", limit, " but within the noise floor of ",
                           FormatPercent(c.floor_worse), " (", options.noise_k,
-                          " x the robust spread of its repetitions), which a regression must "
-                          "exceed to fail");
+                          " x the largest robust spread ", SpreadSources(c),
+                          "), which a regression must exceed to fail");
     case GateReason::kWithinRunToRunNoise:
       return absl::StrCat("regressed by ", RegressionText(c, check.regression),
                           ", past the limit of ", limit, " but within the noise floor of ",
