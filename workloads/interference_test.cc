@@ -64,36 +64,35 @@ absl::StatusOr<v1::RepetitionResult> RunCase(const std::string& workload,
                                                        RunContext());
 }
 
-// `taskset -c 0 yes` beside a placement=same run on that CPU (issue 8).
-TEST(Interference, AHogOnThePinnedRolesCpuMarksTheRepetitionDisturbed) {
-  absl::StatusOr<std::vector<int>> allowed = sys::AllowedCpus();
-  ASSERT_TRUE(allowed.ok() && !allowed->empty());
-  Hogs hog({allowed->front()});
-  ASSERT_EQ(hog.size(), 1u);
+// A pipe run of `placement` beside hogs on `hog_cpus` (-1: unpinned):
+// marked disturbed, with a reason that starts as `reason` says.
+void ExpectDisturbed(const std::string& placement, const std::vector<int>& hog_cpus,
+                     const std::string& reason) {
+  Hogs hogs(hog_cpus);
+  ASSERT_EQ(hogs.size(), hog_cpus.size());
   // Long enough that the 10 ms ticks of /proc/stat resolve a share.
   absl::StatusOr<v1::RepetitionResult> result =
-      RunCase("pipe", {{"placement", "same"}, {"total_bytes", "256MiB"}});
+      RunCase("pipe", {{"placement", placement}, {"total_bytes", "256MiB"}});
   ASSERT_TRUE(result.ok()) << result.status();
   const v1::Interference& interference = result->interference();
   EXPECT_TRUE(interference.disturbed()) << interference.DebugString();
   EXPECT_GT(interference.other_share(), 0.10);
-  EXPECT_THAT(interference.reason(),
-              HasSubstr("CPU " + std::to_string(allowed->front()) + " spent "));
+  EXPECT_THAT(interference.reason(), HasSubstr(reason));
+}
+
+// `taskset -c 0 yes` beside a placement=same run on that CPU (issue 8).
+TEST(Interference, AHogOnThePinnedRolesCpuMarksTheRepetitionDisturbed) {
+  absl::StatusOr<std::vector<int>> allowed = sys::AllowedCpus();
+  ASSERT_TRUE(allowed.ok() && !allowed->empty());
+  ExpectDisturbed("same", {allowed->front()},
+                  "CPU " + std::to_string(allowed->front()) + " spent ");
 }
 
 // Roles left to the scheduler: every CPU they may use busy with a hog.
 TEST(Interference, HogsOnEveryCpuMarkUnpinnedRolesDisturbed) {
   absl::StatusOr<std::vector<int>> allowed = sys::AllowedCpus();
   ASSERT_TRUE(allowed.ok() && !allowed->empty());
-  Hogs hogs(*allowed);
-  ASSERT_EQ(hogs.size(), allowed->size());
-  absl::StatusOr<v1::RepetitionResult> result =
-      RunCase("pipe", {{"placement", "none"}, {"total_bytes", "256MiB"}});
-  ASSERT_TRUE(result.ok()) << result.status();
-  const v1::Interference& interference = result->interference();
-  EXPECT_TRUE(interference.disturbed()) << interference.DebugString();
-  EXPECT_GT(interference.other_share(), 0.10);
-  EXPECT_THAT(interference.reason(), HasSubstr("CPUs the unpinned roles may use spent "));
+  ExpectDisturbed("none", *allowed, "CPUs the unpinned roles may use spent ");
 }
 
 }  // namespace
