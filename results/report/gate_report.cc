@@ -79,8 +79,29 @@ std::string NextStep(const GateReport& report) {
             kPassCiReach, " x the limit; --require-power makes them inconclusive).");
       }
       return "Every check is within the limit with 95% confidence.";
-    case GateOutcome::kFail:
-      return "At least one metric regressed beyond the limit, and the change is significant.";
+    case GateOutcome::kFail: {
+      std::string text =
+          "At least one metric regressed beyond the limit, and the change is significant.";
+      // A failed metric check that knew nothing of the noise between runs:
+      // one run per side and no stored history of the case.
+      const bool single_runs =
+          std::any_of(report.checks.begin(), report.checks.end(), [](const GateCheck& check) {
+            return check.outcome == GateOutcome::kFail && check.comparison.has_value() &&
+                   check.comparison->base.runs < kRunsForRunSpread &&
+                   check.comparison->candidate.runs < kRunsForRunSpread &&
+                   check.comparison->history_runs == 0;
+          });
+      if (single_runs) {
+        absl::StrAppend(&text,
+                        " A failed check compared single runs with no stored history of the "
+                        "case: on a shared host a whole run can sit at another level (a VM "
+                        "moved, a neighbour busy), which looks the same. Before acting on it, "
+                        "gate against several baseline runs (--history N) or run both sides "
+                        "again interleaved; stored runs of the case teach the gate the noise "
+                        "between runs.");
+      }
+      return text;
+    }
     case GateOutcome::kInconclusive:
       break;
   }

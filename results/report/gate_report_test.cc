@@ -51,6 +51,18 @@ TEST(GateReasonText, ALowPowerPassSaysWhatItCouldNotRuleOut) {
                         "low power: a regression of up to 43.8% is within the 95% CI"));
 }
 
+// A failure between single runs with no history says what else it could be.
+TEST(GateMarkdown, AFailureBetweenSingleRunsSaysHowToConfirmIt) {
+  const Comparison comparison =
+      testing::CompareThroughput(StreamCase(kSteadyGbps), StreamCase(Scaled(kSteadyGbps, 0.8)));
+  const GateReport report = EvaluateGate(comparison);
+  ASSERT_EQ(report.outcome, GateOutcome::kFail);
+  std::ostringstream markdown;
+  PrintGateMarkdown(report, comparison, &markdown);
+  EXPECT_THAT(markdown.str(), HasSubstr("compared single runs with no stored history"));
+  EXPECT_THAT(markdown.str(), HasSubstr("--history N"));
+}
+
 TEST(GateReasonText, AFailedCandidateCaseNamesItsError) {
   testing::SyntheticCase failed = StreamCase({});
   failed.status = v1::FAILED;
