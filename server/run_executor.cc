@@ -174,11 +174,10 @@ class HostSampleCache final {
  public:
   void AddTo(v1::HostInfo* host) ABSL_LOCKS_EXCLUDED(mutex_) {
     absl::MutexLock lock(&mutex_);
-    if (!sampled_ || absl::Now() - sampled_at_ > kHostSampleReuse) {
+    if (absl::Now() - sampled_at_ > kHostSampleReuse) {
       sample_ = *host;
       workloads::AddHostChecks(kHostSampleWindow, &sample_);
       sampled_at_ = absl::Now();
-      sampled_ = true;
     }
     host->set_load_average_1m(sample_.load_average_1m());
     host->set_cpu_governor(sample_.cpu_governor());
@@ -194,8 +193,7 @@ class HostSampleCache final {
 
  private:
   absl::Mutex mutex_;
-  bool sampled_ ABSL_GUARDED_BY(mutex_) = false;
-  absl::Time sampled_at_ ABSL_GUARDED_BY(mutex_);
+  absl::Time sampled_at_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
   v1::HostInfo sample_ ABSL_GUARDED_BY(mutex_);
 };
 

@@ -199,13 +199,7 @@ void DecideVerdict(const CompareOptions& options, MetricComparison* out) {
 
 namespace {
 
-// The spread of a case's per-run medians in stored history (oldest first),
-// over the runs after the last change point: the larger of the robust
-// spread (MAD) and the widest swing of one run's median from theirs, over
-// noise_k, so that the floor covers every level the case has shown between
-// identical runs. (MAD alone ignores a minority: a futex ring across CPUs on
-// a VM runs at one of two speeds, 4x apart, and the slower one in one run of
-// five is no regression.)
+// The median of each non-empty group.
 std::vector<double> MediansOf(const std::vector<std::vector<double>>& groups) {
   std::vector<double> medians;
   for (const std::vector<double>& group : groups) {
@@ -247,7 +241,7 @@ std::pair<double, uint32_t> HistorySpread(const std::vector<std::vector<double>>
 // workers of their own, seconds apart, so their medians show the levels the
 // host moves the case between within a run (on this VM a unix socket
 // stream switches between ~0.8 and ~1.15 GB/s from round to round while the
-// two repetitions of a round agree within 3%).
+// two repetitions of a round mostly agree within a few percent).
 void SetRoundSpread(const PooledCase& side, const CaseMetric& metric, double noise_k,
                     SideStatistics* statistics) {
   const std::vector<double> medians = MediansOf(side.SamplesPerRound(metric));

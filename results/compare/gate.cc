@@ -84,24 +84,21 @@ GateCheck CheckMetric(const CaseComparison& case_comparison, const MetricCompari
       pass_if(GateReason::kMedianWithinLimit, c.band, false)) {
     return check;
   }
-  // Past the limit but within what this case does between runs on this host,
-  // learned from stored runs (CompareRuns' noise_history): no evidence of a
-  // regression, with the same guard on the CI.
-  const double noise_floor =
-      c.change.has_value() ? std::max(c.band, c.floor_worse * std::fabs(c.base.median)) : c.band;
-  if (c.enough_repetitions && c.history_runs > 0 && c.change.has_value() &&
-      regression <= noise_floor && pass_if(GateReason::kWithinRunToRunNoise, noise_floor, false)) {
-    return check;
-  }
   // Within the noise floor (the spread of the case's repetitions, of its
-  // rounds, of pooled runs): the fail rule needs a change beyond that floor,
-  // and more repetitions of the same noise narrow the CI but not the floor,
-  // so "inconclusive" could only ever turn into a pass. Pass, with low
-  // power. (Significant or not: a run's rounds, seconds apart, show the
+  // rounds, of pooled runs, of stored runs): the fail rule needs a change
+  // beyond that floor, and more repetitions of the same noise narrow the CI
+  // but not the floor, so "inconclusive" could only ever turn into a pass.
+  // Where stored runs of the case on this host set the floor, the pass has
+  // low power only when its CI reaches past twice the floor; otherwise
+  // always. (Significant or not: a run's rounds, seconds apart, show the
   // levels the host moves the case between; identical matrices on this VM
   // were inconclusive, or failed, on such changes in nearly every gate.)
+  const double noise_floor =
+      c.change.has_value() ? std::max(c.band, c.floor_worse * std::fabs(c.base.median)) : c.band;
+  const bool from_history = c.history_runs > 0;
   if (c.enough_repetitions && c.change.has_value() && regression <= noise_floor &&
-      pass_if(GateReason::kWithinOwnNoise, noise_floor, true)) {
+      pass_if(from_history ? GateReason::kWithinRunToRunNoise : GateReason::kWithinOwnNoise,
+              noise_floor, !from_history)) {
     return check;
   }
   check.outcome = GateOutcome::kInconclusive;

@@ -6,6 +6,7 @@
 #define IPCLAB_RESULTS_COMPARE_SIDES_H_
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -35,8 +36,7 @@ struct PooledCase {
   // out while the side's disturbed share is at most kMaxDisturbedShareToDrop
   // (above it the gate calls the case inconclusive and compare says so).
   std::vector<std::vector<double>> SamplesPerRun(const CaseMetric& metric) const {
-    const double share = DisturbedShareOfSide();
-    const bool drop = share > 0.0 && share <= kMaxDisturbedShareToDrop;
+    const bool drop = DropsDisturbed();
     std::vector<std::vector<double>> samples;
     for (const SideCase& part : parts) {
       const uint64_t page = part.run->host().page_size_bytes();
@@ -53,8 +53,7 @@ struct PooledCase {
   // measured repetitions are all there. Disturbed repetitions are left out
   // as in SamplesPerRun.
   std::vector<std::vector<double>> SamplesPerRound(const CaseMetric& metric) const {
-    const double share = DisturbedShareOfSide();
-    const bool drop = share > 0.0 && share <= kMaxDisturbedShareToDrop;
+    const bool drop = DropsDisturbed();
     std::vector<std::vector<double>> samples;
     for (const SideCase& part : parts) {
       const v1::RunRequest& request = part.run->request();
@@ -68,13 +67,15 @@ struct PooledCase {
       const uint64_t page = part.run->host().page_size_bytes();
       for (uint64_t round = 0; round < rounds; ++round) {
         // The split of the server's run_executor (TurnOf).
-        v1::CaseResult one = *part.result;
-        one.clear_repetitions();
+        std::vector<double> values;
         for (uint64_t i = repetitions * round / rounds; i < repetitions * (round + 1) / rounds;
              ++i) {
-          if (!(drop && IsDisturbed(*measured[i]))) *one.add_repetitions() = *measured[i];
+          if (drop && IsDisturbed(*measured[i])) continue;
+          if (std::optional<double> value =
+                  RepetitionValue(*part.result, *measured[i], metric, page)) {
+            values.push_back(*value);
+          }
         }
-        std::vector<double> values = MetricSamples(one, metric, page);
         if (!values.empty()) samples.push_back(std::move(values));
       }
     }
@@ -95,15 +96,19 @@ struct PooledCase {
   // Disturbed() over the measured repetitions of every part.
   double DisturbedShareOfSide() const {
     uint32_t measured = 0;
-    uint32_t disturbed = 0;
     for (const SideCase& part : parts) {
       for (const v1::RepetitionResult& repetition : part.result->repetitions()) {
-        if (repetition.warmup()) continue;
-        ++measured;
-        if (IsDisturbed(repetition)) ++disturbed;
+        if (!repetition.warmup()) ++measured;
       }
     }
-    return measured == 0 ? 0.0 : static_cast<double>(disturbed) / measured;
+    return measured == 0 ? 0.0 : static_cast<double>(Disturbed()) / measured;
+  }
+
+  // Whether the samples leave the disturbed repetitions out: some are, and
+  // no more than kMaxDisturbedShareToDrop of the side's.
+  bool DropsDisturbed() const {
+    const double share = DisturbedShareOfSide();
+    return share > 0.0 && share <= kMaxDisturbedShareToDrop;
   }
 
   // "ok" when every part succeeded, else the first failure and its error.

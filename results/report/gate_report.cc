@@ -146,14 +146,12 @@ void PrintRules(const CompareOptions& options, bool report_require_power, std::o
        << MinimumRepetitionsPerSide(options.alpha) << " repetitions, no more than "
        << FormatPercent(kMaxDisturbedShareToDrop, 0)
        << " of them disturbed (those are left out), and the whole CI lies within the limit, or "
-          "the change of the medians does with a CI within "
+          "the change of the medians does, or the change is within the noise floor (a change "
+          "there can never fail). A pass whose CI reaches past "
        << kPassCiReach
-       << " x the limit (or wider), or it is within the noise floor that stored runs set with a "
-          "CI within "
-       << kPassCiReach
-       << " x that floor; or it is within the noise floor of its own repetitions, rounds or "
-          "pooled runs (a change there can never fail). A pass whose CI reaches past "
-       << kPassCiReach << " x the limit (or that floor) has **low power** and says so"
+       << " x the limit (or the floor stored runs set), or that is past the limit within the "
+          "floor of the case's own repetitions, rounds or pooled runs, has **low power** and says "
+          "so"
        << (report_require_power ? "; --require-power makes it inconclusive" : "")
        << ". Otherwise it is inconclusive. Changes smaller than an absolute floor never count: ";
   std::vector<std::string> floors;
