@@ -8,13 +8,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/fd.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -43,10 +43,12 @@ v1::RunRequest Request(const std::string& workload,
 }
 
 std::string CommandOf(pid_t pid) {
-  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
-  std::string name;
-  std::getline(comm, name);
-  return name;
+  // Not an ifstream: reading /proc/PID of a process that has just exited
+  // fails with ESRCH, which libstdc++'s filebuf throws (base/fd.h).
+  absl::StatusOr<std::string> comm =
+      base::ReadFileToString("/proc/" + std::to_string(pid) + "/comm");
+  if (!comm.ok()) return "";
+  return comm->substr(0, comm->find('\n'));
 }
 
 class StreamRunTest : public ::testing::Test {

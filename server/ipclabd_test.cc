@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/fd.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -54,9 +54,12 @@ class Daemon final {
 bool HaveDaemon() { return access(testing::BinaryPath("ipclabd").c_str(), X_OK) == 0; }
 
 uint64_t VmRssKiB(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
+  // Not an ifstream: reading /proc/PID of a process that has just exited
+  // fails with ESRCH, which libstdc++'s filebuf throws (base/fd.h).
+  absl::StatusOr<std::string> status =
+      base::ReadFileToString("/proc/" + std::to_string(pid) + "/status");
+  if (!status.ok()) return 0;
+  for (absl::string_view line : absl::StrSplit(*status, '\n')) {
     if (absl::StartsWith(line, "VmRSS:")) {
       std::vector<std::string> fields = absl::StrSplit(line, ' ', absl::SkipEmpty());
       uint64_t kib = 0;

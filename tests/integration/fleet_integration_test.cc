@@ -2,7 +2,6 @@
 // loopback ports, the same request on each, one of them killed after its run
 // started. The table shows the two survivors side by side and names the dead
 // one; exit 4; the stored runs share the fleet id; `fleet:ID` selects them.
-#include <dirent.h>
 #include <signal.h>
 
 #include <chrono>
@@ -19,6 +18,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tests/testing/daemon.h"
+#include "tests/testing/process_checks.h"
 #include "tests/testing/subprocess.h"
 
 namespace ipclab::testing {
@@ -28,28 +28,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 // Whether `parent` has a child process (ipclabd spawns a worker per run).
-bool HasChild(pid_t parent) {
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return false;
-  bool found = false;
-  while (dirent* entry = readdir(proc)) {
-    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
-    std::ifstream stat(std::string("/proc/") + entry->d_name + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    const size_t close = text.rfind(')');  // the command may hold spaces
-    if (close == std::string::npos) continue;
-    std::istringstream fields(text.substr(close + 2));
-    std::string state;
-    pid_t ppid = 0;
-    fields >> state >> ppid;
-    if (ppid == parent) {
-      found = true;
-      break;
-    }
-  }
-  closedir(proc);
-  return found;
-}
+bool HasChild(pid_t parent) { return !ChildPidsOf(parent).empty(); }
 
 class FleetIntegrationTest : public ::testing::Test {
  protected:

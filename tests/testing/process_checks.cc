@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/fd.h"
 #include "workloads/instance_lock.h"
 #include "workloads/owner_mark.h"
 
@@ -47,7 +48,12 @@ std::vector<pid_t> ChildPidsOf(pid_t pid) {
   if (tasks == nullptr) return pids;
   while (dirent* entry = readdir(tasks)) {
     if (entry->d_name[0] == '.') continue;
-    std::ifstream children(task_dir + "/" + entry->d_name + "/children");
+    // Not an ifstream: a read of a thread that has just exited fails with
+    // ESRCH, which libstdc++'s filebuf throws (base/fd.h).
+    absl::StatusOr<std::string> text =
+        base::ReadFileToString(task_dir + "/" + entry->d_name + "/children");
+    if (!text.ok()) continue;
+    std::istringstream children(*text);
     pid_t child;
     while (children >> child) pids.push_back(child);
   }
@@ -91,10 +97,10 @@ std::vector<std::string> LeftoverShmSince(const std::vector<std::string>& before
 }
 
 bool ProcessGone(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  if (!stat) return true;
-  std::string line;
-  std::getline(stat, line);
+  absl::StatusOr<std::string> stat =
+      base::ReadFileToString("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat.ok()) return true;
+  const std::string line = stat->substr(0, stat->find('\n'));
   const size_t paren = line.rfind(')');
   return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] == 'Z' ||
          line[paren + 2] == 'X';
