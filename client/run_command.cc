@@ -20,6 +20,7 @@
 #include "client/fleet.h"
 #include "client/interrupt.h"
 #include "client/matrix.h"
+#include "client/matrix_rounds.h"
 #include "client/progress.h"
 #include "client/run_stream.h"
 #include "client/suggest.h"
@@ -100,32 +101,44 @@ HostOutcome RunOnTarget(const RunOptions& options, const std::string& address, s
     outcome.error = requests.status();
     return outcome;
   }
-  // The work of each request in repetitions (warm-ups included), known up
+  // A matrix runs round by round (client/matrix_rounds.h): round 1 of every
+  // run, then round 2, ...; each run's rounds are joined into its result.
+  // One run alone keeps its rounds inside one Run call.
+  const bool by_rounds = requests->size() > 1;
+  std::vector<RoundPart> parts;
+  if (by_rounds) {
+    parts = SplitIntoRounds(*requests);
+  } else {
+    parts.push_back(RoundPart{0, 0, 1, requests->front()});
+  }
+  // The work of each part in repetitions (warm-ups included), known up
   // front from its sweeps, so the bar moves evenly over a matrix.
   std::vector<double> units;
   double total_units = 0;
-  for (const v1::RunRequest& request : *requests) {
+  for (const RoundPart& part : parts) {
     double cases = 1;
-    for (const v1::Sweep& sweep : request.sweeps()) cases *= std::max(1, sweep.values_size());
-    units.push_back(cases *
-                    (results::EffectiveRepetitions(request) + results::EffectiveWarmup(request)));
+    for (const v1::Sweep& sweep : part.request.sweeps()) cases *= std::max(1, sweep.values_size());
+    units.push_back(cases * (results::EffectiveRepetitions(part.request) +
+                             results::EffectiveWarmup(part.request)));
     total_units += units.back();
   }
+  std::vector<RoundJoiner> joiners;
+  for (const v1::RunRequest& request : *requests) joiners.emplace_back(request);
   double units_done = 0;
   std::optional<double> fraction;
-  for (size_t i = 0; i < requests->size(); ++i) {
+  for (size_t i = 0; i < parts.size(); ++i) {
     if (canceller->interrupted()) {
       outcome.error = absl::CancelledError("cancelled");
       break;
     }
-    const v1::RunRequest& request = (*requests)[i];
-    // In a matrix, say which run of how many and which workload.
+    const RoundPart& part = parts[i];
+    // In a matrix, say which round and run of how many and which workload.
     const std::string prefix =
-        requests->size() > 1
-            ? absl::StrCat("run ", i + 1, "/", requests->size(), " ", request.workload(), " ")
-            : std::string();
+        by_rounds ? absl::StrCat("round ", part.round + 1, "/", part.rounds, " run ", part.run + 1,
+                                 "/", requests->size(), " ", part.request.workload(), " ")
+                  : std::string();
     absl::StatusOr<v1::RunResult> result =
-        StreamRun((*connection)->stub(), request, (*connection)->label(), canceller,
+        StreamRun((*connection)->stub(), part.request, (*connection)->label(), canceller,
                   [&](const std::string& text) { progress->Update(slot, prefix + text, fraction); },
                   [&](double run_fraction) {
                     if (total_units > 0)
@@ -136,7 +149,21 @@ HostOutcome RunOnTarget(const RunOptions& options, const std::string& address, s
       outcome.error = result.status();
       break;
     }
-    outcome.results.push_back(*std::move(result));
+    if (!by_rounds) {
+      outcome.results.push_back(*std::move(result));
+      break;
+    }
+    if (absl::Status added = joiners[part.run].Add(*result); !added.ok()) {
+      outcome.error = added;
+      break;
+    }
+  }
+  if (by_rounds) {
+    // What ran is kept, even when the matrix stopped early: a run missing
+    // rounds is FAILED and says how many ran.
+    for (RoundJoiner& joiner : joiners) {
+      if (!joiner.empty()) outcome.results.push_back(joiner.Finish());
+    }
   }
   return outcome;
 }

@@ -123,44 +123,14 @@ absl::Status RunTurn(const ExecutorOptions& options, const std::string& run_id,
   return status;
 }
 
-// Summaries, disturbance and verdict over every measured repetition, and the
-// case's status.
-void FinishCase(const v1::RunRequest& request, const v1::HostInfo& host, const absl::Status& status,
-                v1::CaseResult& result) {
-  std::vector<v1::RepetitionResult> measured(result.repetitions().begin(),
-                                             result.repetitions().end());
-  if (!measured.empty()) {
-    std::vector<v1::MetricSummary> summaries = results::SummarizeCase(measured);
-    result.set_disturbed_repetitions(results::DisturbedRepetitions(measured));
-    // What the kernel should have done, beside what it did.
-    absl::StatusOr<const workloads::Workload*> workload =
-        workloads::FindWorkload(request.workload());
-    if (workload.ok()) {
-      std::vector<v1::Expectation> judged =
-          results::Judge((*workload)->Expect(workloads::CaseParams::FromCase(result.case_()), host),
-                         summaries, measured);
-      result.set_verdict(results::OverallVerdict(judged));
-      for (v1::Expectation& expectation : judged)
-        *result.add_expectations() = std::move(expectation);
-    }
-    for (v1::MetricSummary& summary : summaries) *result.add_summaries() = std::move(summary);
-  }
-  if (status.ok()) {
-    result.set_status(v1::SUCCEEDED);
-  } else {
-    result.set_status(absl::IsCancelled(status) ? v1::CANCELLED : v1::FAILED);
-    result.set_error(status.message().empty() ? status.ToString() : std::string(status.message()));
-  }
-}
-
-// The measured repetitions of round `round` of `rounds`: `repetitions` split
-// as evenly as whole numbers allow, the larger shares last.
+// The turn of round `round` of `rounds` (results::ShareOfRound); warm-ups in
+// the first.
 Turn TurnOf(uint32_t round, uint32_t rounds, uint32_t repetitions, uint32_t warmup) {
   Turn turn;
   turn.warmup = round == 0 ? warmup : 0;
-  turn.first_repetition = static_cast<uint32_t>(uint64_t{repetitions} * round / rounds);
-  turn.repetitions =
-      static_cast<uint32_t>(uint64_t{repetitions} * (round + 1) / rounds) - turn.first_repetition;
+  const results::RoundShare share = results::ShareOfRound(round, rounds, repetitions);
+  turn.first_repetition = share.first;
+  turn.repetitions = share.count;
   return turn;
 }
 
@@ -203,6 +173,38 @@ void AddRecentHostChecks(v1::HostInfo* host) {
 }
 
 }  // namespace
+
+void FinishCase(const v1::RunRequest& request, const v1::HostInfo& host, const absl::Status& status,
+                v1::CaseResult& result) {
+  result.clear_summaries();
+  result.clear_expectations();
+  result.clear_disturbed_repetitions();
+  result.clear_verdict();
+  std::vector<v1::RepetitionResult> measured(result.repetitions().begin(),
+                                             result.repetitions().end());
+  if (!measured.empty()) {
+    std::vector<v1::MetricSummary> summaries = results::SummarizeCase(measured);
+    result.set_disturbed_repetitions(results::DisturbedRepetitions(measured));
+    // What the kernel should have done, beside what it did.
+    absl::StatusOr<const workloads::Workload*> workload =
+        workloads::FindWorkload(request.workload());
+    if (workload.ok()) {
+      std::vector<v1::Expectation> judged =
+          results::Judge((*workload)->Expect(workloads::CaseParams::FromCase(result.case_()), host),
+                         summaries, measured);
+      result.set_verdict(results::OverallVerdict(judged));
+      for (v1::Expectation& expectation : judged)
+        *result.add_expectations() = std::move(expectation);
+    }
+    for (v1::MetricSummary& summary : summaries) *result.add_summaries() = std::move(summary);
+  }
+  if (status.ok()) {
+    result.set_status(v1::SUCCEEDED);
+  } else {
+    result.set_status(absl::IsCancelled(status) ? v1::CANCELLED : v1::FAILED);
+    result.set_error(status.message().empty() ? status.ToString() : std::string(status.message()));
+  }
+}
 
 void RunCancellation::Cancel() {
   absl::MutexLock lock(&mutex_);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "ipclab/v1/ipclab.pb.h"
@@ -59,6 +60,13 @@ using RunEventCallback = std::function<void(v1::RunEvent event)>;
 google::protobuf::Timestamp NowTimestamp();
 
 v1::RunEvent NewRunEvent();
+
+// Summaries, disturbance, expectations and verdict over every measured
+// repetition of `result`, and its status from `status` (replacing what an
+// earlier call set). Run at the end of each case, and by the client when it
+// joins the rounds of a matrix run (client/matrix_rounds.h).
+void FinishCase(const v1::RunRequest& request, const v1::HostInfo& host, const absl::Status& status,
+                v1::CaseResult& result);
 
 // Executes the validated `cases` of `request`, one worker per case (warm-up
 // and measured repetitions in the same worker), and emits Started, the

@@ -18,6 +18,7 @@
 #include "results/model/case_metrics.h"
 #include "results/model/case_view.h"
 #include "results/model/noise.h"
+#include "results/model/run_defaults.h"
 
 namespace ipclab::results::compare_internal {
 
@@ -66,10 +67,11 @@ struct PooledCase {
       if (rounds < kRoundsForRoundSpread || measured.size() != repetitions) continue;
       const uint64_t page = part.run->host().page_size_bytes();
       for (uint64_t round = 0; round < rounds; ++round) {
-        // The split of the server's run_executor (TurnOf).
+        const RoundShare share =
+            ShareOfRound(static_cast<uint32_t>(round), static_cast<uint32_t>(rounds),
+                         static_cast<uint32_t>(repetitions));
         std::vector<double> values;
-        for (uint64_t i = repetitions * round / rounds; i < repetitions * (round + 1) / rounds;
-             ++i) {
+        for (uint64_t i = share.first; i < share.first + share.count; ++i) {
           if (drop && IsDisturbed(*measured[i])) continue;
           if (std::optional<double> value =
                   RepetitionValue(*part.result, *measured[i], metric, page)) {

@@ -51,6 +51,13 @@ uint32_t EffectiveRounds(const v1::RunRequest& request) {
   return cases >= 2 ? std::min(kDefaultRounds, repetitions) : 1;
 }
 
+RoundShare ShareOfRound(uint32_t round, uint32_t rounds, uint32_t repetitions) {
+  RoundShare share;
+  share.first = static_cast<uint32_t>(uint64_t{repetitions} * round / rounds);
+  share.count = static_cast<uint32_t>(uint64_t{repetitions} * (round + 1) / rounds) - share.first;
+  return share;
+}
+
 v1::RunRequest WithRunDefaults(v1::RunRequest request) {
   request.set_rounds(EffectiveRounds(request));
   request.set_min_time_seconds(EffectiveMinTime(request));

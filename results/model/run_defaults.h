@@ -42,6 +42,16 @@ inline constexpr uint32_t kDefaultRounds = 5;
 // or more cases, else 1.
 uint32_t EffectiveRounds(const v1::RunRequest& request);
 
+// The measured repetitions of round `round` (0-based) of `rounds`:
+// `repetitions` split as evenly as whole numbers allow, the larger shares
+// last. The server's turns, the client's matrix rounds and the gate's
+// round medians all split this way.
+struct RoundShare {
+  uint32_t first = 0;  // index of the round's first measured repetition
+  uint32_t count = 0;
+};
+RoundShare ShareOfRound(uint32_t round, uint32_t rounds, uint32_t repetitions);
+
 // `request` with repetitions, warmup, min_time_seconds and rounds set to
 // their effective values.
 v1::RunRequest WithRunDefaults(v1::RunRequest request);

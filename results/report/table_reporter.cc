@@ -610,6 +610,7 @@ std::string RepetitionsLine(const v1::RunResult& run) {
   // Stored by the server since rounds exist; older runs ran back to back.
   if (run.request().rounds() > 1) {
     absl::StrAppend(&line, ", cases taking turns over ", run.request().rounds(), " rounds");
+    if (run.rounds_across_matrix()) absl::StrAppend(&line, " spread over the matrix");
   }
   return line;
 }

@@ -13,11 +13,13 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.pb.h"
 #include "results/model/phases.h"
@@ -213,16 +215,19 @@ TEST_F(CliIntegrationTest, OutFileHoldsTheRunResultJson) {
 
 TEST_F(CliIntegrationTest, DefaultMatrixRunsOnTheRealWorkloads) {
   // The matrix's parameter names and values must be ones the real workloads
-  // accept; a small total_bytes keeps this quick.
+  // accept; a small total_bytes keeps this quick. Two rounds of one
+  // repetition each: the client runs round 1 of every run, then round 2.
   const std::string server = StartDaemon();
-  ProcessResult run = Ipclab({"run", "--matrix", "default", "-p", "total_bytes=256KiB", "-p",
-                              "message_size=4KiB", "-p", "region_bytes=4MiB", "--repetitions", "1",
-                              "--warmup", "0", "--format", "json", "--server", server});
+  ProcessResult run =
+      Ipclab({"run", "--matrix", "default", "-p", "total_bytes=256KiB", "-p", "message_size=4KiB",
+              "-p", "region_bytes=4MiB", "--repetitions", "2", "--rounds", "2", "--warmup", "0",
+              "--format", "json", "--server", server});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   google::protobuf::ListValue array;
   ASSERT_TRUE(ParseJson(run.out, &array));
   ASSERT_EQ(array.values_size(), 13);
   std::multiset<std::string> workloads;
+  std::vector<std::pair<int64_t, int64_t>> spans;  // started, finished (ns)
   for (const google::protobuf::Value& element : array.values()) {
     std::string json;
     ASSERT_TRUE(google::protobuf::util::MessageToJsonString(element, &json).ok());
@@ -230,10 +235,35 @@ TEST_F(CliIntegrationTest, DefaultMatrixRunsOnTheRealWorkloads) {
     ASSERT_TRUE(ParseJson(json, &result));
     EXPECT_EQ(result.status(), v1::SUCCEEDED) << result.error();
     workloads.insert(result.workload());
+    // Each run is its two rounds joined: both repetitions of every case,
+    // numbered on, summarized together.
+    EXPECT_TRUE(result.rounds_across_matrix());
+    EXPECT_EQ(result.request().rounds(), 2u);
+    EXPECT_EQ(result.request().repetitions(), 2u);
+    for (const v1::CaseResult& c : result.cases()) {
+      ASSERT_EQ(c.repetitions_size(), 2) << c.case_().name();
+      EXPECT_EQ(c.repetitions(0).repetition(), 0u);
+      EXPECT_EQ(c.repetitions(1).repetition(), 1u);
+      for (const v1::MetricSummary& summary : c.summaries()) {
+        if (summary.name() == "setup.wall_ns") {
+          EXPECT_EQ(summary.n(), 2u);
+        }
+      }
+    }
+    spans.emplace_back(
+        google::protobuf::util::TimeUtil::TimestampToNanoseconds(result.started_at()),
+        google::protobuf::util::TimeUtil::TimestampToNanoseconds(result.finished_at()));
     if (result.request().params().count("mode") == 0) continue;  // page_fault, cow_private
     // placement same,cross where the server may use two CPUs, else same.
     const int expected_cases = result.host().allowed_cpus_size() >= 2 ? 2 : 1;
     EXPECT_EQ(result.cases_size(), expected_cases);
+  }
+  // Round 2 of the first run came after round 1 of the last: the runs'
+  // spans overlap, every one reaching past the start of the next.
+  ASSERT_EQ(spans.size(), 13u);
+  for (size_t i = 0; i + 1 < spans.size(); ++i) {
+    EXPECT_LT(spans[i].first, spans[i + 1].first) << i;
+    EXPECT_GT(spans[i].second, spans[i + 1].first) << i;
   }
   EXPECT_EQ(workloads.count("pipe"), 2u);
   EXPECT_EQ(workloads.count("shm_posix"), 2u);
