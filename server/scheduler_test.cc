@@ -108,6 +108,25 @@ class SchedulerTest : public ::testing::Test {
     return run_id;
   }
 
+  // Two one-case runs: `running`, started, and `queued` behind it.
+  struct RunningAndQueued {
+    std::shared_ptr<RecordingSink> running = std::make_shared<RecordingSink>();
+    std::shared_ptr<RecordingSink> queued = std::make_shared<RecordingSink>();
+    std::string running_id;
+    std::string queued_id;
+  };
+
+  // Submits a run and waits until it started, then queues a second one (a
+  // fatal test failure where either is refused or the first never starts).
+  static void StartOneQueueOne(Scheduler& scheduler, RunningAndQueued& runs) {
+    absl::StatusOr<std::string> running_id = SubmitAndAwaitStart(scheduler, runs.running);
+    ASSERT_TRUE(running_id.ok()) << running_id.status();
+    absl::StatusOr<std::string> queued_id = scheduler.Submit(Request(), Cases(1), runs.queued);
+    ASSERT_TRUE(queued_id.ok());
+    runs.running_id = *running_id;
+    runs.queued_id = *queued_id;
+  }
+
   // Runs `case_count` cases to the end: the run's Finished event, empty (and
   // a test failure) if it was refused or closed with an error.
   static v1::Finished RunToTheEnd(Scheduler& scheduler, int case_count) {
@@ -167,45 +186,37 @@ TEST_F(SchedulerTest, RunOverMaxRunSecondsIsKilledAndSaysSo) {
 
 TEST_F(SchedulerTest, SecondRunWaitsAndLearnsItsPosition) {
   Scheduler scheduler(Options(testing::kFakeWorkerSleeps, /*max_queued=*/1));
-  auto first = std::make_shared<RecordingSink>();
-  auto second = std::make_shared<RecordingSink>();
-  auto third = std::make_shared<RecordingSink>();
-  absl::StatusOr<std::string> first_id = SubmitAndAwaitStart(scheduler, first);
-  ASSERT_TRUE(first_id.ok()) << first_id.status();
-  absl::StatusOr<std::string> second_id = scheduler.Submit(Request(), Cases(1), second);
-  ASSERT_TRUE(second_id.ok());
-  EXPECT_EQ(second->events().at(0).accepted().queue_position(), 1u);
+  RunningAndQueued runs;
+  ASSERT_NO_FATAL_FAILURE(StartOneQueueOne(scheduler, runs));
+  EXPECT_EQ(runs.queued->events().at(0).accepted().queue_position(), 1u);
 
+  auto third = std::make_shared<RecordingSink>();
   absl::StatusOr<std::string> refused = scheduler.Submit(Request(), Cases(1), third);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(third->events(), IsEmpty());
 
   // Cancelling the running run lets the second one start (position 0).
-  scheduler.Cancel(*first_id);
-  EXPECT_TRUE(first->AwaitClose().ok());
-  EXPECT_EQ(first->events().back().finished().status(), v1::CANCELLED);
-  ASSERT_TRUE(testing::WaitFor([&] { return second->HasEvent(v1::RunEvent::kStarted); }));
-  EXPECT_EQ(second->events().at(1).progress().queue_position(), 0u);
+  scheduler.Cancel(runs.running_id);
+  EXPECT_TRUE(runs.running->AwaitClose().ok());
+  EXPECT_EQ(runs.running->events().back().finished().status(), v1::CANCELLED);
+  ASSERT_TRUE(testing::WaitFor([&] { return runs.queued->HasEvent(v1::RunEvent::kStarted); }));
+  EXPECT_EQ(runs.queued->events().at(1).progress().queue_position(), 0u);
 
-  scheduler.Cancel(*second_id);
-  EXPECT_TRUE(second->AwaitClose().ok());
+  scheduler.Cancel(runs.queued_id);
+  EXPECT_TRUE(runs.queued->AwaitClose().ok());
 }
 
 TEST_F(SchedulerTest, CancellingAQueuedRunClosesItWithoutRunning) {
   Scheduler scheduler(Options(testing::kFakeWorkerSleeps));
-  auto running = std::make_shared<RecordingSink>();
-  auto queued = std::make_shared<RecordingSink>();
-  absl::StatusOr<std::string> running_id = SubmitAndAwaitStart(scheduler, running);
-  ASSERT_TRUE(running_id.ok()) << running_id.status();
-  absl::StatusOr<std::string> queued_id = scheduler.Submit(Request(), Cases(1), queued);
-  ASSERT_TRUE(queued_id.ok());
+  RunningAndQueued runs;
+  ASSERT_NO_FATAL_FAILURE(StartOneQueueOne(scheduler, runs));
   EXPECT_EQ(scheduler.queued_runs(), 1u);
-  scheduler.Cancel(*queued_id);
-  EXPECT_TRUE(absl::IsCancelled(queued->AwaitClose()));
-  EXPECT_FALSE(queued->HasEvent(v1::RunEvent::kStarted));
+  scheduler.Cancel(runs.queued_id);
+  EXPECT_TRUE(absl::IsCancelled(runs.queued->AwaitClose()));
+  EXPECT_FALSE(runs.queued->HasEvent(v1::RunEvent::kStarted));
   EXPECT_EQ(scheduler.queued_runs(), 0u);
-  scheduler.Cancel(*running_id);
-  EXPECT_TRUE(running->AwaitClose().ok());
+  scheduler.Cancel(runs.running_id);
+  EXPECT_TRUE(runs.running->AwaitClose().ok());
 }
 
 TEST_F(SchedulerTest, ShutdownCancelsRunningAndFailsQueued) {

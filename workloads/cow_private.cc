@@ -34,13 +34,9 @@ constexpr uint64_t kMaxRegionBytes = uint64_t{1} << 40;
 constexpr size_t kFillChunk = size_t{1} << 20;
 constexpr char kDefaultScratchTmpfs[] = "/dev/shm";
 
-// Same tolerances as page_fault (see there): counts ±1% + 4, memory ±1% +
-// 256 KiB. The child's own COW of its stack and harness pages happens before
-// its first phase starts.
-constexpr double kFaultRelative = 0.01;
-constexpr double kFaultAbsolute = 4;
-constexpr double kMemoryRelative = 0.01;
-constexpr double kMemoryAbsolute = 256 << 10;
+// The same tolerances as page_fault (expectation_bands.h): counts ±1% + 4,
+// memory ±1% + 256 KiB. The child's own COW of its stack and harness pages
+// happens before its first phase starts.
 
 struct CowPlan {
   uint64_t region_bytes = 0;
@@ -192,18 +188,11 @@ std::vector<v1::Expectation> ExpectCowPrivate(const CaseParams& params, const v1
 
   auto faults = [&](const std::string& phase, const char* role, double count,
                     const std::string& why, const std::string& if_deviated, bool with_perf) {
-    out.push_back(ExpectNear(base::MetricName(phase, role, "minor_faults"), why, count,
-                             kFaultRelative, kFaultAbsolute, kCounterGetrusage, if_deviated));
-    if (perf && with_perf) {
-      out.push_back(ExpectNear(base::MetricName(phase, role, "perf_page_faults"), why, count,
-                               kFaultRelative, kFaultAbsolute, kCounterPerfEvent, if_deviated));
-    }
+    AppendFaultBands(phase, role, count, why, if_deviated, perf && with_perf, out);
   };
   auto memory = [&](const std::string& phase, const char* role, const std::string& metric,
                     double bytes, const std::string& why, const std::string& if_deviated) {
-    out.push_back(ExpectNear(
-        base::MetricName(phase, role, metric), why, bytes, kMemoryRelative, kMemoryAbsolute,
-        metric == "pss_delta_bytes" ? kCounterSmapsRollup : kCounterProcStatus, if_deviated));
+    out.push_back(ExpectMemoryNear(phase, role, metric, bytes, why, if_deviated));
   };
 
   // The parent makes its pages its own: in setup (populate) or parent_write.

@@ -21,15 +21,7 @@ constexpr char kRole[] = "toucher";
 constexpr uint64_t kDefaultRegionBytes = uint64_t{128} << 20;
 constexpr uint64_t kMaxRegionBytes = uint64_t{1} << 40;
 
-// Fault counts: ±1%, +4 for the stray faults a process can take on its own
-// (a new stack page, the lambda's frame). A 2 MiB range that falls back to
-// 4 KiB pages adds 511 faults, far outside the band.
-constexpr double kFaultRelative = 0.01;
-constexpr double kFaultAbsolute = 4;
-// Memory deltas: ±1%, + 256 KiB because the kernel's RSS counters are per-CPU
-// batched (up to 32 pages per CPU may be unaccounted at any instant).
-constexpr double kMemoryRelative = 0.01;
-constexpr double kMemoryAbsolute = 256 << 10;
+// The fault and memory tolerances: expectation_bands.h (kFaultRelative ...).
 
 struct PageFaultPlan {
   uint64_t region_bytes = 0;
@@ -162,19 +154,11 @@ std::vector<v1::Expectation> ExpectPageFault(const CaseParams& params, const v1:
   // Both fault counters, when they should agree.
   auto expect_faults = [&](const std::string& phase, double count, const std::string& why,
                            const std::string& if_deviated) {
-    out.push_back(ExpectNear(base::MetricName(phase, kRole, "minor_faults"), why, count,
-                             kFaultRelative, kFaultAbsolute, kCounterGetrusage, if_deviated));
-    if (perf) {
-      out.push_back(ExpectNear(base::MetricName(phase, kRole, "perf_page_faults"), why, count,
-                               kFaultRelative, kFaultAbsolute, kCounterPerfEvent, if_deviated));
-    }
+    AppendFaultBands(phase, kRole, count, why, if_deviated, perf, out);
   };
   auto expect_memory = [&](const std::string& phase, const std::string& metric, double bytes,
                            const std::string& why, const std::string& if_deviated) {
-    out.push_back(ExpectNear(
-        base::MetricName(phase, kRole, metric), why, bytes, kMemoryRelative, kMemoryAbsolute,
-        metric == "anon_huge_pages_delta_bytes" ? kCounterSmapsRollup : kCounterProcStatus,
-        if_deviated));
+    out.push_back(ExpectMemoryNear(phase, kRole, metric, bytes, why, if_deviated));
   };
   // THP: AnonHugePages should cover the region's whole 2 MiB ranges (>= 90%).
   auto expect_huge_memory = [&](const std::string& phase, const std::string& why) {

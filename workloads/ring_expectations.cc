@@ -198,25 +198,27 @@ std::vector<v1::Expectation> RingExpectations(const CaseParams& params, const v1
         header + (f.pingpong ? writes(f.warm_ring) : 0) + reads_high(f.warm_ring);
     const std::string touched =
         absl::StrCat(Bytes(f.warm_ring), " of fresh ring", f.pingpong ? " in each direction" : "");
-    out.push_back(ExpectBand(
-        base::MetricName("warm", "producer", "minor_faults"),
-        absl::StrCat("warm: the producer writes ", touched, ": ", write_rule,
-                     f.pingpong ? absl::StrCat(", and reads the echoes: ", read_rule) : "",
-                     header_note),
-        producer_low, low(producer_low), producer_high + kFaultNoise, kCounterGetrusage,
-        deviation("more faults than pages written: something else faulted in this phase; fewer: "
-                  "the ring was already mapped (populated, or reused)")));
-    out.push_back(ExpectBand(
-        base::MetricName("warm", "consumer", "minor_faults"),
-        absl::StrCat("warm: the consumer reads ", touched, ": ", read_rule,
-                     f.pingpong ? absl::StrCat(", and writes the echoes: ", write_rule) : "",
-                     header_note),
-        consumer_low, low(consumer_low), consumer_high + kFaultNoise, kCounterGetrusage,
-        deviation(fault_around
-                      ? "more than one fault per page: fault-around did not happen (a kernel "
-                        "without map_pages for this file system, or fault_around_bytes lowered)"
-                      : "fewer faults than pages: the kernel mapped several pages per read fault "
-                        "(fault-around) where none was expected")));
+    // The warm faults of `role`, which `does` ("writes") the fresh ring by
+    // `rule` and in pingpong `echoes` ("reads") the echoes by `echo_rule`.
+    auto warm_faults = [&](const char* role, const char* does, const std::string& rule,
+                           const char* echoes, const std::string& echo_rule, double expected,
+                           double high, const std::string& generic) {
+      out.push_back(ExpectBand(
+          base::MetricName("warm", role, "minor_faults"),
+          absl::StrCat("warm: the ", role, " ", does, " ", touched, ": ", rule,
+                       f.pingpong ? absl::StrCat(", and ", echoes, " the echoes: ", echo_rule) : "",
+                       header_note),
+          expected, low(expected), high + kFaultNoise, kCounterGetrusage, deviation(generic)));
+    };
+    warm_faults("producer", "writes", write_rule, "reads", read_rule, producer_low, producer_high,
+                "more faults than pages written: something else faulted in this phase; fewer: "
+                "the ring was already mapped (populated, or reused)");
+    warm_faults("consumer", "reads", read_rule, "writes", write_rule, consumer_low, consumer_high,
+                fault_around
+                    ? "more than one fault per page: fault-around did not happen (a kernel "
+                      "without map_pages for this file system, or fault_around_bytes lowered)"
+                    : "fewer faults than pages: the kernel mapped several pages per read fault "
+                      "(fault-around) where none was expected");
     // Memory: the producer maps the header and what it wrote (and read).
     const uint64_t mapped = f.unit + static_cast<uint64_t>(f.options.layout.ring_count) *
                                          CeilDiv(f.warm_ring, f.unit) * f.unit;

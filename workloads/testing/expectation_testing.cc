@@ -1,5 +1,6 @@
 #include "workloads/testing/expectation_testing.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "gmock/gmock.h"
@@ -60,6 +61,16 @@ v1::RepetitionResult RunCaseOk(const std::string& workload,
   absl::StatusOr<v1::RepetitionResult> result = RunCase(workload, params, context);
   EXPECT_TRUE(result.ok()) << result.status();
   return result.ok() ? *std::move(result) : v1::RepetitionResult();
+}
+
+testing::AssertionResult IsInvalidArgumentNaming(const absl::Status& status,
+                                                 absl::string_view part) {
+  if (status.code() == absl::StatusCode::kInvalidArgument &&
+      absl::StrContains(status.message(), part)) {
+    return testing::AssertionSuccess();
+  }
+  return testing::AssertionFailure()
+         << "expected INVALID_ARGUMENT naming \"" << part << "\", got: " << status;
 }
 
 const v1::PhaseResult& Phase(const v1::RepetitionResult& result, const std::string& name) {

@@ -11,11 +11,22 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "gtest/gtest.h"
 #include "ipclab/v1/ipclab.pb.h"
 #include "workloads/hugepages.h"
 #include "workloads/workload.h"
 
 namespace ipclab::workloads::expectation_testing {
+
+// A workload's parameters by name, as RunCase takes them.
+using Params = std::map<std::string, std::string>;
+
+// The region the memory workloads' ground-truth tests map (region_bytes=64MiB)
+// and its 4 KiB pages.
+inline constexpr uint64_t kMiB = uint64_t{1} << 20;
+inline constexpr uint64_t kRegion = 64 * kMiB;
+inline constexpr double kPages = kRegion / 4096;  // 16384
 
 struct JudgedRun {
   v1::Case c;
@@ -32,6 +43,11 @@ absl::StatusOr<v1::RepetitionResult> RunCase(const std::string& workload,
 v1::RepetitionResult RunCaseOk(const std::string& workload,
                                const std::map<std::string, std::string>& params,
                                const RunContext& context = RunContext());
+
+// Success where `status` is INVALID_ARGUMENT and its message contains `part`;
+// for EXPECT_TRUE, which then names the caller's line and prints the status.
+testing::AssertionResult IsInvalidArgumentNaming(const absl::Status& status,
+                                                 absl::string_view part);
 
 // The phase of `result` named `name`: a test failure and an empty phase where
 // there is none.
