@@ -95,6 +95,16 @@ void AddDb(CLI::App* command, std::string* db) {
   command->add_option("--db", *db, kDbHelp)->type_name("PATH|URI");
 }
 
+// --metric LIST (comma-separated metric names; empty: all), as compare and
+// gate take it.
+void AddMetricsOption(CLI::App* command, std::string* metrics, const std::string& help) {
+  command->add_option("--metric", *metrics, help)->type_name("LIST");
+}
+
+void AddByHostFlag(CLI::App* command, bool* by_host) {
+  command->add_flag("--by-host", *by_host, "Pair cases of the same host only (fleet runs)");
+}
+
 bool Chosen(const CLI::App* command) { return command != nullptr && command->parsed(); }
 
 }  // namespace
@@ -218,12 +228,9 @@ ResultsCli::ResultsCli(CLI::App* app) {
       ->add_option("--threshold", compare_options_.threshold,
                    "The change that matters, e.g. 5% or 0.05")
       ->capture_default_str();
-  compare_
-      ->add_option("--metric", compare_options_.metrics,
-                   "Metrics to compare, comma-separated (default: all)")
-      ->type_name("LIST");
-  compare_->add_flag("--by-host", compare_options_.by_host,
-                     "Pair cases of the same host only (fleet runs)");
+  AddMetricsOption(compare_, &compare_options_.metrics,
+                   "Metrics to compare, comma-separated (default: all)");
+  AddByHostFlag(compare_, &compare_options_.by_host);
   compare_->footer(std::string(kCompareFooter) + kRunArgumentHelp);
 
   gate_ = app->add_subcommand("gate", "Fail on a significant regression (for CI)");
@@ -242,12 +249,10 @@ ResultsCli::ResultsCli(CLI::App* app) {
       ->add_option("--max-regression", gate_options_.max_regression,
                    "Largest regression allowed, e.g. 5% or 0.05")
       ->capture_default_str();
-  gate_
-      ->add_option(
-          "--metric", gate_options_.metrics,
-          "Metrics to gate on, comma-separated: throughput,p50,p99,ns_per_page,faults_per_page,"
-          "rss_growth (default: all)")
-      ->type_name("LIST");
+  AddMetricsOption(
+      gate_, &gate_options_.metrics,
+      "Metrics to gate on, comma-separated: throughput,p50,p99,ns_per_page,faults_per_page,"
+      "rss_growth (default: all)");
   gate_
       ->add_option("--markdown", gate_options_.markdown_file,
                    "Write the Markdown summary to FILE instead of stdout")
@@ -267,8 +272,7 @@ ResultsCli::ResultsCli(CLI::App* app) {
                    "Baseline: per case the newest N runs of the baseline selection with the same "
                    "parameters and host fingerprint")
       ->type_name("N");
-  gate_->add_flag("--by-host", gate_options_.by_host,
-                  "Pair cases of the same host only (fleet runs)");
+  AddByHostFlag(gate_, &gate_options_.by_host);
   gate_->add_flag("--require-power", gate_options_.require_power,
                   "A check whose noise could hide a regression of twice the limit is "
                   "inconclusive (exit 3) instead of a pass with low power");

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "absl/types/span.h"
 
 namespace ipclab::results {
@@ -160,6 +161,10 @@ std::string XmlEscape(absl::string_view text) {
     }
   }
   return escaped;
+}
+
+std::string MarkdownCell(absl::string_view text) {
+  return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\n", " "}});
 }
 
 }  // namespace ipclab::results

@@ -54,6 +54,9 @@ std::string FormatCpuList(const google::protobuf::RepeatedField<int32_t>& cpus);
 // characters other than newline and tab.
 std::string XmlEscape(absl::string_view text);
 
+// Text for a cell of a Markdown table: '|' escaped, newlines as spaces.
+std::string MarkdownCell(absl::string_view text);
+
 }  // namespace ipclab::results
 
 #endif  // IPCLAB_RESULTS_FORMAT_FORMAT_H_

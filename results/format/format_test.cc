@@ -93,5 +93,7 @@ TEST(XmlEscape, EscapesMarkupAndDropsControlCharacters) {
   EXPECT_EQ(XmlEscape("a<b>&\"c\"'\x01\n"), "a&lt;b&gt;&amp;&quot;c&quot;&apos;\n");
 }
 
+TEST(MarkdownCell, EscapesPipesAndJoinsLines) { EXPECT_EQ(MarkdownCell("a|b\nc"), "a\\|b c"); }
+
 }  // namespace
 }  // namespace ipclab::results

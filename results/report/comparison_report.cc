@@ -113,10 +113,6 @@ std::vector<std::string> NoisyNotes(const Comparison& comparison) {
   return notes;
 }
 
-std::string MarkdownCell(absl::string_view text) {
-  return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\n", " "}});
-}
-
 void WriteSide(JsonWriter& json, const SideStatistics& side) {
   json.BeginObject();
   json.Key("n").Integer(side.n);

@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "results/format/format.h"
 #include "results/model/case_metrics.h"
 #include "results/model/noise.h"
@@ -17,10 +16,6 @@
 
 namespace ipclab::results {
 namespace {
-
-std::string MarkdownCell(absl::string_view text) {
-  return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\n", " "}});
-}
 
 std::string Heading(GateOutcome outcome) {
   switch (outcome) {

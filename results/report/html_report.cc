@@ -1,6 +1,7 @@
 #include "results/report/html_report.h"
 
 #include <algorithm>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -293,19 +294,33 @@ void PrintPanels(std::vector<std::pair<PanelKey, std::string>> panels, size_t ho
   *out << "</div>\n";
 }
 
+// A section of the transfer cases of `runs` in `mode`: `heading` (HTML), then
+// the panels `panel` draws, one per placement (and host), an SVG each (none
+// where it returns ""). False, printing nothing, without such cases.
+bool TransferSection(
+    const std::vector<v1::RunResult>& runs, const std::string& mode, absl::string_view heading,
+    const std::function<std::string(const PanelKey&, const std::vector<ChartedCase>&,
+                                    const std::vector<std::string>&)>& panel,
+    std::ostream* out) {
+  const auto panels = TransferPanels(runs, mode);
+  if (panels.empty()) return false;
+  const std::vector<std::string> hosts = Hosts(runs);
+  *out << heading;
+  std::vector<std::pair<PanelKey, std::string>> svgs;
+  for (const auto& [key, cases] : panels) {
+    std::string svg = panel(key, cases, hosts);
+    if (!svg.empty()) svgs.emplace_back(key, std::move(svg));
+  }
+  PrintPanels(svgs, hosts.size(), out);
+  return true;
+}
+
 // Stream bandwidth: a panel per placement (and host), throughput against
 // message size on a log axis, a line per transport in its own colour.
 bool StreamSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
-  const auto panels = TransferPanels(runs, "stream");
-  if (panels.empty()) return false;
-  const std::vector<std::string> hosts = Hosts(runs);
   const CaseMetric& throughput = *FindCaseMetric("throughput");
-  *out << "<h2 id=\"stream\">Stream bandwidth</h2>\n<p class=\"meta\">Median payload bytes per "
-          "second of the steady phase (1 GB/s = 10<sup>9</sup> B/s); whiskers from the slowest "
-          "to the fastest repetition. One panel per placement, so one CPU and two CPUs are never "
-          "mixed; each transport keeps its colour in every panel.</p>\n";
-  std::vector<std::pair<PanelKey, std::string>> svgs;
-  for (const auto& [key, cases] : panels) {
+  const auto panel = [&](const PanelKey& key, const std::vector<ChartedCase>& cases,
+                         const std::vector<std::string>& hosts) -> std::string {
     const std::vector<std::string> names = SeriesNames(cases);
     const std::vector<std::string> colours = SeriesColours(cases);
     std::vector<ChartSeries> series;
@@ -325,7 +340,7 @@ bool StreamSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
       it->points.push_back({static_cast<double>(*size), Median(values), *min, *max});
       sizes.insert(static_cast<double>(*size));
     }
-    if (series.empty()) continue;
+    if (series.empty()) return "";
     // Transports in the catalog's order, so legends read alike.
     std::stable_sort(series.begin(), series.end(), [](const ChartSeries& a, const ChartSeries& b) {
       return a.colour.empty() < b.colour.empty();
@@ -335,25 +350,28 @@ bool StreamSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
     if (sizes.size() >= 2) {
       const ChartAxis x{"message size (log scale)", AxisScale::kLog2,
                         [](double v) { return FormatBytes(v); }};
-      svgs.emplace_back(key,
-                        LineChartSvg(PanelTitle("Stream", key, hosts), x, y, series, kPanelWidth));
-    } else {
-      std::vector<std::string> series_names;
-      std::vector<std::string> bar_colours;
-      BarGroup group;
-      group.label = FormatBytes(*sizes.begin());
-      for (const ChartSeries& s : series) {
-        series_names.push_back(s.name);
-        bar_colours.push_back(s.colour);
-        group.values.push_back(s.points.front().y);
-        group.ranges.push_back(std::make_pair(*s.points.front().low, *s.points.front().high));
-      }
-      svgs.emplace_back(key, BarChartSvg(PanelTitle("Stream", key, hosts), series_names, {group}, y,
-                                         kPanelWidth, bar_colours));
+      return LineChartSvg(PanelTitle("Stream", key, hosts), x, y, series, kPanelWidth);
     }
-  }
-  PrintPanels(svgs, hosts.size(), out);
-  return true;
+    std::vector<std::string> series_names;
+    std::vector<std::string> bar_colours;
+    BarGroup group;
+    group.label = FormatBytes(*sizes.begin());
+    for (const ChartSeries& s : series) {
+      series_names.push_back(s.name);
+      bar_colours.push_back(s.colour);
+      group.values.push_back(s.points.front().y);
+      group.ranges.push_back(std::make_pair(*s.points.front().low, *s.points.front().high));
+    }
+    return BarChartSvg(PanelTitle("Stream", key, hosts), series_names, {group}, y, kPanelWidth,
+                       bar_colours);
+  };
+  return TransferSection(
+      runs, "stream",
+      "<h2 id=\"stream\">Stream bandwidth</h2>\n<p class=\"meta\">Median payload bytes per "
+      "second of the steady phase (1 GB/s = 10<sup>9</sup> B/s); whiskers from the slowest "
+      "to the fastest repetition. One panel per placement, so one CPU and two CPUs are never "
+      "mixed; each transport keeps its colour in every panel.</p>\n",
+      panel, out);
 }
 
 // Round trips: a panel per placement (and host), the latency percentiles of
@@ -367,14 +385,8 @@ bool LatencySection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
                                                 {"p90", &v1::LatencySummary::p90_ns},
                                                 {"p99", &v1::LatencySummary::p99_ns},
                                                 {"p99.9", &v1::LatencySummary::p999_ns}};
-  const auto panels = TransferPanels(runs, "pingpong");
-  if (panels.empty()) return false;
-  const std::vector<std::string> hosts = Hosts(runs);
-  *out << "<h2 id=\"latency\">Round-trip latency</h2>\n<p class=\"meta\">Pingpong: the time "
-          "for one message there and back, percentiles over the round trips of a repetition "
-          "(median over repetitions), log scale. Lower is better.</p>\n";
-  std::vector<std::pair<PanelKey, std::string>> svgs;
-  for (const auto& [key, cases] : panels) {
+  const auto panel = [](const PanelKey& key, const std::vector<ChartedCase>& cases,
+                        const std::vector<std::string>& hosts) -> std::string {
     const std::vector<std::string> names = SeriesNames(cases);
     const std::vector<std::string> case_colours = SeriesColours(cases);
     std::vector<std::string> series_names;
@@ -403,14 +415,18 @@ bool LatencySection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
       colours.push_back(case_colours[i]);
       for (size_t p = 0; p < medians.size(); ++p) groups[p].values.push_back(medians[p]);
     }
-    if (series_names.empty()) continue;
+    if (series_names.empty()) return "";
     const ChartAxis y{"round trip (log scale)", AxisScale::kLog10,
                       [](double v) { return FormatDuration(v); }};
-    svgs.emplace_back(key, BarChartSvg(PanelTitle("Round trip", key, hosts), series_names, groups,
-                                       y, kPanelWidth, colours));
-  }
-  PrintPanels(svgs, hosts.size(), out);
-  return true;
+    return BarChartSvg(PanelTitle("Round trip", key, hosts), series_names, groups, y, kPanelWidth,
+                       colours);
+  };
+  return TransferSection(
+      runs, "pingpong",
+      "<h2 id=\"latency\">Round-trip latency</h2>\n<p class=\"meta\">Pingpong: the time "
+      "for one message there and back, percentiles over the round trips of a repetition "
+      "(median over repetitions), log scale. Lower is better.</p>\n",
+      panel, out);
 }
 
 std::string PageKind(const v1::CaseResult& result) {

@@ -85,11 +85,14 @@ class StoreIntegrationTest : public ::testing::Test {
                       environment_, std::chrono::seconds(120));
   }
 
-  // The shell command of kQuickPipe into the database on the private tmpfs,
-  // with `options` ("--quiet").
-  static std::string QuickPipeIntoMountedDb(const std::string& options) {
+  // The shell lines running kQuickPipe into the database on the private
+  // tmpfs, with `options` ("--quiet") and its output redirected as
+  // `redirections`, then printing its exit code as "<status>=<code>".
+  static std::string QuickPipeIntoMountedDb(const std::string& options,
+                                            const std::string& redirections,
+                                            const std::string& status) {
     return absl::StrCat("\"$1\" ", absl::StrJoin(kQuickPipe, " "), " ", options,
-                        " --db \"$3/results.db\"");
+                        " --db \"$3/results.db\" ", redirections, "\necho \"", status, "=$?\"\n");
   }
 
   TempDir temp_;
@@ -144,12 +147,11 @@ TEST_F(StoreIntegrationTest, ManyProcessesCreatingOneFreshDatabaseAllSucceed) {
 
 TEST_F(StoreIntegrationTest, ReadOnlyFileSystemIsReadableAndRefusesARunBeforeItRuns) {
   ProcessResult result = OnPrivateTmpfsWithOneRun(
-      "8m", absl::StrCat("mount -o remount,ro \"$3\" || exit 77\n"
-                         "\"$1\" results list --db \"$3/results.db\" --format json > \"$3.list\"\n"
-                         "echo \"list=$?\"\n",
-                         QuickPipeIntoMountedDb("--format json"),
-                         " > \"$3.run\" 2> \"$3.err\"\n"
-                         "echo \"run=$?\"\n"));
+      "8m",
+      absl::StrCat("mount -o remount,ro \"$3\" || exit 77\n"
+                   "\"$1\" results list --db \"$3/results.db\" --format json > \"$3.list\"\n"
+                   "echo \"list=$?\"\n",
+                   QuickPipeIntoMountedDb("--format json", "> \"$3.run\" 2> \"$3.err\"", "run")));
   if (result.exit_code == 77) GTEST_SKIP() << "cannot mount a tmpfs here: " << result.err;
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   // Reading works (the run pushed before the remount is listed) ...
@@ -165,14 +167,11 @@ TEST_F(StoreIntegrationTest, ReadOnlyFileSystemIsReadableAndRefusesARunBeforeItR
 
 TEST_F(StoreIntegrationTest, FullFileSystemRefusesARunBeforeItRunsAndTakesItOnceThereIsRoom) {
   ProcessResult result = OnPrivateTmpfsWithOneRun(
-      "4m", absl::StrCat("dd if=/dev/zero of=\"$3/filler\" bs=64k 2>/dev/null\n",
-                         QuickPipeIntoMountedDb("--format json"),
-                         " > \"$3.run\" 2> \"$3.err\"\n"
-                         "echo \"full=$?\"\n"
-                         "rm \"$3/filler\"\n",
-                         QuickPipeIntoMountedDb("--quiet"),
-                         " >/dev/null 2> \"$3.err2\"\n"
-                         "echo \"room=$?\"\n"));
+      "4m",
+      absl::StrCat("dd if=/dev/zero of=\"$3/filler\" bs=64k 2>/dev/null\n",
+                   QuickPipeIntoMountedDb("--format json", "> \"$3.run\" 2> \"$3.err\"", "full"),
+                   "rm \"$3/filler\"\n",
+                   QuickPipeIntoMountedDb("--quiet", ">/dev/null 2> \"$3.err2\"", "room")));
   if (result.exit_code == 77) GTEST_SKIP() << "cannot mount a tmpfs here: " << result.err;
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_THAT(result.out, HasSubstr("full=2"));
