@@ -305,7 +305,8 @@ int Main(int argc, const char* const* argv, CommandIo io) {
                       "case in turn in a fresh worker, so slow drift of the host shows in each "
                       "case's spread rather than between runs (default 5 when a run has 2+ "
                       "cases, else 1; 1: each case's repetitions back to back; warm-ups run in "
-                      "the first round)")
+                      "the first round; a --matrix runs round 1 of every run, then round 2 ..., "
+                      "so each case's rounds span the whole matrix, 5 by default)")
           ->check(CLI::Range(1u, 1000u));
   CLI::Option* warmup_option =
       run->add_option("--warmup", warmup,
