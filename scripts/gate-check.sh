@@ -64,3 +64,5 @@ better=$(grep -o '"verdict": *"better"' "$work/m.json" | wc -l)
 noisy=$(grep -o '"verdict": *"noisy"' "$work/m.json" | wc -l)
 echo "matrix A/A compare: $worse worse, $better better, $noisy noisy (expected 0 worse, 0 better)"
 echo "matrix: $runs runs per side; gate exit $code; $(grep -o '[0-9]* failed, [0-9]* inconclusive, [0-9]* passed' "$work/m.md" | head -1) (table rows incl. headers: $cases)"
+grep -E '\*\*FAIL\*\*|\| inconclusive \|' "$work/m.md" | sed 's/^/    /'
+
