@@ -214,14 +214,42 @@ std::vector<double> MediansOf(const std::vector<std::vector<double>>& groups) {
 // floor covers every level the case has shown. (MAD alone ignores a
 // minority: a futex ring across CPUs on a VM runs at one of two speeds, 4x
 // apart, and the slower one in one run of five is no regression.)
-double LevelSpread(const std::vector<double>& medians, double noise_k) {
+// `level_error`, the error of one of those medians as an estimate of its
+// level (ln), widens the swing: noise_k of it join the floor, so a
+// candidate at a level one median showed is within the floor even when it
+// measured that level a little further out.
+double LevelSpread(const std::vector<double>& medians, double noise_k, double level_error = 0.0) {
   double spread = RobustLogSpread(medians);
   const double center = Median(medians);
   if (center > 0.0 && noise_k > 0.0 &&
       std::all_of(medians.begin(), medians.end(), [](double m) { return m > 0.0; })) {
-    for (double m : medians) spread = std::max(spread, std::fabs(std::log(m / center)) / noise_k);
+    for (double m : medians) {
+      spread = std::max(spread, std::fabs(std::log(m / center)) / noise_k + level_error);
+    }
   }
   return spread;
+}
+
+// The error of one round's median as the level of that round (ln): the
+// robust spread of the repetitions around their own round's median (so the
+// levels between rounds do not count), over the square root of the
+// repetitions per round. 0 with fewer than four repetitions in rounds of two
+// or more.
+double RoundLevelError(const std::vector<std::vector<double>>& rounds) {
+  std::vector<double> deviations;
+  size_t rounds_counted = 0;
+  for (const std::vector<double>& round : rounds) {
+    if (round.size() < 2) continue;
+    const double median = Median(round);
+    if (median <= 0.0) continue;
+    ++rounds_counted;
+    for (double value : round) {
+      if (value > 0.0) deviations.push_back(std::fabs(std::log(value / median)));
+    }
+  }
+  if (deviations.size() < 4) return 0.0;
+  const double per_round = static_cast<double>(deviations.size()) / rounds_counted;
+  return 1.4826 * Median(deviations) / std::sqrt(per_round);
 }
 
 // The level spread of a case's per-run medians in stored history (oldest
@@ -244,9 +272,10 @@ std::pair<double, uint32_t> HistorySpread(const std::vector<std::vector<double>>
 // two repetitions of a round mostly agree within a few percent).
 void SetRoundSpread(const PooledCase& side, const CaseMetric& metric, double noise_k,
                     SideStatistics* statistics) {
-  const std::vector<double> medians = MediansOf(side.SamplesPerRound(metric));
+  const std::vector<std::vector<double>> rounds = side.SamplesPerRound(metric);
+  const std::vector<double> medians = MediansOf(rounds);
   if (medians.size() < kRoundsForRoundSpread) return;
-  statistics->round_spread = LevelSpread(medians, noise_k);
+  statistics->round_spread = LevelSpread(medians, noise_k, RoundLevelError(rounds));
   statistics->rounds = static_cast<uint32_t>(medians.size());
 }
 

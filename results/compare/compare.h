@@ -74,7 +74,9 @@ struct SideStatistics {
   // The spread of the per-round medians of the side's runs (runs of
   // kRoundsForRoundSpread rounds or more): the larger of their
   // RobustLogSpread and the widest swing of one round's median from theirs
-  // over noise_k; and how many rounds gave it (0: none).
+  // over noise_k plus the error of one round's median (the spread of the
+  // repetitions around their round's median over the square root of the
+  // repetitions per round); and how many rounds gave it (0: none).
   double round_spread = 0.0;
   uint32_t rounds = 0;
   uint32_t disturbed = 0;  // repetitions noted "disturbed" (issue 8's harness)

@@ -269,6 +269,45 @@ TEST(GatePower, TheSpreadOfARunsRoundsIsPartOfTheFloor) {
   EXPECT_EQ(Gate({steady}, {lower}).outcome, GateOutcome::kFail);
 }
 
+TEST(GatePower, ALevelARoundShowedCountsWithTheErrorOfThatRoundsMedian) {
+  // One round of five at a level 25% lower (two repetitions per round, cv 2%
+  // within). A candidate at that level, measured 1.6% further out than the
+  // round's two repetitions put it, is within the floor: a round's median
+  // knows its level only to the spread of its repetitions. (Seen on a VM:
+  // the unix-socket round trip on one CPU at 11.6 or 15.7 us for whole
+  // rounds; a candidate at the slower level, 0.1% beyond the swing the
+  // base's slow round showed, was called inconclusive.)
+  const auto rounds_at = [](const std::vector<double>& levels, size_t rotate) {
+    std::vector<double> values;
+    for (size_t r = 0; r < levels.size(); ++r) {
+      for (double v : Throughputs(levels[r], 0.02, 2, rotate + r)) values.push_back(v);
+    }
+    return values;
+  };
+  const auto run = [](const std::string& id, std::vector<double> throughput) {
+    v1::RunResult result = MakeSyntheticRun(id, "pipe", {Case("64KiB", std::move(throughput))});
+    result.mutable_request()->set_repetitions(10);
+    result.mutable_request()->set_rounds(5);
+    return result;
+  };
+  const v1::RunResult base = run("b", rounds_at({1.0, 1.0, 0.75, 1.0, 1.0}, 0));
+  const v1::RunResult at_that_level = run("c", rounds_at({0.738, 0.738, 0.738, 0.738, 0.738}, 3));
+  const GateReport report = Gate({base}, {at_that_level});
+  EXPECT_EQ(report.outcome, GateOutcome::kPass);
+  ASSERT_EQ(report.checks.size(), 1u);
+  ASSERT_TRUE(report.checks[0].comparison.has_value());
+  const MetricComparison& c = *report.checks[0].comparison;
+  // The swing alone (ln 1/0.75 = 28.8%, a fall of 25%) would not cover the
+  // change: without the round's error this check fails.
+  ASSERT_TRUE(c.change.has_value());
+  EXPECT_GT(std::fabs(*c.change), 0.25);
+  EXPECT_GT(c.base.round_spread * kDefaultNoiseK, std::log(1.0 / 0.75) + 0.005);
+
+  // A level no round showed still fails.
+  const v1::RunResult lower = run("c", rounds_at({0.6, 0.6, 0.6, 0.6, 0.6}, 3));
+  EXPECT_EQ(Gate({base}, {lower}).outcome, GateOutcome::kFail);
+}
+
 TEST(GatePower, IdenticalRunsWhoseMediansMovedWithinTheLimitPass) {
   // cv 5%, the candidate's median 8% lower: the CI reaches past 10%, but
   // nothing shows a regression beyond the limit.
