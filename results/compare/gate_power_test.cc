@@ -238,26 +238,32 @@ TEST(GatePower, ChangeWithinTheNoiseBetweenRunsPassesWithLowPower) {
   EXPECT_EQ(strict_report.checks[0].reason, GateReason::kWithinNoiseFloor);
 }
 
+// Throughputs of rounds of two repetitions, one round per level, each
+// with coefficient of variation `cv` within the round.
+std::vector<double> RoundsAt(const std::vector<double>& levels, double cv, size_t rotate) {
+  std::vector<double> values;
+  for (size_t r = 0; r < levels.size(); ++r) {
+    for (double v : Throughputs(levels[r], cv, 2, rotate + r)) values.push_back(v);
+  }
+  return values;
+}
+
+// A one-case pipe run of 10 repetitions over 5 rounds.
+v1::RunResult RunOfRounds(const std::string& id, std::vector<double> throughput) {
+  v1::RunResult result = MakeSyntheticRun(id, "pipe", {Case("64KiB", std::move(throughput))});
+  result.mutable_request()->set_repetitions(10);
+  result.mutable_request()->set_rounds(5);
+  return result;
+}
+
 // A run's rounds (RunRequest.rounds) that show two levels 40% apart: a
 // candidate at the lower level is within the noise floor their medians set;
 // the same fall in a run whose rounds agree fails.
 TEST(GatePower, TheSpreadOfARunsRoundsIsPartOfTheFloor) {
   // Two repetitions per round, each round at its level (cv 1% within).
-  const auto rounds_at = [](const std::vector<double>& levels, size_t rotate) {
-    std::vector<double> values;
-    for (size_t r = 0; r < levels.size(); ++r) {
-      for (double v : Throughputs(levels[r], 0.01, 2, rotate + r)) values.push_back(v);
-    }
-    return values;
-  };
-  const auto run = [](const std::string& id, std::vector<double> throughput) {
-    v1::RunResult result = MakeSyntheticRun(id, "pipe", {Case("64KiB", std::move(throughput))});
-    result.mutable_request()->set_repetitions(10);
-    result.mutable_request()->set_rounds(5);
-    return result;
-  };
-  const v1::RunResult two_levels = run("b", rounds_at({1.15, 0.8, 1.15, 1.15, 1.15}, 0));
-  const v1::RunResult lower = run("c", rounds_at({0.8, 0.8, 0.8, 0.8, 0.8}, 3));
+  const v1::RunResult two_levels =
+      RunOfRounds("b", RoundsAt({1.15, 0.8, 1.15, 1.15, 1.15}, 0.01, 0));
+  const v1::RunResult lower = RunOfRounds("c", RoundsAt({0.8, 0.8, 0.8, 0.8, 0.8}, 0.01, 3));
   const GateReport within = Gate({two_levels}, {lower});
   EXPECT_EQ(within.outcome, GateOutcome::kPass);
   ASSERT_EQ(within.checks.size(), 1u);
@@ -265,7 +271,7 @@ TEST(GatePower, TheSpreadOfARunsRoundsIsPartOfTheFloor) {
   EXPECT_EQ(within.checks[0].comparison->base.rounds, 5u);
   EXPECT_GT(within.checks[0].comparison->base.round_spread, 0.1);
 
-  const v1::RunResult steady = run("b", rounds_at({1.15, 1.15, 1.15, 1.15, 1.15}, 0));
+  const v1::RunResult steady = RunOfRounds("b", RoundsAt({1.15, 1.15, 1.15, 1.15, 1.15}, 0.01, 0));
   EXPECT_EQ(Gate({steady}, {lower}).outcome, GateOutcome::kFail);
 }
 
@@ -277,21 +283,9 @@ TEST(GatePower, ALevelARoundShowedCountsWithTheErrorOfThatRoundsMedian) {
   // the unix-socket round trip on one CPU at 11.6 or 15.7 us for whole
   // rounds; a candidate at the slower level, 0.1% beyond the swing the
   // base's slow round showed, was called inconclusive.)
-  const auto rounds_at = [](const std::vector<double>& levels, size_t rotate) {
-    std::vector<double> values;
-    for (size_t r = 0; r < levels.size(); ++r) {
-      for (double v : Throughputs(levels[r], 0.02, 2, rotate + r)) values.push_back(v);
-    }
-    return values;
-  };
-  const auto run = [](const std::string& id, std::vector<double> throughput) {
-    v1::RunResult result = MakeSyntheticRun(id, "pipe", {Case("64KiB", std::move(throughput))});
-    result.mutable_request()->set_repetitions(10);
-    result.mutable_request()->set_rounds(5);
-    return result;
-  };
-  const v1::RunResult base = run("b", rounds_at({1.0, 1.0, 0.75, 1.0, 1.0}, 0));
-  const v1::RunResult at_that_level = run("c", rounds_at({0.738, 0.738, 0.738, 0.738, 0.738}, 3));
+  const v1::RunResult base = RunOfRounds("b", RoundsAt({1.0, 1.0, 0.75, 1.0, 1.0}, 0.02, 0));
+  const v1::RunResult at_that_level =
+      RunOfRounds("c", RoundsAt({0.738, 0.738, 0.738, 0.738, 0.738}, 0.02, 3));
   const GateReport report = Gate({base}, {at_that_level});
   EXPECT_EQ(report.outcome, GateOutcome::kPass);
   ASSERT_EQ(report.checks.size(), 1u);
@@ -304,7 +298,7 @@ TEST(GatePower, ALevelARoundShowedCountsWithTheErrorOfThatRoundsMedian) {
   EXPECT_GT(c.base.round_spread * kDefaultNoiseK, std::log(1.0 / 0.75) + 0.005);
 
   // A level no round showed still fails.
-  const v1::RunResult lower = run("c", rounds_at({0.6, 0.6, 0.6, 0.6, 0.6}, 3));
+  const v1::RunResult lower = RunOfRounds("c", RoundsAt({0.6, 0.6, 0.6, 0.6, 0.6}, 0.02, 3));
   EXPECT_EQ(Gate({base}, {lower}).outcome, GateOutcome::kFail);
 }
 
