@@ -80,9 +80,9 @@ std::vector<RoundPart> SplitIntoRounds(const std::vector<v1::RunRequest>& reques
 RoundJoiner::RoundJoiner(v1::RunRequest request)
     : request_(std::move(request)), rounds_(RoundsInMatrix(request_)) {}
 
-absl::Status RoundJoiner::Add(const v1::RunResult& part) {
+absl::Status RoundJoiner::Add(v1::RunResult part) {
   if (!joined_.has_value()) {
-    joined_ = part;
+    joined_ = std::move(part);
     // The run as requested; the server resolved the rest (min_time).
     v1::RunRequest* request = joined_->mutable_request();
     request->set_repetitions(results::EffectiveRepetitions(request_));
@@ -99,14 +99,13 @@ absl::Status RoundJoiner::Add(const v1::RunResult& part) {
   }
   for (int i = 0; i < part.cases_size(); ++i) {
     v1::CaseResult& into = *joined_->mutable_cases(i);
-    const v1::CaseResult& from = part.cases(i);
+    v1::CaseResult& from = *part.mutable_cases(i);
     // A case that failed takes no further turns (as in the server's rounds):
     // what later rounds measured of it is left out.
     if (into.status() != v1::SUCCEEDED) continue;
-    for (const v1::RepetitionResult& repetition : from.repetitions()) {
-      v1::RepetitionResult* added = into.add_repetitions();
-      *added = repetition;
-      added->set_repetition(static_cast<uint32_t>(into.repetitions_size() - 1));
+    for (v1::RepetitionResult& repetition : *from.mutable_repetitions()) {
+      repetition.set_repetition(static_cast<uint32_t>(into.repetitions_size()));
+      *into.add_repetitions() = std::move(repetition);
     }
     if (from.status() != v1::SUCCEEDED) {
       into.set_status(from.status());

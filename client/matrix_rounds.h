@@ -54,7 +54,7 @@ class RoundJoiner final {
 
   // Adds the result of the run's next round. INTERNAL if its cases are not
   // the first round's (the server resolved the same request differently).
-  absl::Status Add(const v1::RunResult& part);
+  absl::Status Add(v1::RunResult part);
 
   // Whether any round was added.
   bool empty() const { return !joined_.has_value(); }

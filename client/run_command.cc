@@ -123,7 +123,9 @@ HostOutcome RunOnTarget(const RunOptions& options, const std::string& address, s
     total_units += units.back();
   }
   std::vector<RoundJoiner> joiners;
-  for (const v1::RunRequest& request : *requests) joiners.emplace_back(request);
+  if (by_rounds) {
+    for (const v1::RunRequest& request : *requests) joiners.emplace_back(request);
+  }
   double units_done = 0;
   std::optional<double> fraction;
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -151,9 +153,9 @@ HostOutcome RunOnTarget(const RunOptions& options, const std::string& address, s
     }
     if (!by_rounds) {
       outcome.results.push_back(*std::move(result));
-      break;
+      continue;  // the only part
     }
-    if (absl::Status added = joiners[part.run].Add(*result); !added.ok()) {
+    if (absl::Status added = joiners[part.run].Add(*std::move(result)); !added.ok()) {
       outcome.error = added;
       break;
     }

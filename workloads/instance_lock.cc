@@ -60,7 +60,7 @@ std::vector<std::string> RecordedScratchDirs(int fd) {
 // nullopt if it is held, is another user's, or cannot be opened.
 std::optional<base::Fd> TryLockFile(const std::string& path, bool create) {
   // Read-write even when only taking a dead slot: its sweeper notes itself.
-  const int flags = (create ? O_RDWR | O_CREAT : O_RDWR) | O_CLOEXEC | O_NOFOLLOW;
+  const int flags = O_RDWR | (create ? O_CREAT : 0) | O_CLOEXEC | O_NOFOLLOW;
   base::Fd fd(base::RetryOnEintr([&] { return ::open(path.c_str(), flags, 0644); }));
   if (!fd.valid()) return std::nullopt;
   struct stat info;

@@ -279,14 +279,12 @@ void SetRoundSpread(const PooledCase& side, const CaseMetric& metric, double noi
   statistics->rounds = static_cast<uint32_t>(medians.size());
 }
 
-// Raises c's noise floor to the spread between stored runs when that is
-// larger than the spreads of the two sides.
+// The spread between stored runs of c's case (SetNoiseFloors then counts it).
 void AddHistoryNoise(const PooledCase& history, const CompareOptions& options,
                      MetricComparison* c) {
   std::vector<std::vector<double>> runs = history.SamplesPerRun(*c->metric);
   std::reverse(runs.begin(), runs.end());  // oldest first
   std::tie(c->history_spread, c->history_runs) = HistorySpread(runs, options.noise_k);
-  if (c->history_runs > 0) SetNoiseFloors(options, c);
 }
 
 }  // namespace
@@ -389,14 +387,15 @@ Comparison CompareRuns(const std::vector<v1::RunResult>& base,
           CompareSamples(*metric, base_samples, candidate_samples, options);
       SetRoundSpread(base_case, *metric, options.noise_k, &metric_comparison.base);
       SetRoundSpread(candidate_case, *metric, options.noise_k, &metric_comparison.candidate);
+      if (auto history = history_by_key.find(key); history != history_by_key.end()) {
+        AddHistoryNoise(*history->second, options, &metric_comparison);
+      }
+      // The floors over every spread; the verdict follows Benjamini-Hochberg below.
       SetNoiseFloors(options, &metric_comparison);
       metric_comparison.base.disturbed = base_disturbed;
       metric_comparison.candidate.disturbed = candidate_disturbed;
       metric_comparison.base.disturbed_share = base_disturbed_share;
       metric_comparison.candidate.disturbed_share = candidate_disturbed_share;
-      if (auto history = history_by_key.find(key); history != history_by_key.end()) {
-        AddHistoryNoise(*history->second, options, &metric_comparison);
-      }
       case_comparison.metrics.push_back(std::move(metric_comparison));
     }
     comparison.cases.push_back(std::move(case_comparison));
