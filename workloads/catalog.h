@@ -1,10 +1,8 @@
-// The workload catalog: one factory per workload, each defined in its own
-// file (workloads/<name>.cc) behind the one Workload interface. registry.cc
-// lists them in an explicit table; nothing registers itself.
+// The workload catalog: one ops table per workload (fio's ioengine_ops), each
+// defined in its own file (workloads/<name>.cc). registry.cc lists them in an
+// explicit table and makes each a Workload; nothing registers itself.
 #ifndef IPCLAB_WORKLOADS_CATALOG_H_
 #define IPCLAB_WORKLOADS_CATALOG_H_
-
-#include <memory>
 
 #include "workloads/workload.h"
 
@@ -12,24 +10,24 @@ namespace ipclab::workloads {
 
 // `pipe`: an anonymous pipe between two processes, streaming or ping-pong;
 // splice=vmsplice maps the producer's pages into the pipe instead of copying.
-std::unique_ptr<Workload> NewPipeWorkload();
+WorkloadOps PipeOps();
 
 // `unix_socket`: an AF_UNIX stream socket pair between two processes,
 // streaming or ping-pong. The kernel copies each message twice (sender's
 // buffer into an skb, skb into the receiver's buffer), like a pipe.
-std::unique_ptr<Workload> NewUnixSocketWorkload();
+WorkloadOps UnixSocketOps();
 
 // `shm_posix`: a ring in shm_open + mmap(MAP_SHARED) between two processes
 // (options: ring_workload.h; huge_pages=hugetlb uses memfd_create(MFD_HUGETLB),
 // because /dev/shm is tmpfs).
-std::unique_ptr<Workload> NewShmPosixWorkload();
+WorkloadOps ShmPosixOps();
 
 // `shm_sysv`: a ring in a System V segment (shmget + shmat) between two
 // processes; the same ring, modes and options as shm_posix
 // (ring_workload.h), with SHM_HUGETLB for huge_pages=hugetlb. The segment is
 // marked for removal (IPC_RMID) as soon as both roles attached it, so a crash
 // afterwards leaves nothing in `ipcs -m`.
-std::unique_ptr<Workload> NewShmSysvWorkload();
+WorkloadOps ShmSysvOps();
 
 // `mmap_file`: a ring in a file mapped MAP_SHARED by two processes, in a
 // scratch directory the server is configured with (ipclabd --scratch-tmpfs,
@@ -43,7 +41,7 @@ std::unique_ptr<Workload> NewShmSysvWorkload();
 // option); on disk they are page cache (RssFile), every first write to a
 // clean page takes a write-notify fault (page_mkwrite), and writeback may
 // clean pages again during a long run.
-std::unique_ptr<Workload> NewMmapFileWorkload();
+WorkloadOps MmapFileOps();
 
 // `page_fault`: what first touching memory costs. One process (role
 // `toucher`) maps `region_bytes` (memory_region.h: huge_pages, populate,
@@ -57,7 +55,7 @@ std::unique_ptr<Workload> NewMmapFileWorkload();
 // region_bytes and messages = 4 KiB pages touched, so messages_per_sec is
 // pages per second and ns per page is wall_ns / messages; faults per second
 // is the role's minor_faults over the phase's wall_ns.
-std::unique_ptr<Workload> NewPageFaultWorkload();
+WorkloadOps PageFaultOps();
 
 // `cow_private`: copy-on-write after fork. The `parent` role maps
 // region_bytes MAP_PRIVATE (anonymous, or a file in the server's tmpfs
@@ -77,7 +75,7 @@ std::unique_ptr<Workload> NewPageFaultWorkload();
 // own (parent_writes=true or populate=true) the child's RssAnon does not
 // change although every page was copied - only fault counts and Pss
 // (which grows by half the written bytes) show the copies.
-std::unique_ptr<Workload> NewCowPrivateWorkload();
+WorkloadOps CowPrivateOps();
 
 }  // namespace ipclab::workloads
 

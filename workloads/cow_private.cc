@@ -381,9 +381,8 @@ absl::StatusOr<v1::RepetitionResult> RunCowPrivateRepetition(const CaseParams& p
 
 }  // namespace
 
-std::unique_ptr<Workload> NewCowPrivateWorkload() {
-  return WorkloadFromOps(
-      {CowPrivateSpec(), ValidateCowPrivate, ExpectCowPrivate, RunCowPrivateRepetition});
+WorkloadOps CowPrivateOps() {
+  return {CowPrivateSpec(), ValidateCowPrivate, ExpectCowPrivate, RunCowPrivateRepetition};
 }
 
 }  // namespace ipclab::workloads

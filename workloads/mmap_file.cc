@@ -113,8 +113,8 @@ absl::StatusOr<v1::RepetitionResult> RunMmapFileRepetition(const CaseParams& par
 
 }  // namespace
 
-std::unique_ptr<Workload> NewMmapFileWorkload() {
-  return WorkloadFromOps({MmapFileSpec(), ValidateRing, ExpectMmapFile, RunMmapFileRepetition});
+WorkloadOps MmapFileOps() {
+  return {MmapFileSpec(), ValidateRing, ExpectMmapFile, RunMmapFileRepetition};
 }
 
 }  // namespace ipclab::workloads

@@ -372,9 +372,8 @@ absl::StatusOr<v1::RepetitionResult> RunPageFaultRepetition(const CaseParams& pa
 
 }  // namespace
 
-std::unique_ptr<Workload> NewPageFaultWorkload() {
-  return WorkloadFromOps(
-      {PageFaultSpec(), ValidatePageFault, ExpectPageFault, RunPageFaultRepetition});
+WorkloadOps PageFaultOps() {
+  return {PageFaultSpec(), ValidatePageFault, ExpectPageFault, RunPageFaultRepetition};
 }
 
 }  // namespace ipclab::workloads

@@ -204,8 +204,6 @@ absl::StatusOr<v1::RepetitionResult> RunPipeRepetition(const CaseParams& params,
 
 }  // namespace
 
-std::unique_ptr<Workload> NewPipeWorkload() {
-  return WorkloadFromOps({PipeSpec(), ValidatePipe, ExpectPipe, RunPipeRepetition});
-}
+WorkloadOps PipeOps() { return {PipeSpec(), ValidatePipe, ExpectPipe, RunPipeRepetition}; }
 
 }  // namespace ipclab::workloads

@@ -12,13 +12,14 @@
 namespace ipclab::workloads {
 
 const std::vector<const Workload*>& AllWorkloads() {
-  // The explicit table: adding a workload means adding a line here.
-  static const auto* const kWorkloads = new std::vector<const Workload*>{
-      NewPipeWorkload().release(),      NewUnixSocketWorkload().release(),
-      NewShmPosixWorkload().release(),  NewShmSysvWorkload().release(),
-      NewMmapFileWorkload().release(),  NewCowPrivateWorkload().release(),
-      NewPageFaultWorkload().release(),
-  };
+  static const auto* const kWorkloads = [] {
+    // The explicit table: adding a workload means adding a line here.
+    const WorkloadOps kOps[] = {PipeOps(),     UnixSocketOps(), ShmPosixOps(), ShmSysvOps(),
+                                MmapFileOps(), CowPrivateOps(), PageFaultOps()};
+    auto* workloads = new std::vector<const Workload*>;
+    for (const WorkloadOps& ops : kOps) workloads->push_back(WorkloadFromOps(ops).release());
+    return workloads;
+  }();
   return *kWorkloads;
 }
 

@@ -109,8 +109,8 @@ absl::StatusOr<v1::RepetitionResult> RunShmPosixRepetition(const CaseParams& par
 
 }  // namespace
 
-std::unique_ptr<Workload> NewShmPosixWorkload() {
-  return WorkloadFromOps({ShmPosixSpec(), ValidateRing, ExpectShmPosix, RunShmPosixRepetition});
+WorkloadOps ShmPosixOps() {
+  return {ShmPosixSpec(), ValidateRing, ExpectShmPosix, RunShmPosixRepetition};
 }
 
 }  // namespace ipclab::workloads

@@ -64,8 +64,8 @@ absl::StatusOr<v1::RepetitionResult> RunShmSysvRepetition(const CaseParams& para
 
 }  // namespace
 
-std::unique_ptr<Workload> NewShmSysvWorkload() {
-  return WorkloadFromOps({ShmSysvSpec(), ValidateRing, ExpectShmSysv, RunShmSysvRepetition});
+WorkloadOps ShmSysvOps() {
+  return {ShmSysvSpec(), ValidateRing, ExpectShmSysv, RunShmSysvRepetition};
 }
 
 }  // namespace ipclab::workloads

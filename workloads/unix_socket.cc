@@ -113,9 +113,8 @@ absl::StatusOr<v1::RepetitionResult> RunUnixSocketRepetition(const CaseParams& p
 
 }  // namespace
 
-std::unique_ptr<Workload> NewUnixSocketWorkload() {
-  return WorkloadFromOps(
-      {UnixSocketSpec(), ValidateUnixSocket, ExpectUnixSocket, RunUnixSocketRepetition});
+WorkloadOps UnixSocketOps() {
+  return {UnixSocketSpec(), ValidateUnixSocket, ExpectUnixSocket, RunUnixSocketRepetition};
 }
 
 }  // namespace ipclab::workloads

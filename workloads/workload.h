@@ -59,7 +59,7 @@ class Workload {
 };
 
 // A workload as its four parts (fio's ops table per engine): each workload
-// file writes these as functions and its factory (catalog.h) wraps them.
+// file writes these as functions and exports them as one table (catalog.h).
 struct WorkloadOps {
   v1::WorkloadSpec spec;
   absl::Status (*validate)(const CaseParams& params);

@@ -29,16 +29,11 @@ std::string Heading(GateOutcome outcome) {
   return "INCONCLUSIVE";
 }
 
+// The outcome's name, a failure in bold capitals: "pass", "**FAIL**",
+// "inconclusive".
 std::string ResultCell(GateOutcome outcome) {
-  switch (outcome) {
-    case GateOutcome::kPass:
-      return "pass";
-    case GateOutcome::kFail:
-      return "**FAIL**";
-    case GateOutcome::kInconclusive:
-      break;
-  }
-  return "inconclusive";
+  if (outcome == GateOutcome::kFail) return "**FAIL**";
+  return GateOutcomeName(outcome);
 }
 
 int Rank(GateOutcome outcome) {

@@ -13,6 +13,7 @@
 #include "results/format/format.h"
 #include "results/model/case_metrics.h"
 #include "results/model/case_view.h"
+#include "results/report/table_cells.h"
 #include "results/report/text_table.h"
 #include "results/stats/statistics.h"
 
@@ -20,8 +21,6 @@ namespace ipclab::results {
 namespace {
 
 using Align = TextTable::Align;
-
-std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 
 // The runs of `server`, in the order they arrived.
 std::vector<const v1::RunResult*> RunsOf(const FleetOutcome& fleet, const std::string& server) {

@@ -19,6 +19,7 @@
 #include "results/format/format.h"
 #include "results/model/case_view.h"
 #include "results/model/summary.h"
+#include "results/report/table_cells.h"
 #include "results/report/text_table.h"
 
 namespace ipclab::results {
@@ -256,7 +257,7 @@ class HostSummary final {
           best_value = *figure;
         }
       }
-      cells.push_back(best.empty() ? "-" : best);
+      cells.push_back(OrDash(best));
       table.AddRow(std::move(cells));
     }
     table.Print(out);
@@ -491,9 +492,9 @@ std::string HostTitle(const v1::RunResult& run) {
   for (const v1::CaseResult& result : run.cases()) {
     repetitions = std::max(repetitions, result.repetitions_size());
   }
-  std::string title = absl::StrCat("Summary for ", host.hostname().empty() ? "-" : host.hostname(),
-                                   ": Linux ", host.kernel_release(), ", ", host.cpu_count(),
-                                   " CPUs, THP ", host.thp_enabled());
+  std::string title =
+      absl::StrCat("Summary for ", OrDash(host.hostname()), ": Linux ", host.kernel_release(), ", ",
+                   host.cpu_count(), " CPUs, THP ", host.thp_enabled());
   if (repetitions > 0) {
     absl::StrAppend(&title, ", ", repetitions, " repetition", repetitions == 1 ? "" : "s");
   }

@@ -22,6 +22,7 @@
 #include "results/model/phases.h"
 #include "results/model/summary.h"
 #include "results/report/matrix_summary.h"
+#include "results/report/table_cells.h"
 #include "results/report/table_reporter.h"
 #include "results/report/text_table.h"
 
@@ -57,8 +58,6 @@ std::string GroupOf(const v1::CaseResult& result) {
   return phase.empty() ? "-" : absl::StrCat(phase, " phase");
 }
 
-std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
-
 std::set<std::string> RunHosts(const std::vector<v1::RunResult>& runs) {
   std::set<std::string> hosts;
   for (const v1::RunResult& run : runs) hosts.insert(run.host().hostname());
@@ -82,12 +81,6 @@ std::vector<std::string> RunLabels(const std::vector<v1::RunResult>& runs) {
     }
   }
   return unique;
-}
-
-std::string MedianText(const CaseView& view, const std::string& metric,
-                       std::string (*format)(double)) {
-  const std::optional<double> median = view.Median(metric);
-  return median.has_value() ? format(*median) : "-";
 }
 
 // The sum of the roles' median minor faults in `phase`, if any role has one.
@@ -258,15 +251,12 @@ std::string VmRssText(const CaseView& view, const std::string& phase,
 // its roles. One table for all, so the columns line up from case to case.
 void PrintPhaseSection(const std::vector<v1::RunResult>& runs, std::ostream* out) {
   const bool several_hosts = RunHosts(runs).size() > 1;
-  TextTable table({{"phase"},
-                   {"wall", Align::kRight},
-                   {"minflt", Align::kRight},
-                   {"majflt", Align::kRight},
-                   {"vcsw", Align::kRight},
-                   {"ivcsw", Align::kRight},
-                   {"RssAnon Δ", Align::kRight},
-                   {"RssShmem Δ", Align::kRight},
-                   {"VmRSS before→after", Align::kRight}});
+  std::vector<TextTable::Column> columns = {{"phase"}, {"wall", Align::kRight}};
+  AppendCounterColumns(&columns);
+  columns.insert(columns.end(), {{"RssAnon Δ", Align::kRight},
+                                 {"RssShmem Δ", Align::kRight},
+                                 {"VmRSS before→after", Align::kRight}});
+  TextTable table(std::move(columns));
   // Each block: its heading and how many table rows follow it.
   std::vector<std::pair<std::string, size_t>> blocks;
   for (size_t i = 0; i < runs.size(); ++i) {
@@ -288,14 +278,16 @@ void PrintPhaseSection(const std::vector<v1::RunResult>& runs, std::ostream* out
       if (!view.succeeded()) absl::StrAppend(&heading, "  ", view.StatusText());
       size_t rows = 0;
       for (const auto& [phase, phase_roles] : view.phases()) {
-        table.AddRow({phase, MedianText(view, MetricName(phase, "wall_ns"), FormatDuration),
-                      RoleMedians(view, phase, roles, "minor_faults", FormatCount),
-                      RoleMedians(view, phase, roles, "major_faults", FormatCount),
-                      RoleMedians(view, phase, roles, "voluntary_context_switches", FormatCount),
-                      RoleMedians(view, phase, roles, "involuntary_context_switches", FormatCount),
-                      RoleMedians(view, phase, roles, "rss_anon_delta_bytes", PageBytesDelta),
+        std::vector<std::string> cells = {
+            phase, MedianText(view, MetricName(phase, "wall_ns"), FormatDuration)};
+        for (const CounterColumn& counter : kCounterColumns) {
+          cells.push_back(RoleMedians(view, phase, roles, counter.metric, FormatCount));
+        }
+        cells.insert(cells.end(),
+                     {RoleMedians(view, phase, roles, "rss_anon_delta_bytes", PageBytesDelta),
                       RoleMedians(view, phase, roles, "rss_shmem_delta_bytes", PageBytesDelta),
                       VmRssText(view, phase, roles)});
+        table.AddRow(std::move(cells));
         ++rows;
       }
       blocks.emplace_back(std::move(heading), rows);

@@ -20,6 +20,7 @@
 #include "results/model/phases.h"
 #include "results/model/run_defaults.h"
 #include "results/model/summary.h"
+#include "results/report/table_cells.h"
 #include "results/report/text_table.h"
 
 namespace ipclab::results {
@@ -31,14 +32,6 @@ using Align = TextTable::Align;
 constexpr size_t kWrapWidth = 100;
 // `ipclab list` fits this many columns (the doc column wraps).
 constexpr size_t kCatalogWidth = 100;
-
-std::string OrDash(absl::string_view text) { return text.empty() ? "-" : std::string(text); }
-
-std::string MedianText(const CaseView& view, const std::string& metric,
-                       std::string (*format)(double)) {
-  const std::optional<double> median = view.Median(metric);
-  return median.has_value() ? format(*median) : "-";
-}
 
 std::string TypeName(v1::ParamSpec::Type type) {
   switch (type) {
@@ -345,15 +338,10 @@ void PrintPhaseTables(const CaseView& view, std::ostream* out) {
        << (repetitions == 1 ? "" : "s") << ", medians)\n";
   const std::string notes = NotesText(view.result());
   if (!notes.empty()) *out << "  notes " << notes << "\n";
-  TextTable counters({{"phase"},
-                      {"wall", Align::kRight},
-                      {"role"},
-                      {"minflt", Align::kRight},
-                      {"majflt", Align::kRight},
-                      {"vcsw", Align::kRight},
-                      {"ivcsw", Align::kRight},
-                      {"user", Align::kRight},
-                      {"sys", Align::kRight}});
+  std::vector<TextTable::Column> counter_columns = {{"phase"}, {"wall", Align::kRight}, {"role"}};
+  AppendCounterColumns(&counter_columns);
+  counter_columns.insert(counter_columns.end(), {{"user", Align::kRight}, {"sys", Align::kRight}});
+  TextTable counters(std::move(counter_columns));
   TextTable memory({{"phase"}, {"role"}, {"RssAnon"}, {"RssShmem"}, {"VmRSS"}});
   const v1::RepetitionResult& last = *view.result().repetitions().rbegin();
 
@@ -373,11 +361,13 @@ void PrintPhaseTables(const CaseView& view, std::ostream* out) {
       auto median = [&, &phase = phase](const char* metric, std::string (*format)(double)) {
         return MedianText(view, MetricName(phase, role, metric), format);
       };
-      counters.AddRow({first_row ? phase : "", first_row ? wall : "", role,
-                       median("minor_faults", FormatCount), median("major_faults", FormatCount),
-                       median("voluntary_context_switches", FormatCount),
-                       median("involuntary_context_switches", FormatCount),
-                       median("user_cpu_ns", CpuTimeText), median("system_cpu_ns", CpuTimeText)});
+      std::vector<std::string> cells = {first_row ? phase : "", first_row ? wall : "", role};
+      for (const CounterColumn& counter : kCounterColumns) {
+        cells.push_back(median(counter.metric, FormatCount));
+      }
+      cells.insert(cells.end(),
+                   {median("user_cpu_ns", CpuTimeText), median("system_cpu_ns", CpuTimeText)});
+      counters.AddRow(std::move(cells));
 
       const v1::RoleMeasurement* measurement = nullptr;
       if (last_phase != nullptr) {
