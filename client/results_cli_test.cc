@@ -25,9 +25,9 @@ namespace {
 using results::testing::MakeSyntheticRun;
 using results::testing::SyntheticCase;
 using ::testing::HasSubstr;
-using ::testing::IsEmpty;
 using ::testing::Not;
 
+using cli_testing::IsUsageError;
 using cli_testing::Outcome;
 
 Outcome RunCli(std::vector<std::string> args) { return cli_testing::RunMain(std::move(args)); }
@@ -111,7 +111,7 @@ TEST_F(ResultsCliTest, ListShowAndExportStoredRuns) {
   Outcome bmf =
       RunCli({"results", "export", "aaaa", "--db", db_, "--format", "bmf", "--out", bmf_file});
   ASSERT_EQ(bmf.exit_code, 0) << bmf.err;
-  EXPECT_THAT(bmf.out, IsEmpty());
+  EXPECT_THAT(bmf.out, ::testing::IsEmpty());
   EXPECT_THAT(Read(bmf_file), HasSubstr("bytes-per-second"));
   Outcome csv = RunCli({"results", "export", "aaaa", "--db", db_, "--format", "csv"});
   EXPECT_THAT(csv.out, HasSubstr("steady.throughput_bytes_per_sec"));
@@ -170,8 +170,7 @@ TEST_F(ResultsCliTest, UnusableInputExitsTwoAndChangesNothing) {
   const std::string base = WriteRun("base.json", MakeSyntheticRun("b", "pipe", {Stream(kSteady)}));
   const std::string malformed = Write("malformed.json", "{\"runId\": \"x\", \"cases\": [");
   Outcome bad_json = RunCli({"gate", "--baseline", base, "--candidate", malformed});
-  EXPECT_EQ(bad_json.exit_code, 2);
-  EXPECT_THAT(bad_json.err, HasSubstr("malformed.json"));
+  EXPECT_THAT(bad_json, IsUsageError(HasSubstr("malformed.json")));
   EXPECT_EQ(Read(malformed), "{\"runId\": \"x\", \"cases\": [");
 
   const std::string not_a_run = Write("other.json", "{\"name\": \"something else\"}");
@@ -192,8 +191,7 @@ TEST_F(ResultsCliTest, UnusableInputExitsTwoAndChangesNothing) {
   Store(MakeSyntheticRun("aaaa111122223333", "pipe", {Stream(kSteady)}), {});
   const std::string before = Read(db_);
   Outcome missing = RunCli({"results", "show", "deadbeef", "--db", db_});
-  EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_THAT(missing.err, HasSubstr("no stored run with id \"deadbeef\""));
+  EXPECT_THAT(missing, IsUsageError(HasSubstr("no stored run with id \"deadbeef\"")));
   EXPECT_EQ(RunCli({"compare", "aaaa", "tag:commit=nope", "--db", db_}).exit_code, 2);
   EXPECT_EQ(Read(db_), before);
 
@@ -216,8 +214,7 @@ TEST_F(ResultsCliTest, UnusableInputExitsTwoAndChangesNothing) {
   mine2.params["message_size"] = "1MiB";
   const std::string two = WriteRun("two.json", MakeSyntheticRun("t", "pipe", {mine, mine2}));
   Outcome nothing = RunCli({"compare", two, disjoint});
-  EXPECT_EQ(nothing.exit_code, 2);
-  EXPECT_THAT(nothing.err, HasSubstr("no case in common"));
+  EXPECT_THAT(nothing, IsUsageError(HasSubstr("no case in common")));
 
   // Issue 8: --verify checksums inside the timed loop; such a run compares
   // only with other --verify runs, in both commands and both directions.
@@ -226,8 +223,7 @@ TEST_F(ResultsCliTest, UnusableInputExitsTwoAndChangesNothing) {
   const std::string verified = WriteRun("verified.json", verified_run);
   for (const auto& sides : {std::pair{two, verified}, std::pair{verified, two}}) {
     Outcome compared = RunCli({"compare", sides.first, sides.second});
-    EXPECT_EQ(compared.exit_code, 2);
-    EXPECT_THAT(compared.err, HasSubstr("--verify"));
+    EXPECT_THAT(compared, IsUsageError(HasSubstr("--verify")));
     EXPECT_EQ(RunCli({"gate", "--baseline", sides.first, "--candidate", sides.second}).exit_code,
               2);
   }
@@ -303,8 +299,7 @@ TEST_F(ResultsCliTest, DifferentWorkloadsAreRefusedAndTheSameRunIsNamed) {
   const std::string shm =
       WriteRun("shm.json", MakeSyntheticRun("s1", "shm_posix", {Stream(Ten(4.5))}));
   Outcome refused = RunCli({"gate", "--baseline", pipe, "--candidate", shm});
-  EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_THAT(refused.err, HasSubstr("different workloads"));
+  EXPECT_THAT(refused, IsUsageError(HasSubstr("different workloads")));
   Outcome same = RunCli({"gate", "--baseline", pipe, "--candidate", pipe});
   EXPECT_EQ(same.exit_code, 0) << same.out;
   EXPECT_THAT(same.out, HasSubstr("The same run is on both sides"));
@@ -342,8 +337,7 @@ TEST_F(ResultsCliTest, ABundleCarriesRunsAndTagsAndImportsOnce) {
   EXPECT_EQ(history_gate.exit_code, 0) << history_gate.out << history_gate.err;
 
   Outcome not_bundle = RunCli({"results", "import", Write("x.json", "{\"a\": 1}"), "--db", fresh});
-  EXPECT_EQ(not_bundle.exit_code, 2);
-  EXPECT_THAT(not_bundle.err, HasSubstr("not an ipclab bundle"));
+  EXPECT_THAT(not_bundle, IsUsageError(HasSubstr("not an ipclab bundle")));
 }
 
 }  // namespace

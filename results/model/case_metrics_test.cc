@@ -10,11 +10,10 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::MakeSyntheticRun;
 using testing::SyntheticCase;
 
 v1::CaseResult OneCase(SyntheticCase c) {
-  return MakeSyntheticRun("r", "pipe", {std::move(c)}).cases(0);
+  return testing::MakeSyntheticRun("r", "pipe", {std::move(c)}).cases(0);
 }
 
 TEST(CaseMetrics, ThroughputAndLatencyComeFromTheSteadyPhase) {

@@ -86,30 +86,20 @@ std::string CaseView::PlacementText() const {
 
 std::string CaseView::StatusText() const { return CaseStatusText(result_); }
 
+std::string RunStatusText(v1::RunStatus status) {
+  const std::string& name = v1::RunStatus_Name(status);
+  return status == v1::RUN_STATUS_UNSPECIFIED || name.empty() ? "-" : name;
+}
+
 std::string CaseStatusText(const v1::CaseResult& result) {
-  switch (result.status()) {
-    case v1::SUCCEEDED:
-      return "ok";
-    case v1::FAILED:
-      return "FAILED";
-    case v1::CANCELLED:
-      return "CANCELLED";
-    default:
-      return "-";
-  }
+  return result.status() == v1::SUCCEEDED ? "ok" : RunStatusText(result.status());
 }
 
 std::string CaseView::VerdictText() const { return results::VerdictText(result_.verdict()); }
 
 std::string VerdictText(v1::Verdict verdict) {
-  switch (verdict) {
-    case v1::MATCHED:
-      return "MATCHED";
-    case v1::DEVIATED:
-      return "DEVIATED";
-    default:
-      return "-";
-  }
+  const std::string& name = v1::Verdict_Name(verdict);
+  return verdict == v1::VERDICT_UNSPECIFIED || name.empty() ? "-" : name;
 }
 
 }  // namespace ipclab::results

@@ -63,7 +63,12 @@ class CaseView final {
 // "MATCHED", "DEVIATED", or "-" (nothing expected, or nothing measured).
 std::string VerdictText(v1::Verdict verdict);
 
-// "ok", "FAILED", "CANCELLED" or "-": a case's status as the tables print it.
+// "SUCCEEDED", "FAILED", "CANCELLED": the status's proto name; "-" when it
+// is unspecified or unknown (a newer server's).
+std::string RunStatusText(v1::RunStatus status);
+
+// "ok", "FAILED", "CANCELLED" or "-": a case's status as the tables print it
+// (RunStatusText, but "ok" for a case that succeeded).
 std::string CaseStatusText(const v1::CaseResult& result);
 
 }  // namespace ipclab::results

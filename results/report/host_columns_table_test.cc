@@ -13,16 +13,12 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using testing::MakeSyntheticRun;
-using ::testing::Not;
 using testing::SyntheticCase;
-using testing::SyntheticHost;
 
 constexpr double kGB = 1e9;
 
 v1::RunResult HostRun(const std::string& server, const std::string& hostname, double scale) {
-  v1::HostInfo host = SyntheticHost();
+  v1::HostInfo host = testing::SyntheticHost();
   host.set_hostname(hostname);
   SyntheticCase small;
   small.params = {{"message_size", "4KiB"}};
@@ -32,7 +28,7 @@ v1::RunResult HostRun(const std::string& server, const std::string& hostname, do
     small.throughput.push_back(base * kGB * scale);
     large.throughput.push_back(base * 4 * kGB);  // the same on every host
   }
-  v1::RunResult run = MakeSyntheticRun("run-" + server, "pipe", {small, large}, host);
+  v1::RunResult run = testing::MakeSyntheticRun("run-" + server, "pipe", {small, large}, host);
   run.set_server(server);
   run.set_fleet_id("f1");
   return run;
@@ -70,7 +66,7 @@ TEST(FleetHostLabels, HostnamesWhenDistinctElseAddresses) {
 
 TEST(FleetHostDifferences, ListsOnlyTheFactsThatDiffer) {
   FleetOutcome fleet = ThreeHosts();
-  EXPECT_THAT(FleetHostDifferences(fleet), IsEmpty());
+  EXPECT_THAT(FleetHostDifferences(fleet), ::testing::IsEmpty());
   fleet.runs[0].mutable_host()->set_kernel_release("6.18.4");
   fleet.runs[0].mutable_host()->set_in_container(true);
   fleet.runs[0].mutable_host()->set_container_runtime("podman");
@@ -93,7 +89,7 @@ TEST(PrintHostColumnsTable, AColumnPerHostTheChangeAgainstTheReferenceAndTheFail
   EXPECT_THAT(text,
               HasSubstr("message_size=64KiB  throughput  4.00 GB/s  4.00 GB/s      +0.0% same"));
   // Stream cases have no latency rows.
-  EXPECT_THAT(text, Not(HasSubstr("latency")));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("latency")));
   EXPECT_THAT(text, HasSubstr("failed hosts (not in the table):\n"
                               "  10.0.0.3:7557: cannot connect to ipclabd at 10.0.0.3:7557\n"));
 }

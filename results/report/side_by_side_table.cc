@@ -433,9 +433,8 @@ void PrintMatrixReport(const std::vector<v1::RunResult>& runs, const TableOption
     const std::vector<std::string> numbered = RunLabels(runs);
     for (size_t i = 0; i < runs.size(); ++i) {
       const v1::RunResult& run = runs[i];
-      legend.AddRow(
-          {absl::StrCat(i + 1), numbered[i], run.run_id(), run.server(), run.host().hostname(),
-           run.status() == v1::RUN_STATUS_UNSPECIFIED ? "-" : v1::RunStatus_Name(run.status())});
+      legend.AddRow({absl::StrCat(i + 1), numbered[i], run.run_id(), run.server(),
+                     run.host().hostname(), RunStatusText(run.status())});
     }
     legend.Print(out);
   } else {
@@ -446,10 +445,7 @@ void PrintMatrixReport(const std::vector<v1::RunResult>& runs, const TableOption
     for (size_t i = 0; i < runs.size(); ++i) {
       if (runs[i].status() == v1::SUCCEEDED) continue;
       *out << "  " << labels[i] << " " << runs[i].run_id() << ": "
-           << (runs[i].status() == v1::RUN_STATUS_UNSPECIFIED
-                   ? "-"
-                   : v1::RunStatus_Name(runs[i].status()))
-           << "\n";
+           << RunStatusText(runs[i].status()) << "\n";
     }
   }
   *out << "\n";

@@ -88,10 +88,6 @@ uint32_t RepetitionCount(const v1::RunResult& run) {
   return EffectiveRepetitions(run.request());
 }
 
-std::string RunStatusText(v1::RunStatus status) {
-  return status == v1::RUN_STATUS_UNSPECIFIED ? "-" : v1::RunStatus_Name(status);
-}
-
 // "pipe_capacity=64KiB placement=cross": the parameters with one value in
 // every case, by name. The case names show the ones that vary.
 std::string CommonParamsText(const v1::RunResult& run) {

@@ -30,8 +30,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using testing::MakeSyntheticRun;
-using testing::SyntheticCase;
 
 class StoreTest : public ::testing::Test {
  protected:
@@ -48,11 +46,12 @@ class StoreTest : public ::testing::Test {
 
   static v1::RunResult Run(const std::string& id, const std::string& workload, int minutes,
                            const std::string& label = "") {
-    SyntheticCase c;
+    testing::SyntheticCase c;
     c.params = {{"message_size", "64KiB"}};
     c.throughput = {1e9, 1.1e9, 0.9e9};
     c.p99_ns = {8000, 8100, 7900};
-    v1::RunResult run = MakeSyntheticRun(id, workload, {c}, testing::SyntheticHost(), minutes);
+    v1::RunResult run =
+        testing::MakeSyntheticRun(id, workload, {c}, testing::SyntheticHost(), minutes);
     run.mutable_request()->set_label(label);
     return run;
   }
