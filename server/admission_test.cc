@@ -149,12 +149,13 @@ TEST(Auth, ConstantTimeEquals) {
 }
 
 TEST(Auth, LoopbackAndPortChecks) {
-  EXPECT_TRUE(IsLoopbackAddress("127.0.0.1:7557"));
-  EXPECT_TRUE(IsLoopbackAddress("localhost:1"));
-  EXPECT_TRUE(IsLoopbackAddress("[::1]:7557"));
-  EXPECT_FALSE(IsLoopbackAddress("0.0.0.0:7557"));
-  EXPECT_FALSE(IsLoopbackAddress("[::]:7557"));
-  EXPECT_FALSE(IsLoopbackAddress(":7557"));
+  for (const char* address : {"127.0.0.1:7557", "localhost:1", "[::1]:7557"}) {
+    EXPECT_TRUE(IsLoopbackAddress(address)) << address;
+  }
+  // Every interface, and an empty host (gRPC's "all interfaces"), are not.
+  for (const char* address : {"0.0.0.0:7557", "[::]:7557", ":7557"}) {
+    EXPECT_FALSE(IsLoopbackAddress(address)) << address;
+  }
   EXPECT_TRUE(CheckListenAddress("127.0.0.1:0").ok());
   EXPECT_EQ(CheckListenAddress(":99999").code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(CheckListenAddress("host").code(), absl::StatusCode::kInvalidArgument);

@@ -179,6 +179,7 @@ TEST_P(TransportTest, MovesExactlyTotalBytesVerifiedAndLeavesNothing) {
       RunCase(GetParam().workload, GetParam().params, Verified());
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_TRUE(result->verified());
+  ASSERT_EQ(result->phases_size(), 4);
   const v1::PhaseResult* steady = FindPhase(*result, "steady");
   ASSERT_NE(steady, nullptr);
   const uint64_t total = base::ParseSize(GetParam().params.at("total_bytes")).value();
@@ -188,17 +189,30 @@ TEST_P(TransportTest, MovesExactlyTotalBytesVerifiedAndLeavesNothing) {
     EXPECT_EQ(steady->bytes(), total / message * message);
     EXPECT_EQ(steady->latency().count(), total / message);
     EXPECT_GT(steady->latency().p50_ns(), 0);
+    EXPECT_LE(steady->latency().p50_ns(), steady->latency().p99_ns());
+    EXPECT_LE(steady->latency().p99_ns(), steady->latency().max_ns());
   } else {
     EXPECT_EQ(steady->bytes(), total);
     for (const v1::RoleMeasurement& role : steady->roles())
       EXPECT_EQ(role.bytes(), total) << role.role();
+    EXPECT_EQ(steady->latency().count(), 0u);
   }
+  EXPECT_GT(steady->wall_ns(), 0);
+  EXPECT_GT(steady->throughput_bytes_per_sec(), 0);
   ASSERT_EQ(steady->roles_size(), 2);
+  EXPECT_EQ(steady->roles(0).role(), "producer");
+  EXPECT_EQ(steady->roles(1).role(), "consumer");
   EXPECT_EQ(Leftovers().ToString(), before.ToString());
 }
 
 std::vector<TransferCase> TransferCases() {
   std::vector<TransferCase> cases = {
+      // Copies: odd sizes, a message of one byte, a large pipe.
+      {"pipe", {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}}},
+      {"pipe", {{"message_size", "1000"}, {"total_bytes", "1000007"}}},
+      {"pipe", {{"message_size", "64KiB"}, {"total_bytes", "4MiB"}, {"pipe_capacity", "1MiB"}}},
+      {"pipe", {{"message_size", "1"}, {"total_bytes", "2000"}, {"mode", "pingpong"}}},
+      {"pipe", {{"message_size", "4KiB"}, {"total_bytes", "4MiB"}, {"mode", "pingpong"}}},
       {"unix_socket", {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}}},
       {"unix_socket", {{"message_size", "1000"}, {"total_bytes", "1000007"}}},
       {"unix_socket", {{"message_size", "1MiB"}, {"total_bytes", "16MiB"}}},
@@ -279,6 +293,13 @@ std::vector<TransferCase> TransferCases() {
                     {"total_bytes", "8MiB"},
                     {"location", "disk"},
                     {"sync", "eventfd"}}});
+  // Both roles spinning on one CPU: each must yield for the other to run.
+  cases.push_back({"shm_posix",
+                   {{"message_size", "64"},
+                    {"total_bytes", "64000"},
+                    {"mode", "pingpong"},
+                    {"sync", "spin"},
+                    {"placement", "same"}}});
   return cases;
 }
 

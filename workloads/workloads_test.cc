@@ -1,12 +1,9 @@
 // Behaviour of the real workloads: real processes, real pipes and shared
 // memory, data verified end to end.
-#include <dirent.h>
 #include <unistd.h>
 
 #include <string>
 
-#include "absl/strings/match.h"
-#include "base/size.h"
 #include "gtest/gtest.h"
 #include "workloads/harness.h"
 #include "workloads/registry.h"
@@ -26,84 +23,6 @@ v1::RepetitionResult RunOnce(const std::string& workload_name,
 
 using expectation_testing::Phase;
 
-// Entries this process's repetitions created (the coordinator is this
-// process here; other tests running in parallel use their own pid).
-int ShmEntries() {
-  const std::string prefix = ShmNamePrefix(::getpid()).substr(1);
-  int count = 0;
-  DIR* dir = ::opendir("/dev/shm");
-  while (const dirent* entry = dir ? ::readdir(dir) : nullptr) {
-    if (absl::StartsWith(entry->d_name, prefix)) ++count;
-  }
-  if (dir) ::closedir(dir);
-  return count;
-}
-
-struct TransferCase {
-  std::string workload;
-  std::map<std::string, std::string> params;
-};
-
-class TransferTest : public testing::TestWithParam<TransferCase> {};
-
-// Every transport moves exactly total_bytes, and the consumer's checksum of
-// the byte stream equals the producer's.
-TEST_P(TransferTest, MovesExactlyTotalBytesVerified) {
-  const int shm_before = ShmEntries();
-  const v1::RepetitionResult result = RunOnce(GetParam().workload, GetParam().params);
-  EXPECT_TRUE(result.verified());
-  ASSERT_EQ(result.phases_size(), 4);
-  const v1::PhaseResult& steady = Phase(result, "steady");
-  const uint64_t total = base::ParseSize(GetParam().params.at("total_bytes")).value();
-  const uint64_t message = base::ParseSize(GetParam().params.at("message_size")).value();
-  if (GetParam().params.count("mode") && GetParam().params.at("mode") == "pingpong") {
-    EXPECT_EQ(steady.messages(), total / message);
-    EXPECT_EQ(steady.bytes(), total / message * message);
-    EXPECT_EQ(steady.latency().count(), total / message);
-    EXPECT_GT(steady.latency().p50_ns(), 0);
-    EXPECT_LE(steady.latency().p50_ns(), steady.latency().p99_ns());
-    EXPECT_LE(steady.latency().p99_ns(), steady.latency().max_ns());
-  } else {
-    EXPECT_EQ(steady.bytes(), total);
-    for (const v1::RoleMeasurement& role : steady.roles())
-      EXPECT_EQ(role.bytes(), total) << role.role();
-    EXPECT_EQ(steady.latency().count(), 0u);
-  }
-  EXPECT_GT(steady.wall_ns(), 0);
-  EXPECT_GT(steady.throughput_bytes_per_sec(), 0);
-  ASSERT_EQ(steady.roles_size(), 2);
-  EXPECT_EQ(steady.roles(0).role(), "producer");
-  EXPECT_EQ(steady.roles(1).role(), "consumer");
-  EXPECT_EQ(ShmEntries(), shm_before) << "a /dev/shm entry was left behind";
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    Transports, TransferTest,
-    testing::Values(
-        TransferCase{"pipe", {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}}},
-        TransferCase{"pipe", {{"message_size", "1000"}, {"total_bytes", "1000007"}}},
-        TransferCase{
-            "pipe",
-            {{"message_size", "64KiB"}, {"total_bytes", "4MiB"}, {"pipe_capacity", "1MiB"}}},
-        TransferCase{"pipe",
-                     {{"message_size", "1"}, {"total_bytes", "2000"}, {"mode", "pingpong"}}},
-        TransferCase{"pipe",
-                     {{"message_size", "4KiB"}, {"total_bytes", "4MiB"}, {"mode", "pingpong"}}},
-        TransferCase{"shm_posix", {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}}},
-        TransferCase{
-            "shm_posix",
-            {{"message_size", "3000"}, {"total_bytes", "1000007"}, {"ring_bytes", "8KiB"}}},
-        TransferCase{"shm_posix",
-                     {{"message_size", "64KiB"}, {"total_bytes", "8MiB"}, {"sync", "spin"}}},
-        TransferCase{"shm_posix",
-                     {{"message_size", "64"}, {"total_bytes", "64000"}, {"mode", "pingpong"}}},
-        TransferCase{"shm_posix",
-                     {{"message_size", "64"},
-                      {"total_bytes", "64000"},
-                      {"mode", "pingpong"},
-                      {"sync", "spin"},
-                      {"placement", "same"}}}));
-
 // The aggregate "cpu  " line is not CPU number <its user ticks>: reading it
 // as one made every repetition allocate and zero ~24 MB (65 ms each here).
 TEST(ProcStat, OnlyPerCpuLinesAreCpus) {
@@ -121,6 +40,12 @@ TEST(ProcStat, OnlyPerCpuLinesAreCpus) {
   EXPECT_EQ(cpus[1].busy_ns, (200 + 5 + 60 + 20 + 7) * 10'000'000LL);
 }
 
+// A pinned role was seen on its CPU and on no other.
+void ExpectRanOnlyOnItsCpu(const v1::RolePlacement& role) {
+  ASSERT_EQ(role.observed_cpus_size(), 1) << role.role();
+  EXPECT_EQ(role.observed_cpus(0), role.pinned_cpu()) << role.role();
+}
+
 TEST(Placement, SamePinsBothRolesToOneCpu) {
   const v1::RepetitionResult result =
       RunOnce("pipe", {{"total_bytes", "1MiB"}, {"placement", "same"}}, false);
@@ -130,10 +55,7 @@ TEST(Placement, SamePinsBothRolesToOneCpu) {
   const v1::RolePlacement& consumer = result.placement().roles(1);
   EXPECT_GE(producer.pinned_cpu(), 0);
   EXPECT_EQ(producer.pinned_cpu(), consumer.pinned_cpu());
-  ASSERT_EQ(producer.observed_cpus_size(), 1);
-  EXPECT_EQ(producer.observed_cpus(0), producer.pinned_cpu());
-  ASSERT_EQ(consumer.observed_cpus_size(), 1);
-  EXPECT_EQ(consumer.observed_cpus(0), consumer.pinned_cpu());
+  for (const v1::RolePlacement& role : result.placement().roles()) ExpectRanOnlyOnItsCpu(role);
 }
 
 TEST(Placement, CrossPinsRolesToDifferentCpus) {
@@ -144,10 +66,7 @@ TEST(Placement, CrossPinsRolesToDifferentCpus) {
   const v1::RolePlacement& producer = result.placement().roles(0);
   const v1::RolePlacement& consumer = result.placement().roles(1);
   EXPECT_NE(producer.pinned_cpu(), consumer.pinned_cpu());
-  ASSERT_EQ(producer.observed_cpus_size(), 1);
-  EXPECT_EQ(producer.observed_cpus(0), producer.pinned_cpu());
-  ASSERT_EQ(consumer.observed_cpus_size(), 1);
-  EXPECT_EQ(consumer.observed_cpus(0), consumer.pinned_cpu());
+  for (const v1::RolePlacement& role : result.placement().roles()) ExpectRanOnlyOnItsCpu(role);
 }
 
 TEST(Placement, NoneRecordsWhereRolesRan) {
