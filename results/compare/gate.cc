@@ -133,16 +133,16 @@ void ExplainDisturbed(const CaseComparison& c, GateCheck* check) {
 
 }  // namespace
 
-const char* GateOutcomeName(GateOutcome outcome) {
+GateOutcomeWords WordsOf(GateOutcome outcome) {
   switch (outcome) {
     case GateOutcome::kPass:
-      return "pass";
+      return {"pass", "PASSED"};
     case GateOutcome::kFail:
-      return "fail";
+      return {"fail", "FAILED: regression"};
     case GateOutcome::kInconclusive:
       break;
   }
-  return "inconclusive";
+  return {"inconclusive", "INCONCLUSIVE"};
 }
 
 GateReport EvaluateGate(const Comparison& comparison, const GateOptions& options) {

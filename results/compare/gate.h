@@ -36,8 +36,15 @@ namespace ipclab::results {
 
 enum class GateOutcome { kPass, kFail, kInconclusive };
 
-// "pass", "fail", "inconclusive".
-const char* GateOutcomeName(GateOutcome outcome);
+// The words of an outcome, defined once: its name ("pass", "fail",
+// "inconclusive") and the heading a report gives it ("PASSED", "FAILED:
+// regression", "INCONCLUSIVE").
+struct GateOutcomeWords {
+  const char* name;
+  const char* heading;
+};
+GateOutcomeWords WordsOf(GateOutcome outcome);
+inline const char* GateOutcomeName(GateOutcome outcome) { return WordsOf(outcome).name; }
 
 // A passing check whose CI's worst end reaches past this many times the
 // limit (or the noise floor that stored runs set) had **low power**: its

@@ -17,18 +17,6 @@
 namespace ipclab::results {
 namespace {
 
-std::string Heading(GateOutcome outcome) {
-  switch (outcome) {
-    case GateOutcome::kPass:
-      return "PASSED";
-    case GateOutcome::kFail:
-      return "FAILED: regression";
-    case GateOutcome::kInconclusive:
-      break;
-  }
-  return "INCONCLUSIVE";
-}
-
 // The outcome's name, a failure in bold capitals: "pass", "**FAIL**",
 // "inconclusive".
 std::string ResultCell(GateOutcome outcome) {
@@ -176,7 +164,7 @@ std::string FloorText(const MetricComparison& c) {
 
 void PrintGateMarkdown(const GateReport& report, const Comparison& comparison, std::ostream* out) {
   const CompareOptions& options = comparison.options;
-  *out << "## ipclab gate: " << Heading(report.outcome) << "\n\n";
+  *out << "## ipclab gate: " << WordsOf(report.outcome).heading << "\n\n";
   *out << "Baseline " << RunsText(comparison.base_runs) << " against candidate "
        << RunsText(comparison.candidate_runs) << ".\n";
   *out << "Largest regression allowed: " << FormatPercent(options.threshold, 1)
