@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <optional>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -64,7 +65,7 @@ v1::WorkloadSpec MmapFileSpec() {
       std::move(params));
 }
 
-std::vector<v1::Expectation> ExpectMmapFile(const CaseParams& params, const v1::HostInfo& host) {
+RingFaultModel MmapFileFaultModel(const CaseParams& params) {
   RingFaultModel model;
   model.read_fault_around = true;  // filemap_map_pages / shmem: both fault around
   if (params.Text("location") == "disk") {
@@ -81,12 +82,11 @@ std::vector<v1::Expectation> ExpectMmapFile(const CaseParams& params, const v1::
         "a tmpfs file gets THP only if its mount has huge=always|within_size|advise (or "
         "shmem_enabled=force); the default huge=never ignores MADV_HUGEPAGE";
   }
-  return RingExpectations(params, host, model);
+  return model;
 }
 
-absl::StatusOr<v1::RepetitionResult> RunMmapFileRepetition(const CaseParams& params,
-                                                           const RunContext& context) {
-  IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
+absl::StatusOr<RingBacking> MakeMmapFileBacking(const CaseParams& params, const RunContext& context,
+                                                const RingOptions& options) {
   const std::string& location = params.Text("location");
   const std::string dir = ScratchDirectory(context, location);
   IPCLAB_ASSIGN_OR_RETURN(sys::FilesystemInfo fs, CheckLocation(dir, location));
@@ -95,26 +95,27 @@ absl::StatusOr<v1::RepetitionResult> RunMmapFileRepetition(const CaseParams& par
   const std::string path =
       absl::StrCat(ScratchFilePrefix(dir, context.owner, ::getpid()), counter.fetch_add(1));
   // The coordinator creates the file; each role opens and maps it in its
-  // setup phase; it is unlinked as soon as both have mapped it (and by
-  // `file` on every error path before that).
-  IPCLAB_ASSIGN_OR_RETURN(sys::ScratchFile file,
+  // setup phase; it is unlinked as soon as both have mapped it (and by its
+  // owner on every error path before that).
+  IPCLAB_ASSIGN_OR_RETURN(sys::ScratchFile created,
                           sys::ScratchFile::Create(path, options.layout.bytes()));
+  auto file = std::make_shared<sys::ScratchFile>(std::move(created));
   RingBacking backing;
-  backing.map = [&]() -> absl::StatusOr<RingMemory> {
+  backing.map = [options, path]() -> absl::StatusOr<RingMemory> {
     IPCLAB_ASSIGN_OR_RETURN(base::Fd fd, sys::ScratchFile::Open(path));
     return MapRingFile(fd.get(), options, path);  // the fd closes; the mapping stays
   };
-  backing.after_setup = [&]() { return file.Unlink(); };
+  backing.after_setup = [file]() { return file->Unlink(); };
   backing.notes["scratch_file"] = path;
   backing.notes["scratch_filesystem"] = absl::StrCat(fs.type, " on ", fs.mount_point);
-  if (options.huge_pages == HugePages::kThp) backing.notes["thp_setting"] = ThpSettingNote(fs);
-  return RunRingTransfer(params, context, options, backing);
+  backing.thp_setting = [fs]() { return ThpSettingNote(fs); };
+  return backing;
 }
 
 }  // namespace
 
 WorkloadOps MmapFileOps() {
-  return {MmapFileSpec(), ValidateRing, ExpectMmapFile, RunMmapFileRepetition};
+  return RingWorkloadOps({MmapFileSpec(), MmapFileFaultModel, MakeMmapFileBacking});
 }
 
 }  // namespace ipclab::workloads

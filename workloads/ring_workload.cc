@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "base/errno_status.h"
@@ -181,6 +182,8 @@ absl::StatusOr<RingMemory> AttachRingSegment(int id, const RingOptions& options,
   return memory;
 }
 
+namespace {
+
 absl::StatusOr<v1::RepetitionResult> RunRingTransfer(const CaseParams& params,
                                                      const RunContext& context,
                                                      const RingOptions& options,
@@ -189,6 +192,10 @@ absl::StatusOr<v1::RepetitionResult> RunRingTransfer(const CaseParams& params,
   IPCLAB_ASSIGN_OR_RETURN(std::vector<int> cpus, PlacementCpus(placement, 2));
   TransferPlan plan = MakeTransferPlan(params, options.layout.capacity, context.verify);
   plan.min_time_ns = static_cast<int64_t>(context.min_time_seconds * 1e9);
+  // Read before the roles start: the setting the transfer ran under.
+  const std::string thp_setting = options.huge_pages == HugePages::kThp && backing.thp_setting
+                                      ? backing.thp_setting()
+                                      : std::string();
 
   // sync=eventfd: two eventfds per ring, inherited by both roles.
   std::vector<base::Fd> event_fds;
@@ -222,8 +229,29 @@ absl::StatusOr<v1::RepetitionResult> RunRingTransfer(const CaseParams& params,
   IPCLAB_ASSIGN_OR_RETURN(v1::RepetitionResult result,
                           RunTransfer(plan, placement, std::move(roles), hooks));
   for (const auto& [name, value] : backing.notes) (*result.mutable_notes())[name] = value;
+  if (!thp_setting.empty()) (*result.mutable_notes())["thp_setting"] = thp_setting;
   (*result.mutable_notes())["ring_region_bytes"] = base::FormatSize(options.layout.bytes());
   return result;
+}
+
+}  // namespace
+
+WorkloadOps RingWorkloadOps(RingKind kind) {
+  WorkloadOps ops;
+  ops.spec = std::move(kind.spec);
+  ops.validate = ValidateRing;
+  ops.expect = [fault_model = kind.fault_model](const CaseParams& params,
+                                                const v1::HostInfo& host) {
+    return RingExpectations(params, host, fault_model(params));
+  };
+  ops.run_repetition = [make_backing = kind.make_backing](
+                           const CaseParams& params,
+                           const RunContext& context) -> absl::StatusOr<v1::RepetitionResult> {
+    IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
+    IPCLAB_ASSIGN_OR_RETURN(RingBacking backing, make_backing(params, context, options));
+    return RunRingTransfer(params, context, options, backing);
+  };
+  return ops;
 }
 
 std::string ShmemThpSettingNote() {

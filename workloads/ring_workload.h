@@ -1,8 +1,9 @@
 // What the three shared-memory ring workloads (shm_posix, shm_sysv,
 // mmap_file) share: their parameters and checks, how a role maps the region
 // (huge pages, populate), the transfer itself over ShmRing, and what the
-// kernel should do (Expect). Each workload only says how the region is made,
-// how a role maps it, and how its name goes away once both roles mapped it.
+// kernel should do (Expect). Each workload only says, through
+// RingWorkloadOps, how the region is made, how a role maps it, how its name
+// goes away once both roles mapped it, and how its memory takes faults.
 //
 // Options, the same for all three:
 //   huge_pages=none     4 KiB pages (MADV_NOHUGEPAGE, so not even THP=always
@@ -84,7 +85,9 @@ absl::StatusOr<RingMemory> MapRingFile(int fd, const RingOptions& options, absl:
 absl::StatusOr<RingMemory> AttachRingSegment(int id, const RingOptions& options,
                                              absl::string_view what);
 
-// What a workload provides to RunRingTransfer.
+// One repetition's region, as a workload made it. The functions own what
+// they refer to (the object, segment or file, held by shared_ptr), so it
+// lives until the repetition ends and goes on every error path.
 struct RingBacking {
   std::vector<int> keep_fds;  // fds the roles inherit and use
   // Role side, inside the setup phase: map the region.
@@ -92,13 +95,10 @@ struct RingBacking {
   // Coordinator side, once both roles finished setup (both mapped it).
   std::function<absl::Status()> after_setup;
   std::map<std::string, std::string> notes;  // copied into the result
+  // The setting that decides THP for this region ("/dev/shm: tmpfs
+  // huge=never; ..."), noted as thp_setting when huge_pages=thp.
+  std::function<std::string()> thp_setting;
 };
-
-// The two roles, the four transfer phases, verification and notes.
-absl::StatusOr<v1::RepetitionResult> RunRingTransfer(const CaseParams& params,
-                                                     const RunContext& context,
-                                                     const RingOptions& options,
-                                                     RingBacking& backing);
 
 // How the backing behaves under faults, for RingExpectations.
 struct RingFaultModel {
@@ -117,6 +117,22 @@ struct RingFaultModel {
 
 std::vector<v1::Expectation> RingExpectations(const CaseParams& params, const v1::HostInfo& host,
                                               const RingFaultModel& model);
+
+// What makes one ring workload what it is.
+struct RingKind {
+  v1::WorkloadSpec spec;
+  // How its memory takes faults, for these parameters.
+  RingFaultModel (*fault_model)(const CaseParams& params);
+  // Coordinator side, before the roles start: creates the region (checking
+  // what the parameters need of the host) and says how the roles map it.
+  absl::StatusOr<RingBacking> (*make_backing)(const CaseParams& params, const RunContext& context,
+                                              const RingOptions& options);
+};
+
+// The workload: ValidateRing; RingExpectations under the kind's fault model;
+// a repetition parses the ring options, makes the backing and runs the two
+// roles through the four transfer phases, with verification and notes.
+WorkloadOps RingWorkloadOps(RingKind kind);
 
 // A note on the THP setting that applies to `what` ("shmem_enabled=never").
 std::string ShmemThpSettingNote();

@@ -8,7 +8,7 @@
 
 #include <atomic>
 #include <cerrno>
-#include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "base/errno_status.h"
@@ -63,18 +63,17 @@ v1::WorkloadSpec ShmPosixSpec() {
       RingParamSpecs(/*hugetlb=*/true));
 }
 
-std::vector<v1::Expectation> ExpectShmPosix(const CaseParams& params, const v1::HostInfo& host) {
+RingFaultModel ShmPosixFaultModel(const CaseParams& /*params*/) {
   RingFaultModel model;
   model.read_fault_around = true;  // a tmpfs file: shmem's map_pages
   model.thp_rule =
       "files in /dev/shm get THP only if /dev/shm is mounted with huge=always|within_size|advise "
       "(or shmem_enabled=force); the default huge=never ignores MADV_HUGEPAGE";
-  return RingExpectations(params, host, model);
+  return model;
 }
 
-absl::StatusOr<v1::RepetitionResult> RunShmPosixRepetition(const CaseParams& params,
-                                                           const RunContext& context) {
-  IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
+absl::StatusOr<RingBacking> MakeShmPosixBacking(const CaseParams& params, const RunContext& context,
+                                                const RingOptions& options) {
   const size_t region = options.layout.bytes();
   const std::string name = NextShmName(context.owner);
   RingBacking backing;
@@ -82,35 +81,35 @@ absl::StatusOr<v1::RepetitionResult> RunShmPosixRepetition(const CaseParams& par
   // The coordinator creates the object; each role opens and maps it in its
   // setup phase; the name is unlinked as soon as both have mapped it, so a
   // crash later leaves nothing in /dev/shm.
-  std::optional<sys::ShmObject> object;
-  base::Fd memfd;
   if (options.huge_pages == HugePages::kHugetlb) {
     IPCLAB_RETURN_IF_ERROR(CheckRingHugetlbPool("shm_posix", "region", params, options));
-    IPCLAB_ASSIGN_OR_RETURN(memfd, CreateHugetlbMemfd(name, region));
-    backing.keep_fds = {memfd.get()};
-    backing.map = [&]() { return MapRingFile(memfd.get(), options, name); };
-    backing.after_setup = [&]() {
-      memfd.Reset();  // the mappings keep the memory
+    IPCLAB_ASSIGN_OR_RETURN(base::Fd created, CreateHugetlbMemfd(name, region));
+    auto memfd = std::make_shared<base::Fd>(std::move(created));
+    backing.keep_fds = {memfd->get()};
+    backing.map = [memfd, options, name]() { return MapRingFile(memfd->get(), options, name); };
+    backing.after_setup = [memfd]() {
+      memfd->Reset();  // the mappings keep the memory
       return absl::OkStatus();
     };
     backing.notes["shm_backing"] = "memfd_create(MFD_HUGETLB): /dev/shm cannot hold hugetlb pages";
   } else {
-    IPCLAB_ASSIGN_OR_RETURN(object, sys::ShmObject::Create(name, region));
-    backing.map = [&]() -> absl::StatusOr<RingMemory> {
+    IPCLAB_ASSIGN_OR_RETURN(sys::ShmObject created, sys::ShmObject::Create(name, region));
+    auto object = std::make_shared<sys::ShmObject>(std::move(created));
+    backing.map = [options, name]() -> absl::StatusOr<RingMemory> {
       IPCLAB_ASSIGN_OR_RETURN(sys::ShmObject opened, sys::ShmObject::Open(name));
       return MapRingFile(opened.fd(), options, name);  // the fd closes; the mapping stays
     };
-    backing.after_setup = [&]() { return object->Unlink(); };
+    backing.after_setup = [object]() { return object->Unlink(); };
     backing.notes["shm_name"] = name;
-    if (options.huge_pages == HugePages::kThp) backing.notes["thp_setting"] = DevShmThpNote();
+    backing.thp_setting = DevShmThpNote;
   }
-  return RunRingTransfer(params, context, options, backing);
+  return backing;
 }
 
 }  // namespace
 
 WorkloadOps ShmPosixOps() {
-  return {ShmPosixSpec(), ValidateRing, ExpectShmPosix, RunShmPosixRepetition};
+  return RingWorkloadOps({ShmPosixSpec(), ShmPosixFaultModel, MakeShmPosixBacking});
 }
 
 }  // namespace ipclab::workloads

@@ -1,6 +1,7 @@
 #include "workloads/catalog.h"
 
 #include <memory>
+#include <utility>
 
 #include <sys/shm.h>
 
@@ -26,7 +27,7 @@ v1::WorkloadSpec ShmSysvSpec() {
       RingParamSpecs(/*hugetlb=*/true));
 }
 
-std::vector<v1::Expectation> ExpectShmSysv(const CaseParams& params, const v1::HostInfo& host) {
+RingFaultModel ShmSysvFaultModel(const CaseParams& /*params*/) {
   RingFaultModel model;
   // SysV segments are shmem files, but ipc/shm.c's vm_ops have no map_pages:
   // every page the consumer reads is its own fault (measured: 1024 faults
@@ -35,13 +36,11 @@ std::vector<v1::Expectation> ExpectShmSysv(const CaseParams& params, const v1::H
   model.thp_rule =
       "SysV segments get THP only if /sys/kernel/mm/transparent_hugepage/shmem_enabled is "
       "always|within_size|advise|force (the anonymous `enabled` knob does not apply)";
-  return RingExpectations(params, host, model);
+  return model;
 }
 
-absl::StatusOr<v1::RepetitionResult> RunShmSysvRepetition(const CaseParams& params,
-                                                          const RunContext& context) {
-  IPCLAB_ASSIGN_OR_RETURN(RingOptions options, ParseRingOptions(params));
-  const size_t region = options.layout.bytes();
+absl::StatusOr<RingBacking> MakeShmSysvBacking(const CaseParams& params, const RunContext& context,
+                                               const RingOptions& options) {
   int flags = 0;
   if (options.huge_pages == HugePages::kHugetlb) {
     IPCLAB_RETURN_IF_ERROR(CheckRingHugetlbPool("shm_sysv", "segment", params, options));
@@ -49,23 +48,26 @@ absl::StatusOr<v1::RepetitionResult> RunShmSysvRepetition(const CaseParams& para
   }
   // The coordinator creates the segment; each role attaches it by id in its
   // setup phase; right after, the coordinator marks it for removal. Until
-  // then `segment` removes it on every error path.
+  // then the segment's owner removes it on every error path.
   const uint32_t owner = context.owner.owned() ? context.owner.instance : sys::kSysvNoOwner;
-  IPCLAB_ASSIGN_OR_RETURN(sys::SysvSegment segment, sys::SysvSegment::Create(region, flags, owner));
-  const int id = segment.id();
-  const std::string what = absl::StrCat("SysV segment ", id);
+  IPCLAB_ASSIGN_OR_RETURN(sys::SysvSegment created,
+                          sys::SysvSegment::Create(options.layout.bytes(), flags, owner));
+  auto segment = std::make_shared<sys::SysvSegment>(std::move(created));
+  const int id = segment->id();
   RingBacking backing;
-  backing.map = [&]() { return AttachRingSegment(id, options, what); };
-  backing.after_setup = [&]() { return segment.MarkForRemoval(); };
+  backing.map = [id, options, what = absl::StrCat("SysV segment ", id)]() {
+    return AttachRingSegment(id, options, what);
+  };
+  backing.after_setup = [segment]() { return segment->MarkForRemoval(); };
   backing.notes["sysv_shmid"] = absl::StrCat(id);
-  if (options.huge_pages == HugePages::kThp) backing.notes["thp_setting"] = ShmemThpSettingNote();
-  return RunRingTransfer(params, context, options, backing);
+  backing.thp_setting = ShmemThpSettingNote;
+  return backing;
 }
 
 }  // namespace
 
 WorkloadOps ShmSysvOps() {
-  return {ShmSysvSpec(), ValidateRing, ExpectShmSysv, RunShmSysvRepetition};
+  return RingWorkloadOps({ShmSysvSpec(), ShmSysvFaultModel, MakeShmSysvBacking});
 }
 
 }  // namespace ipclab::workloads

@@ -62,10 +62,12 @@ class Workload {
 // file writes these as functions and exports them as one table (catalog.h).
 struct WorkloadOps {
   v1::WorkloadSpec spec;
-  absl::Status (*validate)(const CaseParams& params);
-  std::vector<v1::Expectation> (*expect)(const CaseParams& params, const v1::HostInfo& host);
-  absl::StatusOr<v1::RepetitionResult> (*run_repetition)(const CaseParams& params,
-                                                         const RunContext& context);
+  std::function<absl::Status(const CaseParams& params)> validate;
+  std::function<std::vector<v1::Expectation>(const CaseParams& params, const v1::HostInfo& host)>
+      expect;
+  std::function<absl::StatusOr<v1::RepetitionResult>(const CaseParams& params,
+                                                     const RunContext& context)>
+      run_repetition;
 };
 
 // The Workload that answers with `ops`.
