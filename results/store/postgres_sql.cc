@@ -270,24 +270,8 @@ absl::StatusOr<Result> Connection::Query(const std::string& sql, const Params& p
 
 // ---- Transaction ------------------------------------------------------------
 
-absl::StatusOr<Transaction> Transaction::Begin(const Connection* connection) {
-  if (absl::Status begun = connection->Exec("BEGIN", "starting a transaction"); !begun.ok()) {
-    return begun;
-  }
-  return Transaction(connection);
-}
-
-Transaction::~Transaction() {
-  if (connection_ != nullptr) (void)connection_->Exec("ROLLBACK", "rolling back");
-}
-
-Transaction::Transaction(Transaction&& other) noexcept
-    : connection_(std::exchange(other.connection_, nullptr)) {}
-
-absl::Status Transaction::Commit() {
-  absl::Status committed = connection_->Exec("COMMIT", "committing");
-  connection_ = nullptr;
-  return committed;
+absl::Status Exec(const Connection* connection, absl::string_view sql, absl::string_view what) {
+  return connection->Exec(sql, what);
 }
 
 }  // namespace ipclab::results::pg

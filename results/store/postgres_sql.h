@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "results/store/transaction.h"
 
 typedef struct pg_conn PGconn;
 typedef struct pg_result PGresult;
@@ -112,22 +113,9 @@ class Connection final {
   std::string uri_;
 };
 
-// A transaction rolled back by the destructor unless committed.
-class Transaction final {
- public:
-  static absl::StatusOr<Transaction> Begin(const Connection* connection);
-  ~Transaction();
-  Transaction(Transaction&& other) noexcept;
-  Transaction& operator=(Transaction&&) = delete;
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-
-  absl::Status Commit();
-
- private:
-  explicit Transaction(const Connection* connection) : connection_(connection) {}
-  const Connection* connection_ = nullptr;  // null once committed or moved from
-};
+// connection->Exec, as Transaction runs it.
+absl::Status Exec(const Connection* connection, absl::string_view sql, absl::string_view what);
+using Transaction = results::Transaction<const Connection*, Exec>;
 
 }  // namespace ipclab::results::pg
 

@@ -71,7 +71,8 @@ absl::Status PostgresResultStore::PrepareSchema(Mode mode) {
   if (has_version && version == kStoreSchemaVersion) return absl::OkStatus();
 
   // New or older: one transaction, one client at a time.
-  IPCLAB_ASSIGN_OR_RETURN(pg::Transaction transaction, pg::Transaction::Begin(&connection_));
+  IPCLAB_ASSIGN_OR_RETURN(pg::Transaction transaction,
+                          pg::Transaction::Begin(&connection_, "BEGIN"));
   pg::Params lock;
   lock.Int(kStoreApplicationId);
   IPCLAB_RETURN_IF_ERROR(
@@ -91,7 +92,8 @@ absl::Status PostgresResultStore::Save(const v1::RunResult& run, const Tags& tag
   if (run.run_id().empty()) return absl::InvalidArgumentError("cannot store a run without an id");
   std::string bytes;
   if (!run.SerializeToString(&bytes)) return absl::InternalError("cannot serialize the run");
-  IPCLAB_ASSIGN_OR_RETURN(pg::Transaction transaction, pg::Transaction::Begin(&connection_));
+  IPCLAB_ASSIGN_OR_RETURN(pg::Transaction transaction,
+                          pg::Transaction::Begin(&connection_, "BEGIN"));
   IPCLAB_RETURN_IF_ERROR(SaveRows(run, tags, bytes));
   return transaction.Commit();
 }

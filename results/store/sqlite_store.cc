@@ -165,7 +165,8 @@ absl::Status PrepareSchema(sqlite3* db, const std::string& path, bool writable) 
 
   // New or older: WAL first (outside the transaction), then the migrations.
   IPCLAB_RETURN_IF_ERROR(sql::Exec(db, "PRAGMA journal_mode = WAL", "switching to WAL"));
-  IPCLAB_ASSIGN_OR_RETURN(sql::Transaction transaction, sql::Transaction::Begin(db));
+  IPCLAB_ASSIGN_OR_RETURN(sql::Transaction transaction,
+                          sql::Transaction::Begin(db, sql::kBeginImmediate));
   // Another process may have migrated it while this one waited for the lock.
   IPCLAB_ASSIGN_OR_RETURN(int64_t current, QueryInt(db, "PRAGMA user_version"));
   if (current < kStoreSchemaVersion) {
@@ -309,7 +310,8 @@ absl::Status SqliteResultStore::Save(const v1::RunResult& run, const Tags& tags)
     }
   }
 
-  IPCLAB_ASSIGN_OR_RETURN(sql::Transaction transaction, sql::Transaction::Begin(db_));
+  IPCLAB_ASSIGN_OR_RETURN(sql::Transaction transaction,
+                          sql::Transaction::Begin(db_, sql::kBeginImmediate));
   IPCLAB_ASSIGN_OR_RETURN(
       sql::Statement row,
       sql::Statement::Prepare(db_,

@@ -130,23 +130,4 @@ std::string Statement::Blob(int column) const {
                      static_cast<size_t>(sqlite3_column_bytes(statement_, column)));
 }
 
-absl::StatusOr<Transaction> Transaction::Begin(sqlite3* db) {
-  const int code = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-  if (code != SQLITE_OK) return Error(db, code, "starting a transaction");
-  return Transaction(db);
-}
-
-Transaction::~Transaction() {
-  if (db_ != nullptr) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-}
-
-Transaction::Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
-
-absl::Status Transaction::Commit() {
-  const int code = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
-  if (code != SQLITE_OK) return Error(db_, code, "committing");
-  db_ = nullptr;
-  return absl::OkStatus();
-}
-
 }  // namespace ipclab::results::sql

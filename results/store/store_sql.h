@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "results/store/transaction.h"
 
 namespace ipclab::results::sql {
 
@@ -60,24 +61,10 @@ class Statement final {
   sqlite3_stmt* statement_ = nullptr;
 };
 
-// A transaction rolled back by the destructor unless committed.
-class Transaction final {
- public:
-  // BEGIN IMMEDIATE: takes the write lock now (waiting up to the busy
-  // timeout), so a transaction never fails half-way for a lock.
-  static absl::StatusOr<Transaction> Begin(sqlite3* db);
-  ~Transaction();
-  Transaction(Transaction&& other) noexcept;
-  Transaction& operator=(Transaction&&) = delete;
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-
-  absl::Status Commit();
-
- private:
-  explicit Transaction(sqlite3* db) : db_(db) {}
-  sqlite3* db_ = nullptr;  // null once committed or moved from
-};
+// BEGIN IMMEDIATE takes the write lock at once (waiting up to the busy
+// timeout), so a transaction never fails half-way for a lock.
+inline constexpr absl::string_view kBeginImmediate = "BEGIN IMMEDIATE";
+using Transaction = results::Transaction<sqlite3*, Exec>;
 
 }  // namespace ipclab::results::sql
 
