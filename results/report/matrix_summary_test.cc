@@ -60,18 +60,25 @@ size_t WidestLine(const std::string& text) {
   return widest;
 }
 
-TEST(MatrixSummary, RanksEachSizeAndPlacementOnItsOwn) {
-  const std::string text = Summary(testing::MakeMatrix("a", "lab1"));
+// The summary of one host's matrix (matrix_fixture.h), which these tests
+// read row by row.
+class OneHostSummary : public ::testing::Test {
+ protected:
+  const std::string text_ = Summary(testing::MakeMatrix("a", "lab1"));
+  std::string Row(const std::string& start) const { return LineStarting(text_, start); }
+};
+
+TEST_F(OneHostSummary, RanksEachSizeAndPlacementOnItsOwn) {
   // pipe 2 GB/s and shm_posix 5 GB/s on one CPU; 1.5 and 6 on two.
-  EXPECT_THAT(LineStarting(text, "64 KiB 1 CPU "), ContainsRegex("2\\.00 +5\\.00 +shm_posix$"));
-  EXPECT_THAT(LineStarting(text, "64 KiB 2 CPUs"), ContainsRegex("1\\.50 +6\\.00 +shm_posix$"));
+  EXPECT_THAT(Row("64 KiB 1 CPU "), ContainsRegex("2\\.00 +5\\.00 +shm_posix$"));
+  EXPECT_THAT(Row("64 KiB 2 CPUs"), ContainsRegex("1\\.50 +6\\.00 +shm_posix$"));
   // Round trips ranked by latency, lowest first: shm_posix 3 µs vs pipe 5 µs.
-  EXPECT_THAT(LineStarting(text, "64 B 1 CPU "), ContainsRegex("5\\.00 +3\\.00 +shm_posix$"));
-  EXPECT_THAT(LineStarting(text, "64 B 2 CPUs"), ContainsRegex("12\\.0 +8\\.00 +shm_posix$"));
+  EXPECT_THAT(Row("64 B 1 CPU "), ContainsRegex("5\\.00 +3\\.00 +shm_posix$"));
+  EXPECT_THAT(Row("64 B 2 CPUs"), ContainsRegex("12\\.0 +8\\.00 +shm_posix$"));
 }
 
-TEST(MatrixSummary, SaysWhyFromMeasuredFacts) {
-  const std::string text = Unwrapped(Summary(testing::MakeMatrix("a", "lab1")));
+TEST_F(OneHostSummary, SaysWhyFromMeasuredFacts) {
+  const std::string text = Unwrapped(text_);
   // 64 KiB across two CPUs: 6 / 1.5 = 4x; 1 vs 40 context switches per MiB;
   // 5% vs 60% of the CPU time in the kernel.
   EXPECT_THAT(text, HasSubstr("why (64 KiB 2 CPUs): shm_posix is 4.0x as fast as pipe with 1.00 "
@@ -82,25 +89,22 @@ TEST(MatrixSummary, SaysWhyFromMeasuredFacts) {
                               "2.0 context switches per round trip"));
 }
 
-TEST(MatrixSummary, FaultCostPerPageAndPerFault) {
-  const std::string text = Summary(testing::MakeMatrix("a", "lab1"));
+TEST_F(OneHostSummary, FaultCostPerPageAndPerFault) {
   // write: 250 ns per 4 KiB page and per fault (one fault per page); THP
   // 40 ns per page, 16384 pages in 32 faults: 20.5 µs per fault.
-  EXPECT_THAT(LineStarting(text, "write "), ContainsRegex("250 ns +250 ns +40\\.0 ns +20\\.5 µs"));
-  EXPECT_THAT(LineStarting(text, "read (zero page)"), ContainsRegex("60\\.0 ns .* 5\\.00 ns"));
+  EXPECT_THAT(Row("write "), ContainsRegex("250 ns +250 ns +40\\.0 ns +20\\.5 µs"));
+  EXPECT_THAT(Row("read (zero page)"), ContainsRegex("60\\.0 ns .* 5\\.00 ns"));
   // populate moves the faults into setup: 200 ns per page there.
-  EXPECT_THAT(LineStarting(text, "populate (in setup)"), ContainsRegex("200 ns +200 ns"));
-  EXPECT_THAT(LineStarting(text, "write, populated"), HasSubstr("20.0 ns"));
-  EXPECT_THAT(LineStarting(text, "COW after fork, anon"), HasSubstr("400 ns"));
-  EXPECT_THAT(LineStarting(text, "COW after fork, file"), HasSubstr("500 ns"));
+  EXPECT_THAT(Row("populate (in setup)"), ContainsRegex("200 ns +200 ns"));
+  EXPECT_THAT(Row("write, populated"), HasSubstr("20.0 ns"));
+  EXPECT_THAT(Row("COW after fork, anon"), HasSubstr("400 ns"));
+  EXPECT_THAT(Row("COW after fork, file"), HasSubstr("500 ns"));
   EXPECT_THAT(
-      Unwrapped(text),
+      Unwrapped(text_),
       HasSubstr("why: faults per 4 KiB page written: 1 with 4 KiB pages, 0.00195 with THP"));
 }
 
-TEST(MatrixSummary, FitsEightyColumns) {
-  EXPECT_LE(WidestLine(Summary(testing::MakeMatrix("a", "lab1"))), 80u);
-}
+TEST_F(OneHostSummary, FitsEightyColumns) { EXPECT_LE(WidestLine(text_), 80u); }
 
 TEST(MatrixSummary, OneSummaryPerHostNeverPooled) {
   const std::string text = Summary(testing::MakeTwoHostMatrix());
