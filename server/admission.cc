@@ -3,7 +3,6 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
-#include <chrono>
 #include <fstream>
 #include <string>
 
@@ -13,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "results/model/run_defaults.h"
 #include "server/run_executor.h"
 #include "workloads/hugepages.h"
@@ -365,20 +365,20 @@ v1::ServerLimits CurrentLimits(const AdmissionPolicy& policy) {
 RunDeadline::RunDeadline(uint32_t seconds, std::function<void()> on_expiry) {
   if (seconds == 0) return;
   thread_ = std::thread([this, seconds, on_expiry = std::move(on_expiry)] {
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (!wakeup_.wait_for(lock, std::chrono::seconds(seconds), [this] { return stopped_; })) {
-      lock.unlock();
-      on_expiry();
+    bool stopped;
+    {
+      absl::MutexLock lock(&mutex_);
+      stopped = mutex_.AwaitWithTimeout(absl::Condition(&stopped_), absl::Seconds(seconds));
     }
+    if (!stopped) on_expiry();
   });
 }
 
 RunDeadline::~RunDeadline() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopped_ = true;
+    absl::MutexLock lock(&mutex_);
+    stopped_ = true;  // wakes the thread's AwaitWithTimeout
   }
-  wakeup_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 

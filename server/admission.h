@@ -9,16 +9,16 @@
 #ifndef IPCLAB_SERVER_ADMISSION_H_
 #define IPCLAB_SERVER_ADMISSION_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "ipclab/v1/ipclab.pb.h"
 
 namespace ipclab::server {
@@ -118,9 +118,8 @@ class RunDeadline final {
   RunDeadline& operator=(const RunDeadline&) = delete;
 
  private:
-  std::mutex mutex_;
-  std::condition_variable wakeup_;
-  bool stopped_ = false;
+  absl::Mutex mutex_;
+  bool stopped_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

@@ -16,6 +16,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/posix_call.h"
 #include "results/store/postgres_sql.h"
 
 extern char** environ;
@@ -45,8 +46,7 @@ void RemoveTree(const std::string& directory) {
   const char* argv[] = {"rm", "-rf", "--", directory.c_str(), nullptr};
   if (posix_spawnp(&pid, "rm", nullptr, nullptr, const_cast<char**>(argv), environ) == 0) {
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    base::RetryOnEintr([&] { return waitpid(pid, &status, 0); });
   }
 }
 
@@ -122,8 +122,8 @@ absl::Status PostgresServer::RunTool(const std::vector<std::string>& argv,
     return absl::InternalError(absl::StrCat("posix_spawn(", args[0], "): ", strerror(spawned)));
   }
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return absl::InternalError(absl::StrCat("waitpid: ", strerror(errno)));
+  if (base::RetryOnEintr([&] { return waitpid(pid, &status, 0); }) < 0) {
+    return absl::InternalError(absl::StrCat("waitpid: ", strerror(errno)));
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return absl::InternalError(absl::StrCat(absl::StrJoin(command, " "), " failed (status ", status,
