@@ -3,6 +3,8 @@
 #ifndef IPCLAB_RESULTS_REPORT_TABLE_CELLS_H_
 #define IPCLAB_RESULTS_REPORT_TABLE_CELLS_H_
 
+#include <cstddef>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,12 @@ inline constexpr CounterColumn kCounterColumns[] = {
 
 // Appends one right-aligned column per kCounterColumns entry.
 void AppendCounterColumns(std::vector<TextTable::Column>* columns);
+
+// `text` broken at spaces into lines of at most `width` display columns
+// (a longer word gets a line of its own), the first line starting with
+// `first`, the others with `rest`.
+void PrintWrapped(absl::string_view first, absl::string_view rest, absl::string_view text,
+                  size_t width, std::ostream* out);
 
 }  // namespace ipclab::results
 

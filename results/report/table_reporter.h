@@ -1,7 +1,7 @@
-// Tables for people: the workload catalog, the host facts and the result of
-// one run. Everything is written to an std::ostream so tests compare golden
-// text. Reporters compute no statistics: they read CaseResult.summaries (and
-// only fall back to SummarizeCase when a result carries none).
+// Tables for people: the result of one run (the catalog, the host and the
+// doctor's checks are info_report.h). Everything is written to an std::ostream so tests compare
+// golden text. Reporters compute no statistics: they read CaseResult.summaries (and only fall back
+// to SummarizeCase when a result carries none).
 #ifndef IPCLAB_RESULTS_REPORT_TABLE_REPORTER_H_
 #define IPCLAB_RESULTS_REPORT_TABLE_REPORTER_H_
 
@@ -13,17 +13,6 @@
 #include "results/report/table_options.h"
 
 namespace ipclab::results {
-
-// Per workload: its name and summary, roles and phases, then a table of its
-// parameters (name, type, default, range or allowed values, doc).
-void PrintCatalog(const v1::ListWorkloadsResponse& catalog, std::ostream* out);
-
-// The host facts as aligned "key: value" lines.
-void PrintHost(const v1::HostInfo& host, std::ostream* out);
-
-// The preflight checks of `host` (`ipclab doctor`): one row per check with
-// OK/INFO/WARN, what was found and what to do, then a count of warnings.
-void PrintHostChecks(const v1::HostInfo& host, std::ostream* out);
 
 // What `ipclab run` prints: a header saying where the numbers came from
 // (workload, run id, start time and duration, server, host, kernel, CPU, THP,
