@@ -29,23 +29,33 @@ absl::StatusOr<Pipe> MakePipe() {
   return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 
-absl::Status WriteFull(int fd, const void* data, size_t size) {
+namespace {
+
+// "read(\"/tmp/x\")", or "read(fd 5)" when the file has no name here.
+std::string CallOn(absl::string_view call, int fd, absl::string_view what) {
+  return what.empty() ? absl::StrCat(call, "(fd ", fd, ")")
+                      : absl::StrCat(call, "(\"", what, "\")");
+}
+
+}  // namespace
+
+absl::Status WriteFull(int fd, const void* data, size_t size, absl::string_view what) {
   const char* cursor = static_cast<const char*>(data);
   while (size > 0) {
     const ssize_t written = RetryOnEintr([&] { return ::write(fd, cursor, size); });
-    if (written < 0) return ErrnoStatus(absl::StrCat("write(fd ", fd, ")"), errno);
+    if (written < 0) return ErrnoStatus(CallOn("write", fd, what), errno);
     cursor += written;
     size -= static_cast<size_t>(written);
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<size_t> ReadFull(int fd, void* data, size_t size) {
+absl::StatusOr<size_t> ReadFull(int fd, void* data, size_t size, absl::string_view what) {
   char* cursor = static_cast<char*>(data);
   size_t total = 0;
   while (total < size) {
     const ssize_t got = RetryOnEintr([&] { return ::read(fd, cursor + total, size - total); });
-    if (got < 0) return ErrnoStatus(absl::StrCat("read(fd ", fd, ")"), errno);
+    if (got < 0) return ErrnoStatus(CallOn("read", fd, what), errno);
     if (got == 0) break;
     total += static_cast<size_t>(got);
   }

@@ -43,14 +43,16 @@ struct Pipe {
 // pipe2(O_CLOEXEC).
 absl::StatusOr<Pipe> MakePipe();
 
-// Writes all `size` bytes, retrying on EINTR and short writes.
-absl::Status WriteFull(int fd, const void* data, size_t size);
+// Writes all `size` bytes, retrying on EINTR and short writes. An error
+// names the file as `what` ("write(\"/tmp/x\"): ..."), or the fd number.
+absl::Status WriteFull(int fd, const void* data, size_t size, absl::string_view what = {});
 inline absl::Status WriteAll(int fd, absl::string_view bytes) {
   return WriteFull(fd, bytes.data(), bytes.size());
 }
 
-// Reads until `size` bytes or end of file; returns how many were read.
-absl::StatusOr<size_t> ReadFull(int fd, void* data, size_t size);
+// Reads until `size` bytes or end of file; returns how many were read. An
+// error names the file as `what`, or the fd number.
+absl::StatusOr<size_t> ReadFull(int fd, void* data, size_t size, absl::string_view what = {});
 
 // The whole file at `path`, read to its end (so /proc and /sys files, which
 // report size 0, work), at most `limit` bytes. The errno Status if it cannot

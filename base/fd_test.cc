@@ -62,5 +62,17 @@ TEST(Fd, ErrorsNameTheCallAndFd) {
   EXPECT_EQ(status.message(), "write(fd -1): Bad file descriptor");
 }
 
+TEST(Fd, ErrorsNameTheFileWhenTold) {
+  const Fd read_only(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  ASSERT_TRUE(read_only.valid());
+  char byte = 0;
+  EXPECT_EQ(WriteFull(read_only.get(), &byte, 1, "/dev/null").message(),
+            "write(\"/dev/null\"): Bad file descriptor");
+  const Fd write_only(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  ASSERT_TRUE(write_only.valid());
+  EXPECT_EQ(ReadFull(write_only.get(), &byte, 1, "/dev/null").status().message(),
+            "read(\"/dev/null\"): Bad file descriptor");
+}
+
 }  // namespace
 }  // namespace ipclab::base

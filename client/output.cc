@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "base/errno_status.h"
-#include "base/posix_call.h"
+#include "base/fd.h"
 #include "results/report/reporters.h"
 
 namespace ipclab::client {
@@ -96,22 +96,21 @@ absl::Status CheckOutputPath(const std::string& path) {
 
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents) {
   const std::string temporary = path + ".tmp";
-  const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return FileError("open", temporary, errno);
-  auto fail = [&](absl::string_view call, int error) {
-    close(fd);
+  base::Fd fd(open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.valid()) return FileError("open", temporary, errno);
+  if (absl::Status written = base::WriteFull(fd.get(), contents.data(), contents.size(), temporary);
+      !written.ok()) {
+    fd.Reset();
     unlink(temporary.c_str());
-    return FileError(call, temporary, error);
-  };
-  size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t n = base::RetryOnEintr(
-        [&] { return write(fd, contents.data() + written, contents.size() - written); });
-    if (n < 0) return fail("write", errno);
-    written += static_cast<size_t>(n);
+    return absl::InvalidArgumentError(absl::StrCat("cannot write --out file: ", written.message()));
   }
-  if (fsync(fd) != 0) return fail("fsync", errno);
-  if (close(fd) != 0) {
+  if (fsync(fd.get()) != 0) {
+    const int error = errno;
+    fd.Reset();
+    unlink(temporary.c_str());
+    return FileError("fsync", temporary, error);
+  }
+  if (close(fd.Release()) != 0) {
     const int error = errno;
     unlink(temporary.c_str());
     return FileError("close", temporary, error);

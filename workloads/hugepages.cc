@@ -199,7 +199,7 @@ HugePageReservation& HugePageReservation::operator=(HugePageReservation&& other)
     (void)Release();
     page_size_bytes_ = other.page_size_bytes_;
     added_pages_ = std::exchange(other.added_pages_, 0);
-    lock_fd_ = std::exchange(other.lock_fd_, -1);
+    lock_ = std::move(other.lock_);
   }
   return *this;
 }
@@ -210,7 +210,7 @@ absl::StatusOr<HugePageReservation> HugePageReservation::Ensure(uint64_t page_si
   HugePageReservation reservation;
   reservation.page_size_bytes_ = page_size_bytes;
   IPCLAB_ASSIGN_OR_RETURN(base::Fd lock, AcquireHostLock(wait));
-  reservation.lock_fd_ = lock.Release();
+  reservation.lock_ = std::move(lock);
   IPCLAB_ASSIGN_OR_RETURN(HugePagePoolState pool, ReadHugePagePool(page_size_bytes));
   if (pool.available_pages() >= pages) return reservation;
   IPCLAB_ASSIGN_OR_RETURN(LockedPoolSize locked, LockedPoolSize::Open(page_size_bytes));
@@ -241,8 +241,7 @@ absl::Status HugePageReservation::Release() {
     IPCLAB_RETURN_IF_ERROR(locked.Write(total > added_pages_ ? total - added_pages_ : 0));
     added_pages_ = 0;
   }
-  if (lock_fd_ >= 0) ::close(lock_fd_);
-  lock_fd_ = -1;
+  lock_.Reset();
   return absl::OkStatus();
 }
 

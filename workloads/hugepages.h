@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/fd.h"
 
 namespace ipclab::workloads {
 
@@ -91,7 +92,7 @@ class HugePageReservation final {
   HugePageReservation(HugePageReservation&& other) noexcept
       : page_size_bytes_(other.page_size_bytes_),
         added_pages_(std::exchange(other.added_pages_, 0)),
-        lock_fd_(std::exchange(other.lock_fd_, -1)) {}
+        lock_(std::move(other.lock_)) {}
   HugePageReservation& operator=(HugePageReservation&& other) noexcept;
   HugePageReservation(const HugePageReservation&) = delete;
   HugePageReservation& operator=(const HugePageReservation&) = delete;
@@ -109,7 +110,7 @@ class HugePageReservation final {
  private:
   uint64_t page_size_bytes_ = 0;
   uint64_t added_pages_ = 0;
-  int lock_fd_ = -1;
+  base::Fd lock_;  // the host lock (AcquireHostLock) while this guard holds the pool
 };
 
 }  // namespace ipclab::workloads

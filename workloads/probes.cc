@@ -12,7 +12,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/errno_status.h"
-#include "base/posix_call.h"
+#include "base/fd.h"
+#include "base/status_macros.h"
 
 namespace ipclab::workloads {
 namespace {
@@ -28,21 +29,9 @@ absl::Status ReadProcFile(pid_t pid, const char* file, char* buffer, size_t size
   } else {
     std::snprintf(path, sizeof(path), "/proc/%d/%s", static_cast<int>(pid), file);
   }
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return base::ErrnoStatus(absl::StrCat("open(", path, ")"), errno);
-  size_t used = 0;
-  while (used + 1 < size) {
-    const ssize_t got =
-        base::RetryOnEintr([&] { return ::read(fd, buffer + used, size - 1 - used); });
-    if (got < 0) {
-      const int error = errno;
-      ::close(fd);
-      return base::ErrnoStatus(absl::StrCat("read(", path, ")"), error);
-    }
-    if (got == 0) break;
-    used += static_cast<size_t>(got);
-  }
-  ::close(fd);
+  const base::Fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return base::ErrnoStatus(absl::StrCat("open(", path, ")"), errno);
+  IPCLAB_ASSIGN_OR_RETURN(const size_t used, base::ReadFull(fd.get(), buffer, size - 1, path));
   buffer[used] = '\0';
   return absl::OkStatus();
 }

@@ -15,7 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "base/errno_status.h"
-#include "base/posix_call.h"
+#include "base/fd.h"
 #include "base/size.h"
 #include "base/status_macros.h"
 #include "results/store/store_rows.h"
@@ -73,21 +73,20 @@ std::string DirectoryOf(const std::string& path) {
 // Refuses, without letting SQLite near it, a non-empty file that does not
 // start with the SQLite header.
 absl::Status CheckHeader(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  const base::Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot open the results database: ",
                      base::ErrnoMessage(absl::StrCat("open(\"", path, "\")"), errno)));
   }
   char header[sizeof(kSqliteMagic)];
-  const ssize_t got = base::RetryOnEintr([&] { return read(fd, header, sizeof(header)); });
-  const int error = errno;
-  close(fd);
-  if (got < 0) {
+  // Up to the header's size or the end of the file.
+  const absl::StatusOr<size_t> read = base::ReadFull(fd.get(), header, sizeof(header), path);
+  if (!read.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("cannot read the results database: ",
-                     base::ErrnoMessage(absl::StrCat("read(\"", path, "\")"), error)));
+        absl::StrCat("cannot read the results database: ", read.status().message()));
   }
+  const ssize_t got = static_cast<ssize_t>(*read);
   if (got == 0) return absl::OkStatus();  // an empty file is an empty database
   // A header shorter than the magic but matching it so far is another
   // process writing the first page right now: try again.
