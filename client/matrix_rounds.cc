@@ -119,13 +119,21 @@ absl::Status RoundJoiner::Add(v1::RunResult part) {
   return absl::OkStatus();
 }
 
+bool RoundJoiner::AllCasesFailed() const {
+  if (!joined_.has_value() || joined_->cases_size() == 0) return false;
+  for (const v1::CaseResult& result : joined_->cases()) {
+    if (result.status() == v1::SUCCEEDED) return false;
+  }
+  return true;
+}
+
 v1::RunResult RoundJoiner::Finish() {
   v1::RunResult run = *std::move(joined_);
   joined_.reset();
   for (v1::CaseResult& result : *run.mutable_cases()) {
     server::FinishCase(run.request(), run.host(), CaseStatus(result), result);
   }
-  if (rounds_added_ < rounds_) {
+  if (rounds_added_ + rounds_skipped_ < rounds_) {
     run.set_status(v1::FAILED);
     run.set_error(absl::StrCat("only ", rounds_added_, " of its ", rounds_,
                                " rounds ran (the matrix stopped)", run.error().empty() ? "" : ": ",

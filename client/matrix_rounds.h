@@ -60,9 +60,16 @@ class RoundJoiner final {
   bool empty() const { return !joined_.has_value(); }
   uint32_t rounds_added() const { return rounds_added_; }
 
+  // Whether every case of the run has failed, so that its later rounds
+  // would measure nothing the joined run keeps.
+  bool AllCasesFailed() const;
+  // Records that the run's next round was not sent (AllCasesFailed).
+  void SkipRound() { ++rounds_skipped_; }
+
   // The joined run: measured repetitions of every round numbered on, every
   // case finished over all of them, the run's status the worst of its rounds'
-  // (FAILED when fewer than all its rounds ran). Call once, after the last
+  // (FAILED when fewer than all its rounds ran or were skipped: the matrix
+  // stopped). Call once, after the last
   // Add; requires !empty().
   v1::RunResult Finish();
 
@@ -71,6 +78,7 @@ class RoundJoiner final {
   const uint32_t rounds_;
   std::optional<v1::RunResult> joined_;
   uint32_t rounds_added_ = 0;
+  uint32_t rounds_skipped_ = 0;
 };
 
 }  // namespace ipclab::client

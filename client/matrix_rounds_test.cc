@@ -161,6 +161,29 @@ TEST(RoundJoiner, ACaseThatFailedTakesNoFurtherTurnsAndTheRunFails) {
   EXPECT_EQ(run.cases(1).repetitions_size(), 4);
 }
 
+TEST(RoundJoiner, ARunWhoseEveryCaseFailedSkipsItsLaterRounds) {
+  RoundJoiner joiner(TwoRoundRequest());
+  EXPECT_FALSE(joiner.AllCasesFailed()) << "nothing has run yet";
+  v1::RunResult first = Round("first", {1e9, 1e9}, {2e9, 2e9}, 0);
+  first.mutable_cases(0)->set_status(v1::FAILED);
+  ASSERT_TRUE(joiner.Add(first).ok());
+  EXPECT_FALSE(joiner.AllCasesFailed()) << "one case still measures";
+  RoundJoiner all_failed(TwoRoundRequest());
+  for (v1::CaseResult& result : *first.mutable_cases()) {
+    result.set_status(v1::FAILED);
+    result.set_error("hugetlb pool too small");
+  }
+  first.set_status(v1::FAILED);
+  first.set_error("hugetlb pool too small");
+  ASSERT_TRUE(all_failed.Add(first).ok());
+  EXPECT_TRUE(all_failed.AllCasesFailed());
+  all_failed.SkipRound();
+  const v1::RunResult run = all_failed.Finish();
+  EXPECT_EQ(run.status(), v1::FAILED);
+  EXPECT_EQ(run.error(), "hugetlb pool too small") << "the matrix did not stop";
+  EXPECT_EQ(run.cases(0).repetitions_size(), 2);
+}
+
 TEST(RoundJoiner, ARunMissingRoundsIsKeptAndSaysSo) {
   RoundJoiner joiner(TwoRoundRequest());
   ASSERT_TRUE(joiner.Add(Round("first", {1e9, 1e9}, {2e9, 2e9}, 0)).ok());

@@ -134,6 +134,13 @@ HostOutcome RunOnTarget(const RunOptions& options, const std::string& address, s
       break;
     }
     const RoundPart& part = parts[i];
+    // A run whose every case failed takes no further turns: the server
+    // would run its cases again only for the client to leave them out.
+    if (by_rounds && joiners[part.run].AllCasesFailed()) {
+      joiners[part.run].SkipRound();
+      units_done += units[i];
+      continue;
+    }
     // In a matrix, say which round and run of how many and which workload.
     const std::string prefix =
         by_rounds ? absl::StrCat("round ", part.round + 1, "/", part.rounds, " run ", part.run + 1,
