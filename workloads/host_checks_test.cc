@@ -78,10 +78,12 @@ TEST(AddHostChecks, SeesABusyProcess) {
   AddHostChecks(absl::Milliseconds(300), &host);
   kill(hog, SIGKILL);
   waitpid(hog, nullptr, 0);
-  const bool seen =
-      std::any_of(host.busy_processes().begin(), host.busy_processes().end(),
-                  [&](const v1::BusyProcess& p) { return p.pid() == hog && p.cpu_share() >= 0.2; });
-  EXPECT_TRUE(seen);
+  // Listed means at least 10% of a CPU (kBusyShare): a spinning hog gets
+  // far more, even when other tests load both CPUs.
+  const auto hog_entry = std::find_if(host.busy_processes().begin(), host.busy_processes().end(),
+                                      [&](const v1::BusyProcess& p) { return p.pid() == hog; });
+  ASSERT_NE(hog_entry, host.busy_processes().end());
+  EXPECT_GE(hog_entry->cpu_share(), 0.1);
   const v1::HostCheck* busy = FindCheck(host, "busy processes");
   ASSERT_NE(busy, nullptr);
   EXPECT_EQ(busy->level(), v1::HostCheck::WARN);
