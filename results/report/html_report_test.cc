@@ -8,8 +8,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "results/report/matrix_fixture.h"
 #include "results/report/svg_chart.h"
+#include "results/testing/matrix_fixture.h"
 #include "results/testing/synthetic_runs.h"
 
 namespace ipclab::results {

@@ -12,10 +12,10 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "results/report/matrix_fixture.h"
 #include "results/report/side_by_side_table.h"
 #include "results/report/text_table.h"
 #include "results/testing/golden.h"
+#include "results/testing/matrix_fixture.h"
 
 namespace ipclab::results {
 namespace {

@@ -1,4 +1,4 @@
-#include "results/report/matrix_fixture.h"
+#include "results/testing/matrix_fixture.h"
 
 #include <map>
 #include <utility>

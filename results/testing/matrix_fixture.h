@@ -2,8 +2,8 @@
 // for the summary, comparison-table and HTML report tests. Every case has
 // real repetitions (phases, roles, counters) and the summaries the server
 // would compute from them.
-#ifndef IPCLAB_RESULTS_REPORT_MATRIX_FIXTURE_H_
-#define IPCLAB_RESULTS_REPORT_MATRIX_FIXTURE_H_
+#ifndef IPCLAB_RESULTS_TESTING_MATRIX_FIXTURE_H_
+#define IPCLAB_RESULTS_TESTING_MATRIX_FIXTURE_H_
 
 #include <string>
 #include <vector>
@@ -36,4 +36,4 @@ std::vector<v1::RunResult> MakeTwoHostMatrix();
 
 }  // namespace ipclab::results::testing
 
-#endif  // IPCLAB_RESULTS_REPORT_MATRIX_FIXTURE_H_
+#endif  // IPCLAB_RESULTS_TESTING_MATRIX_FIXTURE_H_
