@@ -69,8 +69,7 @@ class RoundJoiner final {
   // The joined run: measured repetitions of every round numbered on, every
   // case finished over all of them, the run's status the worst of its rounds'
   // (FAILED when fewer than all its rounds ran or were skipped: the matrix
-  // stopped). Call once, after the last
-  // Add; requires !empty().
+  // stopped). Call once, after the last Add; requires !empty().
   v1::RunResult Finish();
 
  private:

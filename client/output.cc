@@ -98,28 +98,20 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
   const std::string temporary = path + ".tmp";
   base::Fd fd(open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd.valid()) return FileError("open", temporary, errno);
+  // Past this point a failure closes and removes the temporary file.
+  auto fail = [&](absl::Status status) {
+    fd.Reset();
+    unlink(temporary.c_str());
+    return status;
+  };
   if (absl::Status written = base::WriteFull(fd.get(), contents.data(), contents.size(), temporary);
       !written.ok()) {
-    fd.Reset();
-    unlink(temporary.c_str());
-    return absl::InvalidArgumentError(absl::StrCat("cannot write --out file: ", written.message()));
+    return fail(
+        absl::InvalidArgumentError(absl::StrCat("cannot write --out file: ", written.message())));
   }
-  if (fsync(fd.get()) != 0) {
-    const int error = errno;
-    fd.Reset();
-    unlink(temporary.c_str());
-    return FileError("fsync", temporary, error);
-  }
-  if (close(fd.Release()) != 0) {
-    const int error = errno;
-    unlink(temporary.c_str());
-    return FileError("close", temporary, error);
-  }
-  if (rename(temporary.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    unlink(temporary.c_str());
-    return FileError("rename", path, error);
-  }
+  if (fsync(fd.get()) != 0) return fail(FileError("fsync", temporary, errno));
+  if (close(fd.Release()) != 0) return fail(FileError("close", temporary, errno));
+  if (rename(temporary.c_str(), path.c_str()) != 0) return fail(FileError("rename", path, errno));
   return absl::OkStatus();
 }
 

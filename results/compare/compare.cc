@@ -249,7 +249,7 @@ double RoundLevelError(const std::vector<std::vector<double>>& rounds) {
   }
   if (deviations.size() < 4) return 0.0;
   const double per_round = static_cast<double>(deviations.size()) / rounds_counted;
-  return 1.4826 * Median(deviations) / std::sqrt(per_round);
+  return kNormalConsistency * Median(deviations) / std::sqrt(per_round);
 }
 
 // The level spread of a case's per-run medians in stored history (oldest

@@ -29,8 +29,6 @@ constexpr size_t kMostCasesPerPhaseChart = 24;
 
 }  // namespace
 
-std::string Escape(absl::string_view text) { return SvgEscape(text); }
-
 std::string ShortId(const std::string& id) { return id.size() > 8 ? id.substr(0, 8) : id; }
 
 namespace {
@@ -527,7 +525,8 @@ void PhaseSection(const v1::RunResult& run, std::ostream* out) {
                 static_cast<double>(r.memory_before().vm_rss_bytes());
        }},
   };
-  *out << "<h3>" << Escape(run.workload()) << " <code>" << Escape(run.run_id()) << "</code></h3>\n";
+  *out << "<h3>" << XmlEscape(run.workload()) << " <code>" << XmlEscape(run.run_id())
+       << "</code></h3>\n";
   const std::vector<std::string> labels = ShortLabels(charted);
   for (const Measure& measure : kMeasures) {
     std::vector<BarGroup> groups;  // one per case, a bar per phase

@@ -10,13 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "ipclab/v1/ipclab.pb.h"
 
 namespace ipclab::results::html {
 
-// Text escaped for HTML (and SVG) content and attributes.
-std::string Escape(absl::string_view text);
 // The first 8 characters of a run id.
 std::string ShortId(const std::string& id);
 // The case's value of parameter `name`; "" if it has none.

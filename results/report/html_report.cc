@@ -33,7 +33,6 @@
 namespace ipclab::results {
 namespace {
 
-using html::Escape;
 using html::Hosts;
 using html::Param;
 using html::ShortId;
@@ -77,13 +76,13 @@ void RunsTable(const std::vector<v1::RunResult>& runs, std::ostream* out) {
           "<th>THP</th><th>CPU</th><th>cases</th><th>label</th><th>status</th></tr>\n";
   for (const v1::RunResult& run : runs) {
     const v1::HostInfo& host = run.host();
-    *out << "<tr><td><code>" << Escape(run.run_id()) << "</code></td><td>" << Escape(run.workload())
-         << "</td><td>" << Escape(Time(run)) << "</td><td>" << Escape(host.hostname())
-         << "</td><td>" << Escape(host.kernel_release()) << "</td><td>"
-         << Escape(host.thp_enabled()) << "</td><td>" << Escape(host.cpu_model()) << " ×"
-         << host.cpu_count() << "</td><td class=\"num\">" << run.cases_size() << "</td><td>"
-         << Escape(run.request().label()) << "</td><td>" << v1::RunStatus_Name(run.status())
-         << "</td></tr>\n";
+    *out << "<tr><td><code>" << XmlEscape(run.run_id()) << "</code></td><td>"
+         << XmlEscape(run.workload()) << "</td><td>" << XmlEscape(Time(run)) << "</td><td>"
+         << XmlEscape(host.hostname()) << "</td><td>" << XmlEscape(host.kernel_release())
+         << "</td><td>" << XmlEscape(host.thp_enabled()) << "</td><td>"
+         << XmlEscape(host.cpu_model()) << " ×" << host.cpu_count() << "</td><td class=\"num\">"
+         << run.cases_size() << "</td><td>" << XmlEscape(run.request().label()) << "</td><td>"
+         << v1::RunStatus_Name(run.status()) << "</td></tr>\n";
   }
   *out << "</table>\n";
 }
@@ -189,22 +188,22 @@ bool ComparisonSection(const std::vector<v1::RunResult>& runs, const CompareOpti
              absl::StrCat(ChangeText(m), " ", ChangeVerdictName(m.verdict), " p=", PValueText(m))});
       }
     }
-    folded << "<details><summary>" << Escape(runs[candidate].workload()) << " <code>"
-           << Escape(ShortId(runs[candidate].run_id())) << "</code> against <code>"
-           << Escape(ShortId(runs[base].run_id())) << "</code>";
+    folded << "<details><summary>" << XmlEscape(runs[candidate].workload()) << " <code>"
+           << XmlEscape(ShortId(runs[candidate].run_id())) << "</code> against <code>"
+           << XmlEscape(ShortId(runs[base].run_id())) << "</code>";
     for (const std::string& warning : comparison.warnings) {
-      folded << " <span class=\"warning\">(" << Escape(warning) << ")</span>";
+      folded << " <span class=\"warning\">(" << XmlEscape(warning) << ")</span>";
     }
     std::ostringstream text;
     PrintComparisonText(comparison, &text);
-    folded << "</summary><pre>" << Escape(text.str()) << "</pre></details>\n";
+    folded << "</summary><pre>" << XmlEscape(text.str()) << "</pre></details>\n";
   }
   *out << "<h2 id=\"comparison\">Comparison</h2>\n<p>" << pairs.size()
        << (pairs.size() == 1 ? " run" : " runs")
        << " compared with the earlier run of the same workload and parameters (like with like)";
   if (base_hosts != candidate_hosts) {
-    *out << ": " << Escape(absl::StrJoin(candidate_hosts, ", ")) << " against "
-         << Escape(absl::StrJoin(base_hosts, ", "));
+    *out << ": " << XmlEscape(absl::StrJoin(candidate_hosts, ", ")) << " against "
+         << XmlEscape(absl::StrJoin(base_hosts, ", "));
   }
   *out << ". Each case by the metric that matters for it (throughput for streams, round-trip "
           "p50 for pingpong, ns per page for faults):";
@@ -262,11 +261,12 @@ void HostsTable(const std::vector<v1::RunResult>& runs, std::ostream* out) {
       {"ipclab", [](const v1::HostInfo& h) { return h.ipclab_version(); }},
   };
   *out << "<table><tr><th></th>";
-  for (const v1::HostInfo* host : hosts) *out << "<th>" << Escape(host->hostname()) << "</th>";
+  for (const v1::HostInfo* host : hosts) *out << "<th>" << XmlEscape(host->hostname()) << "</th>";
   *out << "</tr>\n";
   for (const Fact& fact : kFacts) {
     *out << "<tr><th>" << fact.name << "</th>";
-    for (const v1::HostInfo* host : hosts) *out << "<td>" << Escape(fact.value(*host)) << "</td>";
+    for (const v1::HostInfo* host : hosts)
+      *out << "<td>" << XmlEscape(fact.value(*host)) << "</td>";
     *out << "</tr>\n";
   }
   *out << "</table>\n";
@@ -281,9 +281,9 @@ void ExpectationRows(const std::vector<v1::RunResult>& runs, bool deviations_onl
       for (const v1::Expectation& e : result.expectations()) {
         if (deviations_only && e.verdict() == v1::MATCHED) continue;
         const std::string verdict = v1::Verdict_Name(e.verdict());
-        *out << "<tr><td>" << Escape(CaseLabel(run, result)) << "</td><td><code>"
-             << Escape(e.metric()) << "</code></td><td>" << Escape(e.description())
-             << (e.reason().empty() ? "" : "<br><em>") << Escape(e.reason())
+        *out << "<tr><td>" << XmlEscape(CaseLabel(run, result)) << "</td><td><code>"
+             << XmlEscape(e.metric()) << "</code></td><td>" << XmlEscape(e.description())
+             << (e.reason().empty() ? "" : "<br><em>") << XmlEscape(e.reason())
              << (e.reason().empty() ? "" : "</em>") << "</td><td class=\"num\">"
              << FormatMeasurement(e.lower()) << " – " << FormatMeasurement(e.upper())
              << "</td><td class=\"num\">" << FormatMeasurement(e.measured()) << "</td><td class=\""
@@ -322,12 +322,12 @@ void PrintHtmlReport(const std::vector<v1::RunResult>& runs, const ReportOptions
                      std::ostream* out) {
   *out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-       << "<title>" << Escape(options.title) << "</title>\n<style>" << kStyle
+       << "<title>" << XmlEscape(options.title) << "</title>\n<style>" << kStyle
        << "</style>\n</head>\n<body>\n";
   const std::vector<std::string> hosts = Hosts(runs);
-  *out << "<h1>" << Escape(options.title) << "</h1>\n<p class=\"meta\">" << runs.size()
-       << (runs.size() == 1 ? " run" : " runs") << " on " << Escape(absl::StrJoin(hosts, ", "));
-  if (!options.generated_at.empty()) *out << " · generated " << Escape(options.generated_at);
+  *out << "<h1>" << XmlEscape(options.title) << "</h1>\n<p class=\"meta\">" << runs.size()
+       << (runs.size() == 1 ? " run" : " runs") << " on " << XmlEscape(absl::StrJoin(hosts, ", "));
+  if (!options.generated_at.empty()) *out << " · generated " << XmlEscape(options.generated_at);
   *out << " · medians over the measured repetitions</p>\n";
 
   // The sections are written first so the table of contents lists only
@@ -345,7 +345,7 @@ void PrintHtmlReport(const std::vector<v1::RunResult>& runs, const ReportOptions
       body << "<p class=\"meta\">Of the later run of each kind (the comparison above says how "
               "it differs from the earlier).</p>\n";
     }
-    body << "<pre>" << Escape(summary.str()) << "</pre>\n";
+    body << "<pre>" << XmlEscape(summary.str()) << "</pre>\n";
     contents.emplace_back("answers", "Answers (as `ipclab run` prints them)");
   }
   if (html::StreamSection(runs, &body)) contents.emplace_back("stream", "Stream bandwidth");
@@ -370,14 +370,14 @@ void PrintHtmlReport(const std::vector<v1::RunResult>& runs, const ReportOptions
          << " cases were measured with other work on their CPUs or with skewed phases; their "
             "figures may not hold from run to run.</p>\n<details><summary>"
          << noise.size() << " notes</summary><ul>\n";
-    for (const std::string& line : noise) body << "<li>" << Escape(line) << "</li>\n";
+    for (const std::string& line : noise) body << "<li>" << XmlEscape(line) << "</li>\n";
     body << "</ul></details>\n";
     contents.emplace_back("noise", "Noise");
   }
   body << "<h2 id=\"phases\">Faults and memory per phase</h2>\n";
   for (const v1::RunResult& run : runs) {
-    body << "<details><summary>" << Escape(run.workload()) << " <code>" << Escape(run.run_id())
-         << "</code></summary>\n";
+    body << "<details><summary>" << XmlEscape(run.workload()) << " <code>"
+         << XmlEscape(run.run_id()) << "</code></summary>\n";
     html::PhaseSection(run, &body);
     body << "</details>\n";
   }
@@ -396,14 +396,15 @@ void PrintHtmlReport(const std::vector<v1::RunResult>& runs, const ReportOptions
   for (const v1::RunResult& run : runs) {
     std::ostringstream table;
     PrintRunTable(run, &table);
-    body << "<details><summary>" << Escape(run.workload()) << " <code>" << Escape(run.run_id())
-         << "</code></summary><pre>" << Escape(table.str()) << "</pre></details>\n";
+    body << "<details><summary>" << XmlEscape(run.workload()) << " <code>"
+         << XmlEscape(run.run_id()) << "</code></summary><pre>" << XmlEscape(table.str())
+         << "</pre></details>\n";
   }
   contents.emplace_back("tables", "Run tables");
 
   *out << "<nav class=\"toc\"><strong>Contents</strong><ol>\n";
   for (const auto& [id, title] : contents) {
-    *out << "<li><a href=\"#" << id << "\">" << Escape(title) << "</a></li>\n";
+    *out << "<li><a href=\"#" << id << "\">" << XmlEscape(title) << "</a></li>\n";
   }
   *out << "</ol></nav>\n" << body.str() << "</body>\n</html>\n";
 }

@@ -7,10 +7,6 @@
 
 namespace ipclab::results {
 
-namespace {
-constexpr double kNormalConsistency = 1.4826;  // MAD -> standard deviation
-}  // namespace
-
 double RobustLogSpread(const std::vector<double>& values) {
   if (values.size() < 2) return 0.0;
   if (std::all_of(values.begin(), values.end(), [](double v) { return v > 0.0; })) {

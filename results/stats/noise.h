@@ -9,6 +9,9 @@
 
 namespace ipclab::results {
 
+// MAD times this estimates the standard deviation of normal values.
+inline constexpr double kNormalConsistency = 1.4826;
+
 // 1.4826 * MAD of ln(x): for log-normal repetitions an estimate of the
 // standard deviation of ln(x), about the coefficient of variation when that
 // is small. For values that are not all > 0 (an RSS growth of 0 or less),
